@@ -1,0 +1,22 @@
+//! The JSON wire types of the REST API (DESIGN §5).
+//!
+//! Doc comments here become the OpenAPI descriptions integrators read. Requests refuse unknown
+//! fields, so a misspelt field is an error rather than silently ignored. Money travels as a
+//! decimal string, dates as ISO 8601.
+
+pub mod api_keys;
+pub mod auth;
+pub mod catalog;
+pub mod common;
+pub mod nullable;
+pub mod organizations;
+pub mod subscriptions;
+pub mod users;
+
+pub use api_keys::*;
+pub use auth::*;
+pub use catalog::*;
+pub use common::*;
+pub use organizations::*;
+pub use subscriptions::*;
+pub use users::*;

@@ -1,0 +1,229 @@
+//! The `tierdash` command line.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use clap::{Args, Parser, Subcommand};
+use domain::api::NewUser;
+use domain::codes::Email;
+use domain::kinds::OrgKind;
+use domain::roles::Role;
+use store::{Store, admin, credentials, demo};
+
+use crate::config::Config;
+use crate::startup::{Application, openapi_json};
+
+/// Tierdash: dashboards for the IT channel.
+///
+/// Configuration comes from TIERDASH_* environment variables (see README.md); by default a
+/// SQLite database in ./data and http://127.0.0.1:8080.
+#[derive(Debug, Parser)]
+#[command(name = "tierdash", version, about, long_about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database, then serve the API and the app until stopped (SIGINT/SIGTERM).
+    Serve,
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Create the first organisation and its admin on an empty database.
+    Init(InitArgs),
+    /// Manage users from the machine (no login needed).
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Fill the database with a realistic demo distributor and print the demo logins.
+    DemoData(DemoArgs),
+    /// Print the OpenAPI document (or write it to a file).
+    Openapi(OpenapiArgs),
+}
+
+/// `tierdash init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The organisation's name.
+    #[arg(long)]
+    pub org_name: String,
+    /// `distributor`, or `reseller` for a reseller with no distributor above it.
+    #[arg(long, default_value = "distributor")]
+    pub kind: String,
+    /// The first admin's login e-mail.
+    #[arg(long)]
+    pub admin_email: String,
+    /// The first admin's password (at least 10 characters); or set TIERDASH_ADMIN_PASSWORD.
+    #[arg(long, env = "TIERDASH_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: String,
+    /// The first admin's display name.
+    #[arg(long, default_value = "Administrator")]
+    pub admin_name: String,
+}
+
+/// `tierdash users …`.
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a user to an organisation.
+    Add(AddUserArgs),
+}
+
+/// `tierdash users add`.
+#[derive(Debug, Args)]
+pub struct AddUserArgs {
+    /// The organisation's id.
+    #[arg(long)]
+    pub org_id: i64,
+    /// Login e-mail.
+    #[arg(long)]
+    pub email: String,
+    /// Display name.
+    #[arg(long)]
+    pub name: String,
+    /// admin, operations, marketing, report_viewer or executive_viewer.
+    #[arg(long)]
+    pub role: String,
+    /// Password (at least 10 characters); or set TIERDASH_USER_PASSWORD.
+    #[arg(long, env = "TIERDASH_USER_PASSWORD", hide_env_values = true)]
+    pub password: String,
+}
+
+/// `tierdash demo-data`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Do nothing (but print the logins) when the database already has data, instead of
+    /// failing.
+    #[arg(long)]
+    pub if_empty: bool,
+}
+
+/// `tierdash openapi`.
+#[derive(Debug, Args)]
+pub struct OpenapiArgs {
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+/// Runs a parsed command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Openapi(args) => {
+            let json = openapi_json();
+            match args.output {
+                Some(path) => std::fs::write(&path, json).with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{json}"),
+            }
+            Ok(())
+        }
+        Command::Serve => {
+            let config = Config::from_env()?;
+            let app = Application::build(&config).await?;
+            tracing::info!(bind = %config.bind, port = app.port(), "serving Tierdash on http://{}", config.bind);
+            app.run_until_stopped().await?;
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Migrate => {
+            open_store().await?;
+            println!("The database schema is up to date.");
+            Ok(())
+        }
+        Command::Init(args) => init(args).await,
+        Command::Users(UsersCommand::Add(args)) => add_user(args).await,
+        Command::DemoData(args) => demo_data(args).await,
+    }
+}
+
+async fn open_store() -> anyhow::Result<Store> {
+    let config = Config::from_env()?;
+    let store = Store::connect(&config.database_url).await.context("connecting to the database")?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+async fn init(args: InitArgs) -> anyhow::Result<()> {
+    let kind: OrgKind = args.kind.parse().map_err(|e| anyhow::anyhow!("--kind {e}"))?;
+    if kind == OrgKind::Customer {
+        bail!("--kind must be distributor or reseller");
+    }
+    let email = Email::parse(&args.admin_email).map_err(|e| anyhow::anyhow!("--admin-email {e}"))?;
+    if args.admin_password.chars().count() < domain::api::MIN_PASSWORD {
+        bail!("--admin-password must be at least {} characters", domain::api::MIN_PASSWORD);
+    }
+    if args.org_name.trim().is_empty() {
+        bail!("--org-name must not be empty");
+    }
+    let store = open_store().await?;
+    let password_hash = credentials::hash_password(&args.admin_password)?;
+    let init = admin::Init {
+        org_name: args.org_name,
+        kind,
+        admin_email: email,
+        admin_name: args.admin_name,
+        password_hash,
+        created_at: Utc::now(),
+    };
+    let (org, user) = admin::create_root(&store, init, true).await?;
+    println!("Created {} {} (id {}) and its admin {} (id {}).", org.kind, org.name, org.id, user.email, user.id);
+    Ok(())
+}
+
+async fn add_user(args: AddUserArgs) -> anyhow::Result<()> {
+    let role: Role = args.role.parse().map_err(|e| anyhow::anyhow!("--role {e}"))?;
+    let email = Email::parse(&args.email).map_err(|e| anyhow::anyhow!("--email {e}"))?;
+    let new = NewUser { org_id: Some(args.org_id), email, name: args.name, role, password: args.password };
+    store::users::check_new(&new).map_err(describe)?;
+    let store = open_store().await?;
+    // The operator on the machine acts for the organisation itself.
+    let scope = admin::scope_of(&store, args.org_id)
+        .await
+        .map_err(|_| anyhow::anyhow!("no organisation with id {}", args.org_id))?;
+    let hash = credentials::hash_password(&new.password)?;
+    let user = store::users::create(&store, &scope, new, hash).await.map_err(describe)?;
+    println!("Added {} ({}) to organisation {} as {}.", user.email, user.id, user.org_id, user.role);
+    Ok(())
+}
+
+async fn demo_data(args: DemoArgs) -> anyhow::Result<()> {
+    let store = open_store().await?;
+    if !admin::is_empty(&store).await? {
+        if args.if_empty {
+            println!("The database already has data; no demo data added.");
+            print_logins();
+            return Ok(());
+        }
+        bail!("the database already has data; demo data goes into an empty database (or pass --if-empty)");
+    }
+    let summary = demo::generate(&store, Utc::now()).await?;
+    println!(
+        "Demo data: 1 distributor, {} resellers, {} customers, {} products, {} service plans, {} subscriptions.",
+        summary.resellers, summary.customers, summary.products, summary.plans, summary.subscriptions
+    );
+    print_logins();
+    Ok(())
+}
+
+fn print_logins() {
+    println!("Demo logins (password for all: {}):", demo::DEMO_PASSWORD);
+    for login in demo::LOGINS {
+        println!("  {:<34} {:<17} {}", login.email, login.role.as_str(), login.org);
+    }
+}
+
+fn describe(err: store::StoreError) -> anyhow::Error {
+    match err {
+        store::StoreError::Invalid(errors) => anyhow::anyhow!(
+            "{}",
+            errors
+                .iter()
+                .map(|e| format!("{} {}", e.field.as_deref().unwrap_or(""), e.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => other.into(),
+    }
+}

@@ -1,0 +1,132 @@
+//! Extractors that turn bad input into 4xx problem details naming the field, instead of
+//! actix's plain-text 400s: JSON bodies, query strings and path ids.
+
+use std::future::Future;
+use std::ops::Deref;
+use std::pin::Pin;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, ResponseError, dev::Payload, web};
+use domain::api::FieldError;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// The largest JSON body accepted.
+pub const MAX_JSON_BODY: usize = 1024 * 1024;
+
+/// A JSON body; an unreadable or mistyped field gives 422 naming it.
+#[derive(Debug)]
+pub struct ValidJson<T>(pub T);
+
+impl<T> Deref for ValidJson<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> ValidJson<T> {
+    /// The body.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let bytes = body.await.map_err(|e| match e.as_response_error().status_code() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(format!("at most {MAX_JSON_BODY} bytes")),
+                _ => ApiError::BadRequest(format!("could not read the body: {e}")),
+            })?;
+            let de = &mut serde_json::Deserializer::from_slice(&bytes);
+            serde_path_to_error::deserialize(de).map(ValidJson).map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+                    ApiError::BadRequest(format!("the body is not valid JSON: {inner}"))
+                } else {
+                    let field = (path != ".").then_some(path);
+                    ApiError::Invalid(vec![FieldError {
+                        field,
+                        row: None,
+                        message: strip_position(&inner.to_string()),
+                    }])
+                }
+            })
+        })
+    }
+}
+
+/// serde_json appends " at line 1 column 42", which says nothing to an API client that named
+/// the field already.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Query parameters; a mistyped one gives 422 naming it. Unknown parameters are ignored, so
+/// one query string can feed several extractors (paging and filters).
+#[derive(Debug)]
+pub struct ValidQuery<T>(pub T);
+
+impl<T> Deref for ValidQuery<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let pairs = form_urlencoded::parse(req.query_string().as_bytes());
+        let de = serde_urlencoded::Deserializer::new(pairs);
+        std::future::ready(serde_path_to_error::deserialize(de).map(ValidQuery).map_err(|e| {
+            let path = e.path().to_string();
+            ApiError::Invalid(vec![FieldError {
+                field: (path != ".").then_some(path),
+                row: None,
+                message: e.into_inner().to_string(),
+            }])
+        }))
+    }
+}
+
+/// The error for a path segment that does not parse (an id that is not a number): no such
+/// resource.
+pub fn path_error(_: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound.into()
+}
+
+/// The answer for routes that do not exist.
+pub async fn no_route() -> ApiError {
+    ApiError::NotFound
+}
+
+impl actix_web::Responder for ApiError {
+    type Body = actix_web::body::BoxBody;
+    fn respond_to(self, _: &HttpRequest) -> actix_web::HttpResponse {
+        self.error_response()
+    }
+}

@@ -1,0 +1,50 @@
+//! The API's routes, one module per area. Each handler extracts, authorises, makes one store
+//! call and maps the result to a wire type.
+
+pub mod api_keys;
+pub mod auth;
+pub mod catalog;
+pub mod health;
+pub mod organizations;
+pub mod subscriptions;
+pub mod users;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every documented route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz).service(health::readyz).service(
+        scope::scope("/api/v1")
+            .service(auth::create_token)
+            .service(auth::get_me)
+            .service(organizations::list_organizations)
+            .service(organizations::create_organization)
+            .service(organizations::get_organization)
+            .service(organizations::update_organization)
+            .service(catalog::list_products)
+            .service(catalog::create_product)
+            .service(catalog::get_product)
+            .service(catalog::update_product)
+            .service(catalog::list_service_plans)
+            .service(catalog::create_service_plan)
+            .service(catalog::get_service_plan)
+            .service(catalog::update_service_plan)
+            .service(subscriptions::list_subscriptions)
+            .service(subscriptions::create_subscription)
+            .service(subscriptions::get_subscription)
+            .service(subscriptions::update_subscription)
+            .service(users::list_users)
+            .service(users::create_user)
+            .service(users::get_user)
+            .service(users::update_user)
+            .service(api_keys::list_api_keys)
+            .service(api_keys::create_api_key)
+            .service(api_keys::revoke_api_key),
+    );
+}
+
+/// `201 Created` with a `Location` header.
+pub(crate) fn created<T: serde::Serialize>(location: String, body: &T) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Created().insert_header((actix_web::http::header::LOCATION, location)).json(body)
+}

@@ -1,0 +1,107 @@
+//! Building the app: connect, migrate, bind, and serve the API, its OpenAPI document and the
+//! docs page. Tests and the binary start the server through the same [`Application::build`].
+
+use std::net::TcpListener;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{Compress, NormalizePath, TrailingSlash};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use store::Store;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::JwtKeys;
+use crate::config::Config;
+use crate::docs::ApiDoc;
+use crate::extract::{MAX_JSON_BODY, no_route, path_error};
+use crate::routes;
+
+/// What every handler shares.
+#[derive(Debug)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Token signing and checking.
+    pub jwt: JwtKeys,
+}
+
+/// The OpenAPI document, generated from the registered services.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) =
+        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
+    api
+}
+
+/// The document as committed in `openapi/openapi.json`.
+pub fn openapi_json() -> String {
+    let mut json = openapi().to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects to the configured database, brings its schema up to date and binds.
+    pub async fn build(config: &Config) -> anyhow::Result<Application> {
+        let store = Store::connect(&config.database_url).await.context("connecting to the database")?;
+        store.migrate().await.context("migrating the database")?;
+        Application::with_store(config, store)
+    }
+
+    /// Binds a server over an open store.
+    pub fn with_store(config: &Config, store: Store) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState { store, jwt: JwtKeys::new(&config.jwt_secret, config.token_ttl) });
+        let mut server = HttpServer::new(move || {
+            let (app, api) = App::new()
+                .wrap(Compress::default())
+                .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
+                .wrap(TracingLogger::default())
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(MAX_JSON_BODY))
+                .app_data(web::PathConfig::default().error_handler(path_error))
+                .configure(routes::configure)
+                .split_for_parts();
+            app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+                .route("/api/docs", web::get().to(|| async { redirect("/api/docs/") }))
+                .route("/", web::get().to(|| async { redirect("/api/docs/") }))
+                .default_service(web::to(no_route))
+        })
+        .listen(listener)?
+        .shutdown_timeout(20);
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Application { port, server: server.run() })
+    }
+
+    /// The port bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle to stop the server.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight (up to 20 s).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn redirect(to: &'static str) -> HttpResponse {
+    HttpResponse::Found().insert_header((actix_web::http::header::LOCATION, to)).finish()
+}

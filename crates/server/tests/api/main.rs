@@ -1,0 +1,14 @@
+//! API tests: the real server over HTTP, each test on a fresh SQLite database and, when
+//! `TIERDASH_TEST_POSTGRES_URL` is set, again on a fresh PostgreSQL database. Modules mirror
+//! the URL tree.
+
+mod helpers;
+
+mod api_keys;
+mod auth;
+mod catalog;
+mod health;
+mod openapi;
+mod organizations;
+mod subscriptions;
+mod users;

@@ -1,0 +1,48 @@
+//! The committed spec is what the code generates, and the served spec is the same document.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+
+#[test]
+fn committed_spec_matches_the_code() {
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json"))
+        .expect("openapi/openapi.json exists (run `make openapi`)");
+    let generated = server::startup::openapi_json();
+    assert!(committed == generated, "openapi/openapi.json is out of date: run `make openapi` and commit it");
+}
+
+#[test]
+fn every_operation_is_described_and_protected_ones_name_the_bearer_scheme() {
+    let spec: Value = serde_json::from_str(&server::startup::openapi_json()).unwrap();
+    assert_eq!(spec["openapi"], "3.1.0");
+    assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
+    let mut operations = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let described = op["summary"].is_string() || op["description"].is_string();
+            assert!(described, "{method} {path} has no description");
+            let public = matches!(path.as_str(), "/healthz" | "/readyz" | "/api/v1/auth/token");
+            if !public {
+                assert!(op["security"].to_string().contains("bearer"), "{method} {path} does not name its security");
+                assert!(op["responses"]["401"].is_object(), "{method} {path} does not document 401");
+            }
+        }
+    }
+    assert!(operations >= 27, "only {operations} operations documented");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_served_spec_and_docs_page_work_offline() {
+    let app = TestApp::sqlite().await;
+    let served: Value = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let generated: Value = serde_json::from_str(&server::startup::openapi_json()).unwrap();
+    assert_eq!(served, generated);
+    let docs = app.client.get(app.url("/api/docs/")).send().await.unwrap();
+    assert_eq!(docs.status(), StatusCode::OK);
+    let html = docs.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "the docs page is Swagger UI");
+    assert!(!html.contains("https://"), "the docs page loads nothing from the internet");
+}

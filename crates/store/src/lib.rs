@@ -1,0 +1,81 @@
+//! Tierdash's store: every database read and write, behind plain async functions.
+//!
+//! Every read of tenant data takes a [`Scope`], the caller's subtree, so a forgotten filter is a
+//! type error rather than a leak; the few unscoped lookups (login, API-key check, `init`) live in
+//! [`admin`]. The store speaks `domain` types and [`StoreError`], never HTTP.
+//!
+//! Main types: [`Store`] (a connection pool), [`Scope`], [`StoreError`].
+
+pub mod admin;
+pub mod api_keys;
+pub mod catalog;
+mod clock;
+pub mod credentials;
+pub mod demo;
+mod entities;
+mod error;
+pub mod organizations;
+mod paging;
+mod scope;
+mod stored;
+pub mod subscriptions;
+pub mod users;
+
+pub use error::StoreError;
+pub use scope::Scope;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use std::time::Duration;
+
+/// A pool of connections to the database (SQLite or PostgreSQL, by the URL's scheme).
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects. For SQLite the file is created when missing and write-ahead logging is turned
+    /// on, so that readers do not wait for an import.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options.connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30)).sqlx_logging(false);
+        if url.starts_with("sqlite:") {
+            // SQLite allows one writer: a small pool avoids piling up writers that would only
+            // wait on each other's lock.
+            options.max_connections(8).min_connections(1);
+        } else {
+            options.max_connections(20);
+        }
+        let db = Database::connect(options).await?;
+        if db.get_database_backend() == DbBackend::Sqlite {
+            db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
+                .await?;
+        }
+        Ok(Store { db })
+    }
+
+    /// Brings the schema up to date.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    /// Runs one statement as it is: for the operator's and tests' database housekeeping
+    /// (creating and dropping test databases), never with client input.
+    pub async fn execute_raw(&self, sql: &str) -> Result<(), StoreError> {
+        self.db.execute_unprepared(sql).await?;
+        Ok(())
+    }
+
+    /// The underlying connection, for the store's own modules.
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+}

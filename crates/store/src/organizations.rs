@@ -1,0 +1,248 @@
+//! Resellers and customers: scoped list, get, create and update.
+
+use domain::api::{
+    ListQuery, NewOrganization, Organization, OrganizationFilter, OrganizationPatch, Page, check_organization_fields,
+};
+use domain::codes::{CountryCode, CurrencyCode};
+use domain::kinds::{AgreementStatus, OnboardingStage, OrgKind, OrgStatus, VettingStatus};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+
+use crate::entities::organization::{self, Column, Entity};
+use crate::{Scope, Store, StoreError, clock, paging, stored};
+
+/// Organisations in scope, filtered, searched by name, external id and domain.
+pub async fn list(
+    store: &Store,
+    scope: &Scope,
+    filter: &OrganizationFilter,
+    query: &ListQuery,
+) -> Result<Page<Organization>, StoreError> {
+    let mut select = Entity::find().filter(scope.organizations());
+    if let Some(kind) = filter.kind {
+        select = select.filter(Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(parent_id) = filter.parent_id {
+        select = select.filter(Column::ParentId.eq(parent_id));
+    }
+    if let Some(external_id) = &filter.external_id {
+        select = select.filter(Column::ExternalId.eq(external_id.trim()));
+    }
+    if let Some(status) = filter.status {
+        select = select.filter(Column::Status.eq(status.as_str()));
+    }
+    if let Some(q) = &query.q {
+        select = select.filter(paging::search(q, &[Column::Name, Column::ExternalId, Column::Domain]));
+    }
+    let page = paging::fetch_page(store.db(), select, query, Column::Id).await?;
+    paging::convert(page, to_wire)
+}
+
+/// One organisation in scope.
+pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<Organization, StoreError> {
+    to_wire(find(store, scope, id).await?)
+}
+
+pub(crate) async fn find(store: &Store, scope: &Scope, id: i64) -> Result<organization::Model, StoreError> {
+    Entity::find_by_id(id).filter(scope.organizations()).one(store.db()).await?.ok_or(StoreError::NotFound)
+}
+
+/// Creates a reseller or customer below an organisation in scope.
+pub async fn create(store: &Store, scope: &Scope, new: NewOrganization) -> Result<Organization, StoreError> {
+    let parent_id = match (new.parent_id, new.kind, scope.kind) {
+        (Some(id), _, _) => id,
+        (None, OrgKind::Customer, OrgKind::Reseller) | (None, OrgKind::Reseller, OrgKind::Distributor) => scope.org_id,
+        (None, _, _) => {
+            return Err(StoreError::invalid("parent_id", "is required: the organisation above the new one"));
+        }
+    };
+    let expected_parent = match new.kind {
+        OrgKind::Customer => OrgKind::Reseller,
+        OrgKind::Reseller => OrgKind::Distributor,
+        OrgKind::Distributor => {
+            return Err(StoreError::invalid(
+                "kind",
+                "must be reseller or customer; a distributor is created by `tierdash init`",
+            ));
+        }
+    };
+    let parent = Entity::find_by_id(parent_id)
+        .filter(scope.organizations())
+        .one(store.db())
+        .await?
+        .ok_or_else(|| StoreError::invalid("parent_id", "is not an organisation you can see"))?;
+    if parent.kind != expected_parent.as_str() {
+        return Err(StoreError::invalid("parent_id", format!("a {} must sit below a {}", new.kind, expected_parent)));
+    }
+
+    let now = clock::now();
+    let created_at = clock::stored(new.created_at.unwrap_or(now));
+    let status = new.status.unwrap_or(OrgStatus::Active);
+    let closed_at = new.closed_at.map(clock::stored).or((status == OrgStatus::Closed).then_some(now));
+    let has_customer_fields =
+        new.segment.is_some() || new.onboarding_stage.is_some() || new.onboarding_stage_since.is_some();
+    let has_reseller_fields = new.agreement_status.is_some() || new.vetting_status.is_some();
+    check_organization_fields(
+        new.kind,
+        Some(&new.name),
+        has_customer_fields,
+        has_reseller_fields,
+        created_at,
+        closed_at,
+    )
+    .finish()
+    .map_err(StoreError::Invalid)?;
+
+    let is_customer = new.kind == OrgKind::Customer;
+    let is_reseller = new.kind == OrgKind::Reseller;
+    let stage = is_customer.then(|| new.onboarding_stage.unwrap_or(OnboardingStage::Invited));
+    let model = organization::ActiveModel {
+        tenant_id: Set(parent.tenant_id),
+        parent_id: Set(Some(parent.id)),
+        kind: Set(new.kind.as_str().to_owned()),
+        name: Set(new.name.trim().to_owned()),
+        external_id: Set(clean(new.external_id)),
+        domain: Set(clean(new.domain)),
+        country: Set(new.country.map(String::from)),
+        segment: Set(new.segment.map(|s| s.as_str().to_owned())),
+        status: Set(status.as_str().to_owned()),
+        created_at: Set(created_at),
+        closed_at: Set(closed_at),
+        onboarding_stage: Set(stage.map(|s| s.as_str().to_owned())),
+        onboarding_stage_at: Set(stage.map(|_| clock::stored(new.onboarding_stage_since.unwrap_or(created_at)))),
+        agreement_status: Set(
+            is_reseller.then(|| new.agreement_status.unwrap_or(AgreementStatus::NotStarted).as_str().to_owned())
+        ),
+        vetting_status: Set(
+            is_reseller.then(|| new.vetting_status.unwrap_or(VettingStatus::Pending).as_str().to_owned())
+        ),
+        balance_currency: Set(new.balance_currency.map(String::from)),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    to_wire(model.insert(store.db()).await?)
+}
+
+/// Applies a partial update to an organisation in scope.
+///
+/// An organisation may edit its own name and contact fields, but its status, dates and
+/// agreement are set by the organisation above it: a reseller cannot sign its own agreement.
+pub async fn update(
+    store: &Store,
+    scope: &Scope,
+    id: i64,
+    patch: OrganizationPatch,
+) -> Result<Organization, StoreError> {
+    let current = find(store, scope, id).await?;
+    let kind: OrgKind = stored::parse(&current.kind, "organizations.kind")?;
+    if id == scope.org_id {
+        let governed = patch.status.is_some()
+            || patch.created_at.is_some()
+            || patch.closed_at.is_some()
+            || patch.agreement_status.is_some()
+            || patch.vetting_status.is_some()
+            || patch.onboarding_stage.is_some();
+        if governed {
+            return Err(StoreError::invalid(
+                "status",
+                "status, dates, onboarding and agreement of your own organisation are set by the organisation above it",
+            ));
+        }
+    }
+    let created_at = patch.created_at.map(clock::stored).unwrap_or(current.created_at);
+    let status = patch.status.map(|s| s.as_str().to_owned()).unwrap_or_else(|| current.status.clone());
+    let closed_at = match patch.closed_at {
+        Some(value) => value.map(clock::stored),
+        None if patch.status == Some(OrgStatus::Closed) && current.closed_at.is_none() => Some(clock::now()),
+        None => current.closed_at,
+    };
+    let has_customer_fields = matches!(patch.segment, Some(Some(_)))
+        || patch.onboarding_stage.is_some()
+        || patch.onboarding_stage_since.is_some();
+    let has_reseller_fields = patch.agreement_status.is_some() || patch.vetting_status.is_some();
+    check_organization_fields(
+        kind,
+        patch.name.as_deref(),
+        has_customer_fields,
+        has_reseller_fields,
+        created_at,
+        closed_at,
+    )
+    .finish()
+    .map_err(StoreError::Invalid)?;
+
+    let now = clock::now();
+    let stage_changed = patch.onboarding_stage.is_some_and(|s| Some(s.as_str()) != current.onboarding_stage.as_deref());
+    let mut model = current.clone().into_active_model();
+    if let Some(name) = patch.name {
+        model.name = Set(name.trim().to_owned());
+    }
+    if let Some(external_id) = patch.external_id {
+        model.external_id = Set(clean(external_id));
+    }
+    if let Some(domain) = patch.domain {
+        model.domain = Set(clean(domain));
+    }
+    if let Some(country) = patch.country {
+        model.country = Set(country.map(String::from));
+    }
+    if let Some(segment) = patch.segment {
+        model.segment = Set(segment.map(|s| s.as_str().to_owned()));
+    }
+    model.status = Set(status);
+    model.created_at = Set(created_at);
+    model.closed_at = Set(closed_at);
+    if let Some(stage) = patch.onboarding_stage {
+        model.onboarding_stage = Set(Some(stage.as_str().to_owned()));
+    }
+    if let Some(since) = patch.onboarding_stage_since {
+        model.onboarding_stage_at = Set(Some(clock::stored(since)));
+    } else if stage_changed {
+        model.onboarding_stage_at = Set(Some(now));
+    }
+    if let Some(agreement) = patch.agreement_status {
+        model.agreement_status = Set(Some(agreement.as_str().to_owned()));
+    }
+    if let Some(vetting) = patch.vetting_status {
+        model.vetting_status = Set(Some(vetting.as_str().to_owned()));
+    }
+    if let Some(currency) = patch.balance_currency {
+        model.balance_currency = Set(currency.map(String::from));
+    }
+    model.updated_at = Set(now);
+    to_wire(model.update(store.db()).await?)
+}
+
+/// Blank strings mean "none".
+fn clean(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+pub(crate) fn to_wire(m: organization::Model) -> Result<Organization, StoreError> {
+    Ok(Organization {
+        id: m.id,
+        kind: stored::parse(&m.kind, "organizations.kind")?,
+        parent_id: m.parent_id,
+        name: m.name,
+        external_id: m.external_id,
+        domain: m.domain,
+        country: m
+            .country
+            .as_deref()
+            .map(|c| stored::code(c, "organizations.country", CountryCode::parse))
+            .transpose()?,
+        segment: stored::parse_opt(m.segment.as_deref(), "organizations.segment")?,
+        status: stored::parse(&m.status, "organizations.status")?,
+        created_at: m.created_at,
+        closed_at: m.closed_at,
+        onboarding_stage: stored::parse_opt(m.onboarding_stage.as_deref(), "organizations.onboarding_stage")?,
+        onboarding_stage_since: m.onboarding_stage_at,
+        agreement_status: stored::parse_opt(m.agreement_status.as_deref(), "organizations.agreement_status")?,
+        vetting_status: stored::parse_opt(m.vetting_status.as_deref(), "organizations.vetting_status")?,
+        balance_currency: m
+            .balance_currency
+            .as_deref()
+            .map(|c| stored::code(c, "organizations.balance_currency", CurrencyCode::parse))
+            .transpose()?,
+        updated_at: m.updated_at,
+    })
+}

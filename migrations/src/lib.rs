@@ -1,0 +1,40 @@
+//! Tierdash's schema as sea-orm migrations.
+//!
+//! Only the schema builder is used, so one definition gives the same tables on SQLite and
+//! PostgreSQL. A shipped migration is never edited: a change is a new file.
+//!
+//! Money columns are `TEXT` holding a `rust_decimal::Decimal` string on both databases: SQLite
+//! has no exact decimal type (sea-orm would read it back through `f64`), and one representation
+//! on both databases keeps their behaviour identical. Sums are done in Rust, never in SQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_organizations_and_access;
+mod m20261122_000002_create_catalog_and_subscriptions;
+mod m20261122_000003_create_billing;
+mod m20261122_000004_create_reports_and_portal;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_organizations_and_access::Migration),
+            Box::new(m20261122_000002_create_catalog_and_subscriptions::Migration),
+            Box::new(m20261122_000003_create_billing::Migration),
+            Box::new(m20261122_000004_create_reports_and_portal::Migration),
+        ]
+    }
+}
+
+/// An index named after its table and columns, so that names stay unique and readable.
+pub(crate) fn index(table: impl IntoIden, name: &str, columns: &[&'static str]) -> IndexCreateStatement {
+    let mut index = Index::create();
+    index.name(name).table(table);
+    for column in columns {
+        index.col(Alias::new(*column));
+    }
+    index.to_owned()
+}
