@@ -357,11 +357,12 @@ pub async fn generate(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, 
                 (format!("{word} {suffix}"), format!("{slug}.example"))
             }
         };
-        // Most resellers are long-standing; the last four joined in the past 90 days.
-        let created_at = if i >= 36 {
-            now - Duration::days(rng.range(5, 85))
-        } else {
-            history_start - Duration::days(rng.range(0, 180)) + Duration::days(i as i64 * 9)
+        // Most resellers are long-standing; six joined during the two years shown and the
+        // last four in the past 90 days.
+        let created_at = match i {
+            0..30 => history_start - Duration::days(rng.range(30, 400)),
+            30..36 => history_start + Duration::days((i as i64 - 29) * 95 + rng.range(0, 20)),
+            _ => now - Duration::days(rng.range(5, 85)),
         };
         let closed = matches!(i, 17 | 29 | 33);
         let recent = i >= 36;
@@ -406,11 +407,18 @@ pub async fn generate(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, 
         .collect();
     let mut subscriptions = Vec::new();
     for n in 0..800 {
-        let r = rng.weighted(&weights);
+        // The first customers are the founding book of business, there from the first month
+        // shown; the rest arrive over time, more of them recently.
+        let founding = n < 40;
+        let r = if founding { rng.range(0, 29) as usize } else { rng.weighted(&weights) };
         let reseller = &resellers[r];
         let earliest = reseller.created_at.max(history_start);
         let span = (now - earliest).num_days().max(1);
-        let created_at = earliest + Duration::days((span as f64 * rng.unit().sqrt()) as i64);
+        let created_at = if founding {
+            history_start + Duration::days(rng.range(0, 10))
+        } else {
+            earliest + Duration::days((span as f64 * rng.unit().sqrt()) as i64)
+        };
         let segment = rng.weighted(&[
             (Segment::Smb, 50),
             (Segment::MidMarket, 20),
@@ -680,7 +688,7 @@ fn customer_subscriptions(
     let count = rng.range(1, 4);
     for _ in 0..count {
         let plan = rng.pick(plans).clone();
-        let start = joined + Duration::days(rng.range(0, 45));
+        let start = joined + Duration::days(rng.range(0, 15));
         if start > today {
             continue;
         }

@@ -33,6 +33,7 @@ pub struct Tree {
 
 pub struct TestApp {
     pub base: String,
+    pub database_url: String,
     pub client: Client,
     pub tree: Tree,
     handle: actix_web::dev::ServerHandle,
@@ -98,6 +99,7 @@ impl TestApp {
         let tree = seed(&store).await;
         TestApp {
             base: format!("http://127.0.0.1:{port}"),
+            database_url,
             client: Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
             tree,
             handle,

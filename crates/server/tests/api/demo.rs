@@ -1,0 +1,72 @@
+//! Demo data, generated into a database that already holds another distributor's tree: it
+//! must be realistic, and the two trees must not see each other.
+
+use chrono::{Datelike, Utc};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::on_both_databases;
+
+on_both_databases!(demo_distributor_is_complete_and_isolated_from_other_trees);
+
+async fn demo_distributor_is_complete_and_isolated_from_other_trees(app: TestApp) {
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    let summary = store::demo::generate(&store, Utc::now()).await.unwrap();
+    assert_eq!((summary.resellers, summary.customers), (40, 800));
+    assert!(summary.subscriptions > 1500, "{summary:?}");
+
+    let login = app
+        .post_anon(
+            "/api/v1/auth/token",
+            &json!({"email": "admin@northwind.example", "password": store::demo::DEMO_PASSWORD}),
+        )
+        .await;
+    assert_eq!(login.status(), StatusCode::OK);
+    let demo = login.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned();
+
+    let resellers: Value =
+        app.get(&demo, "/api/v1/organizations?kind=reseller&per_page=500").await.json().await.unwrap();
+    assert_eq!(resellers["total"], 40);
+    let countries: std::collections::BTreeSet<&str> =
+        resellers["items"].as_array().unwrap().iter().filter_map(|r| r["country"].as_str()).collect();
+    assert!(countries.len() >= 10, "{countries:?}");
+
+    let customers: Value =
+        app.get(&demo, "/api/v1/organizations?kind=customer&per_page=500").await.json().await.unwrap();
+    assert_eq!(customers["total"], 800);
+    let stages: std::collections::BTreeSet<&str> =
+        customers["items"].as_array().unwrap().iter().filter_map(|c| c["onboarding_stage"].as_str()).collect();
+    assert!(stages.len() >= 4, "{stages:?}");
+
+    let plans: Value = app.get(&demo, "/api/v1/service-plans?per_page=500").await.json().await.unwrap();
+    let intervals: std::collections::BTreeSet<&str> =
+        plans["items"].as_array().unwrap().iter().filter_map(|p| p["billing_interval"].as_str()).collect();
+    assert_eq!(intervals.len(), 4, "plans in all four intervals");
+    let products: Value = app.get(&demo, "/api/v1/products?per_page=500").await.json().await.unwrap();
+    let providers: std::collections::BTreeSet<&str> =
+        products["items"].as_array().unwrap().iter().filter_map(|p| p["provider"].as_str()).collect();
+    assert!(providers.len() >= 5, "{providers:?}");
+
+    // 24 months of history, with trials and churn, up to this month.
+    let subs: Value = app.get(&demo, "/api/v1/subscriptions?per_page=500&sort=start_date").await.json().await.unwrap();
+    let first = subs["items"][0]["start_date"].as_str().unwrap();
+    let today = Utc::now().date_naive();
+    let two_years_ago = today.checked_sub_months(chrono::Months::new(24)).unwrap();
+    let first_month = format!("{:04}-{:02}", two_years_ago.year(), two_years_ago.month());
+    assert!(first.starts_with(&first_month), "oldest subscription {first}, expected in {first_month}");
+    let trials: Value = app.get(&demo, "/api/v1/subscriptions?per_page=1&status=expired").await.json().await.unwrap();
+    assert!(trials["total"].as_u64().unwrap() > 0, "expired trials");
+    let churned: Value =
+        app.get(&demo, "/api/v1/subscriptions?per_page=1&status=cancelled").await.json().await.unwrap();
+    assert!(churned["total"].as_u64().unwrap() > 0, "churned subscriptions");
+
+    // The test tree's distributor sees none of the demo tree, and the other way round.
+    let d = app.token(D_ADMIN).await;
+    let ours: Value = app.get(&d, "/api/v1/organizations?per_page=500").await.json().await.unwrap();
+    assert_eq!(ours["total"], 5);
+    let theirs: Value = app.get(&demo, &format!("/api/v1/organizations/{}", app.tree.c1)).await.json().await.unwrap();
+    assert_eq!(theirs["status"], 404);
+    let catalog: Value = app.get(&d, "/api/v1/products").await.json().await.unwrap();
+    assert_eq!(catalog["total"], 0, "catalogs are per tree");
+}
