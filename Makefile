@@ -1,25 +1,50 @@
 # Tierdash: the only commands a newcomer needs.
-#   make run      build, migrate, load demo data on first start, serve on http://127.0.0.1:8080
-#   make test     formatting, lints and every test (PostgreSQL too when TIERDASH_TEST_POSTGRES_URL is set)
+#   make run      install what is missing, build the app and the server, migrate, load demo data
+#                 on first start, serve on http://127.0.0.1:8080 and print the demo logins
+#   make test     formatting, lints, every test (PostgreSQL too when TIERDASH_TEST_POSTGRES_URL
+#                 is set) and the browser tests in headless Chromium
+#   make bench    the benchmarks (today: the web app's download size)
 #   make openapi  regenerate openapi/openapi.json after changing the API
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
 BIN := target/release/tierdash
+TRUNK_VERSION := 0.21.14
+# wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
+NODE_BIN := $(CURDIR)/frontend/node_modules/.bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup build lint openapi clean help
+.PHONY: help setup tools browser run build frontend server test lint unit e2e size bench openapi clean
 
 help:
-	@sed -n '2,5p' Makefile
+	@sed -n '2,8p' Makefile
 
-# Everything the build needs that is not there yet. Today that is only the Rust toolchain
-# (rustup installs it; there is nothing to download at build time beyond crates).
-setup:
+# ---- tools: each installed only when missing ---------------------------------------------
+setup: tools
+
+tools:
 	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust with rustup (https://rustup.rs)"; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 or newer"; exit 1; }
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@trunk --version 2>/dev/null | grep -q "$(TRUNK_VERSION)" || $(CARGO) install trunk --version $(TRUNK_VERSION) --locked
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[ -x frontend/node_modules/.bin/wasm-opt ] || (cd frontend && npm ci --no-audit --no-fund)
 
-build: setup
-	$(CARGO) build --release -p tierdash-server
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+	@[ -f e2e/node_modules/playwright-core/package.json ] || (cd e2e && npm ci --no-audit --no-fund)
+
+# ---- build -------------------------------------------------------------------------------
+frontend: tools
+	$(CARGO) fetch --locked
+	cd frontend && PATH="$(NODE_BIN):$$PATH" trunk build --release --cargo-profile wasm-release
+
+server:
+	$(CARGO) build --release --locked -p tierdash-server
+
+build: frontend server
 
 run: build
 	$(BIN) migrate
@@ -27,15 +52,28 @@ run: build
 	@echo "Serving on http://$${TIERDASH_BIND:-127.0.0.1:8080}  (API docs: /api/docs/)"
 	$(BIN) serve
 
-lint: setup
+# ---- checks ------------------------------------------------------------------------------
+lint: tools
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) clippy -p tierdash-frontend --target wasm32-unknown-unknown --locked -- -D warnings
 
-test: lint
-	$(CARGO) test --workspace
+unit:
+	$(CARGO) test --workspace --locked
 
-openapi: setup
+size:
+	scripts/app-size.sh frontend/dist
+
+e2e: build browser
+	cd e2e && node browser.test.mjs
+
+test: lint unit e2e size
+
+bench: frontend size
+
+openapi:
 	$(CARGO) run -q -p tierdash-server --bin tierdash -- openapi --output openapi/openapi.json
 
 clean:
 	$(CARGO) clean
+	rm -rf frontend/dist

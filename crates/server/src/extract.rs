@@ -119,11 +119,6 @@ pub fn path_error(_: actix_web::error::PathError, _: &HttpRequest) -> actix_web:
     ApiError::NotFound.into()
 }
 
-/// The answer for routes that do not exist.
-pub async fn no_route() -> ApiError {
-    ApiError::NotFound
-}
-
 impl actix_web::Responder for ApiError {
     type Body = actix_web::body::BoxBody;
     fn respond_to(self, _: &HttpRequest) -> actix_web::HttpResponse {

@@ -15,5 +15,6 @@ pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod routes;
+pub mod spa;
 pub mod startup;
 pub mod telemetry;

@@ -16,8 +16,9 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
 use crate::docs::ApiDoc;
-use crate::extract::{MAX_JSON_BODY, no_route, path_error};
+use crate::extract::{MAX_JSON_BODY, path_error};
 use crate::routes;
+use crate::spa::{self, SpaDir};
 
 /// What every handler shares.
 #[derive(Debug)]
@@ -61,6 +62,7 @@ impl Application {
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState { store, jwt: JwtKeys::new(&config.jwt_secret, config.token_ttl) });
+        let spa = SpaDir(config.static_dir.clone());
         let mut server = HttpServer::new(move || {
             let (app, api) = App::new()
                 .wrap(Compress::default())
@@ -75,8 +77,8 @@ impl Application {
                 .split_for_parts();
             app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
                 .route("/api/docs", web::get().to(|| async { redirect("/api/docs/") }))
-                .route("/", web::get().to(|| async { redirect("/api/docs/") }))
-                .default_service(web::to(no_route))
+                .app_data(web::Data::new(spa.clone()))
+                .default_service(web::to(spa::serve))
         })
         .listen(listener)?
         .shutdown_timeout(20);

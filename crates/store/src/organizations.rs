@@ -30,6 +30,12 @@ pub async fn list(
     if let Some(status) = filter.status {
         select = select.filter(Column::Status.eq(status.as_str()));
     }
+    if let Some(segment) = filter.segment {
+        select = select.filter(Column::Segment.eq(segment.as_str()));
+    }
+    if let Some(stage) = filter.onboarding_stage {
+        select = select.filter(Column::OnboardingStage.eq(stage.as_str()));
+    }
     if let Some(q) = &query.q {
         select = select.filter(paging::search(q, &[Column::Name, Column::ExternalId, Column::Domain]));
     }

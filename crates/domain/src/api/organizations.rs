@@ -180,6 +180,10 @@ pub struct OrganizationFilter {
     pub external_id: Option<String>,
     /// Only this status.
     pub status: Option<OrgStatus>,
+    /// Only customers of this segment.
+    pub segment: Option<Segment>,
+    /// Only customers at this onboarding stage.
+    pub onboarding_stage: Option<OnboardingStage>,
 }
 
 /// Fields `GET /organizations` sorts by.

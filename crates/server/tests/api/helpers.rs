@@ -65,6 +65,14 @@ impl TestApp {
         TestApp::start(url, dir, None).await
     }
 
+    /// On SQLite, serving the single-page app from `static_dir`.
+    pub async fn sqlite_serving(static_dir: &std::path::Path) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+        std::os::unix::fs::symlink(static_dir, dir.path().join("no-frontend")).unwrap();
+        TestApp::start(url, dir, None).await
+    }
+
     /// On a fresh PostgreSQL database, or `None` when `TIERDASH_TEST_POSTGRES_URL` is unset.
     pub async fn postgres() -> Option<TestApp> {
         let admin_url = std::env::var("TIERDASH_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;

@@ -11,5 +11,6 @@ mod demo;
 mod health;
 mod openapi;
 mod organizations;
+mod spa;
 mod subscriptions;
 mod users;

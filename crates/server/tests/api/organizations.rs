@@ -82,6 +82,13 @@ async fn list_pages_searches_sorts_and_filters(app: TestApp) {
     let by_external: Value = app.get(&token, "/api/v1/organizations?external_id=C1").await.json().await.unwrap();
     assert_eq!(ids(&by_external), vec![app.tree.c1]);
 
+    let body = json!({"kind": "customer", "parent_id": app.tree.r2, "name": "Edu", "segment": "education", "onboarding_stage": "failed"});
+    let edu: Value = app.post(&token, "/api/v1/organizations", &body).await.json().await.unwrap();
+    let by_segment: Value = app.get(&token, "/api/v1/organizations?segment=education").await.json().await.unwrap();
+    assert_eq!(ids(&by_segment), vec![edu["id"].as_i64().unwrap()]);
+    let by_stage: Value = app.get(&token, "/api/v1/organizations?onboarding_stage=failed").await.json().await.unwrap();
+    assert_eq!(ids(&by_stage), vec![edu["id"].as_i64().unwrap()]);
+
     // Search text is matched literally: % and _ are not wildcards.
     let literal: Value = app.get(&token, "/api/v1/organizations?q=%25").await.json().await.unwrap();
     assert_eq!(literal["total"], 0);

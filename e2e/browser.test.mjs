@@ -1,0 +1,171 @@
+// Browser tests: start the real `tierdash` binary on a fresh database with demo data, drive
+// Debian's headless Chromium through playwright-core, and save a screenshot of each page under
+// target/e2e-screenshots/. Pages are found by data-testid (see pages.mjs), never by markup.
+//
+//   node browser.test.mjs        (make test runs it after building the app and the binary)
+
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { LoginPage, Shell, TablePage, OrganizationPage, HomePage } from "./pages.mjs";
+
+const root = resolve(import.meta.dirname, "..");
+const bin = process.env.TIERDASH_BIN ?? join(root, "target/release/tierdash");
+const dist = process.env.TIERDASH_STATIC_DIR ?? join(root, "frontend/dist");
+const shots = join(root, "target/e2e-screenshots");
+const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const PASSWORD = "tierdash-demo";
+
+mkdirSync(shots, { recursive: true });
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+    server.on("error", fail);
+  });
+}
+
+async function startServer() {
+  const data = mkdtempSync(join(tmpdir(), "tierdash-e2e-"));
+  const port = await freePort();
+  const env = { ...process.env, TIERDASH_DATA_DIR: data, TIERDASH_BIND: `127.0.0.1:${port}`, TIERDASH_STATIC_DIR: dist, RUST_LOG: "warn" };
+  delete env.TIERDASH_DATABASE_URL;
+  delete env.TIERDASH_JWT_SECRET;
+  execFileSync(bin, ["demo-data"], { env, stdio: "ignore" });
+  const child = spawn(bin, ["serve"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) return { base, child, data };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error("the server did not become ready");
+}
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+test("a wrong password shows an error and stays on the login page", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await login.submit("admin@northwind.example", "not the password");
+  assert.match(await login.error(), /wrong/i);
+  assert.equal(new URL(page.url()).pathname, "/login");
+  await page.screenshot({ path: join(shots, "login-error.png") });
+});
+
+test("a distributor logs in, browses resellers, searches, opens one, reloads and logs out", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await page.screenshot({ path: join(shots, "login.png") });
+  await login.submit("admin@northwind.example", PASSWORD);
+  const home = new HomePage(page);
+  assert.equal(await home.kpi("kpi-resellers"), "40");
+  assert.equal(await home.kpi("kpi-customers"), "800");
+  await page.screenshot({ path: join(shots, "home-distributor.png"), fullPage: true });
+
+  const shell = new Shell(page);
+  await shell.go("nav-resellers");
+  const table = new TablePage(page, "resellers-table");
+  assert.equal(await table.rowCount(), 25, "the first page holds 25 resellers");
+  assert.match(await table.pageInfo(), /40 in all/);
+  await page.screenshot({ path: join(shots, "resellers.png"), fullPage: true });
+
+  assert.equal(await table.firstCell(), "Alpine Cloud Partners", "sorted by name at first");
+  await table.sortBy("name");
+  await table.waitForFirstCell((first) => first.startsWith("Vertex"));
+  await table.search("harbor");
+  await table.waitForRows(1);
+  assert.equal(await table.firstCell(), "Harbor IT Solutions");
+  await table.openFirst();
+
+  const org = new OrganizationPage(page);
+  assert.equal(await org.name(), "Harbor IT Solutions");
+  const url = page.url();
+  assert.match(new URL(url).pathname, /^\/organizations\/\d+$/);
+  await page.screenshot({ path: join(shots, "reseller.png"), fullPage: true });
+
+  await page.reload();
+  assert.equal(await org.name(), "Harbor IT Solutions", "a deep link survives a reload");
+  assert.ok((await new TablePage(page, "org-customers-table").rowCount()) > 0, "a reseller's page lists its customers");
+
+  await shell.logout();
+  await page.waitForURL(/\/login/);
+  await page.goto(url);
+  await page.waitForURL(/\/login\?next=/);
+});
+
+test("without a session a deep link goes to login and back", async ({ page, base }) => {
+  await page.goto(`${base}/customers`);
+  await page.waitForURL(/\/login\?next=%2Fcustomers/);
+  await new LoginPage(page, base).submit("admin@alpine-cloud.example", PASSWORD, false);
+  await page.waitForURL(/\/customers$/);
+  const table = new TablePage(page, "customers-table");
+  assert.ok((await table.rowCount()) > 0);
+  const shell = new Shell(page);
+  assert.equal(await shell.has("nav-resellers"), false, "a reseller has no resellers page");
+  assert.equal(await shell.has("nav-customers"), true);
+  await page.screenshot({ path: join(shots, "customers-reseller.png"), fullPage: true });
+});
+
+test("the app is usable at 390 px and from the keyboard", async ({ browser, base }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const login = new LoginPage(page, base);
+  await login.open();
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "email", "Tab reaches the e-mail field first");
+  await page.keyboard.type("admin@northwind.example");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press("Enter");
+  await new HomePage(page).kpi("kpi-resellers");
+  await new Shell(page).go("nav-resellers");
+  await new TablePage(page, "resellers-table").waitForRows(25);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page does not scroll sideways at 390 px (${overflow}px)`);
+  await page.screenshot({ path: join(shots, "resellers-390px.png"), fullPage: true });
+  await context.close();
+});
+
+const { base, child, data } = await startServer();
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+});
+let failed = 0;
+try {
+  for (const { name, fn } of tests) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    try {
+      await fn({ page, base, browser });
+      assert.deepEqual(errors, [], "no script errors in the page");
+      console.log(`ok - ${name}`);
+    } catch (e) {
+      failed++;
+      console.log(`not ok - ${name}\n  ${String(e.stack ?? e).split("\n").join("\n  ")}`);
+      await page.screenshot({ path: join(shots, `failed-${tests.findIndex((t) => t.name === name)}.png`), fullPage: true }).catch(() => {});
+    } finally {
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  child.kill("SIGTERM");
+  rmSync(data, { recursive: true, force: true });
+}
+console.log(`${tests.length - failed} passed, ${failed} failed; screenshots in ${shots}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,106 @@
+// Page objects: what the tests do on each page, by data-testid, so markup can change freely.
+
+const T = 15000;
+
+export class LoginPage {
+  constructor(page, base) {
+    this.page = page;
+    this.base = base;
+  }
+  async open() {
+    await this.page.goto(`${this.base}/login`);
+    await this.page.getByTestId("email").waitFor({ timeout: T });
+  }
+  async submit(email, password, waitForLeaving = true) {
+    await this.page.getByTestId("email").fill(email);
+    await this.page.getByTestId("password").fill(password);
+    await this.page.getByTestId("login-submit").click();
+    if (waitForLeaving && password === "tierdash-demo") await this.page.waitForURL((u) => !u.pathname.startsWith("/login"), { timeout: T });
+  }
+  async error() {
+    const e = this.page.getByTestId("login-error");
+    await e.waitFor({ timeout: T });
+    return e.innerText();
+  }
+}
+
+export class Shell {
+  constructor(page) {
+    this.page = page;
+  }
+  async go(testid) {
+    await this.page.getByTestId(testid).click({ timeout: T });
+  }
+  async has(testid) {
+    await this.page.getByTestId("who").waitFor({ timeout: T });
+    return (await this.page.getByTestId(testid).count()) > 0;
+  }
+  async logout() {
+    await this.page.getByTestId("logout").click({ timeout: T });
+  }
+}
+
+export class HomePage {
+  constructor(page) {
+    this.page = page;
+  }
+  async kpi(testid) {
+    const v = this.page.getByTestId(testid).getByTestId("kpi-value");
+    await v.waitFor({ timeout: T });
+    return (await v.innerText()).trim();
+  }
+}
+
+export class TablePage {
+  constructor(page, testid) {
+    this.page = page;
+    this.root = page.getByTestId(testid);
+  }
+  rows() {
+    return this.root.getByTestId("row");
+  }
+  async waitForRows(n) {
+    await this.page.waitForFunction(
+      ([id, n]) => document.querySelectorAll(`[data-testid="${id}"] [data-testid="row"]`).length === n,
+      [await this.root.getAttribute("data-testid", { timeout: T }), n],
+      { timeout: T },
+    );
+  }
+  async rowCount() {
+    await this.rows().first().waitFor({ timeout: T });
+    return this.rows().count();
+  }
+  async firstCell() {
+    return (await this.rows().first().locator("td").first().innerText()).trim();
+  }
+  async waitForFirstCell(predicate) {
+    for (let i = 0; i < 150; i++) {
+      if (predicate(await this.firstCell().catch(() => ""))) return;
+      await this.page.waitForTimeout(100);
+    }
+    throw new Error("the table did not change as expected");
+  }
+  async pageInfo() {
+    return this.root.getByTestId("page-info").innerText({ timeout: T });
+  }
+  async sortBy(field) {
+    await this.root.getByTestId(`sort-${field}`).click({ timeout: T });
+  }
+  async search(text) {
+    await this.root.getByTestId("search").fill(text, { timeout: T });
+  }
+  async openFirst() {
+    await this.rows().first().locator("a").first().click({ timeout: T });
+  }
+}
+
+export class OrganizationPage {
+  constructor(page) {
+    this.page = page;
+  }
+  async name() {
+    const h = this.page.getByTestId("org-name");
+    await h.waitFor({ timeout: T });
+    return (await h.innerText()).trim();
+  }
+}

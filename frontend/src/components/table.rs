@@ -1,0 +1,229 @@
+//! A data table whose sorting, searching and paging are done by the API: the table only holds
+//! the state (search text, sort, page) and shows the page it is given.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::states::{Empty, ErrorView, Loading};
+use crate::api::ApiFailure;
+use crate::format::{self, Locale};
+
+/// A column: its heading and, when sortable, the API's sort field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Heading.
+    pub label: &'static str,
+    /// The field `sort=` takes, if the column sorts.
+    pub sort: Option<&'static str>,
+    /// Right-aligned (numbers, money).
+    pub numeric: bool,
+}
+
+impl Column {
+    /// A column that sorts by `field`.
+    pub const fn sorted(label: &'static str, field: &'static str) -> Column {
+        Column { label, sort: Some(field), numeric: false }
+    }
+    /// A column that does not sort.
+    pub const fn plain(label: &'static str) -> Column {
+        Column { label, sort: None, numeric: false }
+    }
+    /// A right-aligned column.
+    pub const fn numeric(mut self) -> Column {
+        self.numeric = true;
+        self
+    }
+}
+
+/// A row: its cells, already formatted, and where its first cell links to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Stable key.
+    pub key: i64,
+    /// Link of the first cell.
+    pub href: Option<String>,
+    /// Cell texts.
+    pub cells: Vec<String>,
+}
+
+/// One page of rows and the totals the pager needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TablePage {
+    /// Rows of this page.
+    pub rows: Vec<Row>,
+    /// Matching rows over all pages.
+    pub total: u64,
+    /// This page, from 1.
+    pub page: u64,
+    /// Page size.
+    pub per_page: u64,
+}
+
+/// What the user asked the table for.
+#[derive(Debug, Clone, Copy)]
+pub struct TableState {
+    /// Search text.
+    pub q: RwSignal<String>,
+    /// Sort: field, `-field`, or empty.
+    pub sort: RwSignal<String>,
+    /// Page, from 1.
+    pub page: RwSignal<u64>,
+}
+
+impl TableState {
+    /// A table sorted by `sort` at first.
+    pub fn new(sort: &str) -> TableState {
+        TableState { q: RwSignal::new(String::new()), sort: RwSignal::new(sort.to_owned()), page: RwSignal::new(1) }
+    }
+
+    /// Sorting by a column toggles between ascending and descending.
+    pub fn next_sort(current: &str, field: &str) -> String {
+        if current == field { format!("-{field}") } else { field.to_owned() }
+    }
+}
+
+/// The last page number for a total (at least 1).
+pub fn last_page(total: u64, per_page: u64) -> u64 {
+    total.div_ceil(per_page.max(1)).max(1)
+}
+
+/// The table: a search box, sortable headings, rows, and a pager.
+#[component]
+pub fn DataTable(
+    columns: Vec<Column>,
+    state: TableState,
+    data: Signal<Option<Result<TablePage, ApiFailure>>>,
+    #[prop(into)] caption: String,
+    #[prop(into)] testid: String,
+    #[prop(into, default = "Nothing to show yet.".to_string())] empty: String,
+) -> impl IntoView {
+    let locale = Locale::browser();
+    let search_id = format!("{testid}-search");
+    let heading = columns.clone();
+    let header = move || {
+        heading
+            .iter()
+            .map(|c| {
+                let class = if c.numeric { "num" } else { "" };
+                match c.sort {
+                    Some(field) => {
+                        let aria = move || {
+                            let s = state.sort.get();
+                            if s == field {
+                                "ascending"
+                            } else if s == format!("-{field}") {
+                                "descending"
+                            } else {
+                                "none"
+                            }
+                        };
+                        let label = c.label;
+                        view! {
+                            <th class=class aria-sort=aria scope="col">
+                                <button type="button" data-testid=format!("sort-{field}")
+                                    on:click=move |_| {
+                                        state.sort.update(|s| *s = TableState::next_sort(s, field));
+                                        state.page.set(1);
+                                    }>
+                                    {label}
+                                    {move || match aria() { "ascending" => " ▲", "descending" => " ▼", _ => "" }}
+                                </button>
+                            </th>
+                        }
+                        .into_any()
+                    }
+                    None => view! { <th class=class scope="col">{c.label}</th> }.into_any(),
+                }
+            })
+            .collect_view()
+    };
+    let numeric: Vec<bool> = columns.iter().map(|c| c.numeric).collect();
+    let body = move || match data.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
+        Some(Ok(page)) if page.rows.is_empty() => view! { <Empty message=empty.clone()/> }.into_any(),
+        Some(Ok(page)) => {
+            let numeric = numeric.clone();
+            let last = last_page(page.total, page.per_page);
+            let shown = format!(
+                "Page {} of {} · {} in all",
+                format::count(page.page, &locale),
+                format::count(last, &locale),
+                format::count(page.total, &locale)
+            );
+            let rows = page
+                .rows
+                .into_iter()
+                .map(|row| {
+                    let numeric = numeric.clone();
+                    let href = row.href.clone();
+                    let cells = row
+                        .cells
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, text)| {
+                            let class = if numeric.get(i).copied().unwrap_or(false) { "num" } else { "" };
+                            match (i, &href) {
+                                (0, Some(href)) => {
+                                    view! { <td class=class><A href=href.clone()>{text}</A></td> }.into_any()
+                                }
+                                _ => view! { <td class=class>{text}</td> }.into_any(),
+                            }
+                        })
+                        .collect_view();
+                    view! { <tr data-testid="row">{cells}</tr> }
+                })
+                .collect_view();
+            view! {
+                <div class="table-wrap">
+                    <table>
+                        <caption class="muted" style="text-align:left">{caption.clone()}</caption>
+                        <thead><tr>{header.clone()}</tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                <nav class="pager" aria-label="Pages">
+                    <button type="button" class="secondary" data-testid="prev-page" disabled=move || state.page.get() <= 1
+                        on:click=move |_| state.page.update(|p| *p = p.saturating_sub(1).max(1))>"Previous"</button>
+                    <span data-testid="page-info">{shown}</span>
+                    <button type="button" class="secondary" data-testid="next-page" disabled=move || state.page.get() >= last
+                        on:click=move |_| state.page.update(|p| *p = (*p + 1).min(last))>"Next"</button>
+                </nav>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div data-testid=testid.clone()>
+            <div class="toolbar">
+                <div>
+                    <label for=search_id.clone()>"Search"</label>
+                    <input id=search_id type="search" data-testid="search" placeholder="Name, id or domain"
+                        prop:value=move || state.q.get()
+                        on:input=move |ev| { state.q.set(event_target_value(&ev)); state.page.set(1); }/>
+                </div>
+            </div>
+            {body}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorting_the_same_column_twice_reverses_it() {
+        assert_eq!(TableState::next_sort("", "name"), "name");
+        assert_eq!(TableState::next_sort("name", "name"), "-name");
+        assert_eq!(TableState::next_sort("-name", "name"), "name");
+        assert_eq!(TableState::next_sort("-name", "created_at"), "created_at");
+    }
+
+    #[test]
+    fn the_last_page_covers_the_remainder() {
+        assert_eq!(last_page(0, 50), 1);
+        assert_eq!(last_page(50, 50), 1);
+        assert_eq!(last_page(51, 50), 2);
+    }
+}

@@ -1,0 +1,148 @@
+//! Money, percent and number formatting by locale, exact from decimals: a figure is rounded
+//! once (half to even, like the server) and never passes through a float.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// How a locale writes numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Locale {
+    /// Between groups of thousands.
+    pub group: &'static str,
+    /// Before the fraction.
+    pub decimal: &'static str,
+    /// Whether the currency symbol follows the number (`1.234,50 €`) or precedes it (`€1,234.50`).
+    pub symbol_after: bool,
+    /// Between number and percent sign.
+    pub percent_space: bool,
+}
+
+/// English (US, UK, Australia, Canada) and the default.
+pub const EN: Locale = Locale { group: ",", decimal: ".", symbol_after: false, percent_space: false };
+/// German, Spanish, Italian, Dutch, Polish: dot groups, comma decimals.
+pub const DE: Locale = Locale { group: ".", decimal: ",", symbol_after: true, percent_space: true };
+/// French and Swedish: narrow no-break space groups, comma decimals.
+pub const FR: Locale = Locale { group: "\u{202f}", decimal: ",", symbol_after: true, percent_space: true };
+
+impl Locale {
+    /// The locale for a BCP 47 tag such as `de-DE` (by language; unknown ones get English).
+    pub fn from_tag(tag: &str) -> Locale {
+        match tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase().as_str() {
+            "de" | "es" | "it" | "nl" | "pl" | "pt" | "da" => DE,
+            "fr" | "sv" | "nb" | "fi" | "cs" => FR,
+            _ => EN,
+        }
+    }
+
+    /// The browser's preferred locale.
+    pub fn browser() -> Locale {
+        web_sys::window().and_then(|w| w.navigator().language()).map(|tag| Locale::from_tag(&tag)).unwrap_or(EN)
+    }
+}
+
+/// A number with `decimals` places, grouped by thousands.
+pub fn number(value: Decimal, decimals: u32, locale: &Locale) -> String {
+    let rounded = value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointNearestEven);
+    let text = format!("{:.*}", decimals as usize, rounded.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push_str(locale.group);
+        }
+        grouped.push(digit);
+    }
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() { "-" } else { "" };
+    if fraction.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}{}{fraction}", locale.decimal)
+    }
+}
+
+/// A whole count.
+pub fn count(value: u64, locale: &Locale) -> String {
+    number(Decimal::from(value), 0, locale)
+}
+
+/// An amount of money with its currency's symbol (or code), two places.
+pub fn money(value: Decimal, currency: &str, locale: &Locale) -> String {
+    let (symbol, places) = match currency {
+        "USD" => ("$", 2),
+        "EUR" => ("€", 2),
+        "GBP" => ("£", 2),
+        "JPY" => ("¥", 0),
+        other => (other, 2),
+    };
+    let amount = number(value.abs(), places, locale);
+    let sign = if value.is_sign_negative() && !value.round_dp(places).is_zero() { "-" } else { "" };
+    let spaced = symbol.len() > 1 && symbol.chars().all(|c| c.is_ascii_alphabetic());
+    match (locale.symbol_after, spaced) {
+        (true, _) => format!("{sign}{amount}\u{a0}{symbol}"),
+        (false, true) => format!("{sign}{symbol}\u{a0}{amount}"),
+        (false, false) => format!("{sign}{symbol}{amount}"),
+    }
+}
+
+/// A percentage given in percent units (12.5 means 12.5 %), with `decimals` places.
+pub fn percent(value: Decimal, decimals: u32, locale: &Locale) -> String {
+    let space = if locale.percent_space { "\u{a0}" } else { "" };
+    format!("{}{space}%", number(value, decimals, locale))
+}
+
+/// A change in percent with an explicit sign (`+4.2%`, `-1.0%`).
+pub fn change(value: Decimal, locale: &Locale) -> String {
+    let text = percent(value, 1, locale);
+    if value.round_dp(1) > Decimal::ZERO { format!("+{text}") } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn numbers_group_thousands_by_locale() {
+        assert_eq!(number(d("1234567.891"), 2, &EN), "1,234,567.89");
+        assert_eq!(number(d("1234567.891"), 2, &DE), "1.234.567,89");
+        assert_eq!(number(d("1234567.891"), 2, &FR), "1\u{202f}234\u{202f}567,89");
+        assert_eq!(number(d("999"), 0, &EN), "999");
+        assert_eq!(number(d("-1000"), 0, &EN), "-1,000");
+    }
+
+    #[test]
+    fn rounding_is_half_to_even_and_exact() {
+        assert_eq!(number(d("2.345"), 2, &EN), "2.34");
+        assert_eq!(number(d("2.355"), 2, &EN), "2.36");
+        assert_eq!(number(d("0.1") + d("0.2"), 2, &EN), "0.30");
+        assert_eq!(number(d("-0.001"), 2, &EN), "0.00", "no negative zero");
+    }
+
+    #[test]
+    fn money_places_the_symbol_by_locale() {
+        assert_eq!(money(d("1234.5"), "USD", &EN), "$1,234.50");
+        assert_eq!(money(d("1234.5"), "EUR", &DE), "1.234,50\u{a0}€");
+        assert_eq!(money(d("-12"), "GBP", &EN), "-£12.00");
+        assert_eq!(money(d("1500"), "JPY", &EN), "¥1,500");
+        assert_eq!(money(d("10"), "CHF", &EN), "CHF\u{a0}10.00");
+    }
+
+    #[test]
+    fn percentages_and_changes() {
+        assert_eq!(percent(d("12.345"), 1, &EN), "12.3%");
+        assert_eq!(percent(d("12.345"), 1, &DE), "12,3\u{a0}%");
+        assert_eq!(change(d("4.25"), &EN), "+4.2%");
+        assert_eq!(change(d("-1"), &EN), "-1.0%");
+        assert_eq!(change(d("0"), &EN), "0.0%");
+    }
+
+    #[test]
+    fn locale_tags_pick_their_conventions() {
+        assert_eq!(Locale::from_tag("de-AT"), DE);
+        assert_eq!(Locale::from_tag("fr"), FR);
+        assert_eq!(Locale::from_tag("en-GB"), EN);
+        assert_eq!(Locale::from_tag("xx"), EN);
+    }
+}

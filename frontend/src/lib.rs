@@ -1,0 +1,39 @@
+//! Tierdash's web app: a Leptos single-page app over the JSON API.
+//!
+//! - [`api`]: every HTTP call, typed with `domain::api`; a 401 sends the user to log in.
+//! - [`session`]: the access token, kept for the browser session only.
+//! - [`format`]: money, percent and number formatting by locale (exact, from decimals).
+//! - [`components`]: the dashboard building blocks (KPI card, charts, data table, month range,
+//!   loading/empty/error states).
+//! - [`pages`]: one module per page.
+//!
+//! No metric is computed here: the server does the math and omits what a role may not see.
+
+pub mod api;
+pub mod components;
+pub mod format;
+pub mod pages;
+pub mod session;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use pages::{Customers, Home, Login, NotFound, OrganizationPage, Resellers, Shell};
+
+/// The app: the router and its pages. Every page but login sits in the [`Shell`], which
+/// checks the session and shows the navigation.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <Shell><NotFound/></Shell> }>
+                <Route path=path!("/login") view=Login/>
+                <Route path=path!("/") view=|| view! { <Shell><Home/></Shell> }/>
+                <Route path=path!("/resellers") view=|| view! { <Shell><Resellers/></Shell> }/>
+                <Route path=path!("/customers") view=|| view! { <Shell><Customers/></Shell> }/>
+                <Route path=path!("/organizations/:id") view=|| view! { <Shell><OrganizationPage/></Shell> }/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,133 @@
+//! One organisation: its details, its customers (for a reseller) and its subscriptions.
+
+use std::collections::HashMap;
+
+use domain::api::{ListParams, Organization, SubscriptionFilter};
+use domain::kinds::OrgKind;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::organizations::OrganizationTable;
+use crate::api;
+use crate::components::{Column, DataTable, ErrorView, Loading, Row, TablePage, TableState};
+use crate::format::{self, Locale};
+
+fn details(o: &Organization) -> Vec<(&'static str, String)> {
+    let opt = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+    let mut rows = vec![
+        ("Kind", o.kind.to_string()),
+        ("External id", opt(o.external_id.clone())),
+        ("Domain", opt(o.domain.clone())),
+        ("Country", opt(o.country.as_ref().map(|c| c.to_string()))),
+        ("Status", o.status.to_string()),
+        ("Acquired", o.created_at.format("%Y-%m-%d").to_string()),
+        ("Closed", opt(o.closed_at.map(|d| d.format("%Y-%m-%d").to_string()))),
+    ];
+    match o.kind {
+        OrgKind::Customer => {
+            rows.push(("Segment", opt(o.segment.map(|s| s.to_string().replace('_', " ")))));
+            rows.push(("Onboarding", opt(o.onboarding_stage.map(|s| s.to_string().replace('_', " ")))));
+        }
+        OrgKind::Reseller => {
+            rows.push(("Agreement", opt(o.agreement_status.map(|s| s.to_string().replace('_', " ")))));
+            rows.push(("Vetting", opt(o.vetting_status.map(|s| s.to_string()))));
+        }
+        OrgKind::Distributor => {}
+    }
+    rows
+}
+
+/// The subscriptions of a reseller or customer, with product names from the catalog.
+#[component]
+fn SubscriptionTable(org: Organization) -> impl IntoView {
+    let state = TableState::new("-start_date");
+    let filter = match org.kind {
+        OrgKind::Customer => SubscriptionFilter { customer_id: Some(org.id), ..Default::default() },
+        _ => SubscriptionFilter { reseller_id: Some(org.id), ..Default::default() },
+    };
+    let products = LocalResource::new(api::products);
+    let subscriptions = LocalResource::new(move || {
+        let list = ListParams {
+            page: Some(state.page.get()),
+            per_page: Some(25),
+            q: Some(state.q.get()).filter(|q| !q.trim().is_empty()),
+            sort: Some(state.sort.get()).filter(|s| !s.is_empty()),
+        };
+        api::subscriptions(list, filter.clone())
+    });
+    let locale = Locale::browser();
+    let data = Signal::derive(move || {
+        let page = match subscriptions.get()? {
+            Ok(page) => page,
+            Err(e) => return Some(Err(e)),
+        };
+        let names: HashMap<i64, String> = match products.get()? {
+            Ok(p) => p.items.into_iter().map(|p| (p.id, p.name)).collect(),
+            Err(e) => return Some(Err(e)),
+        };
+        let rows = page
+            .items
+            .into_iter()
+            .map(|s| Row {
+                key: s.id,
+                href: None,
+                cells: vec![
+                    names.get(&s.product_id).cloned().unwrap_or_else(|| format!("product {}", s.product_id)),
+                    format::count(s.quantity.max(0) as u64, &locale),
+                    format::money(s.unit_price, s.currency.as_str(), &locale),
+                    s.billing_interval.to_string(),
+                    if s.trial { format!("{} (trial)", s.status) } else { s.status.to_string() },
+                    s.start_date.to_string(),
+                    s.end_date.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                ],
+            })
+            .collect();
+        Some(Ok(TablePage { rows, total: page.total, page: page.page, per_page: page.per_page }))
+    });
+    let columns = vec![
+        Column::plain("Product"),
+        Column::sorted("Quantity", "quantity").numeric(),
+        Column::plain("Unit price").numeric(),
+        Column::plain("Interval"),
+        Column::sorted("Status", "status"),
+        Column::sorted("Start", "start_date"),
+        Column::sorted("End", "end_date"),
+    ];
+    view! {
+        <DataTable columns=columns state=state data=data caption="Subscriptions" testid="subscriptions-table"
+            empty="No subscriptions."/>
+    }
+}
+
+/// The organisation page.
+#[component]
+pub fn OrganizationPage() -> impl IntoView {
+    let params = use_params_map();
+    let org = LocalResource::new(move || {
+        let id = params.get().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(-1);
+        api::organization(id)
+    });
+    move || match org.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
+        Some(Ok(o)) => {
+            let rows = details(&o).into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view();
+            let customers = (o.kind == OrgKind::Reseller).then(|| {
+                view! {
+                    <h2>"Customers"</h2>
+                    <OrganizationTable kind=OrgKind::Customer parent_id=o.id testid="org-customers-table"/>
+                }
+            });
+            let subscriptions = (o.kind != OrgKind::Distributor).then(|| {
+                view! { <h2>"Subscriptions"</h2><SubscriptionTable org=o.clone()/> }
+            });
+            view! {
+                <h1 data-testid="org-name">{o.name.clone()}</h1>
+                <section class="panel"><dl class="details" data-testid="org-details">{rows}</dl></section>
+                {customers}
+                {subscriptions}
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The resellers and customers lists: searched, sorted and paged by the API.
+
+use domain::api::{ListParams, Organization, OrganizationFilter};
+use domain::kinds::OrgKind;
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::{Column, DataTable, Row, TablePage, TableState};
+
+fn text<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string().replace('_', " ")).unwrap_or_else(|| "—".into())
+}
+
+fn row(kind: OrgKind, o: Organization) -> Row {
+    let date = o.created_at.format("%Y-%m-%d").to_string();
+    let cells = match kind {
+        OrgKind::Reseller => {
+            vec![o.name, text(o.external_id), text(o.country), o.status.to_string(), text(o.agreement_status), date]
+        }
+        _ => vec![o.name, text(o.external_id), text(o.segment), text(o.onboarding_stage), o.status.to_string(), date],
+    };
+    Row { key: o.id, href: Some(format!("/organizations/{}", o.id)), cells }
+}
+
+/// A list of organisations of one kind, optionally the children of one parent.
+#[component]
+pub fn OrganizationTable(
+    kind: OrgKind,
+    #[prop(optional)] parent_id: Option<i64>,
+    #[prop(into)] testid: String,
+) -> impl IntoView {
+    let state = TableState::new("name");
+    let columns = match kind {
+        OrgKind::Reseller => vec![
+            Column::sorted("Name", "name"),
+            Column::sorted("External id", "external_id"),
+            Column::sorted("Country", "country"),
+            Column::sorted("Status", "status"),
+            Column::plain("Agreement"),
+            Column::sorted("Acquired", "created_at"),
+        ],
+        _ => vec![
+            Column::sorted("Name", "name"),
+            Column::sorted("External id", "external_id"),
+            Column::plain("Segment"),
+            Column::plain("Onboarding"),
+            Column::sorted("Status", "status"),
+            Column::sorted("Acquired", "created_at"),
+        ],
+    };
+    let resource = LocalResource::new(move || {
+        let list = ListParams {
+            page: Some(state.page.get()),
+            per_page: Some(25),
+            q: Some(state.q.get()).filter(|q| !q.trim().is_empty()),
+            sort: Some(state.sort.get()).filter(|s| !s.is_empty()),
+        };
+        let filter = OrganizationFilter { kind: Some(kind), parent_id, ..Default::default() };
+        async move {
+            let page = api::organizations(list, filter).await?;
+            Ok(TablePage {
+                total: page.total,
+                page: page.page,
+                per_page: page.per_page,
+                rows: page.items.into_iter().map(|o| row(kind, o)).collect(),
+            })
+        }
+    });
+    let caption = match kind {
+        OrgKind::Reseller => "Resellers",
+        _ => "Customers",
+    };
+    view! {
+        <DataTable columns=columns state=state data=Signal::derive(move || resource.get()) caption=caption testid=testid
+            empty="No organisation matches."/>
+    }
+}
+
+/// The resellers of the caller's subtree.
+#[component]
+pub fn Resellers() -> impl IntoView {
+    view! {
+        <h1>"Resellers"</h1>
+        <OrganizationTable kind=OrgKind::Reseller testid="resellers-table"/>
+    }
+}
+
+/// The customers of the caller's subtree.
+#[component]
+pub fn Customers() -> impl IntoView {
+    view! {
+        <h1>"Customers"</h1>
+        <OrganizationTable kind=OrgKind::Customer testid="customers-table"/>
+    }
+}
