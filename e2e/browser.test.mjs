@@ -80,8 +80,11 @@ test("a distributor logs in, browses resellers, searches, opens one, reloads and
   assert.equal(await table.rowCount(), 25, "the first page holds 25 resellers");
   assert.match(await table.pageInfo(), /40 in all/);
   await page.screenshot({ path: join(shots, "resellers.png"), fullPage: true });
-
   assert.equal(await table.firstCell(), "Alpine Cloud Partners", "sorted by name at first");
+  await table.nextPage();
+  await table.waitForRows(15);
+  assert.match(await table.pageInfo(), /^Page 2 of 2/);
+
   await table.sortBy("name");
   await table.waitForFirstCell((first) => first.startsWith("Vertex"));
   await table.search("harbor");

@@ -83,6 +83,11 @@ export class TablePage {
   async pageInfo() {
     return this.root.getByTestId("page-info").innerText({ timeout: T });
   }
+  async nextPage() {
+    const next = this.root.getByTestId("next-page");
+    if ((await next.innerText({ timeout: T })).trim() !== "Next") throw new Error("the Next button is mislabelled");
+    await next.click({ timeout: T });
+  }
   async sortBy(field) {
     await this.root.getByTestId(`sort-${field}`).click({ timeout: T });
   }

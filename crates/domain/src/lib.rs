@@ -11,5 +11,6 @@
 
 pub mod api;
 pub mod codes;
+pub mod focus;
 pub mod kinds;
 pub mod roles;

@@ -183,10 +183,10 @@ pub fn DataTable(
                     </table>
                 </div>
                 <nav class="pager" aria-label="Pages">
-                    <button type="button" class="secondary" data-testid="prev-page" disabled=move || state.page.get() <= 1
+                    <button type="button" class="secondary" data-testid="prev-page" disabled=move || { state.page.get() <= 1 }
                         on:click=move |_| state.page.update(|p| *p = p.saturating_sub(1).max(1))>"Previous"</button>
                     <span data-testid="page-info">{shown}</span>
-                    <button type="button" class="secondary" data-testid="next-page" disabled=move || state.page.get() >= last
+                    <button type="button" class="secondary" data-testid="next-page" disabled=move || { state.page.get() >= last }
                         on:click=move |_| state.page.update(|p| *p = (*p + 1).min(last))>"Next"</button>
                 </nav>
             }

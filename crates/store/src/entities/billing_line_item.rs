@@ -1,0 +1,38 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "billing_line_items")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub tenant_id: i64,
+    pub batch_id: i64,
+    pub row_number: i64,
+    pub line_item_id: Option<String>,
+    pub customer_external_id: String,
+    pub customer_id: Option<i64>,
+    pub reseller_id: Option<i64>,
+    pub product_id: Option<i64>,
+    pub sku: Option<String>,
+    pub provider: String,
+    pub service: String,
+    pub charge_category: String,
+    pub period_start: DateTimeUtc,
+    pub period_end: DateTimeUtc,
+    pub month: String,
+    pub day: Date,
+    pub billed_cost: String,
+    pub effective_cost: String,
+    pub currency: String,
+    pub usd_rate: Option<String>,
+    pub billed_usd: Option<String>,
+    pub effective_usd: Option<String>,
+    pub quantity: Option<String>,
+    pub marketplace: bool,
+    pub rated: bool,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
