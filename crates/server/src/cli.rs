@@ -40,8 +40,33 @@ pub enum Command {
     Users(UsersCommand),
     /// Fill the database with a realistic demo distributor and print the demo logins.
     DemoData(DemoArgs),
+    /// Import a FOCUS CSV of billing lines, all or nothing, with progress and a summary.
+    Import(ImportArgs),
+    /// Maintain the monthly rollups.
+    #[command(subcommand)]
+    Rollups(RollupsCommand),
     /// Print the OpenAPI document (or write it to a file).
     Openapi(OpenapiArgs),
+}
+
+/// `tierdash import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV file (FOCUS columns, see README).
+    pub file: PathBuf,
+    /// Check everything and report, but keep nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The importing organisation (default: the top of the tree, when there is one).
+    #[arg(long)]
+    pub org_id: Option<i64>,
+}
+
+/// `tierdash rollups …`.
+#[derive(Debug, Subcommand)]
+pub enum RollupsCommand {
+    /// Recompute every monthly rollup from the line items.
+    Rebuild,
 }
 
 /// `tierdash init`.
@@ -135,6 +160,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init(args) => init(args).await,
         Command::Users(UsersCommand::Add(args)) => add_user(args).await,
         Command::DemoData(args) => demo_data(args).await,
+        Command::Import(args) => import_file(args).await,
+        Command::Rollups(RollupsCommand::Rebuild) => {
+            let store = open_store().await?;
+            let rows = store::billing::rollups::rebuild(&store).await?;
+            println!("Rebuilt the monthly rollups: {rows} rows.");
+            Ok(())
+        }
     }
 }
 
@@ -205,6 +237,61 @@ async fn demo_data(args: DemoArgs) -> anyhow::Result<()> {
     );
     print_logins();
     Ok(())
+}
+
+async fn import_file(args: ImportArgs) -> anyhow::Result<()> {
+    use store::billing::{csv_source, import};
+    let store = open_store().await?;
+    let org_id = match args.org_id {
+        Some(id) => id,
+        None => {
+            admin::only_root(&store).await?.ok_or_else(|| anyhow::anyhow!("several trees: choose one with --org-id"))?
+        }
+    };
+    let scope =
+        admin::scope_of(&store, org_id).await.map_err(|_| anyhow::anyhow!("no organisation with id {org_id}"))?;
+    let open = || std::fs::File::open(&args.file).with_context(|| format!("opening {}", args.file.display()));
+    let sha256 = csv_source::sha256(std::io::BufReader::new(open()?))?;
+    let size = open()?.metadata().map(|m| m.len()).unwrap_or(0);
+    let source = import::Source {
+        file_name: args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        sha256,
+        kind: "csv",
+        created_by: None,
+        dry_run: args.dry_run,
+    };
+    let started = std::time::Instant::now();
+    let rows = csv_source::spawn(std::io::BufReader::with_capacity(1 << 20, open()?));
+    let progress: import::Progress = Box::new(move |n| {
+        let secs = started.elapsed().as_secs_f64().max(0.001);
+        eprint!("\r{n} rows read ({:.0} rows/s)", n as f64 / secs);
+    });
+    match import::import(&store, &scope, source, rows, Some(progress)).await {
+        Ok(batch) => {
+            eprintln!();
+            let secs = started.elapsed().as_secs_f64();
+            let verb = match batch.status {
+                domain::api::ImportStatus::Completed => format!("Imported as batch {}", batch.id),
+                domain::api::ImportStatus::Duplicate => {
+                    format!("Already imported as batch {}: nothing changed", batch.id)
+                }
+                domain::api::ImportStatus::DryRun => "Dry run: nothing kept".to_owned(),
+            };
+            println!(
+                "{verb}. {} rows ({} bytes) in {secs:.1} s: {} rated, {} held back as billing issues, {} replaced.",
+                batch.rows_total, size, batch.rows_rated, batch.rows_unrated, batch.rows_replaced
+            );
+            Ok(())
+        }
+        Err(store::StoreError::Rejected { errors, total }) => {
+            eprintln!();
+            for e in &errors {
+                eprintln!("  {}{}", e.field.as_deref().map(|f| format!("{f}: ")).unwrap_or_default(), e.message);
+            }
+            bail!("{total} problem(s) found (the first {} listed above); nothing was imported", errors.len())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 fn print_logins() {

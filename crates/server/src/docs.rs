@@ -27,6 +27,7 @@ organisations. Errors are RFC 9457 problem details (`application/problem+json`).
         (name = "subscriptions", description = "Customers' subscriptions (activations)"),
         (name = "users", description = "Users of the caller's subtree"),
         (name = "api-keys", description = "Long-lived credentials for integrators"),
+        (name = "billing", description = "Billing data in: FOCUS imports, fx rates, billing issues"),
         (name = "operations", description = "Health and readiness")
     )
 )]

@@ -38,6 +38,14 @@ pub enum ApiError {
     /// 422: the request is well-formed but some fields are not valid.
     #[error("the request is not valid")]
     Invalid(Vec<FieldError>),
+    /// 422: an import refused for its structure; nothing was imported.
+    #[error("the import was rejected")]
+    Rejected {
+        /// The first 100 problems.
+        errors: Vec<FieldError>,
+        /// All problems.
+        total: u64,
+    },
     /// 429: too many failed logins; retry after this many seconds.
     #[error("too many attempts")]
     TooManyRequests {
@@ -63,6 +71,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => ("payload-too-large", "The request body is too large"),
             ApiError::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
             ApiError::Invalid(_) => ("validation", "The request is not valid"),
+            ApiError::Rejected { .. } => ("import-rejected", "The import was rejected"),
             ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many attempts"),
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
             ApiError::Internal(_) => ("internal", "Internal server error"),
@@ -76,6 +85,9 @@ impl ApiError {
                 1 => format!("{} {}", errors[0].field.as_deref().unwrap_or("the body"), errors[0].message),
                 n => format!("{n} fields are not valid"),
             }),
+            ApiError::Rejected { errors, total } => {
+                Some(format!("{total} problem(s) found (the first {} listed); nothing was imported", errors.len()))
+            }
             ApiError::TooManyRequests { retry_after } => {
                 Some(format!("too many failed attempts; try again in {retry_after} seconds"))
             }
@@ -96,7 +108,7 @@ impl ApiError {
             detail: self.detail(),
             request_id: None,
             errors: match self {
-                ApiError::Invalid(errors) => errors.clone(),
+                ApiError::Invalid(errors) | ApiError::Rejected { errors, .. } => errors.clone(),
                 _ => Vec::new(),
             },
         }
@@ -112,7 +124,7 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid(_) | ApiError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -161,6 +173,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(detail) => ApiError::Conflict(conflict_message(&detail)),
             StoreError::Invalid(errors) => ApiError::Invalid(errors),
             StoreError::Forbidden(why) => ApiError::Forbidden(why.into()),
+            StoreError::Rejected { errors, total } => ApiError::Rejected { errors, total },
             other => ApiError::Internal(other.into()),
         }
     }

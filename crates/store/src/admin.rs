@@ -220,3 +220,9 @@ pub async fn create_root(store: &Store, init: Init, only_if_empty: bool) -> Resu
     txn.commit().await?;
     Ok((organizations::to_wire(org)?, users::to_wire(admin)?))
 }
+
+/// The id of the only root organisation, when there is exactly one.
+pub async fn only_root(store: &Store) -> Result<Option<i64>, StoreError> {
+    let roots = organization::Entity::find().filter(organization::Column::ParentId.is_null()).all(store.db()).await?;
+    Ok(if roots.len() == 1 { Some(roots[0].id) } else { None })
+}

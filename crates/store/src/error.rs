@@ -15,6 +15,14 @@ pub enum StoreError {
     /// The request names things that do not fit together; each field says why.
     #[error("invalid request")]
     Invalid(Vec<FieldError>),
+    /// An import refused for its structure: the first problems and how many in all.
+    #[error("import rejected: {total} problems")]
+    Rejected {
+        /// The first 100 problems.
+        errors: Vec<FieldError>,
+        /// All problems.
+        total: u64,
+    },
     /// The caller's organisation may not do this (whatever its role).
     #[error("forbidden: {0}")]
     Forbidden(&'static str),

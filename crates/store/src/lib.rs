@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod api_keys;
+pub mod billing;
 pub mod catalog;
 mod clock;
 pub mod credentials;

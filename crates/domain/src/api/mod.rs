@@ -6,6 +6,7 @@
 
 pub mod api_keys;
 pub mod auth;
+pub mod billing;
 pub mod catalog;
 pub mod common;
 pub mod nullable;
@@ -15,6 +16,7 @@ pub mod users;
 
 pub use api_keys::*;
 pub use auth::*;
+pub use billing::*;
 pub use catalog::*;
 pub use common::*;
 pub use organizations::*;

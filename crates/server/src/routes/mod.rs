@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod auth;
+pub mod billing;
 pub mod catalog;
 pub mod health;
 pub mod organizations;
@@ -40,7 +41,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(users::update_user)
             .service(api_keys::list_api_keys)
             .service(api_keys::create_api_key)
-            .service(api_keys::revoke_api_key),
+            .service(api_keys::revoke_api_key)
+            .service(billing::create_import)
+            .service(billing::create_json_import)
+            .service(billing::list_imports)
+            .service(billing::get_import)
+            .service(billing::list_fx_rates)
+            .service(billing::upsert_fx_rates)
+            .service(billing::list_billing_issues)
+            .service(billing::rerate_billing_issues),
     );
 }
 

@@ -9,6 +9,7 @@ mod auth;
 mod catalog;
 mod demo;
 mod health;
+mod imports;
 mod openapi;
 mod organizations;
 mod spa;

@@ -3,6 +3,11 @@
 //! `Decimal` (see the migrations crate for why).
 
 pub mod api_key;
+pub mod billing_issue;
+pub mod billing_line_item;
+pub mod fx_rate;
+pub mod import_batch;
+pub mod monthly_rollup;
 pub mod organization;
 pub mod product;
 pub mod service_plan;

@@ -1,0 +1,216 @@
+//! Billing data in: `/imports` (CSV body or JSON batch), `/fx-rates`, `/billing-issues`.
+
+use std::io::Write;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use domain::api::{
+    BILLING_ISSUE_SORTS, BillingIssue, BillingIssueFilter, FX_RATE_SORTS, FxRate, FxRateFilter, FxRateUpsert,
+    IMPORT_SORTS, ImportBatch, ImportQuery, ImportStatus, JsonImport, ListParams, Page, Problem, RerateResult,
+};
+use domain::roles::Permission;
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+use store::billing::{batches, csv_source, fx_rates, import, issues, json_source};
+
+use crate::auth::Caller;
+use crate::docs::{AuthErrors, NotFound, WriteErrors};
+use crate::error::ApiError;
+use crate::extract::{ValidJson, ValidQuery};
+use crate::startup::AppState;
+
+/// The largest CSV accepted over HTTP (larger files: `tierdash import`).
+pub const MAX_CSV_BYTES: usize = 2 * 1024 * 1024 * 1024;
+
+fn outcome(batch: ImportBatch) -> HttpResponse {
+    match batch.status {
+        ImportStatus::Completed => super::created(format!("/api/v1/imports/{}", batch.id), &batch),
+        _ => HttpResponse::Ok().json(batch),
+    }
+}
+
+/// Imports a FOCUS CSV sent as the request body (`Content-Type: text/csv`), all or nothing.
+/// Rows that cannot be rated are kept out of revenue and reported as billing issues; the same
+/// content sent again changes nothing and answers `duplicate`. A structural problem rejects
+/// the file with 422 listing the first 100 bad rows and the total, and changes nothing.
+#[utoipa::path(
+    tag = "billing",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv", description = "A FOCUS CSV with the columns of DESIGN §3"),
+    responses(
+        (status = 201, description = "Imported", body = ImportBatch),
+        (status = 200, description = "A duplicate of an earlier import, or a dry run: nothing changed", body = ImportBatch),
+        (status = 413, description = "Larger than 2 GiB", body = Problem, content_type = "application/problem+json"),
+        AuthErrors, WriteErrors
+    ),
+    security(("bearer" = []))
+)]
+#[post("/imports")]
+pub async fn create_import(
+    caller: Caller,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: ValidQuery<ImportQuery>,
+    mut body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ImportBilling)?;
+    let content_type =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    if !(content_type.starts_with("text/csv")
+        || content_type.starts_with("application/octet-stream")
+        || content_type.starts_with("text/plain"))
+    {
+        return Err(ApiError::BadRequest("send the CSV as the body with Content-Type: text/csv".into()));
+    }
+    // Spool to a temporary file while hashing, so memory stays bounded whatever the size.
+    let mut spool = tempfile::tempfile().map_err(|e| ApiError::Internal(e.into()))?;
+    let mut hasher = Sha256::new();
+    let mut size = 0usize;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
+        size += chunk.len();
+        if size > MAX_CSV_BYTES {
+            return Err(ApiError::PayloadTooLarge("at most 2 GiB over HTTP; use `tierdash import` for more".into()));
+        }
+        hasher.update(&chunk);
+        spool.write_all(&chunk).map_err(|e| ApiError::Internal(e.into()))?;
+    }
+    let sha256 = hex::encode(hasher.finalize());
+    use std::io::Seek;
+    spool.rewind().map_err(|e| ApiError::Internal(e.into()))?;
+    let source = import::Source {
+        file_name: query.file_name.clone().unwrap_or_else(|| "upload.csv".into()),
+        sha256,
+        kind: "csv",
+        created_by: caller.user_id,
+        dry_run: query.dry_run.unwrap_or(false),
+    };
+    let rows = csv_source::spawn(std::io::BufReader::new(spool));
+    let batch = import::import(&state.store, &caller.scope, source, rows, None).await?;
+    Ok(outcome(batch))
+}
+
+/// Imports a batch of lines given as JSON, all or nothing, with the same rules as a file.
+#[utoipa::path(
+    tag = "billing",
+    request_body = JsonImport,
+    responses(
+        (status = 201, description = "Imported", body = ImportBatch),
+        (status = 200, description = "A duplicate of an earlier import, or a dry run: nothing changed", body = ImportBatch),
+        AuthErrors, WriteErrors
+    ),
+    security(("bearer" = []))
+)]
+#[post("/imports/json")]
+pub async fn create_json_import(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::ImportBilling)?;
+    let de = &mut serde_json::Deserializer::from_slice(&body);
+    let batch: JsonImport = serde_path_to_error::deserialize(de)
+        .map_err(|e| ApiError::invalid(&e.path().to_string(), e.into_inner().to_string()))?;
+    let source = import::Source {
+        file_name: batch.file_name.clone().unwrap_or_else(|| "json".into()),
+        sha256: csv_source::sha256_bytes(&body),
+        kind: "json",
+        created_by: caller.user_id,
+        dry_run: batch.dry_run,
+    };
+    let rows = json_source::spawn(batch.items);
+    Ok(outcome(import::import(&state.store, &caller.scope, source, rows, None).await?))
+}
+
+/// Completed imports of the caller's subtree.
+#[utoipa::path(tag = "billing", params(ListParams), responses((status = 200, body = Page<ImportBatch>), AuthErrors), security(("bearer" = [])))]
+#[get("/imports")]
+pub async fn list_imports(
+    caller: Caller,
+    state: web::Data<AppState>,
+    list: ValidQuery<ListParams>,
+) -> Result<web::Json<Page<ImportBatch>>, ApiError> {
+    caller.require(Permission::ReadData)?;
+    let query = list.check(IMPORT_SORTS)?;
+    Ok(web::Json(batches::list(&state.store, &caller.scope, &query).await?))
+}
+
+/// One import: status and counts.
+#[utoipa::path(
+    tag = "billing",
+    params(("id" = i64, Path, description = "Import id")),
+    responses((status = 200, body = ImportBatch), AuthErrors, NotFound),
+    security(("bearer" = []))
+)]
+#[get("/imports/{id}")]
+pub async fn get_import(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<ImportBatch>, ApiError> {
+    caller.require(Permission::ReadData)?;
+    Ok(web::Json(batches::get(&state.store, &caller.scope, id.into_inner()).await?))
+}
+
+/// Fx rates of the caller's tree (USD per unit, per month).
+#[utoipa::path(tag = "billing", params(ListParams, FxRateFilter), responses((status = 200, body = Page<FxRate>), AuthErrors), security(("bearer" = [])))]
+#[get("/fx-rates")]
+pub async fn list_fx_rates(
+    caller: Caller,
+    state: web::Data<AppState>,
+    list: ValidQuery<ListParams>,
+    filter: ValidQuery<FxRateFilter>,
+) -> Result<web::Json<Page<FxRate>>, ApiError> {
+    caller.require(Permission::ReadData)?;
+    let query = list.check(FX_RATE_SORTS)?;
+    Ok(web::Json(fx_rates::list(&state.store, &caller.scope, &filter, &query).await?))
+}
+
+/// Adds or replaces fx rates, all or nothing. Lines already rated keep their rate; re-rate
+/// to pick up lines that lacked one.
+#[utoipa::path(
+    tag = "billing",
+    request_body = FxRateUpsert,
+    responses((status = 200, description = "How many rates were written", body = u64), AuthErrors, WriteErrors),
+    security(("bearer" = []))
+)]
+#[put("/fx-rates")]
+pub async fn upsert_fx_rates(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: ValidJson<FxRateUpsert>,
+) -> Result<web::Json<u64>, ApiError> {
+    caller.require(Permission::ImportBilling)?;
+    Ok(web::Json(fx_rates::upsert(&state.store, &caller.scope, body.into_inner().rates).await?))
+}
+
+/// Billing issues of the caller's subtree: lines held back from revenue, per customer.
+#[utoipa::path(
+    tag = "billing",
+    params(ListParams, BillingIssueFilter),
+    responses((status = 200, body = Page<BillingIssue>), AuthErrors),
+    security(("bearer" = []))
+)]
+#[get("/billing-issues")]
+pub async fn list_billing_issues(
+    caller: Caller,
+    state: web::Data<AppState>,
+    list: ValidQuery<ListParams>,
+    filter: ValidQuery<BillingIssueFilter>,
+) -> Result<web::Json<Page<BillingIssue>>, ApiError> {
+    caller.require(Permission::ViewDashboards)?;
+    let query = list.check(BILLING_ISSUE_SORTS)?;
+    Ok(web::Json(issues::list(&state.store, &caller.scope, &filter, &query).await?))
+}
+
+/// Rates the held-back lines again, now that a customer, SKU or rate may have been added, and
+/// resolves the issues that are fixed.
+#[utoipa::path(tag = "billing", responses((status = 200, body = RerateResult), AuthErrors), security(("bearer" = [])))]
+#[post("/billing-issues/rerate")]
+pub async fn rerate_billing_issues(
+    caller: Caller,
+    state: web::Data<AppState>,
+) -> Result<web::Json<RerateResult>, ApiError> {
+    caller.require(Permission::ImportBilling)?;
+    Ok(web::Json(issues::rerate(&state.store, &caller.scope).await?))
+}

@@ -1,0 +1,294 @@
+//! Billing imports: rating, rollups, idempotency, replacement, rejection, re-rating, scoping.
+
+use reqwest::StatusCode;
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::on_both_databases;
+
+on_both_databases!(
+    a_file_is_rated_converted_and_rolled_up,
+    the_same_content_twice_is_a_duplicate,
+    a_line_item_id_replaces_the_earlier_line,
+    malformed_files_are_rejected_whole_and_change_nothing,
+    a_file_failing_half_way_leaves_nothing,
+    rerating_after_the_cause_is_fixed,
+    a_reseller_imports_only_for_its_own_customers,
+    json_batches_follow_the_same_rules,
+);
+
+const HEADER: &str = "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,EffectiveCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName,SkuId,PricingQuantity,x_Marketplace,x_LineItemId";
+
+fn csv(rows: &[&str]) -> String {
+    let mut body = String::from(HEADER);
+    for row in rows {
+        body.push('\n');
+        body.push_str(row);
+    }
+    body.push('\n');
+    body
+}
+
+async fn import(app: &TestApp, token: &str, body: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/imports?file_name=test.csv"))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn setup_catalog(app: &TestApp, token: &str) {
+    let product = json!({"sku": "SKU1", "name": "P1", "family": "F", "provider": "AWS", "billing_model": "usage"});
+    assert_eq!(app.post(token, "/api/v1/products", &product).await.status(), StatusCode::CREATED);
+    let rates = json!({"rates": [{"currency": "EUR", "month": "2026-10", "rate": "1.1"}]});
+    assert_eq!(
+        app.client.put(app.url("/api/v1/fx-rates")).bearer_auth(token).json(&rates).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+}
+
+async fn rollup_is_consistent(
+    app: &TestApp,
+) -> std::collections::HashMap<store::billing::rollups::Key, store::billing::rollups::Sums> {
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    let (stored, rebuilt) = store::billing::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    assert_eq!(stored, rebuilt, "the incremental rollup equals one rebuilt from the lines");
+    stored
+}
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+async fn a_file_is_rated_converted_and_rolled_up(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    setup_catalog(&app, &token).await;
+    let body = csv(&[
+        "C1,2026-10-05,2026-10-06,10.00,8.00,USD,Usage,AWS,EC2,SKU1,3,false,",
+        "C1,2026-10-31T23:30:00-02:00,2026-11-02T00:00:00Z,100,90,eur,Purchase,AWS,EC2,SKU1,,TRUE,",
+        "C2,2026-10-10,2026-10-11,5,5,USD,Tax,AWS,EC2,,,,",
+        "NOPE,2026-10-10,2026-10-11,7,7,USD,Usage,AWS,EC2,,,,",
+        "C1,2026-10-10,2026-10-11,7,7,USD,Usage,AWS,EC2,UNKNOWN-SKU,,,",
+        "C2,2026-09-10,2026-09-11,7,7,EUR,Usage,AWS,EC2,,,,",
+    ]);
+    let response = import(&app, &token, &body).await;
+    let status = response.status();
+    let batch: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{batch}");
+    assert_eq!(
+        (batch["rows_total"].as_u64(), batch["rows_rated"].as_u64(), batch["rows_unrated"].as_u64()),
+        (Some(6), Some(2), Some(4))
+    );
+
+    let rollup = rollup_is_consistent(&app).await;
+    // The EUR purchase dated 23:30 at UTC-2 on 31 October is in November (UTC), at the
+    // November rate... which does not exist: so only the October lines count.
+    let purchase = rollup.iter().find(|(k, _)| k.category == "Purchase");
+    assert!(purchase.is_none(), "a line with no rate for its month is not rated: {rollup:?}");
+    let usage = rollup.iter().find(|(k, _)| k.category == "Usage").unwrap();
+    assert_eq!(
+        (usage.0.month.as_str(), usage.1.billed_usd, usage.1.effective_usd, usage.1.units),
+        ("2026-10", d("10.00"), d("8.00"), d("3"))
+    );
+    let tax = rollup.iter().find(|(k, _)| k.category == "Tax").unwrap();
+    assert_eq!((tax.0.customer_id, tax.0.reseller_id), (app.tree.c2, app.tree.r2));
+
+    let issues: Value = app.get(&token, "/api/v1/billing-issues?open=true&sort=kind").await.json().await.unwrap();
+    let kinds: Vec<&str> = issues["items"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["missing_fx_rate", "missing_fx_rate", "unknown_customer", "unknown_product"]);
+
+    // With the November rate the purchase rates at exactly 100 × 1.2.
+    let rates = json!({"rates": [{"currency": "EUR", "month": "2026-11", "rate": "1.2"}]});
+    app.client.put(app.url("/api/v1/fx-rates")).bearer_auth(&token).json(&rates).send().await.unwrap();
+    let rerated: Value = app.post(&token, "/api/v1/billing-issues/rerate", &json!({})).await.json().await.unwrap();
+    assert_eq!(rerated["rated"], 1);
+    let rollup = rollup_is_consistent(&app).await;
+    let purchase = rollup.iter().find(|(k, _)| k.category == "Purchase").unwrap();
+    assert_eq!(
+        (purchase.0.month.as_str(), purchase.1.billed_usd, purchase.0.marketplace),
+        ("2026-11", d("120.0"), true)
+    );
+}
+
+async fn the_same_content_twice_is_a_duplicate(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let body = csv(&["C1,2026-10-05,2026-10-06,10.00,8.00,USD,Usage,AWS,EC2,,,,"]);
+    let first: Value = import(&app, &token, &body).await.json().await.unwrap();
+    let again = import(&app, &token, &body).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!((again["status"].as_str(), again["id"].clone()), (Some("duplicate"), first["id"].clone()));
+    let list: Value = app.get(&token, "/api/v1/imports").await.json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    let rollup = rollup_is_consistent(&app).await;
+    assert_eq!(rollup.values().map(|s| s.lines).sum::<i64>(), 1);
+}
+
+async fn a_line_item_id_replaces_the_earlier_line(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    import(
+        &app,
+        &token,
+        &csv(&[
+            "C1,2026-10-05,2026-10-06,10,10,USD,Usage,AWS,EC2,,,,L-1",
+            "C1,2026-10-05,2026-10-06,1,1,USD,Usage,AWS,EC2,,,,L-2",
+        ]),
+    )
+    .await;
+    let second: Value = import(&app, &token, &csv(&["C1,2026-10-05,2026-10-06,25,20,USD,Usage,AWS,EC2,,,,L-1"]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second["rows_replaced"], 1);
+    let rollup = rollup_is_consistent(&app).await;
+    let sums = rollup.values().next().unwrap();
+    assert_eq!((sums.billed_usd, sums.lines), (d("26"), 2), "25 replaced 10, 1 stays");
+    // Twice in one file: the later row wins.
+    import(
+        &app,
+        &token,
+        &csv(&[
+            "C1,2026-10-05,2026-10-06,3,3,USD,Usage,AWS,EC2,,,,L-3",
+            "C1,2026-10-05,2026-10-06,4,4,USD,Usage,AWS,EC2,,,,L-3",
+        ]),
+    )
+    .await;
+    let rollup = rollup_is_consistent(&app).await;
+    assert_eq!(rollup.values().next().unwrap().billed_usd, d("30"));
+}
+
+async fn malformed_files_are_rejected_whole_and_change_nothing(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let good = "C1,2026-10-05,2026-10-06,10,10,USD,Usage,AWS,EC2,,,,";
+    let cases: Vec<(Vec<u8>, Option<u64>)> = vec![
+        (b"BillingAccountId,ChargePeriodStart\nC1,2026-10-05\n".to_vec(), None),
+        (csv(&[good, "C1,2026-10-05,2026-10-06,ten,10,USD,Usage,AWS,EC2,,,,"]).into_bytes(), Some(2)),
+        (csv(&[good, good, "C1,2026-13-05,2026-10-06,10,10,USD,Usage,AWS,EC2,,,,"]).into_bytes(), Some(3)),
+        (csv(&["C1,2026-10-05,2026-10-06,10"]).into_bytes(), Some(1)),
+        (
+            [csv(&[good]).into_bytes(), b"C1,2026-10-05,2026-10-06,1\xff0,10,USD,Usage,AWS,EC2,,,,\n".to_vec()]
+                .concat(),
+            Some(2),
+        ),
+        (Vec::new(), None),
+        (format!("{HEADER}\n").into_bytes(), None),
+    ];
+    for (i, (body, row)) in cases.into_iter().enumerate() {
+        let response = app
+            .client
+            .post(app.url("/api/v1/imports"))
+            .bearer_auth(&token)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let p = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert!(p["errors"].as_array().is_some_and(|e| !e.is_empty()), "case {i}: {p}");
+        if let Some(row) = row {
+            assert_eq!(p["errors"][0]["row"], row, "case {i}: {p}");
+        }
+    }
+    let list: Value = app.get(&token, "/api/v1/imports").await.json().await.unwrap();
+    assert_eq!(list["total"], 0);
+    assert!(rollup_is_consistent(&app).await.is_empty());
+}
+
+async fn a_file_failing_half_way_leaves_nothing(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let mut rows: Vec<String> =
+        (0..2500).map(|i| format!("C1,2026-10-05,2026-10-06,{i}.5,1,USD,Usage,AWS,EC2,,,,row-{i}")).collect();
+    rows.push("C1,2026-10-05,2026-10-06,oops,1,USD,Usage,AWS,EC2,,,,".into());
+    rows.push("C1,not a date,2026-10-06,1,1,USD,Usage,AWS,EC2,,,,".into());
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let p = problem(import(&app, &token, &csv(&refs)).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p["errors"][0]["row"], 2501);
+    assert_eq!(p["errors"][1]["row"], 2502, "every bad row is reported, not just the first");
+    assert!(p["errors"][0]["message"].as_str().unwrap().contains("line 2502"));
+    let list: Value = app.get(&token, "/api/v1/imports").await.json().await.unwrap();
+    assert_eq!(list["total"], 0);
+    assert!(rollup_is_consistent(&app).await.is_empty(), "the first 2,500 rows were rolled back");
+}
+
+async fn rerating_after_the_cause_is_fixed(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let body = csv(&[
+        "NEW-1,2026-10-05,2026-10-06,10,10,USD,Usage,AWS,EC2,,,,",
+        "C1,2026-10-05,2026-10-06,50,50,GBP,Usage,AWS,EC2,,,,",
+    ]);
+    let batch: Value = import(&app, &token, &body).await.json().await.unwrap();
+    assert_eq!(batch["rows_unrated"], 2);
+    let nothing: Value = app.post(&token, "/api/v1/billing-issues/rerate", &json!({})).await.json().await.unwrap();
+    assert_eq!((nothing["rated"].as_u64(), nothing["still_unrated"].as_u64()), (Some(0), Some(2)));
+
+    let customer = json!({"kind": "customer", "parent_id": app.tree.r1, "name": "New", "external_id": "NEW-1"});
+    app.post(&token, "/api/v1/organizations", &customer).await;
+    let rates = json!({"rates": [{"currency": "GBP", "month": "2026-10", "rate": "1.25"}]});
+    app.client.put(app.url("/api/v1/fx-rates")).bearer_auth(&token).json(&rates).send().await.unwrap();
+    let done: Value = app.post(&token, "/api/v1/billing-issues/rerate", &json!({})).await.json().await.unwrap();
+    assert_eq!(
+        (done["rated"].as_u64(), done["still_unrated"].as_u64(), done["issues_resolved"].as_u64()),
+        (Some(2), Some(0), Some(2))
+    );
+    let open: Value = app.get(&token, "/api/v1/billing-issues?open=true").await.json().await.unwrap();
+    assert_eq!(open["total"], 0);
+    let rollup = rollup_is_consistent(&app).await;
+    let total: Decimal = rollup.values().map(|s| s.billed_usd).sum();
+    assert_eq!(total, d("72.50"), "10 USD + 50 GBP × 1.25");
+}
+
+async fn a_reseller_imports_only_for_its_own_customers(app: TestApp) {
+    let r1 = app.token(R1_OPS).await;
+    let body = csv(&[
+        "C1,2026-10-05,2026-10-06,10,10,USD,Usage,AWS,EC2,,,,",
+        "C2,2026-10-05,2026-10-06,99,99,USD,Usage,AWS,EC2,,,,",
+    ]);
+    let batch: Value = import(&app, &r1, &body).await.json().await.unwrap();
+    assert_eq!(
+        (batch["rows_rated"].as_u64(), batch["rows_unrated"].as_u64()),
+        (Some(1), Some(1)),
+        "a sibling's customer is unknown to R1"
+    );
+    let rollup = rollup_is_consistent(&app).await;
+    assert!(rollup.keys().all(|k| k.reseller_id == app.tree.r1), "nothing was counted for R2");
+
+    let r1_issues: Value = app.get(&r1, "/api/v1/billing-issues").await.json().await.unwrap();
+    assert_eq!(r1_issues["total"], 1);
+    let r2 = app.token(R2_ADMIN).await;
+    let r2_issues: Value = app.get(&r2, "/api/v1/billing-issues").await.json().await.unwrap();
+    assert_eq!(r2_issues["total"], 0);
+    let r2_imports: Value = app.get(&r2, "/api/v1/imports").await.json().await.unwrap();
+    assert_eq!(r2_imports["total"], 0);
+    problem(app.get(&r2, &format!("/api/v1/imports/{}", batch["id"])).await, StatusCode::NOT_FOUND).await;
+    let d_imports: Value = app.get(&app.token(D_ADMIN).await, "/api/v1/imports").await.json().await.unwrap();
+    assert_eq!(d_imports["total"], 1);
+    let viewer = app.token(R1_VIEWER).await;
+    problem(import(&app, &viewer, &body).await, StatusCode::FORBIDDEN).await;
+    let rates = json!({"rates": [{"currency": "GBP", "month": "2026-10", "rate": "1.25"}]});
+    let forbidden = app.client.put(app.url("/api/v1/fx-rates")).bearer_auth(&r1).json(&rates).send().await.unwrap();
+    problem(forbidden, StatusCode::FORBIDDEN).await;
+}
+
+async fn json_batches_follow_the_same_rules(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let item = json!({"BillingAccountId": "C1", "ChargePeriodStart": "2026-10-05", "ChargePeriodEnd": "2026-10-06", "BilledCost": 12.5, "BillingCurrency": "USD", "ChargeCategory": "Credit", "ProviderName": "AWS", "ServiceName": "EC2"});
+    let ok = app.post(&token, "/api/v1/imports/json", &json!({"items": [item.clone()]})).await;
+    assert_eq!(ok.status(), StatusCode::CREATED);
+    let rollup = rollup_is_consistent(&app).await;
+    assert_eq!(rollup.values().next().unwrap().billed_usd, d("12.5"));
+    let mut bad = item.clone();
+    bad["BilledCost"] = json!("twelve");
+    let p = problem(
+        app.post(&token, "/api/v1/imports/json", &json!({"items": [item, bad]})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["row"], 2);
+    let empty = app.post(&token, "/api/v1/imports/json", &json!({"items": []})).await;
+    problem(empty, StatusCode::UNPROCESSABLE_ENTITY).await;
+}

@@ -1,0 +1,94 @@
+//! Reading a FOCUS CSV as a stream: the `csv` crate on a blocking thread, rows handed to the
+//! importer in chunks through a bounded channel, so memory holds a few chunks whatever the file
+//! size. Also hashing content, for idempotency.
+
+use std::io::Read;
+
+use domain::focus::{Columns, RowProblem};
+use sha2::{Digest, Sha256};
+use tokio::sync::mpsc::{Receiver, Sender, channel};
+
+use super::CHUNK;
+use super::import::Parsed;
+
+/// Starts parsing `reader` on a blocking thread; rows arrive on the returned channel.
+pub fn spawn(reader: impl Read + Send + 'static) -> Receiver<Vec<Parsed>> {
+    let (tx, rx) = channel(4);
+    tokio::task::spawn_blocking(move || parse(reader, &tx));
+    rx
+}
+
+/// Parses synchronously into `tx` (blocking sends: the importer sets the pace).
+pub fn parse(reader: impl Read, tx: &Sender<Vec<Parsed>>) {
+    let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
+    let mut records = csv.byte_records();
+    let header = match records.next() {
+        None => return send(tx, vec![Parsed::Bad(vec![file_problem("the file is empty")])]),
+        Some(Err(e)) => {
+            return send(tx, vec![Parsed::Bad(vec![file_problem(&format!("the header cannot be read: {e}"))])]);
+        }
+        Some(Ok(record)) => record,
+    };
+    let header: Vec<String> = match header.iter().map(|f| std::str::from_utf8(f).map(str::to_owned)).collect() {
+        Ok(h) => h,
+        Err(_) => return send(tx, vec![Parsed::Bad(vec![file_problem("the header is not valid UTF-8")])]),
+    };
+    let names: Vec<&str> = header.iter().map(String::as_str).collect();
+    let columns = match Columns::from_header(&names) {
+        Ok(c) => c,
+        Err(problems) => return send(tx, vec![Parsed::Bad(problems)]),
+    };
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut row = 0u64;
+    for record in records {
+        row += 1;
+        let item = match record {
+            Err(e) => Parsed::Bad(vec![row_problem(row, &format!("cannot be read: {e}"))]),
+            Ok(record) => match record.iter().map(std::str::from_utf8).collect::<Result<Vec<&str>, _>>() {
+                Err(_) => Parsed::Bad(vec![row_problem(row, "is not valid UTF-8")]),
+                Ok(fields) => match columns.parse(row, &fields) {
+                    Ok(line) => Parsed::Row(row, Box::new(line)),
+                    Err(problems) => Parsed::Bad(problems),
+                },
+            },
+        };
+        chunk.push(item);
+        if chunk.len() == CHUNK && tx.blocking_send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))).is_err() {
+            return;
+        }
+    }
+    if !chunk.is_empty() {
+        send(tx, chunk);
+    }
+}
+
+fn send(tx: &Sender<Vec<Parsed>>, chunk: Vec<Parsed>) {
+    let _ = tx.blocking_send(chunk);
+}
+
+fn file_problem(message: &str) -> RowProblem {
+    RowProblem { row: None, line: None, column: None, message: message.into() }
+}
+
+fn row_problem(row: u64, message: &str) -> RowProblem {
+    RowProblem { row: Some(row), line: Some(row + 1), column: None, message: format!("the row {message}") }
+}
+
+/// SHA-256 of everything `reader` yields, hex.
+pub fn sha256(mut reader: impl Read) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// SHA-256 of bytes in memory, hex.
+pub fn sha256_bytes(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}

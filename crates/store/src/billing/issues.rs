@@ -1,0 +1,148 @@
+//! Billing issues: lines held back from revenue, by customer and reason; and re-rating them
+//! once the cause is fixed.
+
+use std::collections::HashSet;
+
+use domain::api::{BillingIssue, BillingIssueFilter, ListQuery, Page, RerateResult};
+use domain::focus::LineInput;
+use domain::kinds::OrgKind;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, TransactionTrait};
+
+use super::rating::Rater;
+use super::rollups::Deltas;
+use crate::entities::{billing_issue, billing_line_item};
+use crate::{Scope, Store, StoreError, clock, paging, stored};
+
+fn issue_scope(scope: &Scope) -> Condition {
+    use billing_issue::Column;
+    match scope.kind {
+        OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),
+        OrgKind::Reseller => {
+            Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::ResellerId.eq(scope.org_id))
+        }
+        OrgKind::Customer => Condition::all().add(Column::CustomerId.eq(scope.org_id)),
+    }
+}
+
+fn line_scope(scope: &Scope) -> Condition {
+    use billing_line_item::Column;
+    match scope.kind {
+        OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),
+        OrgKind::Reseller => {
+            Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::ResellerId.eq(scope.org_id))
+        }
+        OrgKind::Customer => Condition::all().add(Column::CustomerId.eq(scope.org_id)),
+    }
+}
+
+/// Issues in scope.
+pub async fn list(
+    store: &Store,
+    scope: &Scope,
+    filter: &BillingIssueFilter,
+    query: &ListQuery,
+) -> Result<Page<BillingIssue>, StoreError> {
+    use billing_issue::Column;
+    let mut select = billing_issue::Entity::find().filter(issue_scope(scope));
+    if let Some(customer) = filter.customer_id {
+        select = select.filter(Column::CustomerId.eq(customer));
+    }
+    if let Some(kind) = &filter.kind {
+        select = select.filter(Column::Kind.eq(kind.trim()));
+    }
+    match filter.open {
+        Some(true) => select = select.filter(Column::ResolvedAt.is_null()),
+        Some(false) => select = select.filter(Column::ResolvedAt.is_not_null()),
+        None => {}
+    }
+    if let Some(q) = &query.q {
+        select = select.filter(paging::search(q, &[Column::CustomerExternalId, Column::Message]));
+    }
+    let page = paging::fetch_page(store.db(), select, query, Column::Id).await?;
+    paging::convert(page, |m| {
+        Ok(BillingIssue {
+            id: m.id,
+            customer_id: m.customer_id,
+            customer_external_id: m.customer_external_id,
+            reseller_id: m.reseller_id,
+            batch_id: m.batch_id,
+            kind: m.kind,
+            message: m.message,
+            detected_at: m.detected_at,
+            resolved_at: m.resolved_at,
+        })
+    })
+}
+
+/// Rates the unrated lines in scope again (after a customer, SKU or rate was added), adds the
+/// newly rated ones to the rollup, and resolves the issues none of whose lines is left unrated.
+pub async fn rerate(store: &Store, scope: &Scope) -> Result<RerateResult, StoreError> {
+    let txn = store.db().begin().await?;
+    let rater = Rater::load(&txn, scope).await?;
+    let lines = billing_line_item::Entity::find()
+        .filter(line_scope(scope))
+        .filter(billing_line_item::Column::Rated.eq(false))
+        .all(&txn)
+        .await?;
+    let mut deltas = Deltas::default();
+    let (mut rated, mut still) = (0u64, 0u64);
+    let mut still_unrated: HashSet<(i64, String)> = HashSet::new();
+    for line in lines {
+        let input = LineInput {
+            customer_external_id: line.customer_external_id.clone(),
+            period_start: line.period_start,
+            period_end: line.period_end,
+            billed_cost: stored::parse(&line.billed_cost, "billing_line_items.billed_cost")?,
+            effective_cost: stored::parse(&line.effective_cost, "billing_line_items.effective_cost")?,
+            currency: stored::code(&line.currency, "billing_line_items.currency", domain::codes::CurrencyCode::parse)?,
+            category: stored::parse(&line.charge_category, "billing_line_items.charge_category")?,
+            provider: line.provider.clone(),
+            service: line.service.clone(),
+            sku: line.sku.clone(),
+            quantity: line.quantity.as_deref().map(|q| stored::parse(q, "billing_line_items.quantity")).transpose()?,
+            reseller_external_id: None,
+            marketplace: line.marketplace,
+            line_item_id: line.line_item_id.clone(),
+        };
+        let rating = rater.rate(&input).map_err(|e| StoreError::Corrupt(e.into()))?;
+        if rating.unrated.is_some() {
+            still += 1;
+            still_unrated.insert((line.batch_id, line.customer_external_id.clone()));
+            continue;
+        }
+        let mut model: billing_line_item::ActiveModel = line.into();
+        model.customer_id = Set(rating.customer_id);
+        model.reseller_id = Set(rating.reseller_id);
+        model.product_id = Set(rating.product_id);
+        model.usd_rate = Set(rating.usd.map(|(r, _, _)| r.to_string()));
+        model.billed_usd = Set(rating.usd.map(|(_, b, _)| b.to_string()));
+        model.effective_usd = Set(rating.usd.map(|(_, _, e)| e.to_string()));
+        model.rated = Set(true);
+        let updated = model.update(&txn).await?;
+        deltas.line(&updated, 1)?;
+        rated += 1;
+    }
+    deltas.apply(&txn, scope.tenant_id).await?;
+    let open = billing_issue::Entity::find()
+        .filter(issue_scope(scope))
+        .filter(billing_issue::Column::ResolvedAt.is_null())
+        .all(&txn)
+        .await?;
+    let mut resolved = 0u64;
+    let now = clock::now();
+    for issue in open {
+        let key = (issue.batch_id.unwrap_or(0), issue.customer_external_id.clone().unwrap_or_default());
+        if still_unrated.contains(&key) {
+            continue;
+        }
+        billing_issue::Entity::update_many()
+            .col_expr(billing_issue::Column::ResolvedAt, Expr::value(now))
+            .filter(billing_issue::Column::Id.eq(issue.id))
+            .exec(&txn)
+            .await?;
+        resolved += 1;
+    }
+    txn.commit().await?;
+    Ok(RerateResult { rated, still_unrated: still, issues_resolved: resolved })
+}

@@ -1,0 +1,15 @@
+//! Billing data in (DESIGN §3): fx rates, the all-or-nothing import pipeline, rating, the
+//! monthly rollups it maintains in the same transaction, and billing issues.
+
+pub mod batches;
+pub mod csv_source;
+pub mod fx_rates;
+pub mod import;
+pub mod issues;
+pub mod json_source;
+mod rating;
+pub mod rollups;
+
+/// Rows handed from the parser to the importer at a time: large enough to insert in bulk,
+/// small enough that memory stays bounded whatever the file size.
+pub const CHUNK: usize = 1000;

@@ -1,0 +1,242 @@
+//! The monthly rollup: rated line items summed by (month, reseller, customer, product,
+//! provider, service, marketplace, charge category), kept in step with the line items in the
+//! same transaction as every change. Sums are exact decimals, added in Rust.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use crate::entities::{billing_line_item, monthly_rollup};
+use crate::{Store, StoreError, stored};
+
+/// The grain of the rollup.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The line's reseller.
+    pub reseller_id: i64,
+    /// The line's customer.
+    pub customer_id: i64,
+    /// 0 when the line has no product.
+    pub product_id: i64,
+    /// `ProviderName`.
+    pub provider: String,
+    /// `ServiceName`.
+    pub service: String,
+    /// `x_Marketplace`.
+    pub marketplace: bool,
+    /// `ChargeCategory`.
+    pub category: String,
+}
+
+/// Sums at one key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sums {
+    /// Billed USD.
+    pub billed_usd: Decimal,
+    /// Effective USD.
+    pub effective_usd: Decimal,
+    /// Units (`PricingQuantity`, else `ConsumedQuantity`, else 0).
+    pub units: Decimal,
+    /// Lines.
+    pub lines: i64,
+}
+
+impl Sums {
+    fn add(&mut self, other: &Sums, sign: i64) {
+        let s = Decimal::from(sign);
+        self.billed_usd += other.billed_usd * s;
+        self.effective_usd += other.effective_usd * s;
+        self.units += other.units * s;
+        self.lines += other.lines * sign;
+    }
+}
+
+/// Changes to the rollup, gathered while lines are added, replaced or rated.
+#[derive(Debug, Default)]
+pub struct Deltas(pub HashMap<Key, Sums>);
+
+impl Deltas {
+    /// A rated line comes in (`sign` 1) or goes out (`sign` -1).
+    pub fn line(&mut self, line: &billing_line_item::Model, sign: i64) -> Result<(), StoreError> {
+        let Some((key, sums)) = contribution(line)? else { return Ok(()) };
+        self.0.entry(key).or_default().add(&sums, sign);
+        Ok(())
+    }
+
+    /// Writes the changes: existing rows are updated (or removed when no line is left), new
+    /// keys inserted.
+    pub async fn apply(self, db: &impl ConnectionTrait, tenant: i64) -> Result<(), StoreError> {
+        // One read per (reseller, month) touched, not per key.
+        let mut groups: HashMap<(i64, String), Vec<(Key, Sums)>> = HashMap::new();
+        for (key, sums) in self.0 {
+            if sums == Sums::default() {
+                continue;
+            }
+            groups.entry((key.reseller_id, key.month.clone())).or_default().push((key, sums));
+        }
+        for ((reseller_id, month), changes) in groups {
+            let existing: HashMap<Key, monthly_rollup::Model> = monthly_rollup::Entity::find()
+                .filter(monthly_rollup::Column::ResellerId.eq(reseller_id))
+                .filter(monthly_rollup::Column::Month.eq(&month))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|row| (key_of(&row), row))
+                .collect();
+            for (key, delta) in changes {
+                match existing.get(&key) {
+                    Some(row) => {
+                        let mut sums = sums_of(row)?;
+                        sums.add(&delta, 1);
+                        if sums.lines <= 0 {
+                            monthly_rollup::Entity::delete_by_id(row.id).exec(db).await?;
+                        } else {
+                            let mut model: monthly_rollup::ActiveModel = row.clone().into();
+                            model.billed_usd = Set(sums.billed_usd.to_string());
+                            model.effective_usd = Set(sums.effective_usd.to_string());
+                            model.units = Set(sums.units.to_string());
+                            model.line_count = Set(sums.lines);
+                            model.update(db).await?;
+                        }
+                    }
+                    None if delta.lines > 0 => {
+                        monthly_rollup::ActiveModel {
+                            tenant_id: Set(tenant),
+                            month: Set(key.month),
+                            reseller_id: Set(key.reseller_id),
+                            customer_id: Set(key.customer_id),
+                            product_id: Set(key.product_id),
+                            provider: Set(key.provider),
+                            service: Set(key.service),
+                            marketplace: Set(key.marketplace),
+                            charge_category: Set(key.category),
+                            billed_usd: Set(delta.billed_usd.to_string()),
+                            effective_usd: Set(delta.effective_usd.to_string()),
+                            units: Set(delta.units.to_string()),
+                            line_count: Set(delta.lines),
+                            ..Default::default()
+                        }
+                        .insert(db)
+                        .await?;
+                    }
+                    None => return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines"))),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A rated line's key and sums; none for an unrated line.
+pub fn contribution(line: &billing_line_item::Model) -> Result<Option<(Key, Sums)>, StoreError> {
+    if !line.rated {
+        return Ok(None);
+    }
+    let (Some(reseller_id), Some(customer_id)) = (line.reseller_id, line.customer_id) else { return Ok(None) };
+    let key = Key {
+        month: line.month.clone(),
+        reseller_id,
+        customer_id,
+        product_id: line.product_id.unwrap_or(0),
+        provider: line.provider.clone(),
+        service: line.service.clone(),
+        marketplace: line.marketplace,
+        category: line.charge_category.clone(),
+    };
+    let decimal = |v: &Option<String>, column: &str| -> Result<Decimal, StoreError> {
+        v.as_deref().map(|v| stored::parse(v, column)).transpose().map(|d| d.unwrap_or_default())
+    };
+    let sums = Sums {
+        billed_usd: decimal(&line.billed_usd, "billing_line_items.billed_usd")?,
+        effective_usd: decimal(&line.effective_usd, "billing_line_items.effective_usd")?,
+        units: decimal(&line.quantity, "billing_line_items.quantity")?,
+        lines: 1,
+    };
+    Ok(Some((key, sums)))
+}
+
+fn key_of(row: &monthly_rollup::Model) -> Key {
+    Key {
+        month: row.month.clone(),
+        reseller_id: row.reseller_id,
+        customer_id: row.customer_id,
+        product_id: row.product_id,
+        provider: row.provider.clone(),
+        service: row.service.clone(),
+        marketplace: row.marketplace,
+        category: row.charge_category.clone(),
+    }
+}
+
+fn sums_of(row: &monthly_rollup::Model) -> Result<Sums, StoreError> {
+    Ok(Sums {
+        billed_usd: stored::parse(&row.billed_usd, "monthly_rollups.billed_usd")?,
+        effective_usd: stored::parse(&row.effective_usd, "monthly_rollups.effective_usd")?,
+        units: stored::parse(&row.units, "monthly_rollups.units")?,
+        lines: row.line_count,
+    })
+}
+
+/// Every rollup row of a tree, as key → sums (for comparisons and the rebuild).
+pub async fn snapshot(db: &impl ConnectionTrait, tenant: i64) -> Result<HashMap<Key, Sums>, StoreError> {
+    monthly_rollup::Entity::find()
+        .filter(monthly_rollup::Column::TenantId.eq(tenant))
+        .all(db)
+        .await?
+        .iter()
+        .map(|row| Ok((key_of(row), sums_of(row)?)))
+        .collect()
+}
+
+/// The rollup recomputed from the line items alone.
+pub async fn from_lines(db: &impl ConnectionTrait, tenant: i64) -> Result<HashMap<Key, Sums>, StoreError> {
+    let mut deltas = Deltas::default();
+    // Page through the lines so memory holds one page, not the whole table.
+    let mut pages = billing_line_item::Entity::find()
+        .filter(billing_line_item::Column::TenantId.eq(tenant))
+        .filter(billing_line_item::Column::Rated.eq(true))
+        .order_by_asc(billing_line_item::Column::Id)
+        .paginate(db, 10_000);
+    while let Some(lines) = pages.fetch_and_next().await? {
+        for line in &lines {
+            deltas.line(line, 1)?;
+        }
+    }
+    Ok(deltas.0.into_iter().filter(|(_, s)| s.lines > 0).collect())
+}
+
+/// Recomputes every tree's rollup from its line items, in one transaction. Returns the rows
+/// written.
+pub async fn rebuild(store: &Store) -> Result<u64, StoreError> {
+    let txn = store.db().begin().await?;
+    let tenants: Vec<i64> = billing_line_item::Entity::find()
+        .select_only()
+        .column(billing_line_item::Column::TenantId)
+        .distinct()
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    monthly_rollup::Entity::delete_many().exec(&txn).await?;
+    let mut written = 0;
+    for tenant in tenants {
+        let rebuilt = from_lines(&txn, tenant).await?;
+        written += rebuilt.len() as u64;
+        Deltas(rebuilt).apply(&txn, tenant).await?;
+    }
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// A tree's rollup as stored, and as recomputed from its lines: equal unless something is wrong.
+pub async fn stored_and_rebuilt(
+    store: &Store,
+    tenant: i64,
+) -> Result<(HashMap<Key, Sums>, HashMap<Key, Sums>), StoreError> {
+    Ok((snapshot(store.db(), tenant).await?, from_lines(store.db(), tenant).await?))
+}
