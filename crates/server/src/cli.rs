@@ -232,8 +232,13 @@ async fn demo_data(args: DemoArgs) -> anyhow::Result<()> {
     }
     let summary = demo::generate(&store, Utc::now()).await?;
     println!(
-        "Demo data: 1 distributor, {} resellers, {} customers, {} products, {} service plans, {} subscriptions.",
-        summary.resellers, summary.customers, summary.products, summary.plans, summary.subscriptions
+        "Demo data: 1 distributor, {} resellers, {} customers, {} products, {} service plans, {} subscriptions, {} billing lines.",
+        summary.resellers,
+        summary.customers,
+        summary.products,
+        summary.plans,
+        summary.subscriptions,
+        summary.line_items
     );
     print_logins();
     Ok(())

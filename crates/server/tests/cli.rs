@@ -128,3 +128,96 @@ fn openapi_prints_the_committed_document() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json")).unwrap();
     assert_eq!(stdout(&output), committed);
 }
+
+const IMPORT_HEADER: &str = "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName";
+
+fn write_lines(path: &std::path::Path, rows: usize, bad_row: Option<usize>) {
+    use std::io::Write;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(file, "{IMPORT_HEADER}").unwrap();
+    for i in 1..=rows {
+        let amount = if Some(i) == bad_row { "n/a".to_owned() } else { format!("{}.{:02}", i % 1000, i % 100) };
+        writeln!(
+            file,
+            "CUST-00001,2026-10-{:02},2026-10-{:02},{amount},USD,Usage,AWS,Amazon EC2",
+            i % 28 + 1,
+            i % 28 + 1
+        )
+        .unwrap();
+    }
+}
+
+fn completed_imports(dir: &std::path::Path) -> u64 {
+    let url = format!("sqlite://{}?mode=rw", dir.join("tierdash.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = store::Store::connect(&url).await.unwrap();
+        let root = store::admin::only_root(&store).await.unwrap().unwrap();
+        let scope = store::admin::scope_of(&store, root).await.unwrap();
+        let query = domain::api::ListParams::default().check(domain::api::IMPORT_SORTS).unwrap();
+        store::billing::batches::list(&store, &scope, &query).await.unwrap().total
+    })
+}
+
+#[test]
+fn import_reports_a_summary_is_idempotent_and_refuses_bad_files_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(tierdash(dir.path(), &["demo-data"]).status.success());
+    let before = completed_imports(dir.path());
+    let file = dir.path().join("october.csv");
+    write_lines(&file, 2500, None);
+    let path = file.to_str().unwrap();
+
+    let dry = tierdash(dir.path(), &["import", path, "--dry-run"]);
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert!(stdout(&dry).contains("Dry run"));
+    assert_eq!(completed_imports(dir.path()), before, "a dry run keeps nothing");
+
+    let first = tierdash(dir.path(), &["import", path]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(stdout(&first).contains("2500 rows"), "{}", stdout(&first));
+    assert!(String::from_utf8_lossy(&first.stderr).contains("rows read"), "progress is shown");
+    let again = tierdash(dir.path(), &["import", path]);
+    assert!(stdout(&again).contains("Already imported"), "{}", stdout(&again));
+    assert_eq!(completed_imports(dir.path()), before + 1);
+
+    let bad = dir.path().join("bad.csv");
+    write_lines(&bad, 2500, Some(2100));
+    let refused = tierdash(dir.path(), &["import", bad.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("row 2100 (line 2101)") && stderr.contains("nothing was imported"), "{stderr}");
+    assert_eq!(completed_imports(dir.path()), before + 1);
+}
+
+#[test]
+fn killing_an_import_midway_leaves_no_partial_batch() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    assert!(tierdash(dir.path(), &["demo-data"]).status.success());
+    let before = completed_imports(dir.path());
+    let file = dir.path().join("big.csv");
+    write_lines(&file, 100_000, None);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tierdash"))
+        .args(["import", file.to_str().unwrap()])
+        .env("TIERDASH_DATA_DIR", dir.path())
+        .env_remove("TIERDASH_DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until a good part of the file is in the (uncommitted) transaction, then SIGKILL.
+    let mut stderr = child.stderr.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 256];
+    while !seen.contains("20000 rows") {
+        let n = stderr.read(&mut buf).unwrap();
+        assert!(n > 0, "the import ended before it could be killed: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(completed_imports(dir.path()), before, "no batch from the killed import");
+    // And the same file imports fine afterwards: nothing half-done is in the way.
+    let again = tierdash(dir.path(), &["import", "--dry-run", file.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+}

@@ -12,10 +12,11 @@ use domain::kinds::{
 };
 use domain::roles::Role;
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue, ActiveValue::Set, DatabaseTransaction, EntityTrait, TransactionTrait};
 
+use crate::demo_billing::{self, SubscriptionFacts};
 use crate::entities::{organization, product, service_plan, subscription, user};
-use crate::{Store, StoreError, clock, credentials};
+use crate::{Scope, Store, StoreError, clock, credentials};
 
 /// The password of every demo login. Demo data only: it is printed on purpose.
 pub const DEMO_PASSWORD: &str = "tierdash-demo";
@@ -72,6 +73,47 @@ pub struct DemoSummary {
     pub plans: usize,
     /// Subscriptions.
     pub subscriptions: usize,
+    /// Billing line items imported.
+    pub line_items: u64,
+}
+
+/// The value of a field the generator set.
+fn set<T: Clone + Into<sea_orm::Value>>(v: &ActiveValue<T>) -> Option<T> {
+    match v {
+        ActiveValue::Set(x) | ActiveValue::Unchanged(x) => Some(x.clone()),
+        ActiveValue::NotSet => None,
+    }
+}
+
+/// What billing needs of a generated subscription.
+fn facts(
+    n: usize,
+    sub: &subscription::ActiveModel,
+    customers: &std::collections::HashMap<i64, String>,
+    products: &std::collections::HashMap<i64, &'static ProductSpec>,
+) -> Option<SubscriptionFacts> {
+    let spec = products.get(&set(&sub.product_id)?)?;
+    let interval: BillingInterval = set(&sub.billing_interval)?.parse().ok()?;
+    Some(SubscriptionFacts {
+        n,
+        customer: customers.get(&set(&sub.customer_id)?)?.clone(),
+        sku: spec.sku,
+        provider: spec.provider,
+        service: spec.name,
+        licence: spec.model == BillingModel::License,
+        marketplace: spec.marketplace,
+        unit_price: set(&sub.unit_price)?.parse().ok()?,
+        currency: match set(&sub.currency)?.as_str() {
+            "EUR" => "EUR",
+            "GBP" => "GBP",
+            _ => "USD",
+        },
+        quantity: set(&sub.quantity)?,
+        interval_months: interval.months(),
+        start: set(&sub.start_date)?,
+        end: set(&sub.end_date)?,
+        trial: set(&sub.trial)?,
+    })
 }
 
 /// SplitMix64: tiny, fast, and the same sequence on every platform and version.
@@ -340,9 +382,8 @@ pub async fn generate(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, 
     root.tenant_id = Set(tenant);
     root.update(&txn).await?;
 
-    let plans = insert_catalog(&txn, tenant, now, &mut summary).await?;
-    let usage_products = plans.1;
-    let plans = plans.0;
+    let (plans, usage_products, products) = insert_catalog(&txn, tenant, now, &mut summary).await?;
+    let mut customer_ids = std::collections::HashMap::new();
 
     let mut resellers = Vec::new();
     for i in 0..40 {
@@ -482,6 +523,7 @@ pub async fn generate(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, 
         )
         .await?;
         summary.customers += 1;
+        customer_ids.insert(customer.id, customer.external_id.clone().unwrap_or_default());
         subscriptions.extend(customer_subscriptions(
             &mut rng,
             &customer,
@@ -523,6 +565,14 @@ pub async fn generate(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, 
         .await?;
     }
     txn.commit().await?;
+
+    let facts: Vec<SubscriptionFacts> =
+        subscriptions.iter().enumerate().filter_map(|(n, sub)| facts(n, sub, &customer_ids, &products)).collect();
+    let first_month = history_start.date_naive();
+    let lines = demo_billing::lines(&facts, first_month, now.date_naive());
+    let scope = Scope { org_id: tenant, kind: OrgKind::Distributor, tenant_id: tenant };
+    summary.line_items =
+        demo_billing::load(store, &scope, demo_billing::rates(first_month, now.date_naive()), lines).await?;
     Ok(summary)
 }
 
@@ -592,15 +642,19 @@ async fn insert_org(txn: &DatabaseTransaction, seed: OrgSeed) -> Result<organiza
     .await?)
 }
 
-/// Inserts the products and their plans; returns the plans and the usage products' ids.
+/// The catalog as generated: plans, usage products' ids, and each product's spec by id.
+type Catalog = (Vec<Plan>, Vec<i64>, std::collections::HashMap<i64, &'static ProductSpec>);
+
+/// Inserts the products and their plans.
 async fn insert_catalog(
     txn: &DatabaseTransaction,
     tenant: i64,
     now: DateTime<Utc>,
     summary: &mut DemoSummary,
-) -> Result<(Vec<Plan>, Vec<i64>), StoreError> {
+) -> Result<Catalog, StoreError> {
     let mut plans = Vec::new();
     let mut usage = Vec::new();
+    let mut specs = std::collections::HashMap::new();
     for (p, spec) in PRODUCTS.iter().enumerate() {
         let product = product::ActiveModel {
             tenant_id: Set(tenant),
@@ -617,6 +671,7 @@ async fn insert_catalog(
         .insert(txn)
         .await?;
         summary.products += 1;
+        specs.insert(product.id, spec);
         let Some(monthly) = spec.monthly_usd else {
             usage.push(product.id);
             continue;
@@ -657,7 +712,7 @@ async fn insert_catalog(
             plans.push(Plan { id: plan.id, product_id: product.id, price, currency, interval });
         }
     }
-    Ok((plans, usage))
+    Ok((plans, usage, specs))
 }
 
 /// One customer's subscriptions: a few licence products (some trials first, some churned)

@@ -13,6 +13,7 @@ pub mod catalog;
 mod clock;
 pub mod credentials;
 pub mod demo;
+mod demo_billing;
 mod entities;
 mod error;
 pub mod organizations;

@@ -61,6 +61,24 @@ async fn demo_distributor_is_complete_and_isolated_from_other_trees(app: TestApp
         app.get(&demo, "/api/v1/subscriptions?per_page=1&status=cancelled").await.json().await.unwrap();
     assert!(churned["total"].as_u64().unwrap() > 0, "churned subscriptions");
 
+    // 24 months of billing lines went through the import pipeline: rated lines in the rollup,
+    // in several currencies, plus a few lines that show up as billing issues.
+    assert!(summary.line_items > 10_000, "{summary:?}");
+    let (stored, rebuilt) = store::billing::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    let demo_tenant = resellers["items"][0]["parent_id"].as_i64().unwrap();
+    let (stored_demo, rebuilt_demo) = store::billing::rollups::stored_and_rebuilt(&store, demo_tenant).await.unwrap();
+    assert!(stored.is_empty() && rebuilt.is_empty(), "the test tree has no billing");
+    assert_eq!(stored_demo, rebuilt_demo);
+    let categories: std::collections::BTreeSet<&str> = stored_demo.keys().map(|k| k.category.as_str()).collect();
+    assert_eq!(categories.into_iter().collect::<Vec<_>>(), ["Credit", "Purchase", "Tax", "Usage"]);
+    assert!(stored_demo.keys().any(|k| k.marketplace));
+    let issues: Value = app.get(&demo, "/api/v1/billing-issues?open=true").await.json().await.unwrap();
+    let kinds: std::collections::BTreeSet<&str> =
+        issues["items"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["unknown_customer", "unknown_product"]);
+    let rates: Value = app.get(&demo, "/api/v1/fx-rates?per_page=500").await.json().await.unwrap();
+    assert!(rates["total"].as_u64().unwrap() >= 48, "EUR and GBP for every month");
+
     // The test tree's distributor sees none of the demo tree, and the other way round.
     let d = app.token(D_ADMIN).await;
     let ours: Value = app.get(&d, "/api/v1/organizations?per_page=500").await.json().await.unwrap();

@@ -12,6 +12,7 @@ mod health;
 mod imports;
 mod openapi;
 mod organizations;
+mod rollup_property;
 mod spa;
 mod subscriptions;
 mod users;
