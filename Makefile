@@ -3,7 +3,7 @@
 #                 on first start, serve on http://127.0.0.1:8080 and print the demo logins
 #   make test     formatting, lints, every test (PostgreSQL too when TIERDASH_TEST_POSTGRES_URL
 #                 is set) and the browser tests in headless Chromium
-#   make bench    the benchmarks (today: the web app's download size)
+#   make bench    the benchmarks: the web app's download size, import speed and memory
 #   make openapi  regenerate openapi/openapi.json after changing the API
 
 SHELL := /bin/bash
@@ -16,7 +16,7 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/
 NODE_BIN := $(CURDIR)/frontend/node_modules/.bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup tools browser run build frontend server test lint unit e2e size bench openapi clean
+.PHONY: help setup tools browser run build frontend server test lint unit e2e size bench bench-import openapi clean
 
 help:
 	@sed -n '2,8p' Makefile
@@ -69,7 +69,11 @@ e2e: build browser
 
 test: lint unit e2e size
 
-bench: frontend size
+bench: frontend size bench-import
+
+# Import speed and memory: 1,000,000 generated lines into SQLite and PostgreSQL (LINES=… to change).
+bench-import: server
+	scripts/bench-import.sh $(or $(LINES),1000000)
 
 openapi:
 	$(CARGO) run -q -p tierdash-server --bin tierdash -- openapi --output openapi/openapi.json

@@ -184,6 +184,25 @@ pub async fn upsert_fx_rates(
     Ok(web::Json(fx_rates::upsert(&state.store, &caller.scope, body.into_inner().rates).await?))
 }
 
+/// Adds or replaces fx rates from a CSV body (`Content-Type: text/csv`) with the columns
+/// `currency,month,rate`, all or nothing; every bad row is reported.
+#[utoipa::path(
+    tag = "billing",
+    request_body(content = String, content_type = "text/csv", description = "currency,month,rate\nEUR,2026-10,1.0842"),
+    responses((status = 200, description = "How many rates were written", body = u64), AuthErrors, WriteErrors),
+    security(("bearer" = []))
+)]
+#[post("/fx-rates/import")]
+pub async fn import_fx_rates(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<web::Json<u64>, ApiError> {
+    caller.require(Permission::ImportBilling)?;
+    let rates = fx_rates::parse_csv(&body).map_err(ApiError::Invalid)?;
+    Ok(web::Json(fx_rates::upsert(&state.store, &caller.scope, rates).await?))
+}
+
 /// Billing issues of the caller's subtree: lines held back from revenue, per customer.
 #[utoipa::path(
     tag = "billing",

@@ -48,6 +48,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(billing::get_import)
             .service(billing::list_fx_rates)
             .service(billing::upsert_fx_rates)
+            .service(billing::import_fx_rates)
             .service(billing::list_billing_issues)
             .service(billing::rerate_billing_issues),
     );

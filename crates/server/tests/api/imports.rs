@@ -228,8 +228,27 @@ async fn rerating_after_the_cause_is_fixed(app: TestApp) {
 
     let customer = json!({"kind": "customer", "parent_id": app.tree.r1, "name": "New", "external_id": "NEW-1"});
     app.post(&token, "/api/v1/organizations", &customer).await;
-    let rates = json!({"rates": [{"currency": "GBP", "month": "2026-10", "rate": "1.25"}]});
-    app.client.put(app.url("/api/v1/fx-rates")).bearer_auth(&token).json(&rates).send().await.unwrap();
+    let bad_rates = app
+        .client
+        .post(app.url("/api/v1/fx-rates/import"))
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .body("currency,month,rate\nGBP,2026-10,abc\nPOUND,2026-13,1.2\n")
+        .send()
+        .await
+        .unwrap();
+    let p = problem(bad_rates, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&p), ["rate", "currency", "month"]);
+    let good_rates = app
+        .client
+        .post(app.url("/api/v1/fx-rates/import"))
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .body("\u{feff}Month,Currency,Rate\n2026-10,GBP,1.25\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(good_rates.status(), StatusCode::OK);
     let done: Value = app.post(&token, "/api/v1/billing-issues/rerate", &json!({})).await.json().await.unwrap();
     assert_eq!(
         (done["rated"].as_u64(), done["still_unrated"].as_u64(), done["issues_resolved"].as_u64()),

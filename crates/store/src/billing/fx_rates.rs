@@ -115,3 +115,63 @@ fn to_wire(m: fx_rate::Model) -> Result<FxRate, StoreError> {
         rate: stored::parse(&m.rate, "fx_rates.rate")?,
     })
 }
+
+/// Reads rates from a CSV with the columns `currency,month,rate` (any case, any order; a BOM
+/// and extra columns are fine). Every bad row is reported, with its data-row number.
+pub fn parse_csv(bytes: &[u8]) -> Result<Vec<FxRate>, Vec<domain::api::FieldError>> {
+    use domain::api::FieldError;
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_ascii_lowercase()).collect(),
+        Err(e) => {
+            return Err(vec![FieldError { field: None, row: None, message: format!("the header cannot be read: {e}") }]);
+        }
+    };
+    let index = |name: &str| header.iter().position(|h| h == name);
+    let (Some(c), Some(m), Some(r)) = (index("currency"), index("month"), index("rate")) else {
+        return Err(vec![FieldError {
+            field: None,
+            row: None,
+            message: "the columns currency, month and rate are required".into(),
+        }]);
+    };
+    let mut rates = Vec::new();
+    let mut errors = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i as u64 + 1;
+        let problem = |field: &str, message: &str| FieldError {
+            field: Some(field.into()),
+            row: Some(row),
+            message: format!("row {row}: {message}"),
+        };
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(FieldError {
+                    field: None,
+                    row: Some(row),
+                    message: format!("row {row} cannot be read: {e}"),
+                });
+                continue;
+            }
+        };
+        let cell = |k: usize| record.get(k).unwrap_or("").trim();
+        let currency = CurrencyCode::parse(cell(c)).map_err(|e| problem("currency", &e.to_string()));
+        let month = Some(cell(m).to_owned())
+            .filter(|m| valid_month(m))
+            .ok_or_else(|| problem("month", "must be a month such as 2026-10"));
+        let rate = Decimal::from_str_exact(cell(r))
+            .ok()
+            .filter(|r| *r > Decimal::ZERO)
+            .ok_or_else(|| problem("rate", "must be a decimal above zero"));
+        match (currency, month, rate) {
+            (Ok(currency), Ok(month), Ok(rate)) => rates.push(FxRate { currency, month, rate }),
+            (a, b, c) => errors.extend([a.err(), b.err(), c.err()].into_iter().flatten()),
+        }
+    }
+    if rates.is_empty() && errors.is_empty() {
+        errors.push(FieldError { field: None, row: None, message: "the file has no rates".into() });
+    }
+    if errors.is_empty() { Ok(rates) } else { Err(errors) }
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Import benchmark: a generated N-line FOCUS CSV (default 1,000,000) imported by the release
+# binary into SQLite and into PostgreSQL, with rating and rollups, against the time the sqlite3
+# tool's .import takes to load the same file into a plain table. Reports lines/s and peak memory.
+#   scripts/bench-import.sh [lines]    (PostgreSQL from TIERDASH_BENCH_POSTGRES_URL, default local)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+lines="${1:-1000000}"
+bin=target/release/tierdash
+pg_admin="${TIERDASH_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+csv="$work/focus.csv"
+python3 scripts/gen-focus.py "$lines" "$csv"
+echo "file: $lines lines, $(du -m "$csv" | cut -f1) MB"
+
+# Runs a command; prints "<seconds> <peak RSS in MB>" of it.
+measure() {
+  python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+start = time.monotonic()
+result = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+elapsed = time.monotonic() - start
+if result.returncode != 0:
+    sys.stderr.write(result.stderr.decode()[-2000:])
+    sys.exit(result.returncode)
+print(f"{elapsed:.2f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f}")
+PY
+}
+
+report() { # name seconds mb
+  awk -v name="$1" -v s="$2" -v mb="$3" -v n="$lines" 'BEGIN { printf "%-34s %8.2f s %10.0f lines/s %6d MB peak\n", name, s, n / s, mb }'
+}
+
+# sqlite3 .import into a plain table: the floor for "loading this file into SQLite".
+read -r plain _ < <(measure sqlite3 "$work/plain.db" ".mode csv" ".import $csv lines")
+report "sqlite3 .import (plain table)" "$plain" 0
+
+# Tierdash into SQLite (demo data first, so customers, SKUs and EUR rates exist).
+export TIERDASH_DATA_DIR="$work/sqlite"
+unset TIERDASH_DATABASE_URL
+"$bin" demo-data >/dev/null
+read -r s mb < <(measure "$bin" import "$csv")
+report "tierdash import, SQLite" "$s" "$mb"
+awk -v a="$s" -v b="$plain" 'BEGIN { printf "  %.1f× the time of sqlite3 .import\n", a / b }'
+
+# Tierdash into PostgreSQL, in a database of its own.
+if psql "$pg_admin" -Atqc 'select 1' >/dev/null 2>&1; then
+  db="tierdash_bench_$$"
+  psql "$pg_admin" -qc "create database $db" >/dev/null
+  export TIERDASH_DATABASE_URL="${pg_admin%/*}/$db"
+  "$bin" demo-data >/dev/null
+  read -r s mb < <(measure "$bin" import "$csv")
+  report "tierdash import, PostgreSQL" "$s" "$mb"
+  unset TIERDASH_DATABASE_URL
+  psql "$pg_admin" -qc "drop database $db with (force)" >/dev/null
+else
+  echo "PostgreSQL at $pg_admin unreachable: skipped"
+fi
