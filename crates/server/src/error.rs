@@ -33,7 +33,7 @@ pub enum ApiError {
     #[error("{0}")]
     PayloadTooLarge(String),
     /// 415: the body is not JSON.
-    #[error("the body must be application/json")]
+    #[error("this Content-Type is not accepted here")]
     UnsupportedMediaType,
     /// 422: the request is well-formed but some fields are not valid.
     #[error("the request is not valid")]

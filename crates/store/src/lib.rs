@@ -51,7 +51,7 @@ impl Store {
         }
         let db = Database::connect(options).await?;
         if db.get_database_backend() == DbBackend::Sqlite {
-            db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
+            db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
                 .await?;
         }
         Ok(Store { db })

@@ -29,7 +29,8 @@ fn outcome(batch: ImportBatch) -> HttpResponse {
     }
 }
 
-/// Imports a FOCUS CSV sent as the request body (`Content-Type: text/csv`), all or nothing.
+/// Imports a FOCUS CSV sent as the request body (`Content-Type: text/csv`) or as the file of a
+/// `multipart/form-data` form, all or nothing.
 /// Rows that cannot be rated are kept out of revenue and reported as billing issues; the same
 /// content sent again changes nothing and answers `duplicate`. A structural problem rejects
 /// the file with 422 listing the first 100 bad rows and the total, and changes nothing.
@@ -56,30 +57,50 @@ pub async fn create_import(
     caller.require(Permission::ImportBilling)?;
     let content_type =
         req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
-    if !(content_type.starts_with("text/csv")
-        || content_type.starts_with("application/octet-stream")
-        || content_type.starts_with("text/plain"))
-    {
-        return Err(ApiError::BadRequest("send the CSV as the body with Content-Type: text/csv".into()));
-    }
     // Spool to a temporary file while hashing, so memory stays bounded whatever the size.
     let mut spool = tempfile::tempfile().map_err(|e| ApiError::Internal(e.into()))?;
     let mut hasher = Sha256::new();
     let mut size = 0usize;
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?;
+    let mut keep = |chunk: &[u8]| -> Result<(), ApiError> {
         size += chunk.len();
         if size > MAX_CSV_BYTES {
             return Err(ApiError::PayloadTooLarge("at most 2 GiB over HTTP; use `tierdash import` for more".into()));
         }
-        hasher.update(&chunk);
-        spool.write_all(&chunk).map_err(|e| ApiError::Internal(e.into()))?;
+        hasher.update(chunk);
+        spool.write_all(chunk).map_err(|e| ApiError::Internal(e.into()))
+    };
+    let mut file_name = query.file_name.clone();
+    if content_type.starts_with("multipart/form-data") {
+        // The first part that carries a file (a form's `<input type=file>`) is the CSV.
+        let mut form = actix_multipart::Multipart::new(req.headers(), body);
+        let mut found = false;
+        while let Some(field) = form.next().await {
+            let mut field = field.map_err(|e| ApiError::BadRequest(format!("could not read the form: {e}")))?;
+            let Some(name) = field.content_disposition().and_then(|d| d.get_filename()).map(str::to_owned) else {
+                continue;
+            };
+            file_name = file_name.or(Some(name));
+            while let Some(chunk) = field.next().await {
+                keep(&chunk.map_err(|e| ApiError::BadRequest(format!("could not read the file: {e}")))?)?;
+            }
+            found = true;
+            break;
+        }
+        if !found {
+            return Err(ApiError::invalid("file", "the form has no file part"));
+        }
+    } else if ["text/csv", "application/octet-stream", "text/plain"].iter().any(|t| content_type.starts_with(t)) {
+        while let Some(chunk) = body.next().await {
+            keep(&chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?)?;
+        }
+    } else {
+        return Err(ApiError::UnsupportedMediaType);
     }
     let sha256 = hex::encode(hasher.finalize());
     use std::io::Seek;
     spool.rewind().map_err(|e| ApiError::Internal(e.into()))?;
     let source = import::Source {
-        file_name: query.file_name.clone().unwrap_or_else(|| "upload.csv".into()),
+        file_name: file_name.unwrap_or_else(|| "upload.csv".into()),
         sha256,
         kind: "csv",
         created_by: caller.user_id,

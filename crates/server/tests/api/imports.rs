@@ -311,3 +311,29 @@ async fn json_batches_follow_the_same_rules(app: TestApp) {
     let empty = app.post(&token, "/api/v1/imports/json", &json!({"items": []})).await;
     problem(empty, StatusCode::UNPROCESSABLE_ENTITY).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_can_come_as_a_multipart_form() {
+    let app = TestApp::sqlite().await;
+    let token = app.token(D_OPS).await;
+    let file = csv(&["C1,2026-10-05,2026-10-06,10,10,USD,Usage,AWS,EC2,,,,"]);
+    let boundary = "----tierdash-test";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nignored\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"october.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    );
+    let response = app
+        .client
+        .post(app.url("/api/v1/imports"))
+        .bearer_auth(&token)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let batch: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{batch}");
+    assert_eq!((batch["file_name"].as_str(), batch["rows_rated"].as_u64()), (Some("october.csv"), Some(1)));
+    let json_body = app.post(&token, "/api/v1/imports", &json!({"not": "csv"})).await;
+    problem(json_body, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+}

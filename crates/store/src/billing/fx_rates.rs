@@ -125,7 +125,11 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<FxRate>, Vec<domain::api::FieldErro
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_ascii_lowercase()).collect(),
         Err(e) => {
-            return Err(vec![FieldError { field: None, row: None, message: format!("the header cannot be read: {e}") }]);
+            return Err(vec![FieldError {
+                field: None,
+                row: None,
+                message: format!("the header cannot be read: {e}"),
+            }]);
         }
     };
     let index = |name: &str| header.iter().position(|h| h == name);

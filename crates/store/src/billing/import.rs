@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use domain::api::{FieldError, ImportBatch, ImportStatus};
 use domain::focus::{LineInput, RowProblem};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 use tokio::sync::mpsc::Receiver;
 
@@ -60,6 +61,12 @@ pub async fn import(
         return Ok(ImportBatch { status: ImportStatus::Duplicate, ..to_wire(earlier) });
     }
     let txn = store.db().begin().await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // Lines this transaction inserts are not in the planner's statistics, so it would pick
+        // a sequential scan of the growing table for every chunk's replacement lookup. The
+        // unique (tenant_id, line_item_id) index is always the right plan here.
+        txn.execute_unprepared("SET LOCAL enable_seqscan = off").await?;
+    }
     let rater = Rater::load(&txn, scope).await?;
     let started = clock::now();
     let batch = import_batch::ActiveModel {

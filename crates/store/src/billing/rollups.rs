@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 
 use crate::entities::{billing_line_item, monthly_rollup};
@@ -80,6 +80,10 @@ impl Deltas {
             }
             groups.entry((key.reseller_id, key.month.clone())).or_default().push((key, sums));
         }
+        // Changed rows are deleted and written anew, new keys inserted: a few bulk statements
+        // instead of one UPDATE per key (a large import touches tens of thousands of keys).
+        let mut stale: Vec<i64> = Vec::new();
+        let mut fresh: Vec<monthly_rollup::ActiveModel> = Vec::new();
         for ((reseller_id, month), changes) in groups {
             let existing: HashMap<Key, monthly_rollup::Model> = monthly_rollup::Entity::find()
                 .filter(monthly_rollup::Column::ResellerId.eq(reseller_id))
@@ -90,44 +94,45 @@ impl Deltas {
                 .map(|row| (key_of(&row), row))
                 .collect();
             for (key, delta) in changes {
-                match existing.get(&key) {
+                let mut sums = match existing.get(&key) {
                     Some(row) => {
-                        let mut sums = sums_of(row)?;
-                        sums.add(&delta, 1);
-                        if sums.lines <= 0 {
-                            monthly_rollup::Entity::delete_by_id(row.id).exec(db).await?;
-                        } else {
-                            let mut model: monthly_rollup::ActiveModel = row.clone().into();
-                            model.billed_usd = Set(sums.billed_usd.to_string());
-                            model.effective_usd = Set(sums.effective_usd.to_string());
-                            model.units = Set(sums.units.to_string());
-                            model.line_count = Set(sums.lines);
-                            model.update(db).await?;
-                        }
+                        stale.push(row.id);
+                        sums_of(row)?
                     }
-                    None if delta.lines > 0 => {
-                        monthly_rollup::ActiveModel {
-                            tenant_id: Set(tenant),
-                            month: Set(key.month),
-                            reseller_id: Set(key.reseller_id),
-                            customer_id: Set(key.customer_id),
-                            product_id: Set(key.product_id),
-                            provider: Set(key.provider),
-                            service: Set(key.service),
-                            marketplace: Set(key.marketplace),
-                            charge_category: Set(key.category),
-                            billed_usd: Set(delta.billed_usd.to_string()),
-                            effective_usd: Set(delta.effective_usd.to_string()),
-                            units: Set(delta.units.to_string()),
-                            line_count: Set(delta.lines),
-                            ..Default::default()
-                        }
-                        .insert(db)
-                        .await?;
-                    }
-                    None => return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines"))),
+                    None => Sums::default(),
+                };
+                sums.add(&delta, 1);
+                if sums.lines < 0 {
+                    return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines")));
+                }
+                if sums.lines > 0 {
+                    fresh.push(monthly_rollup::ActiveModel {
+                        tenant_id: Set(tenant),
+                        month: Set(key.month),
+                        reseller_id: Set(key.reseller_id),
+                        customer_id: Set(key.customer_id),
+                        product_id: Set(key.product_id),
+                        provider: Set(key.provider),
+                        service: Set(key.service),
+                        marketplace: Set(key.marketplace),
+                        charge_category: Set(key.category),
+                        billed_usd: Set(sums.billed_usd.to_string()),
+                        effective_usd: Set(sums.effective_usd.to_string()),
+                        units: Set(sums.units.to_string()),
+                        line_count: Set(sums.lines),
+                        ..Default::default()
+                    });
                 }
             }
+        }
+        for ids in stale.chunks(1000) {
+            monthly_rollup::Entity::delete_many()
+                .filter(monthly_rollup::Column::Id.is_in(ids.to_vec()))
+                .exec(db)
+                .await?;
+        }
+        for rows in fresh.chunks(500) {
+            monthly_rollup::Entity::insert_many(rows.to_vec()).exec(db).await?;
         }
         Ok(())
     }
