@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use domain::api::{FieldError, ImportBatch, ImportStatus};
 use domain::focus::{LineInput, RowProblem};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
+    sea_query::OnConflict,
 };
 use tokio::sync::mpsc::Receiver;
 
@@ -61,12 +61,6 @@ pub async fn import(
         return Ok(ImportBatch { status: ImportStatus::Duplicate, ..to_wire(earlier) });
     }
     let txn = store.db().begin().await?;
-    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
-        // Lines this transaction inserts are not in the planner's statistics, so it would pick
-        // a sequential scan of the growing table for every chunk's replacement lookup. The
-        // unique (tenant_id, line_item_id) index is always the right plan here.
-        txn.execute_unprepared("SET LOCAL enable_seqscan = off").await?;
-    }
     let rater = Rater::load(&txn, scope).await?;
     let started = clock::now();
     let batch = import_batch::ActiveModel {
@@ -207,24 +201,6 @@ impl State {
                 self.replaced += 1;
             }
         }
-        let ids: Vec<String> = latest.keys().map(|k| (*k).to_owned()).collect();
-        if !ids.is_empty() {
-            let previous = billing_line_item::Entity::find()
-                .filter(billing_line_item::Column::TenantId.eq(self.tenant))
-                .filter(billing_line_item::Column::LineItemId.is_in(ids))
-                .all(txn)
-                .await?;
-            for old in &previous {
-                self.deltas.line(old, -1)?;
-                self.replaced += 1;
-            }
-            if !previous.is_empty() {
-                billing_line_item::Entity::delete_many()
-                    .filter(billing_line_item::Column::Id.is_in(previous.iter().map(|l| l.id)))
-                    .exec(txn)
-                    .await?;
-            }
-        }
         let mut models = Vec::with_capacity(rows.len());
         for (i, (n, line)) in rows.iter().enumerate() {
             if line.line_item_id.as_deref().is_some_and(|id| latest.get(id) != Some(&i)) {
@@ -303,9 +279,65 @@ impl State {
         if self.problems > 0 {
             return Ok(());
         }
-        // Bounded statements: well under SQLite's and PostgreSQL's parameter limits.
+        // New lines go straight in; a line whose x_LineItemId is already stored conflicts on
+        // the unique index and is left out, so only then (a replacement, the rare case) is
+        // anything looked up. Bounded statements: well under both databases' parameter limits.
+        let conflict =
+            OnConflict::columns([billing_line_item::Column::TenantId, billing_line_item::Column::LineItemId])
+                .do_nothing()
+                .to_owned();
         for part in models.chunks(500) {
-            billing_line_item::Entity::insert_many(part.to_vec()).exec(txn).await?;
+            let inserted = billing_line_item::Entity::insert_many(part.to_vec())
+                .on_conflict(conflict.clone())
+                .exec_without_returning(txn)
+                .await?;
+            if inserted < part.len() as u64 {
+                self.replace(txn, part).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Some lines of `part` were not inserted because their x_LineItemId is stored already:
+    /// the stored lines leave the rollup and the table, and these take their place.
+    async fn replace(
+        &mut self,
+        txn: &DatabaseTransaction,
+        part: &[billing_line_item::ActiveModel],
+    ) -> Result<(), StoreError> {
+        let value = |v: &sea_orm::ActiveValue<Option<String>>| match v {
+            sea_orm::ActiveValue::Set(Some(id)) | sea_orm::ActiveValue::Unchanged(Some(id)) => Some(id.clone()),
+            _ => None,
+        };
+        let rows_of_part: HashMap<String, &billing_line_item::ActiveModel> =
+            part.iter().filter_map(|m| value(&m.line_item_id).map(|id| (id, m))).collect();
+        let stored = billing_line_item::Entity::find()
+            .filter(billing_line_item::Column::TenantId.eq(self.tenant))
+            .filter(billing_line_item::Column::LineItemId.is_in(rows_of_part.keys().cloned()))
+            .all(txn)
+            .await?;
+        let mut again = Vec::new();
+        let mut old_ids = Vec::new();
+        for old in stored {
+            let Some(id) = old.line_item_id.clone() else { continue };
+            let Some(new) = rows_of_part.get(&id) else { continue };
+            // The row this part just inserted is not an earlier line.
+            let just_inserted = old.batch_id == self.batch_id
+                && matches!(&new.row_number, sea_orm::ActiveValue::Set(n) | sea_orm::ActiveValue::Unchanged(n) if *n == old.row_number);
+            if just_inserted {
+                continue;
+            }
+            self.deltas.line(&old, -1)?;
+            self.replaced += 1;
+            old_ids.push(old.id);
+            again.push((*new).clone());
+        }
+        if !old_ids.is_empty() {
+            billing_line_item::Entity::delete_many()
+                .filter(billing_line_item::Column::Id.is_in(old_ids))
+                .exec(txn)
+                .await?;
+            billing_line_item::Entity::insert_many(again).exec(txn).await?;
         }
         Ok(())
     }
