@@ -10,7 +10,7 @@ use std::collections::hash_map::Entry;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -324,7 +324,13 @@ impl Columns {
             return Err(vec![RowProblem::row(row_number, None, message)]);
         }
         let mut row = Row { number: row_number, record, problems: Vec::new() };
-        let text = |s: &str| Ok::<_, &str>(s.to_owned());
+        // Identifiers and names are stored and indexed: no NUL (PostgreSQL refuses it) and a
+        // length an index can hold.
+        let text = |s: &str| match s {
+            s if s.contains('\0') => Err("must not contain a NUL character"),
+            s if s.chars().count() > MAX_TEXT => Err("must be at most 256 characters"),
+            s => Ok(s.to_owned()),
+        };
 
         let customer = row.required(self.customer, text);
         let period_start = row.required(self.period_start, parse_time);
@@ -428,6 +434,12 @@ impl<'a> Row<'a> {
 }
 
 const NOT_A_NUMBER: &str = "must be a decimal number such as -12.50 or 1.5E-3";
+/// The longest identifier or name accepted in a cell.
+pub const MAX_TEXT: usize = 256;
+/// The largest amount or quantity accepted: far above any real charge, and small enough that a
+/// sum over billions of lines cannot overflow a decimal.
+const MAX_MAGNITUDE: i64 = 1_000_000_000_000_000;
+const TOO_LARGE: &str = "must be at most 10^15 in size";
 const OUT_OF_RANGE: &str = "cannot be held exactly: at most 28 decimal places and 28 digits before the point";
 
 /// Parses a decimal exactly: an optional sign, digits with an optional point, and an optional
@@ -446,7 +458,7 @@ fn parse_decimal(s: &str) -> Result<Decimal, &'static str> {
     }
     let value = Decimal::from_str_exact(mantissa).map_err(|_| OUT_OF_RANGE)?;
     let Some(exponent) = exponent else {
-        return Ok(value);
+        return within_magnitude(value);
     };
     let (negative, digits) = match exponent.strip_prefix('-') {
         Some(digits) => (true, digits),
@@ -456,7 +468,11 @@ fn parse_decimal(s: &str) -> Result<Decimal, &'static str> {
         return Err(NOT_A_NUMBER);
     }
     let power: u32 = digits.parse().map_err(|_| OUT_OF_RANGE)?;
-    times_power_of_ten(value, negative, power).ok_or(OUT_OF_RANGE)
+    within_magnitude(times_power_of_ten(value, negative, power).ok_or(OUT_OF_RANGE)?)
+}
+
+fn within_magnitude(value: Decimal) -> Result<Decimal, &'static str> {
+    if value.abs() > Decimal::from(MAX_MAGNITUDE) { Err(TOO_LARGE) } else { Ok(value) }
 }
 
 fn all_digits(s: &str) -> bool {
@@ -507,7 +523,8 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, &'static str> {
             .ok()
             .or_else(|| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|time| time.and_utc()))
     };
-    time.ok_or(BAD_TIME)
+    // Years outside 1–9999 (after conversion to UTC) have no YYYY-MM month to file them under.
+    time.filter(|t| (1..=9999).contains(&t.year())).ok_or(BAD_TIME)
 }
 
 #[cfg(test)]

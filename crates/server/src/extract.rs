@@ -55,6 +55,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
                 StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(format!("at most {MAX_JSON_BODY} bytes")),
                 _ => ApiError::BadRequest(format!("could not read the body: {e}")),
             })?;
+            if has_nul(&bytes) {
+                return Err(ApiError::invalid("body", "must not contain NUL characters"));
+            }
             let de = &mut serde_json::Deserializer::from_slice(&bytes);
             serde_path_to_error::deserialize(de).map(ValidJson).map_err(|e| {
                 let path = e.path().to_string();
@@ -72,6 +75,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
             })
         })
     }
+}
+
+/// Whether JSON text or a query string carries a NUL character (raw, `\u0000` or `%00`):
+/// no field of ours means one, and PostgreSQL refuses to store it.
+pub fn has_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+        || bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+        || bytes.windows(3).any(|w| w == b"%00")
 }
 
 /// serde_json appends " at line 1 column 42", which says nothing to an API client that named
@@ -100,6 +111,9 @@ impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if has_nul(req.query_string().as_bytes()) {
+            return std::future::ready(Err(ApiError::invalid("query", "must not contain NUL characters")));
+        }
         let pairs = form_urlencoded::parse(req.query_string().as_bytes());
         let de = serde_urlencoded::Deserializer::new(pairs);
         std::future::ready(serde_path_to_error::deserialize(de).map(ValidQuery).map_err(|e| {

@@ -98,6 +98,7 @@ pub async fn create(store: &Store, scope: &Scope, new: NewOrganization) -> Resul
     .finish()
     .map_err(StoreError::Invalid)?;
 
+    check_identifiers(new.external_id.as_deref(), new.domain.as_deref())?;
     let is_customer = new.kind == OrgKind::Customer;
     let is_reseller = new.kind == OrgKind::Reseller;
     let stage = is_customer.then(|| new.onboarding_stage.unwrap_or(OnboardingStage::Invited));
@@ -159,6 +160,8 @@ pub async fn update(
     let closed_at = match patch.closed_at {
         Some(value) => value.map(clock::stored),
         None if patch.status == Some(OrgStatus::Closed) && current.closed_at.is_none() => Some(clock::now()),
+        // Reopening: an active or suspended organisation is not closed by date either.
+        None if patch.status.is_some_and(|s| s != OrgStatus::Closed) => None,
         None => current.closed_at,
     };
     let has_customer_fields = matches!(patch.segment, Some(Some(_)))
@@ -176,6 +179,10 @@ pub async fn update(
     .finish()
     .map_err(StoreError::Invalid)?;
 
+    check_identifiers(
+        patch.external_id.as_ref().and_then(|v| v.as_deref()),
+        patch.domain.as_ref().and_then(|v| v.as_deref()),
+    )?;
     let now = clock::now();
     let stage_changed = patch.onboarding_stage.is_some_and(|s| Some(s.as_str()) != current.onboarding_stage.as_deref());
     let mut model = current.clone().into_active_model();
@@ -221,6 +228,21 @@ pub async fn update(
 /// Blank strings mean "none".
 fn clean(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// Identifiers are indexed: a bounded length and no NUL (PostgreSQL refuses it).
+fn check_identifiers(external_id: Option<&str>, domain: Option<&str>) -> Result<(), StoreError> {
+    let mut v = domain::api::Violations::default();
+    for (field, value) in [("external_id", external_id), ("domain", domain)] {
+        if let Some(value) = value {
+            if value.chars().count() > 256 {
+                v.add(field, "must be at most 256 characters");
+            } else if value.contains('\0') {
+                v.add(field, "must not contain a NUL character");
+            }
+        }
+    }
+    v.finish().map_err(StoreError::Invalid)
 }
 
 pub(crate) fn to_wire(m: organization::Model) -> Result<Organization, StoreError> {

@@ -57,6 +57,16 @@ fn check(v: &mut Violations, quantity: Option<i64>, unit_price: Option<Decimal>,
     }
 }
 
+/// Dates outside the years 1 to 9999 cannot be stored alike on both databases.
+fn check_years(v: &mut Violations, start: Option<chrono::NaiveDate>, end: Option<chrono::NaiveDate>) {
+    use chrono::Datelike;
+    for (field, date) in [("start_date", start), ("end_date", end)] {
+        if date.is_some_and(|d| !(1..=9999).contains(&d.year())) {
+            v.add(field, "must be a date between the years 1 and 9999");
+        }
+    }
+}
+
 /// Creates a subscription for a customer in scope.
 pub async fn create(store: &Store, scope: &Scope, new: NewSubscription) -> Result<Subscription, StoreError> {
     let mut v = Violations::default();
@@ -64,6 +74,7 @@ pub async fn create(store: &Store, scope: &Scope, new: NewSubscription) -> Resul
     if new.end_date.is_some_and(|end| end < new.start_date) {
         v.add("end_date", "must not be before start_date");
     }
+    check_years(&mut v, Some(new.start_date), new.end_date);
     v.finish().map_err(StoreError::Invalid)?;
 
     let customer = organizations::find(store, scope, new.customer_id)
@@ -151,6 +162,7 @@ pub async fn update(
     if end.is_some_and(|end| end < start) {
         v.add("end_date", "must not be before start_date");
     }
+    check_years(&mut v, Some(start), end);
     v.finish().map_err(StoreError::Invalid)?;
     if let Some(Some(plan_id)) = patch.plan_id {
         let plan = catalog::find_plan(store, scope, plan_id)

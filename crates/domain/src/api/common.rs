@@ -103,6 +103,8 @@ impl Violations {
     pub fn text(&mut self, field: &str, value: &str, max: usize) {
         if value.trim().is_empty() {
             self.add(field, "must not be empty");
+        } else if value.contains('\0') {
+            self.add(field, "must not contain a NUL character");
         } else if value.chars().count() > max {
             self.add(field, format!("must be at most {max} characters"));
         }
@@ -148,6 +150,10 @@ impl ListParams {
         if per_page == 0 || per_page > MAX_PER_PAGE {
             v.add("per_page", format!("must be between 1 and {MAX_PER_PAGE}"));
         }
+        // The offset must fit the databases' signed 64-bit integers.
+        if page > 1 && (page - 1).checked_mul(per_page.max(1)).is_none_or(|offset| offset > i64::MAX as u64) {
+            v.add("page", "is too large");
+        }
         let sort = match self.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(text) => {
@@ -167,6 +173,9 @@ impl ListParams {
         let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
         if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
             v.add("q", "must be at most 200 characters");
+        }
+        if q.as_ref().is_some_and(|q| q.contains('\0')) {
+            v.add("q", "must not contain a NUL character");
         }
         v.finish()?;
         Ok(ListQuery { page, per_page, q, sort })
@@ -189,6 +198,15 @@ mod tests {
     fn descending_sort_takes_a_minus() {
         let params = ListParams { sort: Some("-name".into()), ..Default::default() };
         assert_eq!(params.check(SORTS).unwrap().sort, Some(Sort { field: "name", descending: true }));
+    }
+
+    #[test]
+    fn a_page_whose_offset_overflows_is_refused() {
+        let params = ListParams { page: Some(u64::MAX / 2), per_page: Some(500), ..Default::default() };
+        let errors = params.check(SORTS).unwrap_err();
+        assert_eq!(errors[0].field.as_deref(), Some("page"));
+        let params = ListParams { page: Some(1_000_000), per_page: Some(500), ..Default::default() };
+        assert!(params.check(SORTS).is_ok(), "large but representable pages are fine (and empty)");
     }
 
     #[test]

@@ -129,6 +129,9 @@ pub async fn create_json_import(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ImportBilling)?;
+    if crate::extract::has_nul(&body) {
+        return Err(ApiError::invalid("body", "must not contain NUL characters"));
+    }
     let de = &mut serde_json::Deserializer::from_slice(&body);
     let batch: JsonImport = serde_path_to_error::deserialize(de)
         .map_err(|e| ApiError::invalid(&e.path().to_string(), e.into_inner().to_string()))?;

@@ -337,3 +337,30 @@ async fn a_file_can_come_as_a_multipart_form() {
     let json_body = app.post(&token, "/api/v1/imports", &json!({"not": "csv"})).await;
     problem(json_body, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
 }
+
+on_both_databases!(a_sibling_cannot_replace_or_learn_of_another_resellers_lines);
+
+async fn a_sibling_cannot_replace_or_learn_of_another_resellers_lines(app: TestApp) {
+    let r1 = app.token(R1_OPS).await;
+    let r2 = app.token(R2_ADMIN).await;
+    let mine = csv(&["C1,2026-10-05,2026-10-06,10,10,USD,Usage,AWS,EC2,,,,shared-id"]);
+    assert_eq!(import(&app, &r1, &mine).await.status(), StatusCode::CREATED);
+    // R2 reuses the id: refused, and R1's line stays counted.
+    let theirs = csv(&["C2,2026-10-05,2026-10-06,99,99,USD,Usage,AWS,EC2,,,,shared-id"]);
+    let p = problem(import(&app, &r2, &theirs).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p["errors"][0]["field"], "x_LineItemId");
+    let rollup = rollup_is_consistent(&app).await;
+    assert_eq!(rollup.values().map(|s| s.billed_usd).sum::<Decimal>(), d("10"));
+    // The same bytes as R1's file: R2 learns nothing of R1's batch.
+    let p = problem(import(&app, &r2, &mine).await, StatusCode::CONFLICT).await;
+    assert!(!p.to_string().contains("test.csv"), "{p}");
+    // R1's upload naming R2's customer stays unrated even when the distributor re-rates.
+    let stray = csv(&["C2,2026-10-07,2026-10-08,-500,-500,USD,Credit,AWS,EC2,,,,"]);
+    let batch: Value = import(&app, &r1, &stray).await.json().await.unwrap();
+    assert_eq!(batch["rows_unrated"], 1);
+    let rerate: Value =
+        app.post(&app.token(D_OPS).await, "/api/v1/billing-issues/rerate", &json!({})).await.json().await.unwrap();
+    assert_eq!(rerate["rated"], 0);
+    let rollup = rollup_is_consistent(&app).await;
+    assert!(rollup.keys().all(|k| k.reseller_id == app.tree.r1), "nothing moved into R2's revenue");
+}

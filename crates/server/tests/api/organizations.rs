@@ -223,3 +223,34 @@ async fn own_status_is_set_from_above(app: TestApp) {
     let signed: Value = app.patch(&d, &path, &json!({"agreement_status": "signed"})).await.json().await.unwrap();
     assert_eq!(signed["agreement_status"], "signed");
 }
+
+on_both_databases!(hostile_input_is_a_4xx_never_a_500);
+
+async fn hostile_input_is_a_4xx_never_a_500(app: TestApp) {
+    let token = app.token(D_ADMIN).await;
+    // A NUL byte, which PostgreSQL refuses to store, in a query and in a body.
+    problem(app.get(&token, "/api/v1/organizations?q=a%00b").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let nul = json!({"kind": "customer", "parent_id": app.tree.r1, "name": "a\u{0}b"});
+    problem(app.post(&token, "/api/v1/organizations", &nul).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    // An offset beyond 64 bits.
+    let p = problem(
+        app.get(&token, "/api/v1/organizations?per_page=2&page=4611686018427387905").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&p), ["page"]);
+    // An identifier too long for an index.
+    let long = json!({"kind": "customer", "parent_id": app.tree.r1, "name": "Long", "external_id": "x".repeat(3000)});
+    let p = problem(app.post(&token, "/api/v1/organizations", &long).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&p), ["external_id"]);
+    // A year no database stores alike.
+    let product = json!({"sku": "S", "name": "S", "family": "F", "provider": "P", "billing_model": "license"});
+    let product: Value = app.post(&token, "/api/v1/products", &product).await.json().await.unwrap();
+    let sub = json!({"customer_id": app.tree.c1, "product_id": product["id"], "quantity": 1, "unit_price": "1", "currency": "USD", "billing_interval": "monthly", "start_date": "-10000-01-01"});
+    problem(app.post(&token, "/api/v1/subscriptions", &sub).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    // Reopening a closed organisation clears its closing date.
+    let path = format!("/api/v1/organizations/{}", app.tree.c1);
+    app.patch(&token, &path, &json!({"status": "closed"})).await;
+    let reopened: Value = app.patch(&token, &path, &json!({"status": "active"})).await.json().await.unwrap();
+    assert_eq!(reopened["closed_at"], Value::Null);
+}

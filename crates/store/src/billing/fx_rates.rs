@@ -48,8 +48,8 @@ pub async fn upsert(store: &Store, scope: &Scope, rates: Vec<FxRate>) -> Result<
         if !valid_month(&rate.month) {
             v.add(&format!("rates[{i}].month"), "must be a month such as 2026-10");
         }
-        if rate.rate <= Decimal::ZERO {
-            v.add(&format!("rates[{i}].rate"), "must be above zero");
+        if rate.rate <= Decimal::ZERO || rate.rate > Decimal::from(1_000_000) {
+            v.add(&format!("rates[{i}].rate"), "must be above zero and at most 1,000,000");
         }
     }
     if rates.is_empty() {
@@ -167,8 +167,8 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<FxRate>, Vec<domain::api::FieldErro
             .ok_or_else(|| problem("month", "must be a month such as 2026-10"));
         let rate = Decimal::from_str_exact(cell(r))
             .ok()
-            .filter(|r| *r > Decimal::ZERO)
-            .ok_or_else(|| problem("rate", "must be a decimal above zero"));
+            .filter(|r| *r > Decimal::ZERO && *r <= Decimal::from(1_000_000))
+            .ok_or_else(|| problem("rate", "must be a decimal above zero and at most 1,000,000"));
         match (currency, month, rate) {
             (Ok(currency), Ok(month), Ok(rate)) => rates.push(FxRate { currency, month, rate }),
             (a, b, c) => errors.extend([a.err(), b.err(), c.err()].into_iter().flatten()),

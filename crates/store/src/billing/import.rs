@@ -58,6 +58,10 @@ pub async fn import(
     if let Some(earlier) = completed_with_hash(store, scope, &source.sha256).await? {
         // Drain the parser so it can finish; nothing is written.
         while rows.recv().await.is_some() {}
+        // Another organisation's import is not described to this one.
+        if crate::organizations::find(store, scope, earlier.org_id).await.is_err() {
+            return Err(StoreError::Conflict("the same content was imported by another organisation".into()));
+        }
         return Ok(ImportBatch { status: ImportStatus::Duplicate, ..to_wire(earlier) });
     }
     let txn = store.db().begin().await?;
@@ -77,7 +81,7 @@ pub async fn import(
     .insert(&txn)
     .await?;
 
-    let mut state = State { batch_id: batch.id, tenant: scope.tenant_id, ..State::default() };
+    let mut state = State { batch_id: batch.id, tenant: scope.tenant_id, scope: Some(*scope), ..State::default() };
     while let Some(chunk) = rows.recv().await {
         let mut good = Vec::with_capacity(chunk.len());
         for item in chunk {
@@ -160,6 +164,7 @@ struct IssueCount {
 struct State {
     batch_id: i64,
     tenant: i64,
+    scope: Option<Scope>,
     total: u64,
     rated: u64,
     unrated: u64,
@@ -327,10 +332,33 @@ impl State {
             if just_inserted {
                 continue;
             }
+            // An importer replaces only its own lines: a sibling reseller's line with the same
+            // id is neither removed nor moved.
+            let mine = match self.scope.map(|s| (s.kind, s.org_id)) {
+                Some((domain::kinds::OrgKind::Reseller, org)) => old.reseller_id == Some(org),
+                Some((domain::kinds::OrgKind::Customer, org)) => old.customer_id == Some(org),
+                _ => true,
+            };
+            if !mine {
+                let row = match &new.row_number {
+                    sea_orm::ActiveValue::Set(n) | sea_orm::ActiveValue::Unchanged(n) => *n as u64,
+                    sea_orm::ActiveValue::NotSet => 0,
+                };
+                self.problem(vec![RowProblem {
+                    row: Some(row),
+                    line: Some(row + 1),
+                    column: Some("x_LineItemId".into()),
+                    message: "is already used by a line outside your organisation".into(),
+                }]);
+                continue;
+            }
             self.deltas.line(&old, -1)?;
             self.replaced += 1;
             old_ids.push(old.id);
             again.push((*new).clone());
+        }
+        if self.problems > 0 {
+            return Ok(());
         }
         if !old_ids.is_empty() {
             billing_line_item::Entity::delete_many()

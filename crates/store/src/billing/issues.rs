@@ -105,7 +105,15 @@ pub async fn rerate(store: &Store, scope: &Scope) -> Result<RerateResult, StoreE
             marketplace: line.marketplace,
             line_item_id: line.line_item_id.clone(),
         };
-        let rating = rater.rate(&input).map_err(|e| StoreError::Corrupt(e.into()))?;
+        // A line keeps the reseller it was imported under: a distributor's re-rate must not
+        // move a reseller's upload into a sibling's revenue. One that would overflow stays out.
+        let rating =
+            rater.rate(&input).ok().filter(|r| line.reseller_id.is_none() || r.reseller_id == line.reseller_id);
+        let Some(rating) = rating.filter(|r| r.unrated.is_none()) else {
+            still += 1;
+            still_unrated.insert((line.batch_id, line.customer_external_id.clone()));
+            continue;
+        };
         if rating.unrated.is_some() {
             still += 1;
             still_unrated.insert((line.batch_id, line.customer_external_id.clone()));

@@ -48,12 +48,19 @@ pub struct Sums {
 }
 
 impl Sums {
-    fn add(&mut self, other: &Sums, sign: i64) {
+    /// Adds (`sign` 1) or takes away (`sign` -1) other sums; an overflow is refused, not a panic.
+    fn add(&mut self, other: &Sums, sign: i64) -> Result<(), StoreError> {
         let s = Decimal::from(sign);
-        self.billed_usd += other.billed_usd * s;
-        self.effective_usd += other.effective_usd * s;
-        self.units += other.units * s;
+        let sum = |a: Decimal, b: Decimal| {
+            b.checked_mul(s)
+                .and_then(|b| a.checked_add(b))
+                .ok_or_else(|| StoreError::invalid("BilledCost", "the totals are too large to hold exactly"))
+        };
+        self.billed_usd = sum(self.billed_usd, other.billed_usd)?;
+        self.effective_usd = sum(self.effective_usd, other.effective_usd)?;
+        self.units = sum(self.units, other.units)?;
         self.lines += other.lines * sign;
+        Ok(())
     }
 }
 
@@ -65,8 +72,7 @@ impl Deltas {
     /// A rated line comes in (`sign` 1) or goes out (`sign` -1).
     pub fn line(&mut self, line: &billing_line_item::Model, sign: i64) -> Result<(), StoreError> {
         let Some((key, sums)) = contribution(line)? else { return Ok(()) };
-        self.0.entry(key).or_default().add(&sums, sign);
-        Ok(())
+        self.0.entry(key).or_default().add(&sums, sign)
     }
 
     /// Writes the changes: existing rows are updated (or removed when no line is left), new
@@ -101,7 +107,7 @@ impl Deltas {
                     }
                     None => Sums::default(),
                 };
-                sums.add(&delta, 1);
+                sums.add(&delta, 1)?;
                 if sums.lines < 0 {
                     return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines")));
                 }
