@@ -882,14 +882,16 @@ mod tests {
         let a = line_with(&[("BilledCost", "0.1")]).billed_cost;
         let b = line_with(&[("BilledCost", "0.2")]).billed_cost;
         assert_eq!(a + b, dec("0.3"));
-        for digits in
-            ["1234567890123456789012345678", "0.1234567890123456789012345678", "-9999999999999999999999.999999"]
-        {
+        for digits in ["123456789012345.6789012345678", "0.1234567890123456789012345678", "-999999999999999.999999"] {
             assert_eq!(line_with(&[("BilledCost", digits)]).billed_cost.to_string(), digits);
         }
         // One digit more would have to be rounded, so it is refused instead.
         for too_precise in ["0.12345678901234567890123456789", "79228162514264337593543950336"] {
             assert_eq!(problems_with(&[("BilledCost", too_precise)]), [("BilledCost".into(), OUT_OF_RANGE.into())]);
+        }
+        // Amounts beyond 10^15 are refused, so that no sum of lines can overflow.
+        for too_large in ["1000000000000000.01", "-1234567890123456789012345678"] {
+            assert_eq!(problems_with(&[("BilledCost", too_large)]), [("BilledCost".into(), TOO_LARGE.into())]);
         }
     }
 
@@ -898,11 +900,22 @@ mod tests {
         assert_eq!(line_with(&[("BilledCost", "1.5E-3")]).billed_cost, dec("0.0015"));
         assert_eq!(line_with(&[("BilledCost", "-2.5e+2")]).billed_cost, dec("-250"));
         assert_eq!(line_with(&[("BilledCost", "1.50E-27")]).billed_cost, dec("0.0000000000000000000000000015"));
-        assert_eq!(line_with(&[("BilledCost", "1E28")]).billed_cost, dec("10000000000000000000000000000"));
+        assert_eq!(line_with(&[("BilledCost", "1E15")]).billed_cost, dec("1000000000000000"));
+        assert_eq!(problems_with(&[("BilledCost", "1E28")]), [("BilledCost".into(), TOO_LARGE.into())]);
         assert_eq!(line_with(&[("BilledCost", "0E99")]).billed_cost, Decimal::ZERO);
         for unrepresentable in ["1E-29", "8E28", "1E4294967296"] {
             assert_eq!(problems_with(&[("BilledCost", unrepresentable)]), [("BilledCost".into(), OUT_OF_RANGE.into())]);
         }
+    }
+
+    #[test]
+    fn nul_characters_long_ids_and_year_ten_thousand_are_refused() {
+        assert_eq!(problems_with(&[("ProviderName", "A\0B")])[0].0, "ProviderName");
+        let long = "x".repeat(MAX_TEXT + 1);
+        assert_eq!(problems_with(&[("x_LineItemId", long.as_str())])[0].0, "x_LineItemId");
+        let late =
+            problems_with(&[("ChargePeriodStart", "9999-12-31T23:30:00-02:00"), ("ChargePeriodEnd", "9999-12-31")]);
+        assert_eq!(late[0].0, "ChargePeriodStart", "{late:?}");
     }
 
     #[test]
