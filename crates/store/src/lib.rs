@@ -44,14 +44,14 @@ impl Store {
         options.connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30)).sqlx_logging(false);
         if url.starts_with("sqlite:") {
             // SQLite allows one writer: a small pool avoids piling up writers that would only
-            // wait on each other's lock.
+            // wait on each other's lock (up to two minutes: a large import holds it that long).
             options.max_connections(8).min_connections(1);
         } else {
             options.max_connections(20);
         }
         let db = Database::connect(options).await?;
         if db.get_database_backend() == DbBackend::Sqlite {
-            db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
+            db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 120000; PRAGMA foreign_keys = ON;")
                 .await?;
         }
         Ok(Store { db })

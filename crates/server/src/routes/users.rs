@@ -11,6 +11,15 @@ use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery};
 use crate::startup::AppState;
 
+/// Users are created and changed by a logged-in admin, not by an API key: a leaked key must
+/// not be able to mint a login that outlives its revocation.
+fn require_login(caller: &Caller) -> Result<(), ApiError> {
+    match caller.user_id {
+        Some(_) => Ok(()),
+        None => Err(ApiError::Forbidden("users are managed by a logged-in admin, not by an API key".into())),
+    }
+}
+
 /// Lists users of the caller's subtree (admins only). `q` searches e-mail and name.
 #[utoipa::path(
     tag = "users",
@@ -61,6 +70,7 @@ pub async fn create_user(
     body: ValidJson<NewUser>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ManageUsers)?;
+    require_login(&caller)?;
     let new = body.into_inner();
     users::check_new(&new)?;
     let password = new.password.clone();
@@ -87,6 +97,7 @@ pub async fn update_user(
     body: ValidJson<UserPatch>,
 ) -> Result<web::Json<User>, ApiError> {
     caller.require(Permission::ManageUsers)?;
+    require_login(&caller)?;
     let patch = body.into_inner();
     users::check_patch(&patch)?;
     let hash = match patch.password.clone() {

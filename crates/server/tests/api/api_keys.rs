@@ -45,7 +45,10 @@ async fn an_api_key_works_until_revoked(app: TestApp) {
         format!("{}{}", &fresh_secret[..fresh_secret.len() - 1], if fresh_secret.ends_with('0') { '1' } else { '0' });
     problem(app.get(&tampered, "/api/v1/me").await, StatusCode::UNAUTHORIZED).await;
     problem(app.get(&fresh_tampered, "/api/v1/me").await, StatusCode::UNAUTHORIZED).await;
-    // A key cannot mint keys.
+    // A key cannot mint keys, nor logins.
+    let login =
+        json!({"email": "backdoor@dist.test", "name": "B", "role": "admin", "password": "a long enough password"});
+    problem(app.post(fresh_secret, "/api/v1/users", &login).await, StatusCode::FORBIDDEN).await;
     problem(
         app.post(fresh_secret, "/api/v1/api-keys", &json!({"name": "child", "role": "admin"})).await,
         StatusCode::FORBIDDEN,

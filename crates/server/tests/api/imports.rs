@@ -10,6 +10,7 @@ use crate::on_both_databases;
 on_both_databases!(
     a_file_is_rated_converted_and_rolled_up,
     the_same_content_twice_is_a_duplicate,
+    the_same_content_twice_at_once_is_counted_once,
     a_line_item_id_replaces_the_earlier_line,
     malformed_files_are_rejected_whole_and_change_nothing,
     a_file_failing_half_way_leaves_nothing,
@@ -112,6 +113,20 @@ async fn a_file_is_rated_converted_and_rolled_up(app: TestApp) {
         (purchase.0.month.as_str(), purchase.1.billed_usd, purchase.0.marketplace),
         ("2026-11", d("120.0"), true)
     );
+}
+
+async fn the_same_content_twice_at_once_is_counted_once(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let rows: Vec<String> =
+        (0..3000).map(|i| format!("C1,2026-10-05,2026-10-06,{i},1,USD,Usage,AWS,EC2,,,,")).collect();
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let body = csv(&refs);
+    let (a, b) = tokio::join!(import(&app, &token, &body), import(&app, &token, &body));
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 201], "one import, one duplicate");
+    let rollup = rollup_is_consistent(&app).await;
+    assert_eq!(rollup.values().map(|s| s.lines).sum::<i64>(), 3000);
 }
 
 async fn the_same_content_twice_is_a_duplicate(app: TestApp) {

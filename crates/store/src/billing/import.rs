@@ -65,9 +65,8 @@ pub async fn import(
         return Ok(ImportBatch { status: ImportStatus::Duplicate, ..to_wire(earlier) });
     }
     let txn = store.db().begin().await?;
-    let rater = Rater::load(&txn, scope).await?;
     let started = clock::now();
-    let batch = import_batch::ActiveModel {
+    let inserted = import_batch::ActiveModel {
         tenant_id: Set(scope.tenant_id),
         org_id: Set(scope.org_id),
         created_by: Set(source.created_by),
@@ -79,8 +78,27 @@ pub async fn import(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await;
 
+    let batch = match inserted.map_err(StoreError::from) {
+        Ok(batch) => batch,
+        // The same content committed by a concurrent import while this one waited: a duplicate.
+        Err(StoreError::Conflict(_)) => {
+            txn.rollback().await?;
+            while rows.recv().await.is_some() {}
+            return match completed_with_hash(store, scope, &source.sha256).await? {
+                Some(earlier) if crate::organizations::find(store, scope, earlier.org_id).await.is_ok() => {
+                    Ok(ImportBatch { status: ImportStatus::Duplicate, ..to_wire(earlier) })
+                }
+                _ => Err(StoreError::Conflict("the same content was imported by another organisation".into())),
+            };
+        }
+        Err(other) => return Err(other),
+    };
+
+    // Read only after the first write: on SQLite a transaction that has read cannot take the
+    // write lock once another import has committed, while one that starts by writing waits.
+    let rater = Rater::load(&txn, scope).await?;
     let mut state = State { batch_id: batch.id, tenant: scope.tenant_id, scope: Some(*scope), ..State::default() };
     while let Some(chunk) = rows.recv().await {
         let mut good = Vec::with_capacity(chunk.len());
