@@ -188,7 +188,8 @@ const RESELLER_ID: &str = "x_ResellerId";
 const MARKETPLACE: &str = "x_Marketplace";
 const LINE_ITEM_ID: &str = "x_LineItemId";
 
-const KNOWN_COLUMNS: &[&str] = &[
+/// Every column Tierdash reads, in the order of DESIGN §3; others are ignored.
+pub const KNOWN_COLUMNS: &[&str] = &[
     BILLING_ACCOUNT_ID,
     CUSTOMER_ID,
     CHARGE_PERIOD_START,

@@ -1,32 +1,12 @@
 //! A JSON batch of lines, turned into the same rows a CSV gives, so that both go through one
 //! parser and one importer.
 
-use domain::focus::{Columns, RowProblem};
+use domain::focus::{Columns, KNOWN_COLUMNS as COLUMNS, RowProblem};
 use serde_json::{Map, Value};
 use tokio::sync::mpsc::{Receiver, channel};
 
 use super::CHUNK;
 use super::import::Parsed;
-
-/// The columns a JSON item may carry (DESIGN §3).
-const COLUMNS: &[&str] = &[
-    "BillingAccountId",
-    "x_CustomerId",
-    "ChargePeriodStart",
-    "ChargePeriodEnd",
-    "BilledCost",
-    "EffectiveCost",
-    "BillingCurrency",
-    "ChargeCategory",
-    "ProviderName",
-    "ServiceName",
-    "SkuId",
-    "ConsumedQuantity",
-    "PricingQuantity",
-    "x_ResellerId",
-    "x_Marketplace",
-    "x_LineItemId",
-];
 
 /// The items as parsed rows, in chunks on a channel.
 pub fn spawn(items: Vec<Map<String, Value>>) -> Receiver<Vec<Parsed>> {

@@ -2,14 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::geometry::{Scale, extent, nice_ticks, stack};
+use super::axis::{H, LEFT, W, YAxis, y_scale};
+use super::geometry::{extent, stack};
 use super::legend::Legend;
 use super::{Series, colour};
-
-const W: f64 = 640.0;
-const H: f64 = 260.0;
-const LEFT: f64 = 56.0;
-const BOTTOM: f64 = 28.0;
 
 /// Bars over `categories`; `stacked` piles the series up instead of grouping them.
 #[component]
@@ -28,21 +24,9 @@ pub fn BarChart(
     } else {
         extent(series.iter().flat_map(|s| s.values.iter().copied()))
     };
-    let ticks = nice_ticks(lo, hi, 4);
-    let y = Scale { domain: (ticks[0], *ticks.last().unwrap_or(&hi)), range: (H - BOTTOM, 10.0) };
+    let (y, ticks) = y_scale(lo, hi);
     let band = (W - LEFT - 10.0) / n as f64;
-    let grid = ticks
-        .iter()
-        .map(|t| {
-            let py = y.at(*t);
-            view! {
-                <g class="axis">
-                    <line x1=LEFT x2=W y1=py y2=py/>
-                    <text x=LEFT - 6.0 y=py + 4.0 text-anchor="end">{tick(*t)}</text>
-                </g>
-            }
-        })
-        .collect_view();
+    let grid = view! { <YAxis ticks=ticks y=y tick=tick/> };
     let labels = categories
         .iter()
         .enumerate()

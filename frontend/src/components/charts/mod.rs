@@ -5,6 +5,7 @@
 
 pub mod geometry;
 
+mod axis;
 mod bar;
 mod donut;
 mod legend;
