@@ -144,6 +144,18 @@ impl TestApp {
         self.client.patch(self.url(path)).bearer_auth(token).json(body).send().await.unwrap()
     }
 
+    /// Posts a CSV body (text or raw bytes) to `/api/v1/imports`.
+    pub async fn post_csv(&self, token: &str, body: impl Into<reqwest::Body>) -> Response {
+        self.client
+            .post(self.url("/api/v1/imports?file_name=test.csv"))
+            .bearer_auth(token)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn delete(&self, token: &str, path: &str) -> Response {
         self.client.delete(self.url(path)).bearer_auth(token).send().await.unwrap()
     }

@@ -32,14 +32,7 @@ fn csv(rows: &[&str]) -> String {
 }
 
 async fn import(app: &TestApp, token: &str, body: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/imports?file_name=test.csv"))
-        .bearer_auth(token)
-        .header("content-type", "text/csv")
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap()
+    app.post_csv(token, body.to_owned()).await
 }
 
 async fn setup_catalog(app: &TestApp, token: &str) {
@@ -194,16 +187,7 @@ async fn malformed_files_are_rejected_whole_and_change_nothing(app: TestApp) {
         (format!("{HEADER}\n").into_bytes(), None),
     ];
     for (i, (body, row)) in cases.into_iter().enumerate() {
-        let response = app
-            .client
-            .post(app.url("/api/v1/imports"))
-            .bearer_auth(&token)
-            .header("content-type", "text/csv")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let p = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let p = problem(app.post_csv(&token, body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert!(p["errors"].as_array().is_some_and(|e| !e.is_empty()), "case {i}: {p}");
         if let Some(row) = row {
             assert_eq!(p["errors"][0]["row"], row, "case {i}: {p}");

@@ -58,15 +58,7 @@ async fn incremental_rollup_equals_rebuilt_over_random_histories(app: TestApp) {
                             rng.below(2) == 0,
                         ));
                     }
-                    let response = app
-                        .client
-                        .post(app.url("/api/v1/imports"))
-                        .bearer_auth(&token)
-                        .header("content-type", "text/csv")
-                        .body(body)
-                        .send()
-                        .await
-                        .unwrap();
+                    let response = app.post_csv(&token, body).await;
                     assert!(
                         response.status().is_success(),
                         "seed {seed} step {step}: {}",
