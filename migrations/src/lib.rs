@@ -14,6 +14,7 @@ mod m20261122_000002_create_catalog_and_subscriptions;
 mod m20261122_000003_create_billing;
 mod m20261122_000004_create_reports_and_portal;
 mod m20261123_000001_make_import_hash_unique;
+mod m20261123_000002_create_daily_rollups;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_billing::Migration),
             Box::new(m20261122_000004_create_reports_and_portal::Migration),
             Box::new(m20261123_000001_make_import_hash_unique::Migration),
+            Box::new(m20261123_000002_create_daily_rollups::Migration),
         ]
     }
 }

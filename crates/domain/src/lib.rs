@@ -13,4 +13,5 @@ pub mod api;
 pub mod codes;
 pub mod focus;
 pub mod kinds;
+pub mod metrics;
 pub mod roles;

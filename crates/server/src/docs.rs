@@ -28,6 +28,7 @@ organisations. Errors are RFC 9457 problem details (`application/problem+json`).
         (name = "users", description = "Users of the caller's subtree"),
         (name = "api-keys", description = "Long-lived credentials for integrators"),
         (name = "billing", description = "Billing data in: FOCUS imports, fx rates, billing issues"),
+        (name = "dashboards", description = "The Home dashboard and the reports behind its panes (JSON or CSV)"),
         (name = "operations", description = "Health and readiness")
     )
 )]

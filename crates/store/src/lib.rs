@@ -12,6 +12,7 @@ pub mod billing;
 pub mod catalog;
 mod clock;
 pub mod credentials;
+pub mod dashboards;
 pub mod demo;
 mod demo_billing;
 mod entities;
@@ -57,9 +58,12 @@ impl Store {
         Ok(Store { db })
     }
 
-    /// Brings the schema up to date.
+    /// Brings the schema up to date, and fills a rollup added since the data was imported.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         Migrator::up(&self.db, None).await?;
+        if billing::rollups::daily_missing(&self.db).await? {
+            billing::rollups::rebuild(self).await?;
+        }
         Ok(())
     }
 

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod billing;
 pub mod catalog;
+pub mod dashboards;
 pub mod health;
 pub mod organizations;
 pub mod subscriptions;
@@ -50,7 +51,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(billing::upsert_fx_rates)
             .service(billing::import_fx_rates)
             .service(billing::list_billing_issues)
-            .service(billing::rerate_billing_issues),
+            .service(billing::rerate_billing_issues)
+            .service(dashboards::get_home)
+            .service(dashboards::get_revenue_report)
+            .service(dashboards::get_projection_report)
+            .service(dashboards::get_marketplace_report)
+            .service(dashboards::get_revenue_overview),
     );
 }
 

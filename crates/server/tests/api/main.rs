@@ -7,6 +7,7 @@ mod helpers;
 mod api_keys;
 mod auth;
 mod catalog;
+mod dashboards;
 mod demo;
 mod health;
 mod imports;

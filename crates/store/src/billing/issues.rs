@@ -14,7 +14,7 @@ use super::rollups::Deltas;
 use crate::entities::{billing_issue, billing_line_item};
 use crate::{Scope, Store, StoreError, clock, paging, stored};
 
-fn issue_scope(scope: &Scope) -> Condition {
+pub(crate) fn issue_scope(scope: &Scope) -> Condition {
     use billing_issue::Column;
     match scope.kind {
         OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),
@@ -25,7 +25,7 @@ fn issue_scope(scope: &Scope) -> Condition {
     }
 }
 
-fn line_scope(scope: &Scope) -> Condition {
+pub(crate) fn line_scope(scope: &Scope) -> Condition {
     use billing_line_item::Column;
     match scope.kind {
         OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),

@@ -1,6 +1,10 @@
-//! The monthly rollup: rated line items summed by (month, reseller, customer, product,
-//! provider, service, marketplace, charge category), kept in step with the line items in the
-//! same transaction as every change. Sums are exact decimals, added in Rust.
+//! The rollups, kept in step with the line items in the same transaction as every change:
+//! - monthly: rated line items summed by (month, reseller, customer, product, provider, service,
+//!   marketplace, charge category), for breakdowns;
+//! - daily: summed by (scope, day, marketplace, charge category), where the scope is the line's
+//!   reseller and, separately, the top of its tree, for the Home dashboard's totals.
+//!
+//! Sums are exact decimals, added in Rust.
 
 use std::collections::HashMap;
 
@@ -10,7 +14,9 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use crate::entities::{billing_line_item, monthly_rollup};
+use chrono::NaiveDate;
+
+use crate::entities::{billing_line_item, daily_rollup, monthly_rollup};
 use crate::{Store, StoreError, stored};
 
 /// The grain of the rollup.
@@ -64,84 +70,183 @@ impl Sums {
     }
 }
 
-/// Changes to the rollup, gathered while lines are added, replaced or rated.
+/// The grain of the daily rollup.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DayKey {
+    /// The scope summed for: the line's reseller, or the top of its tree.
+    pub org_id: i64,
+    /// The UTC day of `ChargePeriodStart`.
+    pub day: NaiveDate,
+    /// `x_Marketplace`.
+    pub marketplace: bool,
+    /// `ChargeCategory`.
+    pub category: String,
+}
+
+/// Changes to the rollups, gathered while lines are added, replaced or rated.
 #[derive(Debug, Default)]
-pub struct Deltas(pub HashMap<Key, Sums>);
+pub struct Deltas {
+    /// Monthly, customer grain.
+    pub monthly: HashMap<Key, Sums>,
+    /// Daily, scope grain.
+    pub daily: HashMap<DayKey, Sums>,
+}
 
 impl Deltas {
     /// A rated line comes in (`sign` 1) or goes out (`sign` -1).
     pub fn line(&mut self, line: &billing_line_item::Model, sign: i64) -> Result<(), StoreError> {
         let Some((key, sums)) = contribution(line)? else { return Ok(()) };
-        self.0.entry(key).or_default().add(&sums, sign)
+        let day_key =
+            |org_id| DayKey { org_id, day: line.day, marketplace: key.marketplace, category: key.category.clone() };
+        // The daily rollup keeps no units: no dashboard reads them by day.
+        let day_sums = Sums { units: Decimal::ZERO, ..sums.clone() };
+        self.daily.entry(day_key(key.reseller_id)).or_default().add(&day_sums, sign)?;
+        if line.tenant_id != key.reseller_id {
+            self.daily.entry(day_key(line.tenant_id)).or_default().add(&day_sums, sign)?;
+        }
+        self.monthly.entry(key).or_default().add(&sums, sign)
     }
 
-    /// Writes the changes: existing rows are updated (or removed when no line is left), new
-    /// keys inserted.
+    /// Writes the changes to both rollups.
     pub async fn apply(self, db: &impl ConnectionTrait, tenant: i64) -> Result<(), StoreError> {
-        // One read per (reseller, month) touched, not per key.
-        let mut groups: HashMap<(i64, String), Vec<(Key, Sums)>> = HashMap::new();
-        for (key, sums) in self.0 {
-            if sums == Sums::default() {
-                continue;
-            }
-            groups.entry((key.reseller_id, key.month.clone())).or_default().push((key, sums));
-        }
-        // Changed rows are deleted and written anew, new keys inserted: a few bulk statements
-        // instead of one UPDATE per key (a large import touches tens of thousands of keys).
-        let mut stale: Vec<i64> = Vec::new();
-        let mut fresh: Vec<monthly_rollup::ActiveModel> = Vec::new();
-        for ((reseller_id, month), changes) in groups {
-            let existing: HashMap<Key, monthly_rollup::Model> = monthly_rollup::Entity::find()
-                .filter(monthly_rollup::Column::ResellerId.eq(reseller_id))
-                .filter(monthly_rollup::Column::Month.eq(&month))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|row| (key_of(&row), row))
-                .collect();
-            for (key, delta) in changes {
-                let mut sums = match existing.get(&key) {
-                    Some(row) => {
-                        stale.push(row.id);
-                        sums_of(row)?
-                    }
-                    None => Sums::default(),
-                };
-                sums.add(&delta, 1)?;
-                if sums.lines < 0 {
-                    return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines")));
-                }
-                if sums.lines > 0 {
-                    fresh.push(monthly_rollup::ActiveModel {
-                        tenant_id: Set(tenant),
-                        month: Set(key.month),
-                        reseller_id: Set(key.reseller_id),
-                        customer_id: Set(key.customer_id),
-                        product_id: Set(key.product_id),
-                        provider: Set(key.provider),
-                        service: Set(key.service),
-                        marketplace: Set(key.marketplace),
-                        charge_category: Set(key.category),
-                        billed_usd: Set(sums.billed_usd.to_string()),
-                        effective_usd: Set(sums.effective_usd.to_string()),
-                        units: Set(sums.units.to_string()),
-                        line_count: Set(sums.lines),
-                        ..Default::default()
-                    });
-                }
-            }
-        }
-        for ids in stale.chunks(1000) {
-            monthly_rollup::Entity::delete_many()
-                .filter(monthly_rollup::Column::Id.is_in(ids.to_vec()))
-                .exec(db)
-                .await?;
-        }
-        for rows in fresh.chunks(500) {
-            monthly_rollup::Entity::insert_many(rows.to_vec()).exec(db).await?;
-        }
-        Ok(())
+        apply_monthly(db, tenant, self.monthly).await?;
+        apply_daily(db, tenant, self.daily).await
     }
+}
+
+/// Writes the daily changes like [`apply_monthly`]: one read per (scope, month) touched, then
+/// bulk delete and insert.
+async fn apply_daily(db: &impl ConnectionTrait, tenant: i64, changes: HashMap<DayKey, Sums>) -> Result<(), StoreError> {
+    let mut groups: HashMap<(i64, String), Vec<(DayKey, Sums)>> = HashMap::new();
+    for (key, sums) in changes {
+        if sums != Sums::default() {
+            groups.entry((key.org_id, key.day.format("%Y-%m").to_string())).or_default().push((key, sums));
+        }
+    }
+    let mut stale: Vec<i64> = Vec::new();
+    let mut fresh: Vec<daily_rollup::ActiveModel> = Vec::new();
+    for ((org_id, month), changes) in groups {
+        let existing: HashMap<DayKey, daily_rollup::Model> = daily_rollup::Entity::find()
+            .filter(daily_rollup::Column::OrgId.eq(org_id))
+            .filter(daily_rollup::Column::Month.eq(&month))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| (day_key_of(&row), row))
+            .collect();
+        for (key, delta) in changes {
+            let mut sums = match existing.get(&key) {
+                Some(row) => {
+                    stale.push(row.id);
+                    day_sums_of(row)?
+                }
+                None => Sums::default(),
+            };
+            sums.add(&delta, 1)?;
+            if sums.lines < 0 {
+                return Err(StoreError::Corrupt(format!("daily rollup for {key:?} would go below zero lines")));
+            }
+            if sums.lines > 0 {
+                fresh.push(daily_rollup::ActiveModel {
+                    tenant_id: Set(tenant),
+                    org_id: Set(key.org_id),
+                    day: Set(key.day),
+                    month: Set(month.clone()),
+                    marketplace: Set(key.marketplace),
+                    charge_category: Set(key.category),
+                    billed_usd: Set(sums.billed_usd.to_string()),
+                    effective_usd: Set(sums.effective_usd.to_string()),
+                    line_count: Set(sums.lines),
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    for ids in stale.chunks(1000) {
+        daily_rollup::Entity::delete_many().filter(daily_rollup::Column::Id.is_in(ids.to_vec())).exec(db).await?;
+    }
+    for rows in fresh.chunks(500) {
+        daily_rollup::Entity::insert_many(rows.to_vec()).exec(db).await?;
+    }
+    Ok(())
+}
+
+fn day_key_of(row: &daily_rollup::Model) -> DayKey {
+    DayKey { org_id: row.org_id, day: row.day, marketplace: row.marketplace, category: row.charge_category.clone() }
+}
+
+fn day_sums_of(row: &daily_rollup::Model) -> Result<Sums, StoreError> {
+    Ok(Sums {
+        billed_usd: stored::parse(&row.billed_usd, "daily_rollups.billed_usd")?,
+        effective_usd: stored::parse(&row.effective_usd, "daily_rollups.effective_usd")?,
+        units: Decimal::ZERO,
+        lines: row.line_count,
+    })
+}
+
+/// Writes the monthly changes: existing rows are updated (or removed when no line is left), new
+/// keys inserted.
+async fn apply_monthly(db: &impl ConnectionTrait, tenant: i64, changes: HashMap<Key, Sums>) -> Result<(), StoreError> {
+    // One read per (reseller, month) touched, not per key.
+    let mut groups: HashMap<(i64, String), Vec<(Key, Sums)>> = HashMap::new();
+    for (key, sums) in changes {
+        if sums == Sums::default() {
+            continue;
+        }
+        groups.entry((key.reseller_id, key.month.clone())).or_default().push((key, sums));
+    }
+    // Changed rows are deleted and written anew, new keys inserted: a few bulk statements
+    // instead of one UPDATE per key (a large import touches tens of thousands of keys).
+    let mut stale: Vec<i64> = Vec::new();
+    let mut fresh: Vec<monthly_rollup::ActiveModel> = Vec::new();
+    for ((reseller_id, month), changes) in groups {
+        let existing: HashMap<Key, monthly_rollup::Model> = monthly_rollup::Entity::find()
+            .filter(monthly_rollup::Column::ResellerId.eq(reseller_id))
+            .filter(monthly_rollup::Column::Month.eq(&month))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| (key_of(&row), row))
+            .collect();
+        for (key, delta) in changes {
+            let mut sums = match existing.get(&key) {
+                Some(row) => {
+                    stale.push(row.id);
+                    sums_of(row)?
+                }
+                None => Sums::default(),
+            };
+            sums.add(&delta, 1)?;
+            if sums.lines < 0 {
+                return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines")));
+            }
+            if sums.lines > 0 {
+                fresh.push(monthly_rollup::ActiveModel {
+                    tenant_id: Set(tenant),
+                    month: Set(key.month),
+                    reseller_id: Set(key.reseller_id),
+                    customer_id: Set(key.customer_id),
+                    product_id: Set(key.product_id),
+                    provider: Set(key.provider),
+                    service: Set(key.service),
+                    marketplace: Set(key.marketplace),
+                    charge_category: Set(key.category),
+                    billed_usd: Set(sums.billed_usd.to_string()),
+                    effective_usd: Set(sums.effective_usd.to_string()),
+                    units: Set(sums.units.to_string()),
+                    line_count: Set(sums.lines),
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    for ids in stale.chunks(1000) {
+        monthly_rollup::Entity::delete_many().filter(monthly_rollup::Column::Id.is_in(ids.to_vec())).exec(db).await?;
+    }
+    for rows in fresh.chunks(500) {
+        monthly_rollup::Entity::insert_many(rows.to_vec()).exec(db).await?;
+    }
+    Ok(())
 }
 
 /// A rated line's key and sums; none for an unrated line.
@@ -172,7 +277,7 @@ pub fn contribution(line: &billing_line_item::Model) -> Result<Option<(Key, Sums
     Ok(Some((key, sums)))
 }
 
-fn key_of(row: &monthly_rollup::Model) -> Key {
+pub(crate) fn key_of(row: &monthly_rollup::Model) -> Key {
     Key {
         month: row.month.clone(),
         reseller_id: row.reseller_id,
@@ -185,7 +290,7 @@ fn key_of(row: &monthly_rollup::Model) -> Key {
     }
 }
 
-fn sums_of(row: &monthly_rollup::Model) -> Result<Sums, StoreError> {
+pub(crate) fn sums_of(row: &monthly_rollup::Model) -> Result<Sums, StoreError> {
     Ok(Sums {
         billed_usd: stored::parse(&row.billed_usd, "monthly_rollups.billed_usd")?,
         effective_usd: stored::parse(&row.effective_usd, "monthly_rollups.effective_usd")?,
@@ -205,8 +310,19 @@ pub async fn snapshot(db: &impl ConnectionTrait, tenant: i64) -> Result<HashMap<
         .collect()
 }
 
-/// The rollup recomputed from the line items alone.
-pub async fn from_lines(db: &impl ConnectionTrait, tenant: i64) -> Result<HashMap<Key, Sums>, StoreError> {
+/// Every daily rollup row of a tree, as key → sums.
+pub async fn daily_snapshot(db: &impl ConnectionTrait, tenant: i64) -> Result<HashMap<DayKey, Sums>, StoreError> {
+    daily_rollup::Entity::find()
+        .filter(daily_rollup::Column::TenantId.eq(tenant))
+        .all(db)
+        .await?
+        .iter()
+        .map(|row| Ok((day_key_of(row), day_sums_of(row)?)))
+        .collect()
+}
+
+/// Both rollups recomputed from the line items alone.
+pub async fn from_lines(db: &impl ConnectionTrait, tenant: i64) -> Result<Deltas, StoreError> {
     let mut deltas = Deltas::default();
     // Page through the lines so memory holds one page, not the whole table.
     let mut pages = billing_line_item::Entity::find()
@@ -219,7 +335,9 @@ pub async fn from_lines(db: &impl ConnectionTrait, tenant: i64) -> Result<HashMa
             deltas.line(line, 1)?;
         }
     }
-    Ok(deltas.0.into_iter().filter(|(_, s)| s.lines > 0).collect())
+    deltas.monthly.retain(|_, s| s.lines > 0);
+    deltas.daily.retain(|_, s| s.lines > 0);
+    Ok(deltas)
 }
 
 /// Recomputes every tree's rollup from its line items, in one transaction. Returns the rows
@@ -234,20 +352,37 @@ pub async fn rebuild(store: &Store) -> Result<u64, StoreError> {
         .all(&txn)
         .await?;
     monthly_rollup::Entity::delete_many().exec(&txn).await?;
+    daily_rollup::Entity::delete_many().exec(&txn).await?;
     let mut written = 0;
     for tenant in tenants {
         let rebuilt = from_lines(&txn, tenant).await?;
-        written += rebuilt.len() as u64;
-        Deltas(rebuilt).apply(&txn, tenant).await?;
+        written += (rebuilt.monthly.len() + rebuilt.daily.len()) as u64;
+        rebuilt.apply(&txn, tenant).await?;
     }
     txn.commit().await?;
     Ok(written)
 }
 
-/// A tree's rollup as stored, and as recomputed from its lines: equal unless something is wrong.
+/// A tree's monthly rollup as stored, and as recomputed from its lines: equal unless something
+/// is wrong. The daily rollup is compared too: a difference there is returned as an error.
 pub async fn stored_and_rebuilt(
     store: &Store,
     tenant: i64,
 ) -> Result<(HashMap<Key, Sums>, HashMap<Key, Sums>), StoreError> {
-    Ok((snapshot(store.db(), tenant).await?, from_lines(store.db(), tenant).await?))
+    let rebuilt = from_lines(store.db(), tenant).await?;
+    let daily = daily_snapshot(store.db(), tenant).await?;
+    if daily != rebuilt.daily {
+        let mut diff: Vec<_> =
+            daily.keys().chain(rebuilt.daily.keys()).filter(|k| daily.get(*k) != rebuilt.daily.get(*k)).collect();
+        diff.sort();
+        return Err(StoreError::Corrupt(format!("the daily rollup differs from its lines at {:?}", diff.first())));
+    }
+    Ok((snapshot(store.db(), tenant).await?, rebuilt.monthly))
+}
+
+/// Whether the daily rollup needs filling for lines imported before it existed.
+pub(crate) async fn daily_missing(db: &impl ConnectionTrait) -> Result<bool, StoreError> {
+    let daily = daily_rollup::Entity::find().count(db).await?;
+    let monthly = monthly_rollup::Entity::find().count(db).await?;
+    Ok(daily == 0 && monthly > 0)
 }

@@ -1,0 +1,165 @@
+//! Who is in scope on a day: account counts, customers still onboarding, open billing issues
+//! by customer (DESIGN §4, "counts as of a day" and its rulings).
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use domain::api::{AccountCounts, CustomerIssues, OnboardingCustomer};
+use domain::kinds::{OnboardingStage, OrgKind};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::end_of;
+use crate::billing::issues::issue_scope;
+use crate::entities::{billing_issue, organization};
+use crate::{Scope, Store, StoreError, stored};
+
+/// How many onboarding customers and issue groups the Home page lists.
+pub const LISTED: u64 = 50;
+
+/// Organisations counted on `as_of` and created or closed in the 30 days ending it, in one pass
+/// over the scope's organisations.
+pub async fn counts(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<AccountCounts, StoreError> {
+    use organization::Column;
+    let next = end_of(as_of);
+    // (as_of − 30 days, as_of]: the window starts the day after as_of − 30.
+    let window = end_of(as_of - Days::new(30));
+    let counted = || Column::CreatedAt.lt(next).and(Column::ClosedAt.is_null().or(Column::ClosedAt.gte(next)));
+    let sum_if = |cond: Expr| Func::sum(Expr::case(cond, 1).finally(0));
+    let rows: Vec<(String, Option<i64>, Option<i64>, Option<i64>, Option<i64>)> = organization::Entity::find()
+        .select_only()
+        .column(Column::Kind)
+        .expr_as(sum_if(counted()), "counted")
+        .expr_as(sum_if(counted().and(Column::Status.eq("active"))), "active")
+        .expr_as(sum_if(Column::CreatedAt.gte(window).and(Column::CreatedAt.lt(next))), "created")
+        .expr_as(sum_if(Column::ClosedAt.gte(window).and(Column::ClosedAt.lt(next))), "closed")
+        .filter(scope.organizations())
+        .filter(Column::Id.ne(scope.org_id))
+        .filter(Column::Kind.is_in([OrgKind::Reseller.as_str(), OrgKind::Customer.as_str()]))
+        .group_by(Column::Kind)
+        .into_tuple()
+        .all(store.db())
+        .await?;
+    let mut counts = AccountCounts::default();
+    let mut resellers = 0;
+    for (kind, counted, active, created, closed) in rows {
+        let (counted, active) = (counted.unwrap_or(0) as u64, active.unwrap_or(0) as u64);
+        counts.net_new_30d += created.unwrap_or(0) - closed.unwrap_or(0);
+        if kind == OrgKind::Reseller.as_str() {
+            resellers = counted;
+        } else {
+            counts.customers = counted;
+            counts.active_customers = Some(active);
+        }
+    }
+    if scope.kind == OrgKind::Distributor {
+        counts.resellers = Some(resellers);
+        counts.active_customers = None;
+    } else {
+        counts.active_customers = Some(counts.active_customers.unwrap_or(0));
+    }
+    Ok(counts)
+}
+
+/// Customers counted on `as_of` whose onboarding is not completed: the [`LISTED`] longest in
+/// their stage, and how many in all.
+pub async fn onboarding(
+    store: &Store,
+    scope: &Scope,
+    as_of: NaiveDate,
+) -> Result<(Vec<OnboardingCustomer>, u64), StoreError> {
+    use organization::Column;
+    let next = end_of(as_of);
+    let select = organization::Entity::find()
+        .filter(scope.organizations())
+        .filter(Column::Kind.eq(OrgKind::Customer.as_str()))
+        .filter(Column::CreatedAt.lt(next))
+        .filter(Condition::any().add(Column::ClosedAt.is_null()).add(Column::ClosedAt.gte(next)))
+        .filter(Column::OnboardingStage.is_not_null())
+        .filter(Column::OnboardingStage.ne(OnboardingStage::Completed.as_str()));
+    let total = select.clone().count(store.db()).await?;
+    let rows = select
+        .order_by_asc(Expr::col(Column::OnboardingStageAt).if_null(Expr::col(Column::CreatedAt)))
+        .order_by_asc(Column::Id)
+        .limit(LISTED)
+        .all(store.db())
+        .await?;
+    let listed = rows
+        .into_iter()
+        .map(|org| {
+            let stage =
+                stored::parse(org.onboarding_stage.as_deref().unwrap_or_default(), "organizations.onboarding_stage")?;
+            let since = org.onboarding_stage_at.unwrap_or(org.created_at);
+            Ok(OnboardingCustomer {
+                customer_id: org.id,
+                name: org.name,
+                external_id: org.external_id,
+                reseller_id: org.parent_id,
+                stage,
+                since,
+                days_in_stage: whole_days(since, as_of),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((listed, total))
+}
+
+/// Calendar days from the UTC day of `since` to `as_of`, never negative.
+fn whole_days(since: DateTime<Utc>, as_of: NaiveDate) -> i64 {
+    Ord::max((as_of - since.date_naive()).num_days(), 0)
+}
+
+/// Billing issues open on `as_of` (found by its end, not resolved by it), grouped by customer:
+/// the [`LISTED`] customers with most, and how many issues in all.
+pub async fn open_issues(
+    store: &Store,
+    scope: &Scope,
+    as_of: NaiveDate,
+) -> Result<(Vec<CustomerIssues>, u64), StoreError> {
+    use billing_issue::Column;
+    let next = end_of(as_of);
+    let issues = billing_issue::Entity::find()
+        .filter(issue_scope(scope))
+        .filter(Column::DetectedAt.lt(next))
+        .filter(Condition::any().add(Column::ResolvedAt.is_null()).add(Column::ResolvedAt.gte(next)))
+        .all(store.db())
+        .await?;
+    let total = issues.len() as u64;
+    // Keyed by the customer when known, else by the id the billing data used.
+    let mut groups: HashMap<(Option<i64>, Option<String>), (u64, BTreeSet<String>, DateTime<Utc>)> = HashMap::new();
+    for issue in issues {
+        let key = (issue.customer_id, if issue.customer_id.is_some() { None } else { issue.customer_external_id });
+        let entry = groups.entry(key).or_insert((0, BTreeSet::new(), issue.detected_at));
+        entry.0 += 1;
+        entry.1.insert(issue.kind);
+        entry.2 = Ord::min(entry.2, issue.detected_at);
+    }
+    let ids: Vec<i64> = groups.keys().filter_map(|(id, _)| *id).collect();
+    let mut names: HashMap<i64, (String, Option<String>)> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for org in
+            organization::Entity::find().filter(organization::Column::Id.is_in(chunk.to_vec())).all(store.db()).await?
+        {
+            names.insert(org.id, (org.name, org.external_id));
+        }
+    }
+    let mut listed: Vec<CustomerIssues> = groups
+        .into_iter()
+        .map(|((customer_id, external), (open, kinds, first))| {
+            let known = customer_id.and_then(|id| names.get(&id)).cloned();
+            CustomerIssues {
+                customer_id,
+                name: known.as_ref().map(|(name, _)| name.clone()),
+                external_id: known.and_then(|(_, ext)| ext).or(external),
+                open,
+                kinds: kinds.into_iter().collect(),
+                first_detected_at: first,
+            }
+        })
+        .collect();
+    listed.sort_by(|a, b| {
+        b.open.cmp(&a.open).then(a.first_detected_at.cmp(&b.first_detected_at)).then(a.external_id.cmp(&b.external_id))
+    });
+    listed.truncate(LISTED as usize);
+    Ok((listed, total))
+}

@@ -1,0 +1,146 @@
+//! The Home dashboard (seed 000): revenue, projection and marketplace spend from the scope's
+//! daily rollup, then the account panes.
+
+use chrono::NaiveDate;
+use domain::api::{HomeDashboard, MarketplaceSpend, PaneAction, ProjectedRevenue};
+use domain::focus::ChargeCategory;
+use domain::metrics::{Month, change_pct, projected, projection_available, reported};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::{accounts, add, dashboard_scope, figures};
+use crate::entities::daily_rollup;
+use crate::{Scope, Store, StoreError, stored};
+
+/// One day's sums for one (marketplace, category) in the scope.
+#[derive(Debug, Clone)]
+pub struct DayRow {
+    /// The day.
+    pub day: NaiveDate,
+    /// `x_Marketplace`.
+    pub marketplace: bool,
+    /// `ChargeCategory`.
+    pub category: ChargeCategory,
+    /// Billed USD.
+    pub billed: Decimal,
+    /// Effective USD.
+    pub effective: Decimal,
+}
+
+/// The scope's daily rows in [from, to].
+pub async fn day_rows(store: &Store, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayRow>, StoreError> {
+    use daily_rollup::Column;
+    daily_rollup::Entity::find()
+        .filter(Column::OrgId.eq(scope.org_id))
+        .filter(Column::Day.gte(from))
+        .filter(Column::Day.lte(to))
+        .all(store.db())
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(DayRow {
+                day: row.day,
+                marketplace: row.marketplace,
+                category: stored::parse(&row.charge_category, "daily_rollups.charge_category")?,
+                billed: stored::parse(&row.billed_usd, "daily_rollups.billed_usd")?,
+                effective: stored::parse(&row.effective_usd, "daily_rollups.effective_usd")?,
+            })
+        })
+        .collect()
+}
+
+/// The day of the scope's first rated line item dated on or before `as_of`.
+pub async fn first_rated_day(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<Option<NaiveDate>, StoreError> {
+    use daily_rollup::Column;
+    Ok(daily_rollup::Entity::find()
+        .select_only()
+        .column(Column::Day)
+        .filter(Column::OrgId.eq(scope.org_id))
+        .filter(Column::Day.lte(as_of))
+        .order_by_asc(Column::Day)
+        .limit(1)
+        .into_tuple()
+        .one(store.db())
+        .await?)
+}
+
+/// Sums kept apart the way the Home panes need them.
+#[derive(Debug, Default)]
+struct MonthSums {
+    revenue: Decimal,
+    cost: Decimal,
+    usage: Decimal,
+    marketplace: Decimal,
+}
+
+fn month_sums<'a>(rows: impl Iterator<Item = &'a DayRow>) -> Result<MonthSums, StoreError> {
+    let mut sums = MonthSums::default();
+    for row in rows.filter(|r| r.category.counts_as_revenue()) {
+        add(&mut sums.revenue, row.billed)?;
+        add(&mut sums.cost, row.effective)?;
+        if row.category.is_usage() {
+            add(&mut sums.usage, row.billed)?;
+        }
+        if row.marketplace {
+            add(&mut sums.marketplace, row.billed)?;
+        }
+    }
+    Ok(sums)
+}
+
+/// The Home dashboard for `scope` on `as_of`; money figures only when `show_money`.
+pub async fn home(
+    store: &Store,
+    scope: &Scope,
+    as_of: NaiveDate,
+    show_money: bool,
+) -> Result<HomeDashboard, StoreError> {
+    dashboard_scope(scope)?;
+    let month = Month::of(as_of);
+    let accounts = accounts::counts(store, scope, as_of).await?;
+    let (onboarding, onboarding_total) = accounts::onboarding(store, scope, as_of).await?;
+    let (billing_issues, billing_issues_total) = accounts::open_issues(store, scope, as_of).await?;
+    let mut home = HomeDashboard {
+        as_of,
+        month,
+        org_id: scope.org_id,
+        org_kind: scope.kind,
+        figures_hidden: !show_money,
+        current_month_revenue: None,
+        projected_monthly_revenue: None,
+        marketplace_spend: None,
+        accounts,
+        onboarding,
+        onboarding_total,
+        billing_issues_empty: billing_issues
+            .is_empty()
+            .then(|| PaneAction { label: "View billing".into(), href: "/billing".into() }),
+        billing_issues,
+        billing_issues_total,
+    };
+    if !show_money {
+        return Ok(home);
+    }
+    let rows = day_rows(store, scope, month.previous().first_day(), as_of).await?;
+    let current = month_sums(rows.iter().filter(|r| r.day >= month.first_day()))?;
+    let previous = month_sums(rows.iter().filter(|r| r.day < month.first_day()))?;
+    home.current_month_revenue = Some(figures(current.revenue, current.cost)?);
+    home.projected_monthly_revenue =
+        Some(match projection_available(first_rated_day(store, scope, as_of).await?, as_of) {
+            Ok(()) => {
+                let value = current
+                    .revenue
+                    .checked_sub(current.usage)
+                    .and_then(|non_usage| projected(non_usage, current.usage, as_of))
+                    .ok_or_else(|| StoreError::invalid("as_of", "the projection is too large to compute exactly"))?;
+                ProjectedRevenue { available: true, value: Some(reported(value)), reason: None }
+            }
+            Err(reason) => ProjectedRevenue { available: false, value: None, reason: Some(reason) },
+        });
+    home.marketplace_spend = Some(MarketplaceSpend {
+        current: reported(current.marketplace),
+        previous: reported(previous.marketplace),
+        change_pct: change_pct(current.marketplace, previous.marketplace),
+    });
+    Ok(home)
+}

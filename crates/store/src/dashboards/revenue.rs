@@ -1,0 +1,290 @@
+//! The reports behind the Home panes' menus, read from the monthly, customer-grain rollup: a
+//! month's revenue by service and customer, the projection by provider and service, 12 months
+//! of marketplace spend, and the revenue overview. In `as_of`'s month the rollup is corrected by
+//! taking away that month's lines dated after `as_of`, so every figure is exact.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use domain::api::{
+    CustomerRevenue, MarketplaceMonth, MarketplaceReport, OverviewMonth, ProjectedRevenue, ProjectionReport,
+    ProjectionRow, RankedRevenue, RevenueFigures, RevenueOverview, RevenueReport,
+};
+use domain::focus::ChargeCategory;
+use domain::kinds::OrgKind;
+use domain::metrics::{Month, change_pct, projected, projection_available, reported};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+
+use super::home::{day_rows, first_rated_day};
+use super::{add, dashboard_scope, figures};
+use crate::billing::issues::line_scope;
+use crate::billing::rollups::{Deltas, Key, Sums};
+use crate::entities::{billing_line_item, monthly_rollup, organization};
+use crate::{Scope, Store, StoreError, stored};
+
+/// How many customers and services the overview ranks.
+pub const TOP: usize = 10;
+
+fn rollup_scope(scope: &Scope) -> Condition {
+    use monthly_rollup::Column;
+    match scope.kind {
+        OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),
+        _ => Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::ResellerId.eq(scope.org_id)),
+    }
+}
+
+/// The rollup rows of `months` (consecutive, ending at or before `as_of`'s month) in scope,
+/// exact to `as_of`.
+async fn rows(
+    store: &Store,
+    scope: &Scope,
+    months: &[Month],
+    as_of: NaiveDate,
+) -> Result<Vec<(Key, Sums)>, StoreError> {
+    dashboard_scope(scope)?;
+    let (Some(first), Some(last)) = (months.first(), months.last()) else { return Ok(Vec::new()) };
+    let mut sums: HashMap<Key, Sums> = HashMap::new();
+    let stored_rows = monthly_rollup::Entity::find()
+        .filter(rollup_scope(scope))
+        .filter(monthly_rollup::Column::Month.gte(first.to_string()))
+        .filter(monthly_rollup::Column::Month.lte(last.to_string()))
+        .all(store.db())
+        .await?;
+    let mut deltas = Deltas::default();
+    for row in &stored_rows {
+        deltas.monthly.insert(crate::billing::rollups::key_of(row), crate::billing::rollups::sums_of(row)?);
+    }
+    // Lines of as_of's month dated after it are in the rollup but not yet in the figures.
+    let current = Month::of(as_of);
+    if *last == current && as_of < current.last_day() {
+        use billing_line_item::Column;
+        let later = billing_line_item::Entity::find()
+            .filter(line_scope(scope))
+            .filter(Column::Month.eq(current.to_string()))
+            .filter(Column::Day.gt(as_of))
+            .filter(Column::Rated.eq(true))
+            .all(store.db())
+            .await?;
+        for line in &later {
+            deltas.line(line, -1)?;
+        }
+    }
+    sums.extend(deltas.monthly);
+    Ok(sums.into_iter().filter(|(_, s)| s.lines > 0).collect())
+}
+
+fn is_revenue(key: &Key) -> bool {
+    key.category.parse::<ChargeCategory>().is_ok_and(ChargeCategory::counts_as_revenue)
+}
+
+/// Revenue and cost, exact, on their way to [`figures`].
+#[derive(Debug, Default, Clone)]
+struct Totals {
+    revenue: Decimal,
+    cost: Decimal,
+}
+
+impl Totals {
+    fn add(&mut self, sums: &Sums) -> Result<(), StoreError> {
+        add(&mut self.revenue, sums.billed_usd)?;
+        add(&mut self.cost, sums.effective_usd)
+    }
+
+    fn reported(&self) -> Result<RevenueFigures, StoreError> {
+        figures(self.revenue, self.cost)
+    }
+}
+
+/// Names and external ids of customers.
+async fn customers(
+    store: &Store,
+    ids: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, organization::Model>, StoreError> {
+    let ids: Vec<i64> = ids.collect();
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for org in
+            organization::Entity::find().filter(organization::Column::Id.is_in(chunk.to_vec())).all(store.db()).await?
+        {
+            found.insert(org.id, org);
+        }
+    }
+    Ok(found)
+}
+
+/// The key a customer is listed under: its `external_id`, or `#id` when it has none.
+fn customer_key(id: i64, org: Option<&organization::Model>) -> String {
+    org.and_then(|o| o.external_id.clone()).unwrap_or_else(|| format!("#{id}"))
+}
+
+/// A month's revenue by service and by customer account (to `as_of` in `as_of`'s month).
+pub async fn revenue(
+    store: &Store,
+    scope: &Scope,
+    month: Month,
+    as_of: NaiveDate,
+) -> Result<RevenueReport, StoreError> {
+    if month > Month::of(as_of) {
+        return Err(StoreError::invalid("month", format!("{month} is after as_of ({as_of})")));
+    }
+    let rows = rows(store, scope, &[month], as_of).await?;
+    let mut total = Totals::default();
+    let mut by_service: BTreeMap<String, Totals> = BTreeMap::new();
+    let mut by_customer: HashMap<i64, Totals> = HashMap::new();
+    for (key, sums) in rows.iter().filter(|(k, _)| is_revenue(k)) {
+        total.add(sums)?;
+        by_service.entry(key.service.clone()).or_default().add(sums)?;
+        by_customer.entry(key.customer_id).or_default().add(sums)?;
+    }
+    let orgs = customers(store, by_customer.keys().copied()).await?;
+    let mut customers_out = BTreeMap::new();
+    for (id, totals) in by_customer {
+        let org = orgs.get(&id);
+        customers_out.insert(
+            customer_key(id, org),
+            CustomerRevenue {
+                customer_id: id,
+                name: org.map(|o| o.name.clone()).unwrap_or_default(),
+                figures: totals.reported()?,
+            },
+        );
+    }
+    Ok(RevenueReport {
+        as_of,
+        month,
+        total: total.reported()?,
+        by_service: by_service.into_iter().map(|(k, t)| Ok((k, t.reported()?))).collect::<Result<_, StoreError>>()?,
+        by_customer: customers_out,
+    })
+}
+
+/// The month's projection by provider and service, under the 30-day rule.
+pub async fn projection(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<ProjectionReport, StoreError> {
+    let month = Month::of(as_of);
+    let rows = rows(store, scope, &[month], as_of).await?;
+    let unavailable = |reason| ProjectionReport {
+        as_of,
+        month,
+        projected: ProjectedRevenue { available: false, value: None, reason: Some(reason) },
+        by_provider: None,
+        rows: None,
+    };
+    if let Err(reason) = projection_available(first_rated_day(store, scope, as_of).await?, as_of) {
+        return Ok(unavailable(reason));
+    }
+    let mut parts: BTreeMap<(String, String), (Decimal, Decimal)> = BTreeMap::new();
+    for (key, sums) in rows.iter().filter(|(k, _)| is_revenue(k)) {
+        let part = parts.entry((key.provider.clone(), key.service.clone())).or_default();
+        if key.category == ChargeCategory::Usage.as_str() {
+            add(&mut part.1, sums.billed_usd)?;
+        } else {
+            add(&mut part.0, sums.billed_usd)?;
+        }
+    }
+    let too_large = || StoreError::invalid("as_of", "the projection is too large to compute exactly");
+    let (mut whole, mut by_provider) = (Decimal::ZERO, BTreeMap::<String, Decimal>::new());
+    let mut out = Vec::new();
+    for ((provider, service), (non_usage, usage)) in parts {
+        let value = projected(non_usage, usage, as_of).ok_or_else(too_large)?;
+        add(&mut whole, value)?;
+        add(by_provider.entry(provider.clone()).or_default(), value)?;
+        out.push((
+            value,
+            ProjectionRow {
+                provider,
+                service,
+                non_usage: reported(non_usage),
+                usage_to_date: reported(usage),
+                projected: reported(value),
+            },
+        ));
+    }
+    out.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| (&a.1.provider, &a.1.service).cmp(&(&b.1.provider, &b.1.service))));
+    Ok(ProjectionReport {
+        as_of,
+        month,
+        projected: ProjectedRevenue { available: true, value: Some(reported(whole)), reason: None },
+        by_provider: Some(by_provider.into_iter().map(|(k, v)| (k, reported(v))).collect()),
+        rows: Some(out.into_iter().map(|(_, row)| row).collect()),
+    })
+}
+
+/// Marketplace spend for the 12 months ending with `as_of`'s, each with its change from the
+/// month before; read from the daily rollup.
+pub async fn marketplace(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<MarketplaceReport, StoreError> {
+    dashboard_scope(scope)?;
+    let months = Month::of(as_of).trailing(13);
+    let from = months.first().map(|m| m.first_day()).unwrap_or(as_of);
+    let mut spend: BTreeMap<Month, Decimal> = months.iter().map(|m| (*m, Decimal::ZERO)).collect();
+    for row in day_rows(store, scope, from, as_of).await? {
+        if row.marketplace && row.category.counts_as_revenue() {
+            add(spend.entry(Month::of(row.day)).or_default(), row.billed)?;
+        }
+    }
+    let series: Vec<(Month, Decimal)> = spend.into_iter().collect();
+    let months = series
+        .windows(2)
+        .map(|pair| MarketplaceMonth {
+            month: pair[1].0,
+            spend: reported(pair[1].1),
+            change_pct: change_pct(pair[1].1, pair[0].1),
+        })
+        .collect();
+    Ok(MarketplaceReport { as_of, months })
+}
+
+fn ranked(totals: HashMap<String, (Totals, Option<String>)>) -> Result<Vec<RankedRevenue>, StoreError> {
+    let mut all: Vec<(String, Totals, Option<String>)> = totals.into_iter().map(|(k, (t, e))| (k, t, e)).collect();
+    // Most revenue first; ties by name (DESIGN §4 rulings).
+    all.sort_by(|a, b| b.1.revenue.cmp(&a.1.revenue).then_with(|| a.0.cmp(&b.0)));
+    all.into_iter()
+        .take(TOP)
+        .map(|(name, totals, external_id)| Ok(RankedRevenue { name, external_id, figures: totals.reported()? }))
+        .collect()
+}
+
+/// The full revenue dashboard: 12 months of revenue, cost and margin by provider, the top
+/// customers and services over those months.
+pub async fn overview(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<RevenueOverview, StoreError> {
+    let months = Month::of(as_of).trailing(12);
+    let rows = rows(store, scope, &months, as_of).await?;
+    let mut per_month: BTreeMap<Month, (Totals, BTreeMap<String, Totals>)> =
+        months.iter().map(|m| (*m, Default::default())).collect();
+    let mut by_customer: HashMap<i64, Totals> = HashMap::new();
+    let mut by_service: HashMap<String, (Totals, Option<String>)> = HashMap::new();
+    for (key, sums) in rows.iter().filter(|(k, _)| is_revenue(k)) {
+        let month: Month = stored::parse(&key.month, "monthly_rollups.month")?;
+        let entry = per_month.entry(month).or_default();
+        entry.0.add(sums)?;
+        entry.1.entry(key.provider.clone()).or_default().add(sums)?;
+        by_customer.entry(key.customer_id).or_default().add(sums)?;
+        by_service.entry(key.service.clone()).or_default().0.add(sums)?;
+    }
+    let orgs = customers(store, by_customer.keys().copied()).await?;
+    let mut named: HashMap<String, (Totals, Option<String>)> = HashMap::new();
+    for (id, totals) in by_customer {
+        let org = orgs.get(&id);
+        let name = org.map(|o| o.name.clone()).unwrap_or_else(|| format!("#{id}"));
+        // Two customers may share a name: the external id keeps them apart.
+        named.insert(format!("{name}\u{0}{id}"), (totals, Some(customer_key(id, org))));
+    }
+    let mut top_customers = ranked(named)?;
+    for c in &mut top_customers {
+        c.name = c.name.split('\u{0}').next().unwrap_or_default().to_owned();
+    }
+    let months = per_month
+        .into_iter()
+        .map(|(month, (total, providers))| {
+            Ok(OverviewMonth {
+                month,
+                total: total.reported()?,
+                by_provider: providers
+                    .into_iter()
+                    .map(|(p, t)| Ok((p, t.reported()?)))
+                    .collect::<Result<_, StoreError>>()?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(RevenueOverview { as_of, months, top_customers, top_services: ranked(by_service)? })
+}
