@@ -3,7 +3,7 @@
 #                 on first start, serve on http://127.0.0.1:8080 and print the demo logins
 #   make test     formatting, lints, every test (PostgreSQL too when TIERDASH_TEST_POSTGRES_URL
 #                 is set) and the browser tests in headless Chromium
-#   make bench    the benchmarks: the web app's download size, import speed and memory
+#   make bench    the benchmarks: the web app's download size, import speed and memory, Home latency
 #   make openapi  regenerate openapi/openapi.json after changing the API
 
 SHELL := /bin/bash
@@ -16,7 +16,7 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/
 NODE_BIN := $(CURDIR)/frontend/node_modules/.bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup tools browser run build frontend server test lint unit e2e size bench bench-import openapi clean
+.PHONY: help setup tools browser loadtools run build frontend server test lint unit e2e size bench bench-import bench-home openapi clean
 
 help:
 	@sed -n '2,8p' Makefile
@@ -35,6 +35,10 @@ tools:
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 	@[ -f e2e/node_modules/playwright-core/package.json ] || (cd e2e && npm ci --no-audit --no-fund)
+
+# wrk (load generator) and the sqlite3 tool, for the benchmarks only.
+loadtools:
+	@command -v wrk >/dev/null && command -v sqlite3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk sqlite3 curl; }
 
 # ---- build -------------------------------------------------------------------------------
 frontend: tools
@@ -69,11 +73,16 @@ e2e: build browser
 
 test: lint unit e2e size
 
-bench: frontend size bench-import
+bench: frontend size bench-import bench-home
 
 # Import speed and memory: 1,000,000 generated lines into SQLite and PostgreSQL (LINES=… to change).
-bench-import: server
+bench-import: server loadtools
 	scripts/bench-import.sh $(or $(LINES),1000000)
+
+# Home latency under wrk: 1,000,000 and 10,000,000 line items, 100,000 customers, 500 resellers,
+# SQLite and PostgreSQL (HOME_LINES="…" to change the sizes).
+bench-home: server loadtools
+	scripts/bench-home.sh $(or $(HOME_LINES),1000000 10000000)
 
 openapi:
 	$(CARGO) run -q -p tierdash-server --bin tierdash -- openapi --output openapi/openapi.json

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { LoginPage, Shell, TablePage, OrganizationPage, HomePage } from "./pages.mjs";
+import { LoginPage, Shell, TablePage, OrganizationPage, HomePage, ReportPage, apiAs, usd } from "./pages.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const bin = process.env.TIERDASH_BIN ?? join(root, "target/release/tierdash");
@@ -69,10 +69,9 @@ test("a distributor logs in, browses resellers, searches, opens one, reloads and
   await login.open();
   await page.screenshot({ path: join(shots, "login.png") });
   await login.submit("admin@northwind.example", PASSWORD);
-  const home = new HomePage(page);
-  assert.equal(await home.kpi("kpi-resellers"), "40");
-  assert.equal(await home.kpi("kpi-customers"), "800");
-  await page.screenshot({ path: join(shots, "home-distributor.png"), fullPage: true });
+  // Home counts resellers as of today (DESIGN §4): the demo's closed ones are not counted.
+  const api = await apiAs(page, base, "/api/v1/dashboards/home");
+  assert.equal(await new HomePage(page).kpi("kpi-resellers"), String(api.accounts.resellers));
 
   const shell = new Shell(page);
   await shell.go("nav-resellers");
@@ -106,6 +105,48 @@ test("a distributor logs in, browses resellers, searches, opens one, reloads and
   await page.waitForURL(/\/login/);
   await page.goto(url);
   await page.waitForURL(/\/login\?next=/);
+});
+
+test("Home shows the API's figures to a distributor and a reseller; a report downloads as CSV", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await login.submit("admin@northwind.example", PASSWORD);
+  const home = new HomePage(page);
+  const kpi = await home.kpi("kpi-revenue");
+  const api = await apiAs(page, base, "/api/v1/dashboards/home");
+  assert.equal(kpi, usd(api.current_month_revenue.total));
+  assert.notEqual(api.current_month_revenue.total, "0.00", "the demo data fills the month");
+  assert.equal(api.projected_monthly_revenue.available, true);
+  assert.equal(await home.kpi("kpi-projection"), usd(api.projected_monthly_revenue.value));
+  assert.equal(await home.kpi("kpi-marketplace"), usd(api.marketplace_spend.current));
+  assert.equal(await home.kpi("kpi-resellers"), String(api.accounts.resellers));
+  assert.equal(await home.kpi("kpi-customers"), api.accounts.customers.toLocaleString("en-US"));
+  assert.ok(api.onboarding_total > 0 && api.billing_issues_total > 0, "the demo has onboarding customers and billing issues");
+  await page.getByTestId("onboarding").locator("tbody tr").first().waitFor();
+  await page.getByTestId("billing-issues").locator("tbody tr").first().waitFor();
+  await page.screenshot({ path: join(shots, "home-distributor.png"), fullPage: true });
+
+  await page.getByTestId("menu-revenue").locator("summary").click();
+  await page.getByText("Monthly revenue by service").click();
+  await page.waitForURL(/\/reports\/revenue/);
+  const report = new ReportPage(page);
+  assert.equal(await report.total(), usd(api.current_month_revenue.total), "the report's total is the pane's");
+  const csv = await report.downloadCsv();
+  assert.match(csv.name, /^revenue-.*\.csv$/);
+  const lines = csv.text.trim().split("\n");
+  assert.equal(lines[0], "month,dimension,key,name,revenue,cost,margin");
+  assert.ok(lines.some((l) => l.includes(`,total,,,${api.current_month_revenue.total},`)), "the CSV holds the same total");
+  await page.screenshot({ path: join(shots, "report-revenue.png"), fullPage: true });
+
+  await new Shell(page).logout();
+  await page.waitForURL(/\/login/);
+  await login.submit("admin@alpine-cloud.example", PASSWORD);
+  const reseller = await apiAs(page, base, "/api/v1/dashboards/home");
+  assert.equal(reseller.org_kind, "reseller");
+  assert.equal(await home.kpi("kpi-revenue"), usd(reseller.current_month_revenue.total));
+  assert.equal(await home.kpi("kpi-active-customers"), String(reseller.accounts.active_customers));
+  assert.ok(Number(reseller.current_month_revenue.total) < Number(api.current_month_revenue.total));
+  await page.screenshot({ path: join(shots, "home-reseller.png"), fullPage: true });
 });
 
 test("without a session a deep link goes to login and back", async ({ page, base }) => {

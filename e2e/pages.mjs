@@ -51,6 +51,41 @@ export class HomePage {
   }
 }
 
+/** What the page shows for a decimal string of the API, in en-US dollars. */
+export function usd(decimal) {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(Number(decimal));
+}
+
+/** The API as the logged-in page sees it: the page's own token, the same server. */
+export async function apiAs(page, base, path) {
+  const token = await page.evaluate(() => sessionStorage.getItem("tierdash.token"));
+  const response = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return response.json();
+}
+
+export class ReportPage {
+  constructor(page) {
+    this.page = page;
+  }
+  async total() {
+    const t = this.page.getByTestId("report-total");
+    await t.waitFor({ timeout: T });
+    return (await t.innerText()).trim();
+  }
+  /** Clicks the CSV button; returns the downloaded file's name and text. */
+  async downloadCsv() {
+    const [download] = await Promise.all([
+      this.page.waitForEvent("download", { timeout: T }),
+      this.page.getByTestId("download-csv").click(),
+    ]);
+    const stream = await download.createReadStream();
+    let text = "";
+    for await (const chunk of stream) text += chunk;
+    return { name: download.suggestedFilename(), text };
+  }
+}
+
 export class TablePage {
   constructor(page, testid) {
     this.page = page;

@@ -4,8 +4,9 @@
 use std::fmt;
 
 use domain::api::{
-    ListParams, Me, Organization, OrganizationFilter, Page, Problem, Product, Subscription, SubscriptionFilter,
-    TokenRequest, TokenResponse,
+    AsOfQuery, HomeDashboard, HomeQuery, ListParams, MarketplaceReport, Me, Organization, OrganizationFilter, Page,
+    Problem, Product, ProjectionReport, RevenueOverview, RevenueReport, RevenueReportQuery, Subscription,
+    SubscriptionFilter, TokenRequest, TokenResponse,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -184,4 +185,64 @@ pub async fn count_organizations(filter: OrganizationFilter) -> Result<u64, ApiF
 pub async fn count_subscriptions(filter: SubscriptionFilter) -> Result<u64, ApiFailure> {
     let list = ListParams { per_page: Some(1), ..Default::default() };
     Ok(subscriptions(list, filter).await?.total)
+}
+
+/// The Home dashboard on `as_of` (today when none).
+pub async fn home(as_of: Option<chrono::NaiveDate>) -> Result<HomeDashboard, ApiFailure> {
+    get(&with_query("/api/v1/dashboards/home", &[&HomeQuery { as_of }])).await
+}
+
+/// The report paths behind the Home panes, each also served as CSV.
+pub mod reports {
+    /// A month's revenue by service and customer.
+    pub const REVENUE: &str = "/api/v1/dashboards/home/revenue";
+    /// The projection by provider and service.
+    pub const PROJECTION: &str = "/api/v1/dashboards/home/projection";
+    /// 12 months of marketplace spend.
+    pub const MARKETPLACE: &str = "/api/v1/dashboards/home/marketplace";
+    /// The revenue overview.
+    pub const OVERVIEW: &str = "/api/v1/dashboards/home/overview";
+}
+
+/// A month's revenue by service and customer.
+pub async fn revenue_report(query: RevenueReportQuery) -> Result<RevenueReport, ApiFailure> {
+    get(&with_query(reports::REVENUE, &[&query])).await
+}
+
+/// The projection by provider and service.
+pub async fn projection_report(as_of: Option<chrono::NaiveDate>) -> Result<ProjectionReport, ApiFailure> {
+    get(&with_query(reports::PROJECTION, &[&AsOfQuery { as_of, format: None }])).await
+}
+
+/// 12 months of marketplace spend.
+pub async fn marketplace_report(as_of: Option<chrono::NaiveDate>) -> Result<MarketplaceReport, ApiFailure> {
+    get(&with_query(reports::MARKETPLACE, &[&AsOfQuery { as_of, format: None }])).await
+}
+
+/// The revenue overview.
+pub async fn revenue_overview(as_of: Option<chrono::NaiveDate>) -> Result<RevenueOverview, ApiFailure> {
+    get(&with_query(reports::OVERVIEW, &[&AsOfQuery { as_of, format: None }])).await
+}
+
+/// Fetches a report as CSV (with the session's token, which a plain link could not send) and
+/// hands it to the browser as a download named `file_name`.
+pub async fn download_csv(path_with_query: &str, file_name: &str) -> Result<(), ApiFailure> {
+    let sep = if path_with_query.contains('?') { '&' } else { '?' };
+    let (status, text) = send("GET", &format!("{path_with_query}{sep}format=csv"), None, true).await?;
+    if !(200..300).contains(&status) {
+        return decode::<()>((status, text));
+    }
+    let fail = |e: wasm_bindgen::JsValue| ApiFailure::Network(format!("{e:?}"));
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let blob = web_sys::Blob::new_with_str_sequence(&parts).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document =
+        web_sys::window().and_then(|w| w.document()).ok_or_else(|| ApiFailure::Network("no document".into()))?;
+    let link: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(fail)?.dyn_into().map_err(|_| ApiFailure::Network("no link".into()))?;
+    link.set_href(&url);
+    link.set_download(file_name);
+    link.click();
+    // The URL is not revoked at once: some browsers start reading it only after this returns.
+    Ok(())
 }

@@ -19,7 +19,10 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use pages::{Customers, Home, Login, NotFound, OrganizationPage, Resellers, Shell};
+use pages::{
+    Customers, Home, Login, MarketplaceReportPage, NotFound, OrganizationPage, ProjectionReportPage, Resellers,
+    RevenueOverviewPage, RevenueReportPage, Shell,
+};
 
 /// The app: the router and its pages. Every page but login sits in the [`Shell`], which
 /// checks the session and shows the navigation.
@@ -33,6 +36,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/resellers") view=|| view! { <Shell><Resellers/></Shell> }/>
                 <Route path=path!("/customers") view=|| view! { <Shell><Customers/></Shell> }/>
                 <Route path=path!("/organizations/:id") view=|| view! { <Shell><OrganizationPage/></Shell> }/>
+                <Route path=path!("/reports/revenue") view=|| view! { <Shell><RevenueReportPage/></Shell> }/>
+                <Route path=path!("/reports/projection") view=|| view! { <Shell><ProjectionReportPage/></Shell> }/>
+                <Route path=path!("/reports/marketplace") view=|| view! { <Shell><MarketplaceReportPage/></Shell> }/>
+                <Route path=path!("/reports/overview") view=|| view! { <Shell><RevenueOverviewPage/></Shell> }/>
             </Routes>
         </Router>
     }

@@ -1,60 +1,18 @@
-//! Home, for now: the caller's counts (each one a total the server computed) and how its
-//! customers split by onboarding stage and segment. The revenue panes arrive with the Home
-//! dashboard endpoint.
+//! Home (seed 000): the three revenue panes with menus leading to their reports, the account
+//! pane, customers still onboarding, and billing issues by customer. Every figure is the
+//! server's; a role without revenue rights gets a page without money, because the server
+//! leaves the figures out.
 
-use domain::api::{OrganizationFilter, SubscriptionFilter};
-use domain::kinds::{OnboardingStage, OrgKind, Segment, SubscriptionStatus};
+use chrono::NaiveDate;
+use domain::api::{AccountCounts, CustomerIssues, HomeDashboard, OnboardingCustomer};
+use domain::kinds::OrgKind;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
-use super::shell::MeResource;
-use crate::api::{self, ApiFailure};
-use crate::components::{BarChart, DonutChart, ErrorView, KpiCard, Loading, Series, Slice};
+use super::as_of::{AsOfPicker, as_of_signal, with_as_of};
+use crate::api;
+use crate::components::{Empty, ErrorView, KpiCard, Loading};
 use crate::format::{self, Locale};
-
-#[derive(Clone)]
-struct Counts {
-    resellers: Option<u64>,
-    customers: u64,
-    active_subscriptions: u64,
-    by_stage: Vec<(OnboardingStage, u64)>,
-    by_segment: Vec<(Segment, u64)>,
-}
-
-async fn counts(distributor: bool) -> Result<Counts, ApiFailure> {
-    let customers =
-        |f: OrganizationFilter| api::count_organizations(OrganizationFilter { kind: Some(OrgKind::Customer), ..f });
-    let resellers = if distributor {
-        Some(
-            api::count_organizations(OrganizationFilter { kind: Some(OrgKind::Reseller), ..Default::default() })
-                .await?,
-        )
-    } else {
-        None
-    };
-    let mut by_stage = Vec::new();
-    for stage in OnboardingStage::ALL {
-        by_stage.push((
-            *stage,
-            customers(OrganizationFilter { onboarding_stage: Some(*stage), ..Default::default() }).await?,
-        ));
-    }
-    let mut by_segment = Vec::new();
-    for segment in Segment::ALL {
-        by_segment
-            .push((*segment, customers(OrganizationFilter { segment: Some(*segment), ..Default::default() }).await?));
-    }
-    Ok(Counts {
-        resellers,
-        customers: customers(OrganizationFilter::default()).await?,
-        active_subscriptions: api::count_subscriptions(SubscriptionFilter {
-            status: Some(SubscriptionStatus::Active),
-            ..Default::default()
-        })
-        .await?,
-        by_stage,
-        by_segment,
-    })
-}
 
 fn words(s: &str) -> String {
     let s = s.replace('_', " ");
@@ -62,48 +20,193 @@ fn words(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
-fn whole(v: f64) -> String {
-    format!("{v:.0}")
+/// A pane's menu of reports: a disclosure of links.
+#[component]
+fn PaneMenu(#[prop(into)] label: String, links: Vec<(&'static str, String)>, testid: &'static str) -> impl IntoView {
+    view! {
+        <details class="menu" data-testid=testid>
+            <summary>{label}</summary>
+            <ul>
+                {links.into_iter().map(|(text, href)| view! { <li><A href=href>{text}</A></li> }).collect_view()}
+            </ul>
+        </details>
+    }
+}
+
+fn money_panes(home: &HomeDashboard, locale: &Locale) -> AnyView {
+    let link = |path: &str| with_as_of(path, Some(home.as_of));
+    let Some(revenue) = home.current_month_revenue.clone() else {
+        return view! { <p class="muted" data-testid="figures-hidden">"Revenue figures are not shown for your role."</p> }
+            .into_any();
+    };
+    let usd = |v| format::money(v, "USD", locale);
+    let projection = home.projected_monthly_revenue.clone();
+    let marketplace = home.marketplace_spend.clone();
+    view! {
+        <div class="grid">
+            <div class="pane">
+                <KpiCard label="Current month revenue" value=usd(revenue.total) testid="kpi-revenue"/>
+                <p class="muted">"Cost " {usd(revenue.cost)} " · margin " {usd(revenue.margin)}</p>
+                <PaneMenu label="Review revenue" testid="menu-revenue" links=vec![
+                    ("Monthly revenue by service", link("/reports/revenue")),
+                    ("Monthly revenue by account", format!("{}#by-customer", link("/reports/revenue"))),
+                    ("Full revenue dashboard", link("/reports/overview")),
+                ]/>
+            </div>
+            <div class="pane">
+                {match projection {
+                    Some(p) if p.available => view! {
+                        <KpiCard label="Projected monthly revenue" value=p.value.map(usd).unwrap_or_default() testid="kpi-projection"/>
+                    }.into_any(),
+                    Some(p) => view! {
+                        <div class="panel kpi" data-testid="kpi-projection">
+                            <div class="label">"Projected monthly revenue"</div>
+                            <div class="value" data-testid="kpi-value">"—"</div>
+                            <p class="muted" data-testid="projection-reason">{p.reason.unwrap_or_default()}</p>
+                        </div>
+                    }.into_any(),
+                    None => ().into_any(),
+                }}
+                <PaneMenu label="View projected revenue" testid="menu-projection" links=vec![
+                    ("Projected revenue by provider and service", link("/reports/projection")),
+                    ("Revenue breakdown", link("/reports/overview")),
+                ]/>
+            </div>
+            <div class="pane">
+                {marketplace.map(|m| view! {
+                    <KpiCard label="Marketplace spend this month" value=usd(m.current) change_pct=m.change_pct.unwrap_or_default() testid="kpi-marketplace"/>
+                    <p class="muted">"Last month " {usd(m.previous)}</p>
+                })}
+                <PaneMenu label="View full breakdown" testid="menu-marketplace" links=vec![
+                    ("Marketplace spend month over month", link("/reports/marketplace")),
+                    ("Full revenue dashboard", link("/reports/overview")),
+                ]/>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+fn accounts_pane(kind: OrgKind, a: AccountCounts, locale: &Locale) -> impl IntoView {
+    let net = format::number(a.net_new_30d.into(), 0, locale);
+    let net = if a.net_new_30d > 0 { format!("+{net}") } else { net };
+    let figures = if kind == OrgKind::Distributor {
+        view! {
+            <KpiCard label="Resellers" value=format::count(a.resellers.unwrap_or(0), locale) testid="kpi-resellers"/>
+            <KpiCard label="End customers" value=format::count(a.customers, locale) testid="kpi-customers"/>
+        }
+        .into_any()
+    } else {
+        view! {
+            <KpiCard label="Active customers" value=format::count(a.active_customers.unwrap_or(0), locale) testid="kpi-active-customers"/>
+            <KpiCard label="Customers" value=format::count(a.customers, locale) testid="kpi-customers"/>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="panel">
+            <h2>{if kind == OrgKind::Distributor { "Resellers and customers" } else { "Your customers" }}</h2>
+            <div class="grid">
+                {figures}
+                <KpiCard label="Net new accounts, 30 days" value=net testid="kpi-net-new"/>
+            </div>
+            <A href="/customers">"View customers"</A>
+        </section>
+    }
+}
+
+fn onboarding_pane(list: Vec<OnboardingCustomer>, total: u64, locale: &Locale) -> impl IntoView {
+    // The ten longest in their stage; the server sends more for integrators.
+    let rows = list
+        .into_iter()
+        .take(10)
+        .map(|c| {
+            view! {
+                <tr>
+                    <td><A href=format!("/organizations/{}", c.customer_id)>{c.name}</A></td>
+                    <td class=if c.stage.as_str() == "failed" { "stage failed" } else { "stage" }>{words(c.stage.as_str())}</td>
+                    <td class="num">{c.days_in_stage}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" data-testid="onboarding">
+            <h2>"Customer onboarding" <span class="muted">" · " {format::count(total, locale)} " in progress"</span></h2>
+            {if total == 0 {
+                view! { <Empty message="Every customer is onboarded."/> }.into_any()
+            } else {
+                view! {
+                    <table>
+                        <thead><tr><th>"Customer"</th><th>"Stage"</th><th class="num">"Days in stage"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+fn issues_pane(home: &HomeDashboard, list: Vec<CustomerIssues>, locale: &Locale) -> impl IntoView {
+    let empty = home.billing_issues_empty.clone();
+    let total = home.billing_issues_total;
+    view! {
+        <section class="panel" data-testid="billing-issues">
+            <h2>"Billing issues by customer" <span class="muted">" · " {format::count(total, locale)} " open"</span></h2>
+            {match empty {
+                Some(action) => view! {
+                    <div class="empty">
+                        <p>"No billing issues detected."</p>
+                        <A href=with_as_of(&action.href, Some(home.as_of))>{action.label}</A>
+                    </div>
+                }
+                .into_any(),
+                None => view! {
+                    <table>
+                        <thead><tr><th>"Customer"</th><th>"Issues"</th><th class="num">"Open"</th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|c| view! {
+                                <tr>
+                                    <td>{c.name.clone().or(c.external_id.clone()).unwrap_or_default()}
+                                        {c.name.is_some().then(|| view! { <span class="muted">" " {c.external_id.clone()}</span> })}
+                                    </td>
+                                    <td>{c.kinds.iter().map(|k| words(k)).collect::<Vec<_>>().join(", ")}</td>
+                                    <td class="num">{c.open}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any(),
+            }}
+        </section>
+    }
 }
 
 /// The Home page.
 #[component]
 pub fn Home() -> impl IntoView {
-    let me = expect_context::<MeResource>();
-    let data = LocalResource::new(move || async move {
-        let distributor = me.await.map(|m| m.organization.kind == OrgKind::Distributor).unwrap_or(false);
-        counts(distributor).await
-    });
+    let as_of = as_of_signal();
+    let data = LocalResource::new(move || api::home(as_of.get()));
     let locale = Locale::browser();
     view! {
-        <h1>"Home"</h1>
+        <div class="page-head">
+            <h1>"Home"</h1>
+            <AsOfPicker/>
+        </div>
         {move || match data.get() {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-            Some(Ok(c)) => {
-                let stage_total = c.by_stage.iter().map(|(_, n)| n).sum::<u64>();
-                let slices = c.by_stage.iter().map(|(s, n)| Slice { name: words(s.as_str()), value: *n as f64, shown: format::count(*n, &locale) }).collect();
-                let segments = vec![Series {
-                    name: "Customers".into(),
-                    values: c.by_segment.iter().map(|(_, n)| *n as f64).collect(),
-                    shown: c.by_segment.iter().map(|(_, n)| format::count(*n, &locale)).collect(),
-                }];
-                let categories = c.by_segment.iter().map(|(s, _)| words(s.as_str())).collect();
+            Some(Ok(home)) => {
+                let month: NaiveDate = home.month.first_day();
                 view! {
+                    <p class="muted" data-testid="home-month">{format!("{} · as of {}", month.format("%B %Y"), home.as_of)}</p>
+                    {money_panes(&home, &locale)}
+                    {accounts_pane(home.org_kind, home.accounts.clone(), &locale)}
                     <div class="grid">
-                        {c.resellers.map(|r| view! { <KpiCard label="Resellers" value=format::count(r, &locale) testid="kpi-resellers"/> })}
-                        <KpiCard label="Customers" value=format::count(c.customers, &locale) testid="kpi-customers"/>
-                        <KpiCard label="Active subscriptions" value=format::count(c.active_subscriptions, &locale) testid="kpi-active-subscriptions"/>
-                    </div>
-                    <div class="grid">
-                        <section class="panel">
-                            <h2>"Customers by onboarding stage"</h2>
-                            <DonutChart slices=slices title="Customers by onboarding stage" total=format::count(stage_total, &locale)/>
-                        </section>
-                        <section class="panel">
-                            <h2>"Customers by segment"</h2>
-                            <BarChart categories=categories series=segments title="Customers by segment" tick=whole/>
-                        </section>
+                        {onboarding_pane(home.onboarding.clone(), home.onboarding_total, &locale)}
+                        {issues_pane(&home, home.billing_issues.clone(), &locale)}
                     </div>
                 }
                 .into_any()

@@ -1,10 +1,12 @@
 //! The pages, one module each.
 
+mod as_of;
 mod home;
 mod login;
 mod not_found;
 mod organization;
 mod organizations;
+mod reports;
 mod shell;
 
 pub use home::Home;
@@ -12,4 +14,5 @@ pub use login::Login;
 pub use not_found::NotFound;
 pub use organization::OrganizationPage;
 pub use organizations::{Customers, Resellers};
+pub use reports::{MarketplaceReportPage, ProjectionReportPage, RevenueOverviewPage, RevenueReportPage};
 pub use shell::Shell;

@@ -19,7 +19,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use super::home::{day_rows, first_rated_day};
 use super::{add, dashboard_scope, figures};
 use crate::billing::issues::line_scope;
-use crate::billing::rollups::{Deltas, Key, Sums};
+use crate::billing::rollups::{Deltas, Key, Sums, key_of, sums_of};
 use crate::entities::{billing_line_item, monthly_rollup, organization};
 use crate::{Scope, Store, StoreError, stored};
 
@@ -44,7 +44,6 @@ async fn rows(
 ) -> Result<Vec<(Key, Sums)>, StoreError> {
     dashboard_scope(scope)?;
     let (Some(first), Some(last)) = (months.first(), months.last()) else { return Ok(Vec::new()) };
-    let mut sums: HashMap<Key, Sums> = HashMap::new();
     let stored_rows = monthly_rollup::Entity::find()
         .filter(rollup_scope(scope))
         .filter(monthly_rollup::Column::Month.gte(first.to_string()))
@@ -53,7 +52,7 @@ async fn rows(
         .await?;
     let mut deltas = Deltas::default();
     for row in &stored_rows {
-        deltas.monthly.insert(crate::billing::rollups::key_of(row), crate::billing::rollups::sums_of(row)?);
+        deltas.monthly.insert(key_of(row), sums_of(row)?);
     }
     // Lines of as_of's month dated after it are in the rollup but not yet in the figures.
     let current = Month::of(as_of);
@@ -70,8 +69,7 @@ async fn rows(
             deltas.line(line, -1)?;
         }
     }
-    sums.extend(deltas.monthly);
-    Ok(sums.into_iter().filter(|(_, s)| s.lines > 0).collect())
+    Ok(deltas.monthly.into_iter().filter(|(_, s)| s.lines > 0).collect())
 }
 
 fn is_revenue(key: &Key) -> bool {

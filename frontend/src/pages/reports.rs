@@ -1,0 +1,236 @@
+//! The reports behind the Home panes' menus: each a chart, a table and a CSV download of the
+//! same figures (the server makes the CSV, so the download and the page agree).
+
+use chrono::NaiveDate;
+use domain::api::{RevenueFigures, RevenueReportQuery};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::as_of::{AsOfPicker, as_of_signal, with_as_of};
+use crate::api::{self, ApiFailure};
+use crate::components::{BarChart, Empty, ErrorView, LineChart, Loading, Series};
+use crate::format::{self, Locale};
+
+fn usd(v: Decimal) -> String {
+    format::money(v, "USD", &Locale::browser())
+}
+
+fn tick(v: f64) -> String {
+    format::money(Decimal::from_f64_retain(v).unwrap_or_default().round(), "USD", &Locale::browser())
+}
+
+fn f(v: Decimal) -> f64 {
+    v.to_f64().unwrap_or(0.0)
+}
+
+/// The frame of a report: title, back link, day picker and the CSV button.
+#[component]
+fn ReportFrame(
+    #[prop(into)] title: String,
+    path: &'static str,
+    file: &'static str,
+    as_of: Memo<Option<NaiveDate>>,
+    children: Children,
+) -> impl IntoView {
+    let failure = RwSignal::new(None::<ApiFailure>);
+    let download = move |_| {
+        let url = with_as_of(path, as_of.get_untracked());
+        let name =
+            format!("{file}-{}.csv", as_of.get_untracked().map(|d| d.to_string()).unwrap_or_else(|| "today".into()));
+        spawn_local(async move {
+            failure.set(api::download_csv(&url, &name).await.err());
+        });
+    };
+    view! {
+        <p><A href=move || with_as_of("/", as_of.get())>"← Home"</A></p>
+        <div class="page-head">
+            <h1>{title}</h1>
+            <AsOfPicker/>
+            <button type="button" data-testid="download-csv" on:click=download>"Download CSV"</button>
+        </div>
+        {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
+        {children()}
+    }
+}
+
+fn figures_row(name: String, fig: &RevenueFigures) -> impl IntoView + use<> {
+    view! {
+        <tr><td>{name}</td><td class="num">{usd(fig.total)}</td><td class="num">{usd(fig.cost)}</td><td class="num">{usd(fig.margin)}</td></tr>
+    }
+}
+
+fn figures_table(testid: &'static str, rows: Vec<(String, RevenueFigures)>) -> impl IntoView {
+    view! {
+        <table data-testid=testid>
+            <thead><tr><th>"Name"</th><th class="num">"Revenue"</th><th class="num">"Cost"</th><th class="num">"Margin"</th></tr></thead>
+            <tbody>{rows.iter().map(|(n, fig)| figures_row(n.clone(), fig)).collect_view()}</tbody>
+        </table>
+    }
+}
+
+fn bar(title: &str, rows: &[(String, RevenueFigures)]) -> impl IntoView + use<> {
+    let series = vec![Series {
+        name: "Revenue".into(),
+        values: rows.iter().map(|(_, v)| f(v.total)).collect(),
+        shown: rows.iter().map(|(_, v)| usd(v.total)).collect(),
+    }];
+    view! { <BarChart categories=rows.iter().map(|(n, _)| n.clone()).collect() series=series title=title.to_owned() tick=tick/> }
+}
+
+/// This month's revenue by service and by customer account.
+#[component]
+pub fn RevenueReportPage() -> impl IntoView {
+    let as_of = as_of_signal();
+    let data = LocalResource::new(move || {
+        api::revenue_report(RevenueReportQuery { as_of: as_of.get(), month: None, format: None })
+    });
+    view! {
+        <ReportFrame title="Monthly revenue by service and account" path=api::reports::REVENUE file="revenue" as_of=as_of>
+            {move || match data.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
+                Some(Ok(r)) => {
+                    let mut services: Vec<(String, RevenueFigures)> = r.by_service.clone().into_iter().collect();
+                    services.sort_by(|a, b| b.1.total.cmp(&a.1.total));
+                    let mut customers: Vec<(String, RevenueFigures)> =
+                        r.by_customer.iter().map(|(ext, c)| (format!("{} ({ext})", c.name), c.figures.clone())).collect();
+                    customers.sort_by(|a, b| b.1.total.cmp(&a.1.total));
+                    let services_chart = bar("Revenue by service", &services[..services.len().min(12)]);
+                    view! {
+                        <p class="muted">{format!("{} · revenue ", r.month)} <strong data-testid="report-total">{usd(r.total.total)}</strong></p>
+                        {if services.is_empty() { view! { <Empty message="No revenue this month yet."/> }.into_any() } else { ().into_any() }}
+                        <section class="panel"><h2>"By service"</h2>{services_chart}{figures_table("by-service", services)}</section>
+                        <section class="panel" id="by-customer"><h2>"By customer account"</h2>{figures_table("by-customer", customers)}</section>
+                    }
+                    .into_any()
+                }
+            }}
+        </ReportFrame>
+    }
+}
+
+/// The projection by provider and service.
+#[component]
+pub fn ProjectionReportPage() -> impl IntoView {
+    let as_of = as_of_signal();
+    let data = LocalResource::new(move || api::projection_report(as_of.get()));
+    view! {
+        <ReportFrame title="Projected monthly revenue" path=api::reports::PROJECTION file="projection" as_of=as_of>
+            {move || match data.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
+                Some(Ok(r)) => match (r.projected.value, r.by_provider.clone(), r.rows.clone()) {
+                    (Some(total), Some(by_provider), Some(rows)) => {
+                        let providers: Vec<(String, Decimal)> = by_provider.into_iter().collect();
+                        let series = vec![Series {
+                            name: "Projected".into(),
+                            values: providers.iter().map(|(_, v)| f(*v)).collect(),
+                            shown: providers.iter().map(|(_, v)| usd(*v)).collect(),
+                        }];
+                        view! {
+                            <p class="muted">{format!("{} · projected ", r.month)} <strong data-testid="report-total">{usd(total)}</strong></p>
+                            <section class="panel"><h2>"By provider"</h2>
+                                <BarChart categories=providers.iter().map(|(p, _)| p.clone()).collect() series=series title="Projected revenue by provider" tick=tick/>
+                            </section>
+                            <section class="panel"><h2>"By provider and service"</h2>
+                                <table data-testid="projection-rows">
+                                    <thead><tr><th>"Provider"</th><th>"Service"</th><th class="num">"Non-usage"</th><th class="num">"Usage to date"</th><th class="num">"Projected"</th></tr></thead>
+                                    <tbody>{rows.into_iter().map(|row| view! {
+                                        <tr><td>{row.provider}</td><td>{row.service}</td><td class="num">{usd(row.non_usage)}</td><td class="num">{usd(row.usage_to_date)}</td><td class="num">{usd(row.projected)}</td></tr>
+                                    }).collect_view()}</tbody>
+                                </table>
+                            </section>
+                        }
+                        .into_any()
+                    }
+                    _ => view! { <Empty message=r.projected.reason.unwrap_or_default()/> }.into_any(),
+                },
+            }}
+        </ReportFrame>
+    }
+}
+
+/// Marketplace spend month over month.
+#[component]
+pub fn MarketplaceReportPage() -> impl IntoView {
+    let as_of = as_of_signal();
+    let data = LocalResource::new(move || api::marketplace_report(as_of.get()));
+    let locale = Locale::browser();
+    view! {
+        <ReportFrame title="Marketplace spend, month over month" path=api::reports::MARKETPLACE file="marketplace" as_of=as_of>
+            {move || match data.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
+                Some(Ok(r)) => {
+                    let series = vec![Series {
+                        name: "Marketplace spend".into(),
+                        values: r.months.iter().map(|m| f(m.spend)).collect(),
+                        shown: r.months.iter().map(|m| usd(m.spend)).collect(),
+                    }];
+                    view! {
+                        <section class="panel">
+                            <BarChart categories=r.months.iter().map(|m| m.month.to_string()).collect() series=series title="Marketplace spend by month" tick=tick/>
+                            <table data-testid="marketplace-months">
+                                <thead><tr><th>"Month"</th><th class="num">"Spend"</th><th class="num">"Change"</th></tr></thead>
+                                <tbody>{r.months.iter().rev().map(|m| view! {
+                                    <tr><td>{m.month.to_string()}</td><td class="num">{usd(m.spend)}</td>
+                                        <td class="num">{m.change_pct.map(|c| format::change(c, &locale)).unwrap_or_else(|| "—".into())}</td></tr>
+                                }).collect_view()}</tbody>
+                            </table>
+                        </section>
+                    }
+                    .into_any()
+                }
+            }}
+        </ReportFrame>
+    }
+}
+
+/// The full revenue dashboard: 12-month trend by provider, top customers and services.
+#[component]
+pub fn RevenueOverviewPage() -> impl IntoView {
+    let as_of = as_of_signal();
+    let data = LocalResource::new(move || api::revenue_overview(as_of.get()));
+    view! {
+        <ReportFrame title="Revenue overview" path=api::reports::OVERVIEW file="revenue-overview" as_of=as_of>
+            {move || match data.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
+                Some(Ok(r)) => {
+                    let months: Vec<String> = r.months.iter().map(|m| m.month.to_string()).collect();
+                    let line = |name: &str, pick: fn(&RevenueFigures) -> Decimal| Series {
+                        name: name.into(),
+                        values: r.months.iter().map(|m| f(pick(&m.total))).collect(),
+                        shown: r.months.iter().map(|m| usd(pick(&m.total))).collect(),
+                    };
+                    let trend = vec![line("Revenue", |x| x.total), line("Cost", |x| x.cost), line("Margin", |x| x.margin)];
+                    let mut providers: Vec<String> = r.months.iter().flat_map(|m| m.by_provider.keys().cloned()).collect();
+                    providers.sort();
+                    providers.dedup();
+                    let stacked: Vec<Series> = providers.iter().map(|p| Series {
+                        name: p.clone(),
+                        values: r.months.iter().map(|m| m.by_provider.get(p).map(|x| f(x.total)).unwrap_or(0.0)).collect(),
+                        shown: r.months.iter().map(|m| usd(m.by_provider.get(p).map(|x| x.total).unwrap_or_default())).collect(),
+                    }).collect();
+                    let ranked = |list: &[domain::api::RankedRevenue]| list.iter().map(|x| (x.name.clone(), x.figures.clone())).collect::<Vec<_>>();
+                    view! {
+                        <section class="panel"><h2>"Revenue, cost and margin"</h2>
+                            <LineChart categories=months.clone() series=trend title="Revenue, cost and margin by month" tick=tick/>
+                        </section>
+                        <section class="panel"><h2>"Revenue by provider"</h2>
+                            <BarChart categories=months series=stacked stacked=true title="Revenue by provider and month" tick=tick/>
+                        </section>
+                        <div class="grid">
+                            <section class="panel"><h2>"Top customers"</h2>{figures_table("top-customers", ranked(&r.top_customers))}</section>
+                            <section class="panel"><h2>"Top services"</h2>{figures_table("top-services", ranked(&r.top_services))}</section>
+                        </div>
+                    }
+                    .into_any()
+                }
+            }}
+        </ReportFrame>
+    }
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Home dashboard latency: for each size (default 1,000,000 and 10,000,000 line items over 24
+# months, 100,000 customers, 500 resellers) in SQLite and in PostgreSQL, the release server is
+# loaded with wrk on loopback and the p50 / p99 latency and requests per second of
+# GET /api/v1/dashboards/home are reported, for the distributor and for one reseller.
+#   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, DATABASES to change;
+#                                        PostgreSQL from TIERDASH_BENCH_POSTGRES_URL)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=target/release/tierdash
+sizes=("${@:-1000000 10000000}")
+read -r -a sizes <<<"${sizes[*]}"
+resellers=${RESELLERS:-500}
+customers=${CUSTOMERS:-100000}
+duration=${DURATION:-15s}
+databases=${DATABASES:-sqlite postgres}
+pg_admin="${TIERDASH_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+work=$(mktemp -d)
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+cat >"$work/auth.lua" <<'LUA'
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+LUA
+
+# SQL in the dialect of $1 (sqlite|postgres): 500 resellers and 100,000 customers under the demo
+# distributor, created over the last ~3 years, one in 50 customers still onboarding.
+orgs_sql() {
+  local dist=$1 dialect=$2 ts
+  if [ "$dialect" = sqlite ]; then
+    ts() { echo "strftime('%Y-%m-%dT%H:%M:%S+00:00', '2023-12-01', '+' || ($1) || ' days')"; }
+  else
+    ts() { echo "(timestamptz '2023-12-01 00:00:00+00' + ($1) * interval '1 day')"; }
+  fi
+  cat <<SQL
+WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $resellers)
+INSERT INTO organizations (tenant_id, parent_id, kind, name, external_id, status, created_at, updated_at, agreement_status)
+SELECT $dist, $dist, 'reseller', 'Bench reseller ' || n, 'BENCH-R' || n, 'active', $(ts "n % 700"), $(ts 0), 'signed' FROM seq;
+WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $customers)
+INSERT INTO organizations (tenant_id, parent_id, kind, name, external_id, status, created_at, updated_at, onboarding_stage, onboarding_stage_at, segment)
+SELECT $dist, (SELECT min(id) FROM organizations WHERE external_id = 'BENCH-R1' AND tenant_id = $dist) + (n % $resellers),
+       'customer', 'Bench customer ' || n, 'BENCH-C' || n, 'active', $(ts "n % 1080"), $(ts 0),
+       CASE WHEN n % 50 = 0 THEN 'invited' ELSE 'completed' END, $(ts "n % 1080"), 'smb' FROM seq;
+SQL
+}
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+token() { # base email password
+  curl -sf "$1/api/v1/auth/token" -H 'content-type: application/json' -d "{\"email\":\"$2\",\"password\":\"$3\"}" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'
+}
+
+load() { # label url token
+  local out
+  out=$(BENCH_TOKEN=$3 wrk -t2 -c16 -d"$duration" --latency -s "$work/auth.lua" "$2")
+  echo "$out" | grep -q "Non-2xx" && { echo "$out"; echo "non-2xx answers for $1"; exit 1; }
+  python3 - "$1" "$out" <<'PY'
+import re, sys
+label, out = sys.argv[1], sys.argv[2]
+def ms(v):
+    n, unit = float(re.match(r"[\d.]+", v).group()), re.search(r"[a-z]+$", v).group()
+    return n * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
+p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+print(f"  {label:<28} p50 {p50:8.2f} ms   p99 {p99:8.2f} ms   {rps:9.0f} req/s")
+PY
+}
+
+for lines in "${sizes[@]}"; do
+  csv="$work/lines-$lines.csv"
+  python3 scripts/gen-bench-lines.py "$lines" "$customers" "$csv"
+  for db in $databases; do
+    export TIERDASH_DATA_DIR="$work/data-$db-$lines"
+    mkdir -p "$TIERDASH_DATA_DIR"
+    unset TIERDASH_DATABASE_URL
+    if [ "$db" = postgres ]; then
+      name="tierdash_bench_home_$$"
+      psql "$pg_admin" -qc "drop database if exists $name with (force)" -c "create database $name" >/dev/null
+      export TIERDASH_DATABASE_URL="${pg_admin%/*}/$name"
+    fi
+    "$bin" demo-data >/dev/null
+    sql() {
+      if [ "$db" = sqlite ]; then sqlite3 "$TIERDASH_DATA_DIR/tierdash.db"; else psql -q "$TIERDASH_DATABASE_URL" -v ON_ERROR_STOP=1 >/dev/null; fi
+    }
+    dist=$(echo "SELECT id FROM organizations WHERE kind = 'distributor' AND name LIKE 'Northwind%';" |
+      if [ "$db" = sqlite ]; then sqlite3 "$TIERDASH_DATA_DIR/tierdash.db"; else psql -Atq "$TIERDASH_DATABASE_URL"; fi)
+    orgs_sql "$dist" "$db" | sql
+    start=$(date +%s)
+    "$bin" import "$csv" >/dev/null
+    echo "$lines lines, $resellers resellers, $customers customers, $db: imported in $(( $(date +%s) - start )) s"
+    port=$(free_port)
+    TIERDASH_BIND="127.0.0.1:$port" RUST_LOG=warn "$bin" serve >/dev/null 2>&1 &
+    server=$!
+    base="http://127.0.0.1:$port"
+    for _ in $(seq 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.2; done
+    dtoken=$(token "$base" admin@northwind.example tierdash-demo)
+    rid=$(curl -sf "$base/api/v1/organizations?q=BENCH-R7&kind=reseller" -H "authorization: Bearer $dtoken" |
+      python3 -c 'import json, sys; print([o["id"] for o in json.load(sys.stdin)["items"] if o["external_id"] == "BENCH-R7"][0])')
+    curl -sf "$base/api/v1/users" -H "authorization: Bearer $dtoken" -H 'content-type: application/json' \
+      -d "{\"org_id\": $rid, \"email\": \"bench@r7.example\", \"name\": \"Bench\", \"role\": \"admin\", \"password\": \"bench-password-1\"}" >/dev/null
+    rtoken=$(token "$base" bench@r7.example bench-password-1)
+    load "distributor (500 resellers)" "$base/api/v1/dashboards/home" "$dtoken"
+    load "reseller (200 customers)" "$base/api/v1/dashboards/home" "$rtoken"
+    kill "$server"; wait "$server" 2>/dev/null || true; server=""
+    [ "$db" = postgres ] && psql "$pg_admin" -qc "drop database $name with (force)" >/dev/null
+    rm -rf "$TIERDASH_DATA_DIR"
+  done
+  rm -f "$csv"
+done
