@@ -94,10 +94,10 @@ pub fn RevenueReportPage() -> impl IntoView {
                 Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
                 Some(Ok(r)) => {
                     let mut services: Vec<(String, RevenueFigures)> = r.by_service.clone().into_iter().collect();
-                    services.sort_by(|a, b| b.1.total.cmp(&a.1.total));
+                    services.sort_by_key(|s| std::cmp::Reverse(s.1.total));
                     let mut customers: Vec<(String, RevenueFigures)> =
                         r.by_customer.iter().map(|(ext, c)| (format!("{} ({ext})", c.name), c.figures.clone())).collect();
-                    customers.sort_by(|a, b| b.1.total.cmp(&a.1.total));
+                    customers.sort_by_key(|c| std::cmp::Reverse(c.1.total));
                     let services_chart = bar("Revenue by service", &services[..services.len().min(12)]);
                     view! {
                         <p class="muted">{format!("{} · revenue ", r.month)} <strong data-testid="report-total">{usd(r.total.total)}</strong></p>

@@ -14,6 +14,12 @@ use crate::billing::issues::issue_scope;
 use crate::entities::{billing_issue, organization};
 use crate::{Scope, Store, StoreError, stored};
 
+/// One kind's sums: (kind, counted, active, created in the window, closed in the window).
+type KindCounts = (String, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
+/// An issue group's key (customer, else the billing data's id) and (count, kinds, first found).
+type IssueGroups = HashMap<(Option<i64>, Option<String>), (u64, BTreeSet<String>, DateTime<Utc>)>;
+
 /// How many onboarding customers and issue groups the Home page lists.
 pub const LISTED: u64 = 50;
 
@@ -26,7 +32,7 @@ pub async fn counts(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<Ac
     let window = end_of(as_of - Days::new(30));
     let counted = || Column::CreatedAt.lt(next).and(Column::ClosedAt.is_null().or(Column::ClosedAt.gte(next)));
     let sum_if = |cond: Expr| Func::sum(Expr::case(cond, 1).finally(0));
-    let rows: Vec<(String, Option<i64>, Option<i64>, Option<i64>, Option<i64>)> = organization::Entity::find()
+    let rows: Vec<KindCounts> = organization::Entity::find()
         .select_only()
         .column(Column::Kind)
         .expr_as(sum_if(counted()), "counted")
@@ -126,7 +132,7 @@ pub async fn open_issues(
         .await?;
     let total = issues.len() as u64;
     // Keyed by the customer when known, else by the id the billing data used.
-    let mut groups: HashMap<(Option<i64>, Option<String>), (u64, BTreeSet<String>, DateTime<Utc>)> = HashMap::new();
+    let mut groups: IssueGroups = HashMap::new();
     for issue in issues {
         let key = (issue.customer_id, if issue.customer_id.is_some() { None } else { issue.customer_external_id });
         let entry = groups.entry(key).or_insert((0, BTreeSet::new(), issue.detected_at));
