@@ -89,7 +89,7 @@ for lines in "${sizes[@]}"; do
       if [ "$db" = sqlite ]; then sqlite3 "$TIERDASH_DATA_DIR/tierdash.db"; else psql -Atq "$TIERDASH_DATABASE_URL"; fi)
     orgs_sql "$dist" "$db" | sql
     start=$(date +%s)
-    "$bin" import "$csv" >/dev/null
+    "$bin" import "$csv" >/dev/null 2>"$work/import.log" || { tail -5 "$work/import.log"; exit 1; }
     echo "$lines lines, $resellers resellers, $customers customers, $db: imported in $(( $(date +%s) - start )) s"
     port=$(free_port)
     TIERDASH_BIND="127.0.0.1:$port" RUST_LOG=warn "$bin" serve >/dev/null 2>&1 &
