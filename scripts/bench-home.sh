@@ -3,7 +3,7 @@
 # months, 100,000 customers, 500 resellers) in SQLite and in PostgreSQL, the release server is
 # loaded with wrk on loopback and the p50 / p99 latency and requests per second of
 # GET /api/v1/dashboards/home are reported, for the distributor and for one reseller.
-#   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, DATABASES to change;
+#   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, CONNECTIONS, DATABASES;
 #                                        PostgreSQL from TIERDASH_BENCH_POSTGRES_URL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,7 +54,7 @@ token() { # base email password
 
 load() { # label url token
   local out
-  out=$(BENCH_TOKEN=$3 wrk -t2 -c16 -d"$duration" --latency -s "$work/auth.lua" "$2")
+  out=$(BENCH_TOKEN=$3 wrk -t2 -c${CONNECTIONS:-4} -d"$duration" --latency -s "$work/auth.lua" "$2")
   echo "$out" | grep -q "Non-2xx" && { echo "$out"; echo "non-2xx answers for $1"; exit 1; }
   python3 - "$1" "$out" <<'PY'
 import re, sys

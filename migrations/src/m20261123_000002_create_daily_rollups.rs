@@ -5,6 +5,9 @@
 //! customers or line items, and an `as_of` in the middle of a past month is exact without
 //! reading line items (DESIGN §2). The customer-grain `monthly_rollups` stay for breakdowns.
 //! Filled for existing data by `Store::migrate`, which rebuilds the rollups once.
+//!
+//! Also indexes the Home page's organisation reads: the account counts scan a covering index
+//! (no table rows) and the onboarding list reads only the customers not yet onboarded.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -13,6 +16,11 @@ use crate::index;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
+
+#[derive(DeriveIden, Clone, Copy)]
+enum Organizations {
+    Table,
+}
 
 #[derive(DeriveIden, Clone, Copy)]
 enum DailyRollups {
@@ -62,10 +70,28 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager.create_index(index(DailyRollups::Table, "ix_daily_rollups_org_month", &["org_id", "month"])).await?;
-        manager.create_index(index(DailyRollups::Table, "ix_daily_rollups_tenant", &["tenant_id"])).await
+        manager.create_index(index(DailyRollups::Table, "ix_daily_rollups_tenant", &["tenant_id"])).await?;
+        let orgs = Organizations::Table;
+        for (name, columns) in [
+            ("ix_organizations_tenant_counts", &["tenant_id", "kind", "created_at", "closed_at", "status"][..]),
+            ("ix_organizations_parent_counts", &["parent_id", "kind", "created_at", "closed_at", "status"][..]),
+            ("ix_organizations_tenant_onboarding", &["tenant_id", "kind", "onboarding_stage"][..]),
+            ("ix_organizations_parent_onboarding", &["parent_id", "kind", "onboarding_stage"][..]),
+        ] {
+            manager.create_index(index(orgs, name, columns)).await?;
+        }
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for name in [
+            "ix_organizations_tenant_counts",
+            "ix_organizations_parent_counts",
+            "ix_organizations_tenant_onboarding",
+            "ix_organizations_parent_onboarding",
+        ] {
+            manager.drop_index(Index::drop().name(name).table(Organizations::Table).to_owned()).await?;
+        }
         manager.drop_table(Table::drop().table(DailyRollups::Table).to_owned()).await
     }
 }
