@@ -62,8 +62,8 @@ label, out = sys.argv[1], sys.argv[2]
 def ms(v):
     n, unit = float(re.match(r"[\d.]+", v).group()), re.search(r"[a-z]+$", v).group()
     return n * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+p50 = ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))
+p99 = ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 print(f"  {label:<28} p50 {p50:8.2f} ms   p99 {p99:8.2f} ms   {rps:9.0f} req/s")
 PY

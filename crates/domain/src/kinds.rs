@@ -201,6 +201,22 @@ closed_set! {
     }
 }
 
+closed_set! {
+    /// Why a reseller's balance moved (DESIGN §2, ledger entry).
+    LedgerKind {
+        /// Credit paid in by the reseller (recorded by its distributor or an admin).
+        TopUp => "top_up",
+        /// A product activated: its first interval paid.
+        Activation => "activation",
+        /// One more interval paid (or, with amount 0, a renewal that could not be paid).
+        Renewal => "renewal",
+        /// Money given back for an unused period.
+        Refund => "refund",
+        /// A correction.
+        Adjustment => "adjustment",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,8 +45,23 @@ pub enum Command {
     /// Maintain the monthly rollups.
     #[command(subcommand)]
     Rollups(RollupsCommand),
+    /// The portal's renewals (the server also runs them hourly).
+    #[command(subcommand)]
+    Renewals(RenewalsCommand),
     /// Print the OpenAPI document (or write it to a file).
     Openapi(OpenapiArgs),
+}
+
+/// `tierdash renewals …`.
+#[derive(Debug, Subcommand)]
+pub enum RenewalsCommand {
+    /// Renew every activation whose paid period has ended, or expire it when the balance is
+    /// short; safe to run twice at once or again after a crash.
+    Run {
+        /// The day to run for (default today, UTC).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
 }
 
 /// `tierdash import`.
@@ -161,6 +176,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Users(UsersCommand::Add(args)) => add_user(args).await,
         Command::DemoData(args) => demo_data(args).await,
         Command::Import(args) => import_file(args).await,
+        Command::Renewals(RenewalsCommand::Run { as_of }) => {
+            let store = open_store().await?;
+            let day = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let run = store::portal::renewals::run(&store, day).await?;
+            println!(
+                "Renewals for {day}: {} renewed, {} expired for want of balance, {} ended.",
+                run.renewed, run.expired, run.ended
+            );
+            Ok(())
+        }
         Command::Rollups(RollupsCommand::Rebuild) => {
             let store = open_store().await?;
             let rows = store::billing::rollups::rebuild(&store).await?;

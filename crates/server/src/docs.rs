@@ -29,6 +29,7 @@ organisations. Errors are RFC 9457 problem details (`application/problem+json`).
         (name = "api-keys", description = "Long-lived credentials for integrators"),
         (name = "billing", description = "Billing data in: FOCUS imports, fx rates, billing issues"),
         (name = "dashboards", description = "The Home dashboard and the reports behind its panes (JSON or CSV)"),
+        (name = "portal", description = "A reseller's portal: balance ledger, activations, renewals, active users"),
         (name = "operations", description = "Health and readiness")
     )
 )]

@@ -55,6 +55,16 @@ pub enum ApiError {
     /// 503: a dependency (the database) is down.
     #[error("{0}")]
     Unavailable(&'static str),
+    /// 402: the balance does not cover the debit.
+    #[error("the balance of {balance} {currency} does not cover {needed} {currency}")]
+    PaymentRequired {
+        /// The balance now.
+        balance: rust_decimal::Decimal,
+        /// What the operation costs.
+        needed: rust_decimal::Decimal,
+        /// The balance's currency.
+        currency: String,
+    },
     /// 500: a bug or an outage; details only in the log.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -74,6 +84,7 @@ impl ApiError {
             ApiError::Rejected { .. } => ("import-rejected", "The import was rejected"),
             ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many attempts"),
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            ApiError::PaymentRequired { .. } => ("insufficient-balance", "The balance is too low"),
             ApiError::Internal(_) => ("internal", "Internal server error"),
         }
     }
@@ -111,6 +122,14 @@ impl ApiError {
                 ApiError::Invalid(errors) | ApiError::Rejected { errors, .. } => errors.clone(),
                 _ => Vec::new(),
             },
+            balance: match self {
+                ApiError::PaymentRequired { balance, .. } => Some(*balance),
+                _ => None,
+            },
+            needed: match self {
+                ApiError::PaymentRequired { needed, .. } => Some(*needed),
+                _ => None,
+            },
         }
     }
 
@@ -127,6 +146,7 @@ impl ApiError {
             ApiError::Invalid(_) | ApiError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::PaymentRequired { .. } => StatusCode::PAYMENT_REQUIRED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -173,6 +193,9 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(detail) => ApiError::Conflict(conflict_message(&detail)),
             StoreError::Invalid(errors) => ApiError::Invalid(errors),
             StoreError::Forbidden(why) => ApiError::Forbidden(why.into()),
+            StoreError::InsufficientBalance { balance, needed, currency } => {
+                ApiError::PaymentRequired { balance, needed, currency }
+            }
             StoreError::Rejected { errors, total } => ApiError::Rejected { errors, total },
             other => ApiError::Internal(other.into()),
         }

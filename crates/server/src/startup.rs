@@ -50,10 +50,12 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects to the configured database, brings its schema up to date and binds.
+    /// Connects to the configured database, brings its schema up to date, starts the background
+    /// jobs and binds.
     pub async fn build(config: &Config) -> anyhow::Result<Application> {
         let store = Store::connect(&config.database_url).await.context("connecting to the database")?;
         store.migrate().await.context("migrating the database")?;
+        crate::jobs::spawn_renewals(store.clone());
         Application::with_store(config, store)
     }
 

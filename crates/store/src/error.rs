@@ -26,6 +26,16 @@ pub enum StoreError {
     /// The caller's organisation may not do this (whatever its role).
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
+    /// The reseller's balance does not cover a debit; nothing was changed.
+    #[error("the balance of {balance} {currency} does not cover {needed} {currency}")]
+    InsufficientBalance {
+        /// The balance now.
+        balance: rust_decimal::Decimal,
+        /// What the operation costs.
+        needed: rust_decimal::Decimal,
+        /// The balance's currency.
+        currency: String,
+    },
     /// A stored value could not be read back: a bug or a hand-edited database.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),

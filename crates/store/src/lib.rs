@@ -19,6 +19,7 @@ mod entities;
 mod error;
 pub mod organizations;
 mod paging;
+pub mod portal;
 mod scope;
 mod stored;
 pub mod subscriptions;

@@ -66,6 +66,14 @@ pub struct Problem {
     /// Each bad field (or row, for imports) and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For 402: the balance now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub balance: Option<rust_decimal::Decimal>,
+    /// For 402: what the operation costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub needed: Option<rust_decimal::Decimal>,
 }
 
 /// One reason a request was refused.

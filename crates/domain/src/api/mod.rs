@@ -12,6 +12,7 @@ pub mod common;
 pub mod dashboards;
 pub mod nullable;
 pub mod organizations;
+pub mod portal;
 pub mod subscriptions;
 pub mod users;
 
@@ -22,5 +23,6 @@ pub use catalog::*;
 pub use common::*;
 pub use dashboards::*;
 pub use organizations::*;
+pub use portal::*;
 pub use subscriptions::*;
 pub use users::*;

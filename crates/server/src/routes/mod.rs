@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod dashboards;
 pub mod health;
 pub mod organizations;
+pub mod portal;
 pub mod subscriptions;
 pub mod users;
 
@@ -56,7 +57,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(dashboards::get_revenue_report)
             .service(dashboards::get_projection_report)
             .service(dashboards::get_marketplace_report)
-            .service(dashboards::get_revenue_overview),
+            .service(dashboards::get_revenue_overview)
+            .service(portal::list_ledger)
+            .service(portal::create_top_up)
+            .service(portal::create_activation)
+            .service(portal::list_activations)
+            .service(portal::get_activation)
+            .service(portal::renew_activation)
+            .service(portal::pause_activation)
+            .service(portal::resume_activation)
+            .service(portal::deactivate_activation)
+            .service(portal::get_summary)
+            .service(portal::get_active_users)
+            .service(portal::record_activity),
     );
 }
 

@@ -13,6 +13,7 @@ mod health;
 mod imports;
 mod openapi;
 mod organizations;
+mod portal;
 mod rollup_property;
 mod spa;
 mod subscriptions;
