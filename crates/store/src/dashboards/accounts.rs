@@ -5,17 +5,13 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::api::{AccountCounts, CustomerIssues, OnboardingCustomer};
-use domain::kinds::{OnboardingStage, OrgKind};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+use domain::kinds::{OnboardingStage, OrgKind, OrgStatus};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::end_of;
 use crate::billing::issues::issue_scope;
 use crate::entities::{billing_issue, organization};
 use crate::{Scope, Store, StoreError, stored};
-
-/// One kind's sums: (kind, counted, active, created in the window, closed in the window).
-type KindCounts = (String, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
 
 /// An issue group's key (customer, else the billing data's id) and (count, kinds, first found).
 type IssueGroups = HashMap<(Option<i64>, Option<String>), (u64, BTreeSet<String>, DateTime<Utc>)>;
@@ -23,46 +19,49 @@ type IssueGroups = HashMap<(Option<i64>, Option<String>), (u64, BTreeSet<String>
 /// How many onboarding customers and issue groups the Home page lists.
 pub const LISTED: u64 = 50;
 
-/// Organisations counted on `as_of` and created or closed in the 30 days ending it, in one pass
-/// over the scope's organisations.
+/// Organisations counted on `as_of` and created or closed in the 30 days ending it.
+///
+/// Each figure is an index range count, not a scan of the organisations: counted on a day =
+/// created before its end − closed before its end (an organisation closes after it is created).
 pub async fn counts(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<AccountCounts, StoreError> {
     use organization::Column;
     let next = end_of(as_of);
     // (as_of − 30 days, as_of]: the window starts the day after as_of − 30.
     let window = end_of(as_of - Days::new(30));
-    let counted = || Column::CreatedAt.lt(next).and(Column::ClosedAt.is_null().or(Column::ClosedAt.gte(next)));
-    let sum_if = |cond: Expr| Func::sum(Expr::case(cond, 1).finally(0));
-    let rows: Vec<KindCounts> = organization::Entity::find()
-        .select_only()
-        .column(Column::Kind)
-        .expr_as(sum_if(counted()), "counted")
-        .expr_as(sum_if(counted().and(Column::Status.eq("active"))), "active")
-        .expr_as(sum_if(Column::CreatedAt.gte(window).and(Column::CreatedAt.lt(next))), "created")
-        .expr_as(sum_if(Column::ClosedAt.gte(window).and(Column::ClosedAt.lt(next))), "closed")
-        .filter(scope.organizations())
-        .filter(Column::Id.ne(scope.org_id))
-        .filter(Column::Kind.is_in([OrgKind::Reseller.as_str(), OrgKind::Customer.as_str()]))
-        .group_by(Column::Kind)
-        .into_tuple()
-        .all(store.db())
-        .await?;
-    let mut counts = AccountCounts::default();
-    let mut resellers = 0;
-    for (kind, counted, active, created, closed) in rows {
-        let (counted, active) = (counted.unwrap_or(0) as u64, active.unwrap_or(0) as u64);
-        counts.net_new_30d += created.unwrap_or(0) - closed.unwrap_or(0);
-        if kind == OrgKind::Reseller.as_str() {
-            resellers = counted;
-        } else {
-            counts.customers = counted;
-            counts.active_customers = Some(active);
+    let of_kind = |kind: OrgKind| {
+        let select = organization::Entity::find().filter(Column::Kind.eq(kind.as_str()));
+        match scope.kind {
+            OrgKind::Distributor => select.filter(Column::TenantId.eq(scope.org_id)),
+            _ => select.filter(Column::ParentId.eq(scope.org_id)),
         }
-    }
+    };
+    let db = store.db();
+    let counted = |kind: OrgKind, active_only: bool| async move {
+        let mut created = of_kind(kind).filter(Column::CreatedAt.lt(next));
+        let mut closed = of_kind(kind).filter(Column::ClosedAt.lt(next));
+        if active_only {
+            created = created.filter(Column::Status.eq(OrgStatus::Active.as_str()));
+            closed = closed.filter(Column::Status.eq(OrgStatus::Active.as_str()));
+        }
+        Ok::<u64, StoreError>(created.count(db).await?.saturating_sub(closed.count(db).await?))
+    };
+    let net_new = |kind: OrgKind| async move {
+        let created =
+            of_kind(kind).filter(Column::CreatedAt.gte(window)).filter(Column::CreatedAt.lt(next)).count(db).await?;
+        let closed =
+            of_kind(kind).filter(Column::ClosedAt.gte(window)).filter(Column::ClosedAt.lt(next)).count(db).await?;
+        Ok::<i64, StoreError>(created as i64 - closed as i64)
+    };
+    let mut counts = AccountCounts {
+        customers: counted(OrgKind::Customer, false).await?,
+        net_new_30d: net_new(OrgKind::Customer).await?,
+        ..AccountCounts::default()
+    };
     if scope.kind == OrgKind::Distributor {
-        counts.resellers = Some(resellers);
-        counts.active_customers = None;
+        counts.resellers = Some(counted(OrgKind::Reseller, false).await?);
+        counts.net_new_30d += net_new(OrgKind::Reseller).await?;
     } else {
-        counts.active_customers = Some(counts.active_customers.unwrap_or(0));
+        counts.active_customers = Some(counted(OrgKind::Customer, true).await?);
     }
     Ok(counts)
 }
