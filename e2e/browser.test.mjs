@@ -149,6 +149,47 @@ test("Home shows the API's figures to a distributor and a reseller; a report dow
   await page.screenshot({ path: join(shots, "home-reseller.png"), fullPage: true });
 });
 
+test("a reseller activates a product in its portal and sees its balance fall", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await login.submit("admin@alpine-cloud.example", PASSWORD);
+  await new Shell(page).go("nav-portal");
+  const home = new HomePage(page);
+  const before = await apiAs(page, base, "/api/v1/portal/summary");
+  assert.equal(await home.kpi("kpi-balance"), usd(before.balance));
+  assert.ok((await page.getByTestId("activation").count()) > 0, "the demo reseller has activations");
+  await page.screenshot({ path: join(shots, "portal.png"), fullPage: true });
+
+  // A USD plan, the first client, 2 seats; the confirmation states the amount.
+  const plan = page.getByTestId("activate-plan");
+  await plan.locator("option").nth(1).waitFor({ state: "attached" });
+  const labels = await plan.locator("option").allInnerTexts();
+  await plan.selectOption({ index: labels.findIndex((l) => l.includes("$")) });
+  const client = page.getByTestId("activate-client");
+  await client.locator("option").nth(1).waitFor({ state: "attached" });
+  await client.selectOption({ index: 1 });
+  await page.getByTestId("activate-quantity").fill("2");
+  let question = "";
+  page.once("dialog", (d) => {
+    question = d.message();
+    d.accept();
+  });
+  await page.getByTestId("activate-submit").click();
+  await page.waitForFunction(
+    (old) => document.querySelector('[data-testid="kpi-balance"] [data-testid="kpi-value"]')?.innerText.trim() !== old,
+    usd(before.balance),
+    { timeout: 15000 },
+  );
+  const after = await apiAs(page, base, "/api/v1/portal/summary");
+  assert.ok(Number(after.balance) < Number(before.balance), "the balance fell");
+  assert.equal(await home.kpi("kpi-balance"), usd(after.balance));
+  const ledger = await apiAs(page, base, "/api/v1/portal/ledger?per_page=1");
+  assert.equal(ledger.items[0].kind, "activation");
+  assert.equal(Number(ledger.items[0].amount), Number(after.balance) - Number(before.balance), "the ledger explains it");
+  assert.ok(question.includes(usd(-Number(ledger.items[0].amount))), `the confirmation states the amount: ${question}`);
+  await page.screenshot({ path: join(shots, "portal-after-activation.png"), fullPage: true });
+});
+
 test("without a session a deep link goes to login and back", async ({ page, base }) => {
   await page.goto(`${base}/customers`);
   await page.waitForURL(/\/login\?next=%2Fcustomers/);

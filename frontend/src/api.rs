@@ -52,6 +52,16 @@ async fn send(
     body: Option<String>,
     authenticated: bool,
 ) -> Result<(u16, String), ApiFailure> {
+    send_with(method, path, body, authenticated, None).await
+}
+
+async fn send_with(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    authenticated: bool,
+    idempotency_key: Option<&str>,
+) -> Result<(u16, String), ApiFailure> {
     let window = web_sys::window().ok_or_else(|| ApiFailure::Network("no window".into()))?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -63,6 +73,9 @@ async fn send(
     let _ = headers.set("Accept", "application/json");
     if body.is_some() {
         let _ = headers.set("Content-Type", "application/json");
+    }
+    if let Some(key) = idempotency_key {
+        let _ = headers.set("Idempotency-Key", key);
     }
     if authenticated {
         match session::token() {
@@ -232,8 +245,13 @@ pub async fn download_csv(path_with_query: &str, file_name: &str) -> Result<(), 
     if !(200..300).contains(&status) {
         return decode::<()>((status, text));
     }
+    save_file(&text, file_name)
+}
+
+/// Hands text to the browser as a download named `file_name`.
+pub fn save_file(text: &str, file_name: &str) -> Result<(), ApiFailure> {
     let fail = |e: wasm_bindgen::JsValue| ApiFailure::Network(format!("{e:?}"));
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let blob = web_sys::Blob::new_with_str_sequence(&parts).map_err(fail)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
     let document =
@@ -245,4 +263,55 @@ pub async fn download_csv(path_with_query: &str, file_name: &str) -> Result<(), 
     link.click();
     // The URL is not revoked at once: some browsers start reading it only after this returns.
     Ok(())
+}
+
+/// A fresh key for one money-moving action: a retry of the same click sends the same key.
+pub fn new_idempotency_key() -> String {
+    format!("web-{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e12) as u64)
+}
+
+/// A POST of JSON with an idempotency key, decoded.
+async fn post_keyed<T: DeserializeOwned>(path: &str, body: &impl Serialize, key: &str) -> Result<T, ApiFailure> {
+    let body = serde_json::to_string(body).map_err(|e| ApiFailure::Decode(e.to_string()))?;
+    decode(send_with("POST", path, Some(body), true, Some(key)).await?)
+}
+
+/// The portal's statistics.
+pub async fn portal_summary() -> Result<domain::api::PortalSummary, ApiFailure> {
+    get("/api/v1/portal/summary").await
+}
+
+/// The active-users series.
+pub async fn active_users(range: domain::api::ActiveUsersRange) -> Result<domain::api::ActiveUsersSeries, ApiFailure> {
+    let query = domain::api::ActiveUsersQuery { range: Some(range), as_of: None, reseller_id: None };
+    get(&with_query("/api/v1/portal/active-users", &[&query])).await
+}
+
+/// A page of activations.
+pub async fn activations(list: ListParams) -> Result<Page<domain::api::Activation>, ApiFailure> {
+    get(&with_query("/api/v1/portal/activations", &[&list])).await
+}
+
+/// A page of ledger entries of one kind.
+pub async fn ledger(
+    list: ListParams,
+    kind: Option<domain::kinds::LedgerKind>,
+) -> Result<Page<domain::api::LedgerEntry>, ApiFailure> {
+    let filter = domain::api::LedgerFilter { kind, ..Default::default() };
+    get(&with_query("/api/v1/portal/ledger", &[&list, &filter])).await
+}
+
+/// The enabled plans of the catalog.
+pub async fn service_plans() -> Result<Page<domain::api::ServicePlan>, ApiFailure> {
+    get("/api/v1/service-plans?per_page=500&enabled=true&sort=name").await
+}
+
+/// Activates a plan for a client.
+pub async fn activate(new: &domain::api::NewActivation, key: &str) -> Result<domain::api::Activation, ApiFailure> {
+    post_keyed("/api/v1/portal/activations", new, key).await
+}
+
+/// Renews, pauses, resumes or deactivates an activation (`action` is the path's last part).
+pub async fn change_activation(id: i64, action: &str, key: &str) -> Result<domain::api::Activation, ApiFailure> {
+    post_keyed(&format!("/api/v1/portal/activations/{id}/{action}"), &serde_json::json!({}), key).await
 }

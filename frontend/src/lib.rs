@@ -20,7 +20,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use pages::{
-    Customers, Home, Login, MarketplaceReportPage, NotFound, OrganizationPage, ProjectionReportPage, Resellers,
+    Customers, Home, Login, MarketplaceReportPage, NotFound, OrganizationPage, Portal, ProjectionReportPage, Resellers,
     RevenueOverviewPage, RevenueReportPage, Shell,
 };
 
@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/resellers") view=|| view! { <Shell><Resellers/></Shell> }/>
                 <Route path=path!("/customers") view=|| view! { <Shell><Customers/></Shell> }/>
                 <Route path=path!("/organizations/:id") view=|| view! { <Shell><OrganizationPage/></Shell> }/>
+                <Route path=path!("/portal") view=|| view! { <Shell><Portal/></Shell> }/>
                 <Route path=path!("/reports/revenue") view=|| view! { <Shell><RevenueReportPage/></Shell> }/>
                 <Route path=path!("/reports/projection") view=|| view! { <Shell><ProjectionReportPage/></Shell> }/>
                 <Route path=path!("/reports/marketplace") view=|| view! { <Shell><MarketplaceReportPage/></Shell> }/>

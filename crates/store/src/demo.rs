@@ -573,6 +573,7 @@ pub async fn generate(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, 
     let scope = Scope { org_id: tenant, kind: OrgKind::Distributor, tenant_id: tenant };
     summary.line_items =
         demo_billing::load(store, &scope, demo_billing::rates(first_month, now.date_naive()), lines).await?;
+    crate::demo_portal::seed(store, tenant, now).await?;
     Ok(summary)
 }
 

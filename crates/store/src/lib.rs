@@ -15,6 +15,7 @@ pub mod credentials;
 pub mod dashboards;
 pub mod demo;
 mod demo_billing;
+mod demo_portal;
 mod entities;
 mod error;
 pub mod organizations;

@@ -31,6 +31,12 @@ const NAV: &[NavItem] = &[
         shown: |me| me.organization.kind == OrgKind::Distributor,
     },
     NavItem {
+        href: "/portal",
+        label: "Portal",
+        testid: "nav-portal",
+        shown: |me| me.organization.kind == OrgKind::Reseller,
+    },
+    NavItem {
         href: "/customers",
         label: "Customers",
         testid: "nav-customers",

@@ -79,6 +79,33 @@ async fn demo_distributor_is_complete_and_isolated_from_other_trees(app: TestApp
     let rates: Value = app.get(&demo, "/api/v1/fx-rates?per_page=500").await.json().await.unwrap();
     assert!(rates["total"].as_u64().unwrap() >= 48, "EUR and GBP for every month");
 
+    // Each trading reseller has a portal: a top-up, activations paid from it, active users; the
+    // ledger explains the balance, and one in eight runs low.
+    let alpine = app
+        .post_anon(
+            "/api/v1/auth/token",
+            &json!({"email": "admin@alpine-cloud.example", "password": store::demo::DEMO_PASSWORD}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let portal: Value = app.get(&alpine, "/api/v1/portal/summary").await.json().await.unwrap();
+    assert!(portal["active_users"].as_u64().unwrap() > 0, "{portal}");
+    let ledger: Value = app.get(&alpine, "/api/v1/portal/ledger?per_page=500").await.json().await.unwrap();
+    let sum: rust_decimal::Decimal = ledger["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["amount"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap())
+        .sum();
+    assert_eq!(format!("{sum:.2}"), portal["balance"].as_str().unwrap());
+    let activations: Value = app.get(&alpine, "/api/v1/portal/activations").await.json().await.unwrap();
+    assert!(activations["total"].as_u64().unwrap() >= 2, "{activations}");
+
     // The test tree's distributor sees none of the demo tree, and the other way round.
     let d = app.token(D_ADMIN).await;
     let ours: Value = app.get(&d, "/api/v1/organizations?per_page=500").await.json().await.unwrap();
