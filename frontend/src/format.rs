@@ -59,6 +59,32 @@ pub fn number(value: Decimal, decimals: u32, locale: &Locale) -> String {
     }
 }
 
+/// A day as `YYYY-MM-DD` (written out: chrono's strftime would add its parser to the app).
+pub fn day(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// A month as its English name and year (`November 2026`).
+pub fn month_name(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{} {}", NAMES[d.month0() as usize], d.year())
+}
+
 /// A whole count.
 pub fn count(value: u64, locale: &Locale) -> String {
     number(Decimal::from(value), 0, locale)

@@ -57,7 +57,8 @@ impl Month {
 
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.first.format("%Y-%m"))
+        // Written out rather than with chrono's strftime, whose parser the web app need not carry.
+        write!(f, "{:04}-{:02}", self.first.year(), self.first.month())
     }
 }
 

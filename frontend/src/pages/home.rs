@@ -201,7 +201,7 @@ pub fn Home() -> impl IntoView {
             Some(Ok(home)) => {
                 let month: NaiveDate = home.month.first_day();
                 view! {
-                    <p class="muted" data-testid="home-month">{format!("{} · as of {}", month.format("%B %Y"), home.as_of)}</p>
+                    <p class="muted" data-testid="home-month">{format!("{} · as of {}", format::month_name(month), home.as_of)}</p>
                     {money_panes(&home, &locale)}
                     {accounts_pane(home.org_kind, home.accounts.clone(), &locale)}
                     <div class="grid">

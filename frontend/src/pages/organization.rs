@@ -20,8 +20,8 @@ fn details(o: &Organization) -> Vec<(&'static str, String)> {
         ("Domain", opt(o.domain.clone())),
         ("Country", opt(o.country.as_ref().map(|c| c.to_string()))),
         ("Status", o.status.to_string()),
-        ("Acquired", o.created_at.format("%Y-%m-%d").to_string()),
-        ("Closed", opt(o.closed_at.map(|d| d.format("%Y-%m-%d").to_string()))),
+        ("Acquired", format::day(o.created_at.date_naive())),
+        ("Closed", opt(o.closed_at.map(|d| format::day(d.date_naive())))),
     ];
     match o.kind {
         OrgKind::Customer => {

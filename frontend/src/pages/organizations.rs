@@ -12,7 +12,7 @@ fn text<T: ToString>(v: Option<T>) -> String {
 }
 
 fn row(kind: OrgKind, o: Organization) -> Row {
-    let date = o.created_at.format("%Y-%m-%d").to_string();
+    let date = crate::format::day(o.created_at.date_naive());
     let cells = match kind {
         OrgKind::Reseller => {
             vec![o.name, text(o.external_id), text(o.country), o.status.to_string(), text(o.agreement_status), date]

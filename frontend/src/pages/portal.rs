@@ -97,7 +97,7 @@ fn ActiveUsersGraph() -> impl IntoView {
                         values: s.points.iter().map(|p| p.users as f64).collect(),
                         shown: s.points.iter().map(|p| p.users.to_string()).collect(),
                     }];
-                    let days: Vec<String> = s.points.iter().map(|p| p.start.format("%m-%d").to_string()).collect();
+                    let days: Vec<String> = s.points.iter().map(|p| format::day(p.start)[5..].to_owned()).collect();
                     view! { <LineChart categories=days series=line title="Active users" tick=whole/> }.into_any()
                 }
             }}
@@ -129,6 +129,7 @@ pub fn Portal() -> impl IntoView {
         )
     });
     let failure = RwSignal::new(None::<ApiFailure>);
+    let hint = RwSignal::new(None::<&'static str>);
     let done = move |result: Result<Activation, ApiFailure>| match result {
         Ok(_) => {
             failure.set(None);
@@ -142,9 +143,10 @@ pub fn Portal() -> impl IntoView {
         let (Ok(plan), Ok(customer), Ok(qty)) =
             (plan_id.get().parse::<i64>(), customer_id.get().parse::<i64>(), quantity.get().parse::<i64>())
         else {
-            failure.set(Some(ApiFailure::Decode("choose a plan, a client and a quantity".into())));
+            hint.set(Some("Choose a plan, a client and a number of seats."));
             return;
         };
+        hint.set(None);
         let price = plans
             .get()
             .and_then(Result::ok)
@@ -205,6 +207,7 @@ pub fn Portal() -> impl IntoView {
                     <input id="qty" type="number" min="1" data-testid="activate-quantity" prop:value=move || quantity.get() on:input=move |ev| quantity.set(event_target_value(&ev))/></div>
                 <button type="button" data-testid="activate-submit" on:click=activate>"Activate"</button>
             </div>
+            {move || hint.get().map(|h| view! { <p class="error">{h}</p> })}
             {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
         </section>
         <section class="panel">
@@ -248,7 +251,7 @@ pub fn Portal() -> impl IntoView {
                     <table data-testid="top-ups">
                         <thead><tr><th>"Date"</th><th>"Reference"</th><th class="num">"Amount"</th><th class="num">"Balance after"</th></tr></thead>
                         <tbody>{page.items.into_iter().map(|e| view! {
-                            <tr><td>{e.created_at.format("%Y-%m-%d").to_string()}</td><td>{e.reference.clone().unwrap_or_default()}</td>
+                            <tr><td>{format::day(e.created_at.date_naive())}</td><td>{e.reference.clone().unwrap_or_default()}</td>
                                 <td class="num">{money(e.amount, e.currency.as_str())}</td><td class="num">{money(e.balance_after, e.currency.as_str())}</td></tr>
                         }).collect_view()}</tbody>
                     </table>

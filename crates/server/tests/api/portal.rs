@@ -220,6 +220,31 @@ async fn pause_resume_and_deactivate_with_refund(app: TestApp) {
     assert_eq!(act("renew").await.status(), StatusCode::CONFLICT);
 }
 
+async fn resuming_after_the_paid_period_does_not_charge_the_pause(app: TestApp) {
+    let d = app.token(D_ADMIN).await;
+    let r1 = app.token(R1_ADMIN).await;
+    let plan = plan(&app, &d, "P10", "10.00", false).await;
+    top_up(&app, &d, app.tree.r1, "100", None).await;
+    let a: Value = activate(&app, &r1, &json!({"plan_id": plan, "quantity": 1, "customer_id": app.tree.c1}), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = |what: &str| format!("/api/v1/portal/activations/{}/{what}", a["id"]);
+    assert_eq!(app.post(&r1, &path("pause"), &json!({})).await.status(), StatusCode::OK);
+    // Paused for three months: the paid period ended long ago.
+    let today = Utc::now().date_naive();
+    let body =
+        json!({"start_date": (today - Days::new(120)).to_string(), "end_date": (today - Days::new(90)).to_string()});
+    app.patch(&d, &format!("/api/v1/subscriptions/{}", a["id"]), &body).await;
+    let resumed: Value = app.post(&r1, &path("resume"), &json!({})).await.json().await.unwrap();
+    assert_eq!(resumed["next_renewal"], today.to_string(), "the next interval starts today");
+    let store = Store::connect(&app.database_url).await.unwrap();
+    let run = store::portal::renewals::run(&store, today).await.unwrap();
+    assert_eq!(run.renewed, 1, "one interval, not the three months of the pause");
+    assert_eq!(balance(&app, &r1).await, "80.00");
+}
+
 async fn a_sibling_reseller_never_sees_another_portal(app: TestApp) {
     let d = app.token(D_ADMIN).await;
     let r1 = app.token(R1_ADMIN).await;
@@ -290,6 +315,7 @@ on_both_databases!(
     a_short_balance_answers_402_and_changes_nothing,
     renewals_happen_once_per_period_even_with_two_jobs,
     pause_resume_and_deactivate_with_refund,
+    resuming_after_the_paid_period_does_not_charge_the_pause,
     a_sibling_reseller_never_sees_another_portal,
     activity_feeds_active_users_and_the_summary,
 );

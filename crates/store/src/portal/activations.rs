@@ -270,7 +270,16 @@ pub async fn change(
         }
         (Change::Pause, SubscriptionStatus::Active) => model.status = Set(SubscriptionStatus::Paused.as_str().into()),
         (Change::Pause, _) => return conflict("only an active activation can be paused"),
-        (Change::Resume, SubscriptionStatus::Paused) => model.status = Set(SubscriptionStatus::Active.as_str().into()),
+        (Change::Resume, SubscriptionStatus::Paused) => {
+            model.status = Set(SubscriptionStatus::Active.as_str().into());
+            // Paused past its paid period: the next interval starts today, not back when the
+            // period ended (a pause is not charged).
+            if let Some(yesterday) = today.pred_opt()
+                && sub.end_date.is_some_and(|end| end < yesterday)
+            {
+                model.end_date = Set(Some(yesterday));
+            }
+        }
         (Change::Resume, _) => return conflict("only a paused activation can be resumed"),
         (Change::Deactivate, SubscriptionStatus::Active | SubscriptionStatus::Paused) => {
             model.status = Set(SubscriptionStatus::Cancelled.as_str().into());
