@@ -109,10 +109,8 @@ pub fn check_key(key: Option<&str>) -> Result<Option<String>, StoreError> {
 
 /// A money amount a client sent: above 0, at most 2 places, at most 10^12.
 fn check_amount(amount: Decimal) -> Result<Decimal, StoreError> {
-    if amount <= Decimal::ZERO
-        || amount.scale() > 2 && amount.normalize().scale() > 2
-        || amount > Decimal::new(1, 0) * Decimal::from(1_000_000_000_000i64)
-    {
+    let most = Decimal::from(1_000_000_000_000i64);
+    if amount <= Decimal::ZERO || amount.normalize().scale() > 2 || amount > most {
         return Err(StoreError::invalid("amount", "must be above 0, at most 10^12, with at most 2 decimal places"));
     }
     Ok(amount.normalize())
