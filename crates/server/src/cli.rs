@@ -181,8 +181,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let day = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
             let run = store::portal::renewals::run(&store, day).await?;
             println!(
-                "Renewals for {day}: {} renewed, {} expired for want of balance, {} ended.",
-                run.renewed, run.expired, run.ended
+                "Renewals for {day}: {} renewed, {} expired for want of balance, {} ended, {} failed.",
+                run.renewed, run.expired, run.ended, run.failed
             );
             Ok(())
         }

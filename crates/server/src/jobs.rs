@@ -16,8 +16,14 @@ pub fn spawn_renewals(store: Store) {
         loop {
             tick.tick().await;
             match store::portal::renewals::run(&store, Utc::now().date_naive()).await {
-                Ok(run) if run.renewed + run.expired + run.ended > 0 => {
-                    tracing::info!(renewed = run.renewed, expired = run.expired, ended = run.ended, "renewals")
+                Ok(run) if run.renewed + run.expired + run.ended + run.failed > 0 => {
+                    tracing::info!(
+                        renewed = run.renewed,
+                        expired = run.expired,
+                        ended = run.ended,
+                        failed = run.failed,
+                        "renewals"
+                    )
                 }
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = ?e, "the renewal job failed; it runs again in an hour"),

@@ -301,4 +301,7 @@ pub struct RenewalRun {
     pub expired: u64,
     /// Cancelled activations that reached the end of their paid period.
     pub ended: u64,
+    /// Activations that could not be handled (logged; tried again on the next run).
+    #[serde(default)]
+    pub failed: u64,
 }

@@ -29,8 +29,19 @@ pub async fn run(store: &Store, today: NaiveDate) -> Result<RenewalRun, StoreErr
         .await?;
     let mut run = RenewalRun::default();
     for sub in due {
-        // Catch up interval by interval (a job that did not run for months), each once.
-        while renew_one(store, sub.id, today, &mut run).await? {}
+        // Catch up interval by interval (a job that did not run for months), each once. One
+        // activation that cannot be renewed does not hold up the others.
+        loop {
+            match renew_one(store, sub.id, today, &mut run).await {
+                Ok(true) => continue,
+                Ok(false) => break,
+                Err(e) => {
+                    tracing::warn!(subscription = sub.id, error = %e, "renewal failed; retried on the next run");
+                    run.failed += 1;
+                    break;
+                }
+            }
+        }
     }
     Ok(run)
 }
@@ -64,7 +75,9 @@ async fn renew_one(store: &Store, id: i64, today: NaiveDate, run: &mut RenewalRu
             return Ok(false);
         }
         let unit: rust_decimal::Decimal = stored::parse(&sub.unit_price, "subscriptions.unit_price")?;
-        let amount = unit * rust_decimal::Decimal::from(sub.quantity);
+        let amount = unit
+            .checked_mul(rust_decimal::Decimal::from(sub.quantity))
+            .ok_or_else(|| StoreError::Corrupt(format!("subscription {}: price × quantity overflows", sub.id)))?;
         let posting = |kind, amount, reference: String, key: String| Posting {
             reseller: &reseller,
             kind,
