@@ -209,7 +209,8 @@ async fn pause_resume_and_deactivate_with_refund(app: TestApp) {
         async move { app.post(r1, &path, empty).await }
     };
     assert_eq!(act("pause").await.json::<Value>().await.unwrap()["status"], "paused");
-    assert_eq!(act("pause").await.status(), StatusCode::CONFLICT);
+    let twice = problem(act("pause").await, StatusCode::CONFLICT).await;
+    assert_eq!(twice["detail"], "the activation is not active, so it cannot be paused");
     assert_eq!(act("resume").await.json::<Value>().await.unwrap()["status"], "active");
     let gone: Value = act("deactivate").await.json().await.unwrap();
     assert_eq!(gone["status"], "cancelled");

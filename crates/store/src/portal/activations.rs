@@ -269,7 +269,7 @@ pub async fn change(
             }
         }
         (Change::Pause, SubscriptionStatus::Active) => model.status = Set(SubscriptionStatus::Paused.as_str().into()),
-        (Change::Pause, _) => return conflict("only an active activation can be paused"),
+        (Change::Pause, _) => return conflict("the activation is not active, so it cannot be paused"),
         (Change::Resume, SubscriptionStatus::Paused) => {
             model.status = Set(SubscriptionStatus::Active.as_str().into());
             // Paused past its paid period: the next interval starts today, not back when the
@@ -280,7 +280,7 @@ pub async fn change(
                 model.end_date = Set(Some(yesterday));
             }
         }
-        (Change::Resume, _) => return conflict("only a paused activation can be resumed"),
+        (Change::Resume, _) => return conflict("the activation is not paused, so it cannot be resumed"),
         (Change::Deactivate, SubscriptionStatus::Active | SubscriptionStatus::Paused) => {
             model.status = Set(SubscriptionStatus::Cancelled.as_str().into());
             let plan = service_plan::Entity::find_by_id(sub.plan_id.unwrap_or_default()).one(&txn).await?;
