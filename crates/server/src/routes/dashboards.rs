@@ -3,12 +3,11 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::{NaiveDate, Utc};
 use domain::api::{
     AsOfQuery, HomeDashboard, HomeQuery, MarketplaceReport, ProjectionReport, ReportFormat, RevenueOverview,
     RevenueReport, RevenueReportQuery,
 };
-use domain::metrics::{Month, check_as_of};
+use domain::metrics::Month;
 use domain::roles::Permission;
 use serde::Serialize;
 use store::dashboards::{home, revenue};
@@ -19,11 +18,6 @@ use crate::error::ApiError;
 use crate::extract::ValidQuery;
 use crate::report_csv;
 use crate::startup::AppState;
-
-/// The requested day, today (UTC) by default.
-fn as_of(requested: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
-    check_as_of(requested.unwrap_or_else(|| Utc::now().date_naive())).map_err(|e| ApiError::invalid("as_of", e))
-}
 
 /// Reports need both the dashboards and the money: every figure in them is revenue.
 fn require_reports(caller: &Caller) -> Result<(), ApiError> {
@@ -70,7 +64,7 @@ pub async fn get_home(
     query: ValidQuery<HomeQuery>,
 ) -> Result<web::Json<HomeDashboard>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
-    let as_of = as_of(query.as_of)?;
+    let as_of = super::as_of_or_today(query.as_of)?;
     Ok(web::Json(home::home(&state.store, &caller.scope, as_of, caller.sees_revenue()).await?))
 }
 
@@ -94,7 +88,7 @@ pub async fn get_revenue_report(
     query: ValidQuery<RevenueReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     require_reports(&caller)?;
-    let as_of = as_of(query.as_of)?;
+    let as_of = super::as_of_or_today(query.as_of)?;
     let month = query.month.unwrap_or_else(|| Month::of(as_of));
     let report = revenue::revenue(&state.store, &caller.scope, month, as_of).await?;
     respond(&req, query.format, &format!("revenue-{month}"), &report, report_csv::revenue)
@@ -119,7 +113,7 @@ pub async fn get_projection_report(
     query: ValidQuery<AsOfQuery>,
 ) -> Result<HttpResponse, ApiError> {
     require_reports(&caller)?;
-    let as_of = as_of(query.as_of)?;
+    let as_of = super::as_of_or_today(query.as_of)?;
     let report = revenue::projection(&state.store, &caller.scope, as_of).await?;
     respond(&req, query.format, &format!("projection-{as_of}"), &report, report_csv::projection)
 }
@@ -142,7 +136,7 @@ pub async fn get_marketplace_report(
     query: ValidQuery<AsOfQuery>,
 ) -> Result<HttpResponse, ApiError> {
     require_reports(&caller)?;
-    let as_of = as_of(query.as_of)?;
+    let as_of = super::as_of_or_today(query.as_of)?;
     let report = revenue::marketplace(&state.store, &caller.scope, as_of).await?;
     respond(&req, query.format, &format!("marketplace-{as_of}"), &report, report_csv::marketplace)
 }
@@ -166,7 +160,7 @@ pub async fn get_revenue_overview(
     query: ValidQuery<AsOfQuery>,
 ) -> Result<HttpResponse, ApiError> {
     require_reports(&caller)?;
-    let as_of = as_of(query.as_of)?;
+    let as_of = super::as_of_or_today(query.as_of)?;
     let report = revenue::overview(&state.store, &caller.scope, as_of).await?;
     respond(&req, query.format, &format!("revenue-overview-{as_of}"), &report, report_csv::overview)
 }

@@ -73,6 +73,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
     );
 }
 
+/// The day a dashboard or the portal is computed for: the one asked for, else today (UTC),
+/// within the years the metric arithmetic works in.
+pub(crate) fn as_of_or_today(
+    requested: Option<chrono::NaiveDate>,
+) -> Result<chrono::NaiveDate, crate::error::ApiError> {
+    domain::metrics::check_as_of(requested.unwrap_or_else(|| chrono::Utc::now().date_naive()))
+        .map_err(|e| crate::error::ApiError::invalid("as_of", e))
+}
+
 /// `201 Created` with a `Location` header.
 pub(crate) fn created<T: serde::Serialize>(location: String, body: &T) -> actix_web::HttpResponse {
     actix_web::HttpResponse::Created().insert_header((actix_web::http::header::LOCATION, location)).json(body)

@@ -3,13 +3,11 @@
 //! and moves nothing.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{NaiveDate, Utc};
 use domain::api::{
     ACTIVATION_SORTS, Activation, ActivationDetail, ActivationFilter, ActiveUsersQuery, ActiveUsersRange,
     ActiveUsersSeries, ActivityBatch, ActivityResult, LEDGER_SORTS, LedgerEntry, LedgerFilter, ListParams,
     NewActivation, NewTopUp, Page, PortalQuery, PortalSummary,
 };
-use domain::metrics::check_as_of;
 use domain::roles::Permission;
 use serde::Deserialize;
 use store::portal::activations::{self, Change};
@@ -29,10 +27,6 @@ fn key(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
         None => Ok(None),
         Some(v) => v.to_str().map(Some).map_err(|_| ApiError::invalid(IDEMPOTENCY_KEY, "must be visible ASCII")),
     }
-}
-
-fn day(requested: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
-    check_as_of(requested.unwrap_or_else(|| Utc::now().date_naive())).map_err(|e| ApiError::invalid("as_of", e))
 }
 
 /// Whose activations: a distributor names a reseller.
@@ -216,7 +210,7 @@ pub async fn get_summary(
     query: ValidQuery<PortalQuery>,
 ) -> Result<web::Json<PortalSummary>, ApiError> {
     caller.require(Permission::ReadData)?;
-    let as_of = day(query.as_of)?;
+    let as_of = super::as_of_or_today(query.as_of)?;
     Ok(web::Json(summary::summary(&state.store, &caller.scope, query.reseller_id, as_of).await?))
 }
 
@@ -230,7 +224,7 @@ pub async fn get_active_users(
     query: ValidQuery<ActiveUsersQuery>,
 ) -> Result<web::Json<ActiveUsersSeries>, ApiError> {
     caller.require(Permission::ReadData)?;
-    let as_of = day(query.as_of)?;
+    let as_of = super::as_of_or_today(query.as_of)?;
     let range = query.range.unwrap_or(ActiveUsersRange::Days30);
     Ok(web::Json(activity::series(&state.store, &caller.scope, query.reseller_id, range, as_of).await?))
 }

@@ -7,6 +7,7 @@
 //! Sums are exact decimals, added in Rust.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use rust_decimal::Decimal;
 use sea_orm::{
@@ -117,15 +118,9 @@ impl Deltas {
 /// Writes the daily changes like [`apply_monthly`]: one read per (scope, month) touched, then
 /// bulk delete and insert.
 async fn apply_daily(db: &impl ConnectionTrait, tenant: i64, changes: HashMap<DayKey, Sums>) -> Result<(), StoreError> {
-    let mut groups: HashMap<(i64, String), Vec<(DayKey, Sums)>> = HashMap::new();
-    for (key, sums) in changes {
-        if sums != Sums::default() {
-            groups.entry((key.org_id, key.day.format("%Y-%m").to_string())).or_default().push((key, sums));
-        }
-    }
     let mut stale: Vec<i64> = Vec::new();
     let mut fresh: Vec<daily_rollup::ActiveModel> = Vec::new();
-    for ((org_id, month), changes) in groups {
+    for ((org_id, month), changes) in grouped(changes, |k| (k.org_id, k.day.format("%Y-%m").to_string())) {
         let existing: HashMap<DayKey, daily_rollup::Model> = daily_rollup::Entity::find()
             .filter(daily_rollup::Column::OrgId.eq(org_id))
             .filter(daily_rollup::Column::Month.eq(&month))
@@ -134,32 +129,19 @@ async fn apply_daily(db: &impl ConnectionTrait, tenant: i64, changes: HashMap<Da
             .into_iter()
             .map(|row| (day_key_of(&row), row))
             .collect();
-        for (key, delta) in changes {
-            let mut sums = match existing.get(&key) {
-                Some(row) => {
-                    stale.push(row.id);
-                    day_sums_of(row)?
-                }
-                None => Sums::default(),
-            };
-            sums.add(&delta, 1)?;
-            if sums.lines < 0 {
-                return Err(StoreError::Corrupt(format!("daily rollup for {key:?} would go below zero lines")));
-            }
-            if sums.lines > 0 {
-                fresh.push(daily_rollup::ActiveModel {
-                    tenant_id: Set(tenant),
-                    org_id: Set(key.org_id),
-                    day: Set(key.day),
-                    month: Set(month.clone()),
-                    marketplace: Set(key.marketplace),
-                    charge_category: Set(key.category),
-                    billed_usd: Set(sums.billed_usd.to_string()),
-                    effective_usd: Set(sums.effective_usd.to_string()),
-                    line_count: Set(sums.lines),
-                    ..Default::default()
-                });
-            }
+        for (key, sums) in merged(changes, &existing, |row| row.id, day_sums_of, &mut stale)? {
+            fresh.push(daily_rollup::ActiveModel {
+                tenant_id: Set(tenant),
+                org_id: Set(key.org_id),
+                day: Set(key.day),
+                month: Set(month.clone()),
+                marketplace: Set(key.marketplace),
+                charge_category: Set(key.category),
+                billed_usd: Set(sums.billed_usd.to_string()),
+                effective_usd: Set(sums.effective_usd.to_string()),
+                line_count: Set(sums.lines),
+                ..Default::default()
+            });
         }
     }
     for ids in stale.chunks(1000) {
@@ -169,6 +151,50 @@ async fn apply_daily(db: &impl ConnectionTrait, tenant: i64, changes: HashMap<Da
         daily_rollup::Entity::insert_many(rows.to_vec()).exec(db).await?;
     }
     Ok(())
+}
+
+/// Changes that move something, grouped by the (scope, month) their stored rows are read by.
+fn grouped<K>(
+    changes: HashMap<K, Sums>,
+    group: impl Fn(&K) -> (i64, String),
+) -> HashMap<(i64, String), Vec<(K, Sums)>> {
+    let mut groups: HashMap<(i64, String), Vec<(K, Sums)>> = HashMap::new();
+    for (key, sums) in changes {
+        if sums != Sums::default() {
+            groups.entry(group(&key)).or_default().push((key, sums));
+        }
+    }
+    groups
+}
+
+/// One group's changes merged into its stored rows: each stored row touched goes `stale` (it is
+/// written anew), and the keys with lines left come back with their new sums. A key going below
+/// zero lines means the rollup and its lines disagree.
+fn merged<K: Eq + Hash + std::fmt::Debug, R>(
+    changes: Vec<(K, Sums)>,
+    existing: &HashMap<K, R>,
+    row_id: impl Fn(&R) -> i64,
+    row_sums: impl Fn(&R) -> Result<Sums, StoreError>,
+    stale: &mut Vec<i64>,
+) -> Result<Vec<(K, Sums)>, StoreError> {
+    let mut fresh = Vec::with_capacity(changes.len());
+    for (key, delta) in changes {
+        let mut sums = match existing.get(&key) {
+            Some(row) => {
+                stale.push(row_id(row));
+                row_sums(row)?
+            }
+            None => Sums::default(),
+        };
+        sums.add(&delta, 1)?;
+        if sums.lines < 0 {
+            return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines")));
+        }
+        if sums.lines > 0 {
+            fresh.push((key, sums));
+        }
+    }
+    Ok(fresh)
 }
 
 fn day_key_of(row: &daily_rollup::Model) -> DayKey {
@@ -187,19 +213,12 @@ fn day_sums_of(row: &daily_rollup::Model) -> Result<Sums, StoreError> {
 /// Writes the monthly changes: existing rows are updated (or removed when no line is left), new
 /// keys inserted.
 async fn apply_monthly(db: &impl ConnectionTrait, tenant: i64, changes: HashMap<Key, Sums>) -> Result<(), StoreError> {
-    // One read per (reseller, month) touched, not per key.
-    let mut groups: HashMap<(i64, String), Vec<(Key, Sums)>> = HashMap::new();
-    for (key, sums) in changes {
-        if sums == Sums::default() {
-            continue;
-        }
-        groups.entry((key.reseller_id, key.month.clone())).or_default().push((key, sums));
-    }
-    // Changed rows are deleted and written anew, new keys inserted: a few bulk statements
-    // instead of one UPDATE per key (a large import touches tens of thousands of keys).
+    // One read per (reseller, month) touched, not per key. Changed rows are deleted and written
+    // anew, new keys inserted: a few bulk statements instead of one UPDATE per key (a large
+    // import touches tens of thousands of keys).
     let mut stale: Vec<i64> = Vec::new();
     let mut fresh: Vec<monthly_rollup::ActiveModel> = Vec::new();
-    for ((reseller_id, month), changes) in groups {
+    for ((reseller_id, month), changes) in grouped(changes, |k| (k.reseller_id, k.month.clone())) {
         let existing: HashMap<Key, monthly_rollup::Model> = monthly_rollup::Entity::find()
             .filter(monthly_rollup::Column::ResellerId.eq(reseller_id))
             .filter(monthly_rollup::Column::Month.eq(&month))
@@ -208,36 +227,23 @@ async fn apply_monthly(db: &impl ConnectionTrait, tenant: i64, changes: HashMap<
             .into_iter()
             .map(|row| (key_of(&row), row))
             .collect();
-        for (key, delta) in changes {
-            let mut sums = match existing.get(&key) {
-                Some(row) => {
-                    stale.push(row.id);
-                    sums_of(row)?
-                }
-                None => Sums::default(),
-            };
-            sums.add(&delta, 1)?;
-            if sums.lines < 0 {
-                return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines")));
-            }
-            if sums.lines > 0 {
-                fresh.push(monthly_rollup::ActiveModel {
-                    tenant_id: Set(tenant),
-                    month: Set(key.month),
-                    reseller_id: Set(key.reseller_id),
-                    customer_id: Set(key.customer_id),
-                    product_id: Set(key.product_id),
-                    provider: Set(key.provider),
-                    service: Set(key.service),
-                    marketplace: Set(key.marketplace),
-                    charge_category: Set(key.category),
-                    billed_usd: Set(sums.billed_usd.to_string()),
-                    effective_usd: Set(sums.effective_usd.to_string()),
-                    units: Set(sums.units.to_string()),
-                    line_count: Set(sums.lines),
-                    ..Default::default()
-                });
-            }
+        for (key, sums) in merged(changes, &existing, |row| row.id, sums_of, &mut stale)? {
+            fresh.push(monthly_rollup::ActiveModel {
+                tenant_id: Set(tenant),
+                month: Set(key.month),
+                reseller_id: Set(key.reseller_id),
+                customer_id: Set(key.customer_id),
+                product_id: Set(key.product_id),
+                provider: Set(key.provider),
+                service: Set(key.service),
+                marketplace: Set(key.marketplace),
+                charge_category: Set(key.category),
+                billed_usd: Set(sums.billed_usd.to_string()),
+                effective_usd: Set(sums.effective_usd.to_string()),
+                units: Set(sums.units.to_string()),
+                line_count: Set(sums.lines),
+                ..Default::default()
+            });
         }
     }
     for ids in stale.chunks(1000) {

@@ -9,7 +9,7 @@ use domain::kinds::{OnboardingStage, OrgKind, OrgStatus};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::end_of;
+use super::{end_of, orgs_by_id};
 use crate::billing::issues::issue_scope;
 use crate::entities::{billing_issue, organization};
 use crate::{Scope, Store, StoreError, stored};
@@ -148,23 +148,15 @@ pub async fn open_issues(
         entry.1.insert(issue.kind);
         entry.2 = Ord::min(entry.2, issue.detected_at);
     }
-    let ids: Vec<i64> = groups.keys().filter_map(|(id, _)| *id).collect();
-    let mut names: HashMap<i64, (String, Option<String>)> = HashMap::new();
-    for chunk in ids.chunks(500) {
-        for org in
-            organization::Entity::find().filter(organization::Column::Id.is_in(chunk.to_vec())).all(store.db()).await?
-        {
-            names.insert(org.id, (org.name, org.external_id));
-        }
-    }
+    let names = orgs_by_id(store, groups.keys().filter_map(|(id, _)| *id)).await?;
     let mut listed: Vec<CustomerIssues> = groups
         .into_iter()
         .map(|((customer_id, external), (open, kinds, first))| {
-            let known = customer_id.and_then(|id| names.get(&id)).cloned();
+            let known = customer_id.and_then(|id| names.get(&id));
             CustomerIssues {
                 customer_id,
-                name: known.as_ref().map(|(name, _)| name.clone()),
-                external_id: known.and_then(|(_, ext)| ext).or(external),
+                name: known.map(|org| org.name.clone()),
+                external_id: known.and_then(|org| org.external_id.clone()).or(external),
                 open,
                 kinds: kinds.into_iter().collect(),
                 first_detected_at: first,

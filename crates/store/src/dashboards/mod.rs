@@ -27,6 +27,24 @@ pub(crate) fn dashboard_scope(scope: &Scope) -> Result<(), StoreError> {
     }
 }
 
+/// Organisations by id (customers named in a breakdown or an issue list), read in chunks.
+pub(crate) async fn orgs_by_id(
+    store: &crate::Store,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, crate::entities::organization::Model>, StoreError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let ids: Vec<i64> = ids.collect();
+    let mut found = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let orgs = crate::entities::organization::Entity::find()
+            .filter(crate::entities::organization::Column::Id.is_in(chunk.to_vec()))
+            .all(store.db())
+            .await?;
+        found.extend(orgs.into_iter().map(|org| (org.id, org)));
+    }
+    Ok(found)
+}
+
 /// Adds to a running total; a sum too large to hold exactly is refused, not a panic.
 pub(crate) fn add(total: &mut Decimal, value: Decimal) -> Result<(), StoreError> {
     *total = total.checked_add(value).ok_or_else(too_large)?;

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
 use super::home::{day_rows, first_rated_day};
-use super::{add, dashboard_scope, figures};
+use super::{add, dashboard_scope, figures, orgs_by_id};
 use crate::billing::issues::line_scope;
 use crate::billing::rollups::{Deltas, Key, Sums, key_of, sums_of};
 use crate::entities::{billing_line_item, monthly_rollup, organization};
@@ -94,23 +94,6 @@ impl Totals {
     }
 }
 
-/// Names and external ids of customers.
-async fn customers(
-    store: &Store,
-    ids: impl Iterator<Item = i64>,
-) -> Result<HashMap<i64, organization::Model>, StoreError> {
-    let ids: Vec<i64> = ids.collect();
-    let mut found = HashMap::new();
-    for chunk in ids.chunks(500) {
-        for org in
-            organization::Entity::find().filter(organization::Column::Id.is_in(chunk.to_vec())).all(store.db()).await?
-        {
-            found.insert(org.id, org);
-        }
-    }
-    Ok(found)
-}
-
 /// The key a customer is listed under: its `external_id`, or `#id` when it has none.
 fn customer_key(id: i64, org: Option<&organization::Model>) -> String {
     org.and_then(|o| o.external_id.clone()).unwrap_or_else(|| format!("#{id}"))
@@ -135,7 +118,7 @@ pub async fn revenue(
         by_service.entry(key.service.clone()).or_default().add(sums)?;
         by_customer.entry(key.customer_id).or_default().add(sums)?;
     }
-    let orgs = customers(store, by_customer.keys().copied()).await?;
+    let orgs = orgs_by_id(store, by_customer.keys().copied()).await?;
     let mut customers_out = BTreeMap::new();
     for (id, totals) in by_customer {
         let org = orgs.get(&id);
@@ -259,7 +242,7 @@ pub async fn overview(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<
         by_customer.entry(key.customer_id).or_default().add(sums)?;
         by_service.entry(key.service.clone()).or_default().0.add(sums)?;
     }
-    let orgs = customers(store, by_customer.keys().copied()).await?;
+    let orgs = orgs_by_id(store, by_customer.keys().copied()).await?;
     let mut named: HashMap<String, (Totals, Option<String>)> = HashMap::new();
     for (id, totals) in by_customer {
         let org = orgs.get(&id);

@@ -26,7 +26,7 @@ pub fn paid_until(from: NaiveDate, interval: BillingInterval) -> NaiveDate {
 }
 
 /// One interval's price: unit price × quantity.
-fn price(sub: &subscription::Model) -> Result<Decimal, StoreError> {
+pub(crate) fn price(sub: &subscription::Model) -> Result<Decimal, StoreError> {
     let unit: Decimal = stored::parse(&sub.unit_price, "subscriptions.unit_price")?;
     unit.checked_mul(Decimal::from(sub.quantity)).ok_or_else(|| StoreError::invalid("quantity", "is too large"))
 }

@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
 };
 
-use super::activations::paid_until;
+use super::activations::{paid_until, price};
 use super::ledger::{Posting, by_key, lock, post};
 use crate::entities::{organization, subscription};
 use crate::{Store, StoreError, clock, stored};
@@ -74,10 +74,7 @@ async fn renew_one(store: &Store, id: i64, today: NaiveDate, run: &mut RenewalRu
         if by_key(&txn, reseller.id, Some(&key)).await?.is_some() {
             return Ok(false);
         }
-        let unit: rust_decimal::Decimal = stored::parse(&sub.unit_price, "subscriptions.unit_price")?;
-        let amount = unit
-            .checked_mul(rust_decimal::Decimal::from(sub.quantity))
-            .ok_or_else(|| StoreError::Corrupt(format!("subscription {}: price × quantity overflows", sub.id)))?;
+        let amount = price(&sub)?;
         let posting = |kind, amount, reference: String, key: String| Posting {
             reseller: &reseller,
             kind,

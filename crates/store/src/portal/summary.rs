@@ -10,7 +10,7 @@ use domain::metrics::reported;
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::activations::paid_until;
+use super::activations::{paid_until, price};
 use super::activity::distinct_users;
 use super::ledger::balance;
 use super::{balance_currency, reseller_of};
@@ -43,8 +43,7 @@ pub async fn summary(
             continue;
         }
         let interval: BillingInterval = stored::parse(&sub.billing_interval, "subscriptions.billing_interval")?;
-        let unit: Decimal = stored::parse(&sub.unit_price, "subscriptions.unit_price")?;
-        let price = unit.checked_mul(Decimal::from(sub.quantity)).ok_or_else(too_large)?;
+        let price = price(sub)?;
         let next = sub.end_date.and_then(|d| d.succ_opt());
         let entry = by_interval.entry(interval.months()).or_insert((interval, 0, Decimal::ZERO, None));
         entry.1 += 1;
