@@ -15,6 +15,8 @@ mod m20261122_000003_create_billing;
 mod m20261122_000004_create_reports_and_portal;
 mod m20261123_000001_make_import_hash_unique;
 mod m20261123_000002_create_daily_rollups;
+mod m20261123_000003_drop_line_batch_index;
+mod m20261123_000004_create_account_days;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -29,6 +31,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_reports_and_portal::Migration),
             Box::new(m20261123_000001_make_import_hash_unique::Migration),
             Box::new(m20261123_000002_create_daily_rollups::Migration),
+            Box::new(m20261123_000003_drop_line_batch_index::Migration),
+            Box::new(m20261123_000004_create_account_days::Migration),
         ]
     }
 }

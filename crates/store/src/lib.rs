@@ -30,7 +30,7 @@ pub use error::StoreError;
 pub use scope::Scope;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 use std::time::Duration;
 
 /// A pool of connections to the database (SQLite or PostgreSQL, by the URL's scheme).
@@ -49,14 +49,21 @@ impl Store {
             // SQLite allows one writer: a small pool avoids piling up writers that would only
             // wait on each other's lock (up to two minutes: a large import holds it that long).
             options.max_connections(8).min_connections(1);
+            // Per connection, not per pool: a PRAGMA run once reaches only the connection that
+            // ran it. WAL lets readers go on during an import; NORMAL syncs at checkpoints, which
+            // WAL keeps safe; a writer waits up to two minutes for the lock rather than failing;
+            // a larger page cache keeps a large import's index pages in memory (32 MiB, within
+            // the import's memory budget).
+            options.map_sqlx_sqlite_opts(|o| {
+                o.pragma("journal_mode", "WAL")
+                    .pragma("synchronous", "NORMAL")
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(120))
+            });
         } else {
             options.max_connections(20);
         }
         let db = Database::connect(options).await?;
-        if db.get_database_backend() == DbBackend::Sqlite {
-            db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 120000; PRAGMA foreign_keys = ON;")
-                .await?;
-        }
         Ok(Store { db })
     }
 

@@ -260,13 +260,32 @@ async fn accounts_are_counted_as_of_the_day(app: TestApp) {
         ), // closed on the day
         org("customer", r1, "C6", "2026-11-01T00:00:00Z", json!({"onboarding_stage": "completed"})), // counted, new
     ];
+    let mut ids = std::collections::HashMap::new();
     for body in orgs {
         let response = app.post(&d, "/api/v1/organizations", &body).await;
         assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap());
+        let created: Value = response.json().await.unwrap();
+        ids.insert(body["external_id"].as_str().unwrap().to_owned(), created["id"].as_i64().unwrap());
     }
     let home = json_of(&app, &d, "/api/v1/dashboards/home?as_of=2026-11-10").await;
     // Resellers R3, R4, R6; customers C3, C4, C6; created in window R4, C4, C6 minus closed R5, C5.
     assert_eq!(home["accounts"], json!({"resellers": 3, "customers": 3, "net_new_30d": 1}));
+
+    // Changes move the tree's counts too: R4 closed in the window, then its closing moved after
+    // as_of; C3's creation moved into the window.
+    let patch = |ext: &str| format!("/api/v1/organizations/{}", ids[ext]);
+    let closed = app.patch(&d, &patch("R4"), &json!({"status": "closed", "closed_at": "2026-11-05T00:00:00Z"})).await;
+    assert_eq!(closed.status(), StatusCode::OK, "{}", closed.text().await.unwrap());
+    let home = json_of(&app, &d, "/api/v1/dashboards/home?as_of=2026-11-10").await;
+    assert_eq!(home["accounts"], json!({"resellers": 2, "customers": 3, "net_new_30d": 0}));
+    for (ext, body) in
+        [("R4", json!({"closed_at": "2026-11-12T00:00:00Z"})), ("C3", json!({"created_at": "2026-10-12T00:00:00Z"}))]
+    {
+        let moved = app.patch(&d, &patch(ext), &body).await;
+        assert_eq!(moved.status(), StatusCode::OK, "{}", moved.text().await.unwrap());
+    }
+    let home = json_of(&app, &d, "/api/v1/dashboards/home?as_of=2026-11-10").await;
+    assert_eq!(home["accounts"], json!({"resellers": 3, "customers": 3, "net_new_30d": 2}));
     // Onboarding: C3 (invited since 11-01: 9 days) before C4 (failed since its creation).
     let stages: Vec<(&str, &str, i64)> = home["onboarding"]
         .as_array()
@@ -281,8 +300,8 @@ async fn accounts_are_counted_as_of_the_day(app: TestApp) {
 
     let r1_token = app.token(R1_ADMIN).await;
     let home = json_of(&app, &r1_token, "/api/v1/dashboards/home?as_of=2026-11-10").await;
-    // C3, C4, C6 counted; C4 is suspended; C4 and C6 new, C5 closed.
-    assert_eq!(home["accounts"], json!({"customers": 3, "active_customers": 2, "net_new_30d": 1}));
+    // C3, C4, C6 counted; C4 is suspended; C3 (moved above), C4 and C6 new, C5 closed.
+    assert_eq!(home["accounts"], json!({"customers": 3, "active_customers": 2, "net_new_30d": 2}));
     assert_eq!(home["onboarding_total"], 2);
 
     // The sibling reseller has none of them.
@@ -294,7 +313,8 @@ async fn accounts_are_counted_as_of_the_day(app: TestApp) {
     // Today the seeded organisations exist too.
     let today = json_of(&app, &d, "/api/v1/dashboards/home").await;
     assert_eq!(today["as_of"], Utc::now().date_naive().to_string());
-    assert_eq!(today["accounts"]["resellers"], 4);
+    // R1, R2 and R3: R4, R5 and R6 are closed by now.
+    assert_eq!(today["accounts"]["resellers"], 3);
 }
 
 async fn billing_issues_are_grouped_by_customer(app: TestApp) {

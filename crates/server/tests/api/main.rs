@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod account_days;
 mod api_keys;
 mod auth;
 mod catalog;

@@ -7,6 +7,7 @@ pub mod fx_rates;
 pub mod import;
 pub mod issues;
 pub mod json_source;
+mod line_insert;
 mod rating;
 pub mod rollups;
 

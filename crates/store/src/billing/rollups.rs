@@ -97,15 +97,33 @@ impl Deltas {
     /// A rated line comes in (`sign` 1) or goes out (`sign` -1).
     pub fn line(&mut self, line: &billing_line_item::Model, sign: i64) -> Result<(), StoreError> {
         let Some((key, sums)) = contribution(line)? else { return Ok(()) };
-        let day_key =
-            |org_id| DayKey { org_id, day: line.day, marketplace: key.marketplace, category: key.category.clone() };
+        self.add(line.tenant_id, line.day, key, &sums, sign)
+    }
+
+    /// A rated line's contribution at `key` on `day`, in tree `tenant`: the import adds what it
+    /// has just rated without reading it back from its stored text.
+    pub fn add(&mut self, tenant: i64, day: NaiveDate, key: Key, sums: &Sums, sign: i64) -> Result<(), StoreError> {
         // The daily rollup keeps no units: no dashboard reads them by day.
         let day_sums = Sums { units: Decimal::ZERO, ..sums.clone() };
-        self.daily.entry(day_key(key.reseller_id)).or_default().add(&day_sums, sign)?;
-        if line.tenant_id != key.reseller_id {
-            self.daily.entry(day_key(line.tenant_id)).or_default().add(&day_sums, sign)?;
+        let mut daily = |org_id| {
+            let day_key = DayKey { org_id, day, marketplace: key.marketplace, category: key.category.clone() };
+            self.daily.entry(day_key).or_default().add(&day_sums, sign)
+        };
+        daily(key.reseller_id)?;
+        if tenant != key.reseller_id {
+            daily(tenant)?;
         }
-        self.monthly.entry(key).or_default().add(&sums, sign)
+        self.monthly.entry(key).or_default().add(sums, sign)
+    }
+
+    /// How many keys are held.
+    pub fn len(&self) -> usize {
+        self.monthly.len() + self.daily.len()
+    }
+
+    /// Whether nothing is held.
+    pub fn is_empty(&self) -> bool {
+        self.monthly.is_empty() && self.daily.is_empty()
     }
 
     /// Writes the changes to both rollups.
@@ -255,22 +273,26 @@ async fn apply_monthly(db: &impl ConnectionTrait, tenant: i64, changes: HashMap<
     Ok(())
 }
 
-/// A rated line's key and sums; none for an unrated line.
-pub fn contribution(line: &billing_line_item::Model) -> Result<Option<(Key, Sums)>, StoreError> {
+/// A rated line's key: none for an unrated line, or one without a customer.
+pub fn key_of_line(line: &billing_line_item::Model) -> Option<Key> {
     if !line.rated {
-        return Ok(None);
+        return None;
     }
-    let (Some(reseller_id), Some(customer_id)) = (line.reseller_id, line.customer_id) else { return Ok(None) };
-    let key = Key {
+    Some(Key {
         month: line.month.clone(),
-        reseller_id,
-        customer_id,
+        reseller_id: line.reseller_id?,
+        customer_id: line.customer_id?,
         product_id: line.product_id.unwrap_or(0),
         provider: line.provider.clone(),
         service: line.service.clone(),
         marketplace: line.marketplace,
         category: line.charge_category.clone(),
-    };
+    })
+}
+
+/// A rated line's key and sums; none for an unrated line.
+pub fn contribution(line: &billing_line_item::Model) -> Result<Option<(Key, Sums)>, StoreError> {
+    let Some(key) = key_of_line(line) else { return Ok(None) };
     let decimal = |v: &Option<String>, column: &str| -> Result<Decimal, StoreError> {
         v.as_deref().map(|v| stored::parse(v, column)).transpose().map(|d| d.unwrap_or_default())
     };

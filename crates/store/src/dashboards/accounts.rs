@@ -7,7 +7,10 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::api::{AccountCounts, CustomerIssues, OnboardingCustomer};
 use domain::kinds::{OnboardingStage, OrgKind, OrgStatus};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
+};
 
 use super::{end_of, orgs_by_id};
 use crate::billing::issues::issue_scope;
@@ -22,49 +25,79 @@ pub const LISTED: u64 = 50;
 
 /// Organisations counted on `as_of` and created or closed in the 30 days ending it.
 ///
-/// Each figure is an index range count, not a scan of the organisations: counted on a day =
-/// created before its end − closed before its end (an organisation closes after it is created).
+/// For a reseller each figure is an index range count, not a scan of its customers: counted on
+/// a day = created before its end − closed before its end (an organisation closes after it is
+/// created). A whole tree is summed from its day-by-day openings and closings instead.
 pub async fn counts(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<AccountCounts, StoreError> {
     use organization::Column;
+    if scope.kind == OrgKind::Distributor {
+        let (customers, new_customers) = tree_days(store, scope.org_id, OrgKind::Customer, as_of).await?;
+        let (resellers, new_resellers) = tree_days(store, scope.org_id, OrgKind::Reseller, as_of).await?;
+        return Ok(AccountCounts {
+            customers,
+            resellers: Some(resellers),
+            net_new_30d: new_customers + new_resellers,
+            active_customers: None,
+        });
+    }
     let next = end_of(as_of);
     // (as_of − 30 days, as_of]: the window starts the day after as_of − 30.
     let window = end_of(as_of - Days::new(30));
-    let of_kind = |kind: OrgKind| {
-        let select = organization::Entity::find().filter(Column::Kind.eq(kind.as_str()));
-        match scope.kind {
-            OrgKind::Distributor => select.filter(Column::TenantId.eq(scope.org_id)),
-            _ => select.filter(Column::ParentId.eq(scope.org_id)),
-        }
+    let customers = || {
+        organization::Entity::find()
+            .filter(Column::Kind.eq(OrgKind::Customer.as_str()))
+            .filter(Column::ParentId.eq(scope.org_id))
     };
     let db = store.db();
-    let counted = |kind: OrgKind, active_only: bool| async move {
-        let mut created = of_kind(kind).filter(Column::CreatedAt.lt(next));
-        let mut closed = of_kind(kind).filter(Column::ClosedAt.lt(next));
+    let counted = |active_only: bool| async move {
+        let mut created = customers().filter(Column::CreatedAt.lt(next));
+        let mut closed = customers().filter(Column::ClosedAt.lt(next));
         if active_only {
             created = created.filter(Column::Status.eq(OrgStatus::Active.as_str()));
             closed = closed.filter(Column::Status.eq(OrgStatus::Active.as_str()));
         }
         Ok::<u64, StoreError>(created.count(db).await?.saturating_sub(closed.count(db).await?))
     };
-    let net_new = |kind: OrgKind| async move {
-        let created =
-            of_kind(kind).filter(Column::CreatedAt.gte(window)).filter(Column::CreatedAt.lt(next)).count(db).await?;
-        let closed =
-            of_kind(kind).filter(Column::ClosedAt.gte(window)).filter(Column::ClosedAt.lt(next)).count(db).await?;
-        Ok::<i64, StoreError>(created as i64 - closed as i64)
-    };
-    let mut counts = AccountCounts {
-        customers: counted(OrgKind::Customer, false).await?,
-        net_new_30d: net_new(OrgKind::Customer).await?,
-        ..AccountCounts::default()
-    };
-    if scope.kind == OrgKind::Distributor {
-        counts.resellers = Some(counted(OrgKind::Reseller, false).await?);
-        counts.net_new_30d += net_new(OrgKind::Reseller).await?;
-    } else {
-        counts.active_customers = Some(counted(OrgKind::Customer, true).await?);
+    let created =
+        customers().filter(Column::CreatedAt.gte(window)).filter(Column::CreatedAt.lt(next)).count(db).await?;
+    let closed = customers().filter(Column::ClosedAt.gte(window)).filter(Column::ClosedAt.lt(next)).count(db).await?;
+    Ok(AccountCounts {
+        customers: counted(false).await?,
+        active_customers: Some(counted(true).await?),
+        net_new_30d: created as i64 - closed as i64,
+        resellers: None,
+    })
+}
+
+/// A tree's organisations of `kind` counted on `as_of`, and opened minus closed in the 30 days
+/// ending it, from `account_days` (kept by triggers on every organisation write): one row per
+/// day with an opening or closing, whatever the number of organisations.
+async fn tree_days(store: &Store, tenant: i64, kind: OrgKind, as_of: NaiveDate) -> Result<(u64, i64), StoreError> {
+    let db = store.db();
+    let backend = db.get_database_backend();
+    let sql = "SELECT CAST(COALESCE(SUM(opened - closed), 0) AS BIGINT), \
+                      CAST(COALESCE(SUM(CASE WHEN day > ? THEN opened - closed ELSE 0 END), 0) AS BIGINT) \
+               FROM account_days WHERE tenant_id = ? AND kind = ? AND day <= ?";
+    let values = [(as_of - Days::new(30)).into(), tenant.into(), kind.as_str().into(), as_of.into()];
+    let statement = Statement::from_sql_and_values(backend, numbered(backend, sql), values);
+    let row = db.query_one_raw(statement).await?.ok_or_else(|| StoreError::Corrupt("no account sums".into()))?;
+    let counted: i64 = row.try_get_by_index(0)?;
+    Ok((Ord::max(counted, 0) as u64, row.try_get_by_index(1)?))
+}
+
+/// `?` placeholders as the backend wants them: PostgreSQL numbers them.
+fn numbered(backend: DbBackend, sql: &str) -> String {
+    if backend != DbBackend::Postgres {
+        return sql.to_owned();
     }
-    Ok(counts)
+    let mut out = String::with_capacity(sql.len() + 8);
+    for (n, part) in sql.split('?').enumerate() {
+        if n > 0 {
+            out.push_str(&format!("${n}"));
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 /// Customers counted on `as_of` whose onboarding is not completed: the [`LISTED`] longest in
