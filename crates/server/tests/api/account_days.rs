@@ -12,8 +12,11 @@ use crate::on_both_databases;
 
 on_both_databases!(tree_counts_agree_with_the_organisations);
 
-/// (kind, created, closed) of every organisation the token sees.
-async fn organisations(app: &TestApp, token: &str) -> Vec<(String, DateTime<Utc>, Option<DateTime<Utc>>)> {
+/// An organisation's kind, creation and closing.
+type Dates = (String, DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// The dates of every organisation the token sees.
+async fn organisations(app: &TestApp, token: &str) -> Vec<Dates> {
     let mut all = Vec::new();
     for page in 1.. {
         let body: Value =
@@ -31,7 +34,7 @@ async fn organisations(app: &TestApp, token: &str) -> Vec<(String, DateTime<Utc>
 }
 
 /// The accounts pane worked out from the organisations themselves (DESIGN §4).
-fn expected(orgs: &[(String, DateTime<Utc>, Option<DateTime<Utc>>)], as_of: NaiveDate) -> Value {
+fn expected(orgs: &[Dates], as_of: NaiveDate) -> Value {
     let by_end = |at: &DateTime<Utc>| at.date_naive() <= as_of;
     let in_window = |at: &DateTime<Utc>| at.date_naive() <= as_of && at.date_naive() > as_of - Days::new(30);
     let counted = |kind: &str| {
