@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod api_keys;
 pub mod billing;
+mod bulk;
 pub mod catalog;
 mod clock;
 pub mod credentials;

@@ -21,9 +21,6 @@ use crate::{Scope, Store, StoreError, clock};
 /// At most this many problems are returned; the total is always counted.
 pub const MAX_REPORTED: usize = 100;
 
-/// Rollup keys held in memory before they are written (about 350 bytes each).
-const FLUSH_DELTAS_AT: usize = 250_000;
-
 /// One item from the parser.
 #[derive(Debug, Clone)]
 pub enum Parsed {
@@ -125,9 +122,7 @@ pub async fn import(
         // the rest is only read to report every bad row.
         if state.problems == 0 {
             state.insert_chunk(&txn, &rater, good).await?;
-            // The rollup changes are written as they pile up rather than all at the end, so
-            // that memory stays bounded however many distinct keys a file touches.
-            if state.deltas.len() >= FLUSH_DELTAS_AT {
+            if state.deltas.len() >= rollups::KEYS_HELD {
                 std::mem::take(&mut state.deltas).apply(&txn, scope.tenant_id).await?;
             }
         }
@@ -337,7 +332,7 @@ impl State {
         // New lines go straight in; a line whose x_LineItemId is already stored conflicts on
         // the unique index and is left out, so only then (a replacement, the rare case) is
         // anything looked up.
-        for part in models.chunks(line_insert::LINES_PER_STATEMENT) {
+        for part in models.chunks(line_insert::per_statement()) {
             let inserted = line_insert::insert(txn, part).await?;
             if inserted < part.len() as u64 {
                 self.replace(txn, part).await?;

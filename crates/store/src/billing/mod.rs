@@ -9,6 +9,7 @@ pub mod issues;
 pub mod json_source;
 mod line_insert;
 mod rating;
+mod rollup_writes;
 pub mod rollups;
 
 /// Rows handed from the parser to the importer at a time: large enough to insert in bulk,

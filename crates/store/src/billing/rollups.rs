@@ -11,12 +11,12 @@ use std::hash::Hash;
 
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use chrono::NaiveDate;
 
+use super::rollup_writes;
 use crate::entities::{billing_line_item, daily_rollup, monthly_rollup};
 use crate::{Store, StoreError, stored};
 
@@ -56,7 +56,7 @@ pub struct Sums {
 
 impl Sums {
     /// Adds (`sign` 1) or takes away (`sign` -1) other sums; an overflow is refused, not a panic.
-    fn add(&mut self, other: &Sums, sign: i64) -> Result<(), StoreError> {
+    pub(crate) fn add(&mut self, other: &Sums, sign: i64) -> Result<(), StoreError> {
         let s = Decimal::from(sign);
         let sum = |a: Decimal, b: Decimal| {
             b.checked_mul(s)
@@ -128,149 +128,21 @@ impl Deltas {
 
     /// Writes the changes to both rollups.
     pub async fn apply(self, db: &impl ConnectionTrait, tenant: i64) -> Result<(), StoreError> {
-        apply_monthly(db, tenant, self.monthly).await?;
-        apply_daily(db, tenant, self.daily).await
+        rollup_writes::apply(db, tenant, self).await
     }
 }
 
-/// Writes the daily changes like [`apply_monthly`]: one read per (scope, month) touched, then
-/// bulk delete and insert.
-async fn apply_daily(db: &impl ConnectionTrait, tenant: i64, changes: HashMap<DayKey, Sums>) -> Result<(), StoreError> {
-    let mut stale: Vec<i64> = Vec::new();
-    let mut fresh: Vec<daily_rollup::ActiveModel> = Vec::new();
-    for ((org_id, month), changes) in grouped(changes, |k| (k.org_id, k.day.format("%Y-%m").to_string())) {
-        let existing: HashMap<DayKey, daily_rollup::Model> = daily_rollup::Entity::find()
-            .filter(daily_rollup::Column::OrgId.eq(org_id))
-            .filter(daily_rollup::Column::Month.eq(&month))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|row| (day_key_of(&row), row))
-            .collect();
-        for (key, sums) in merged(changes, &existing, |row| row.id, day_sums_of, &mut stale)? {
-            fresh.push(daily_rollup::ActiveModel {
-                tenant_id: Set(tenant),
-                org_id: Set(key.org_id),
-                day: Set(key.day),
-                month: Set(month.clone()),
-                marketplace: Set(key.marketplace),
-                charge_category: Set(key.category),
-                billed_usd: Set(sums.billed_usd.to_string()),
-                effective_usd: Set(sums.effective_usd.to_string()),
-                line_count: Set(sums.lines),
-                ..Default::default()
-            });
-        }
-    }
-    for ids in stale.chunks(1000) {
-        daily_rollup::Entity::delete_many().filter(daily_rollup::Column::Id.is_in(ids.to_vec())).exec(db).await?;
-    }
-    for rows in fresh.chunks(500) {
-        daily_rollup::Entity::insert_many(rows.to_vec()).exec(db).await?;
-    }
-    Ok(())
-}
-
-/// Changes that move something, grouped by the (scope, month) their stored rows are read by.
-fn grouped<K>(
-    changes: HashMap<K, Sums>,
-    group: impl Fn(&K) -> (i64, String),
-) -> HashMap<(i64, String), Vec<(K, Sums)>> {
-    let mut groups: HashMap<(i64, String), Vec<(K, Sums)>> = HashMap::new();
-    for (key, sums) in changes {
-        if sums != Sums::default() {
-            groups.entry(group(&key)).or_default().push((key, sums));
-        }
-    }
-    groups
-}
-
-/// One group's changes merged into its stored rows: each stored row touched goes `stale` (it is
-/// written anew), and the keys with lines left come back with their new sums. A key going below
-/// zero lines means the rollup and its lines disagree.
-fn merged<K: Eq + Hash + std::fmt::Debug, R>(
-    changes: Vec<(K, Sums)>,
-    existing: &HashMap<K, R>,
-    row_id: impl Fn(&R) -> i64,
-    row_sums: impl Fn(&R) -> Result<Sums, StoreError>,
-    stale: &mut Vec<i64>,
-) -> Result<Vec<(K, Sums)>, StoreError> {
-    let mut fresh = Vec::with_capacity(changes.len());
-    for (key, delta) in changes {
-        let mut sums = match existing.get(&key) {
-            Some(row) => {
-                stale.push(row_id(row));
-                row_sums(row)?
-            }
-            None => Sums::default(),
-        };
-        sums.add(&delta, 1)?;
-        if sums.lines < 0 {
-            return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines")));
-        }
-        if sums.lines > 0 {
-            fresh.push((key, sums));
-        }
-    }
-    Ok(fresh)
-}
-
-fn day_key_of(row: &daily_rollup::Model) -> DayKey {
+pub(crate) fn day_key_of(row: &daily_rollup::Model) -> DayKey {
     DayKey { org_id: row.org_id, day: row.day, marketplace: row.marketplace, category: row.charge_category.clone() }
 }
 
-fn day_sums_of(row: &daily_rollup::Model) -> Result<Sums, StoreError> {
+pub(crate) fn day_sums_of(row: &daily_rollup::Model) -> Result<Sums, StoreError> {
     Ok(Sums {
         billed_usd: stored::parse(&row.billed_usd, "daily_rollups.billed_usd")?,
         effective_usd: stored::parse(&row.effective_usd, "daily_rollups.effective_usd")?,
         units: Decimal::ZERO,
         lines: row.line_count,
     })
-}
-
-/// Writes the monthly changes: existing rows are updated (or removed when no line is left), new
-/// keys inserted.
-async fn apply_monthly(db: &impl ConnectionTrait, tenant: i64, changes: HashMap<Key, Sums>) -> Result<(), StoreError> {
-    // One read per (reseller, month) touched, not per key. Changed rows are deleted and written
-    // anew, new keys inserted: a few bulk statements instead of one UPDATE per key (a large
-    // import touches tens of thousands of keys).
-    let mut stale: Vec<i64> = Vec::new();
-    let mut fresh: Vec<monthly_rollup::ActiveModel> = Vec::new();
-    for ((reseller_id, month), changes) in grouped(changes, |k| (k.reseller_id, k.month.clone())) {
-        let existing: HashMap<Key, monthly_rollup::Model> = monthly_rollup::Entity::find()
-            .filter(monthly_rollup::Column::ResellerId.eq(reseller_id))
-            .filter(monthly_rollup::Column::Month.eq(&month))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|row| (key_of(&row), row))
-            .collect();
-        for (key, sums) in merged(changes, &existing, |row| row.id, sums_of, &mut stale)? {
-            fresh.push(monthly_rollup::ActiveModel {
-                tenant_id: Set(tenant),
-                month: Set(key.month),
-                reseller_id: Set(key.reseller_id),
-                customer_id: Set(key.customer_id),
-                product_id: Set(key.product_id),
-                provider: Set(key.provider),
-                service: Set(key.service),
-                marketplace: Set(key.marketplace),
-                charge_category: Set(key.category),
-                billed_usd: Set(sums.billed_usd.to_string()),
-                effective_usd: Set(sums.effective_usd.to_string()),
-                units: Set(sums.units.to_string()),
-                line_count: Set(sums.lines),
-                ..Default::default()
-            });
-        }
-    }
-    for ids in stale.chunks(1000) {
-        monthly_rollup::Entity::delete_many().filter(monthly_rollup::Column::Id.is_in(ids.to_vec())).exec(db).await?;
-    }
-    for rows in fresh.chunks(500) {
-        monthly_rollup::Entity::insert_many(rows.to_vec()).exec(db).await?;
-    }
-    Ok(())
 }
 
 /// A rated line's key: none for an unrated line, or one without a customer.
@@ -349,16 +221,39 @@ pub async fn daily_snapshot(db: &impl ConnectionTrait, tenant: i64) -> Result<Ha
         .collect()
 }
 
-/// Both rollups recomputed from the line items alone.
-pub async fn from_lines(db: &impl ConnectionTrait, tenant: i64) -> Result<Deltas, StoreError> {
-    let mut deltas = Deltas::default();
-    // Page through the lines so memory holds one page, not the whole table.
-    let mut pages = billing_line_item::Entity::find()
+/// Rollup keys held in memory before they are written (each about 500 bytes with its share of
+/// the map): an import or a rebuild writes its changes as they pile up, so that memory stays
+/// bounded however many distinct keys the lines touch.
+pub const KEYS_HELD: usize = 200_000;
+
+/// Rated lines read at a time.
+const PAGE: u64 = 10_000;
+
+/// The next page of a tree's rated lines after line id `after`, in id order: each page is an
+/// index seek, where an offset would read every earlier line again.
+async fn rated_lines_after(
+    db: &impl ConnectionTrait,
+    tenant: i64,
+    after: i64,
+) -> Result<Vec<billing_line_item::Model>, StoreError> {
+    Ok(billing_line_item::Entity::find()
         .filter(billing_line_item::Column::TenantId.eq(tenant))
         .filter(billing_line_item::Column::Rated.eq(true))
+        .filter(billing_line_item::Column::Id.gt(after))
         .order_by_asc(billing_line_item::Column::Id)
-        .paginate(db, 10_000);
-    while let Some(lines) = pages.fetch_and_next().await? {
+        .limit(PAGE)
+        .all(db)
+        .await?)
+}
+
+/// Both rollups recomputed from the line items alone, in memory (for comparisons).
+pub async fn from_lines(db: &impl ConnectionTrait, tenant: i64) -> Result<Deltas, StoreError> {
+    let mut deltas = Deltas::default();
+    let mut after = 0;
+    loop {
+        let lines = rated_lines_after(db, tenant, after).await?;
+        let Some(last) = lines.last() else { break };
+        after = last.id;
         for line in &lines {
             deltas.line(line, 1)?;
         }
@@ -368,8 +263,8 @@ pub async fn from_lines(db: &impl ConnectionTrait, tenant: i64) -> Result<Deltas
     Ok(deltas)
 }
 
-/// Recomputes every tree's rollup from its line items, in one transaction. Returns the rows
-/// written.
+/// Recomputes every tree's rollups from its line items, in one transaction, writing as it reads
+/// (memory holds one page of lines and at most [`KEYS_HELD`] keys). Returns the rows written.
 pub async fn rebuild(store: &Store) -> Result<u64, StoreError> {
     let txn = store.db().begin().await?;
     let tenants: Vec<i64> = billing_line_item::Entity::find()
@@ -381,12 +276,23 @@ pub async fn rebuild(store: &Store) -> Result<u64, StoreError> {
         .await?;
     monthly_rollup::Entity::delete_many().exec(&txn).await?;
     daily_rollup::Entity::delete_many().exec(&txn).await?;
-    let mut written = 0;
     for tenant in tenants {
-        let rebuilt = from_lines(&txn, tenant).await?;
-        written += (rebuilt.monthly.len() + rebuilt.daily.len()) as u64;
-        rebuilt.apply(&txn, tenant).await?;
+        let mut deltas = Deltas::default();
+        let mut after = 0;
+        loop {
+            let lines = rated_lines_after(&txn, tenant, after).await?;
+            let Some(last) = lines.last() else { break };
+            after = last.id;
+            for line in &lines {
+                deltas.line(line, 1)?;
+            }
+            if deltas.len() >= KEYS_HELD {
+                std::mem::take(&mut deltas).apply(&txn, tenant).await?;
+            }
+        }
+        deltas.apply(&txn, tenant).await?;
     }
+    let written = monthly_rollup::Entity::find().count(&txn).await? + daily_rollup::Entity::find().count(&txn).await?;
     txn.commit().await?;
     Ok(written)
 }

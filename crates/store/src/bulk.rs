@@ -1,0 +1,109 @@
+//! Writing many rows at once: one multi-row INSERT per slice of rows, its text written by hand
+//! rather than through an entity's `insert_many`. An import writes millions of line items and
+//! rollup rows; building each statement through the query builder cost more than the
+//! database's own work, while this text is the same for every full slice, so each connection
+//! prepares it once and reuses it.
+
+use std::fmt::Write;
+
+use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+
+use crate::StoreError;
+
+/// Values bound per statement at most: under SQLite's 32,766 and PostgreSQL's 65,535.
+const MAX_VALUES: usize = 12_500;
+
+/// A table's columns written in bulk, and what to do when a row hits a unique index.
+pub struct Table {
+    /// The table.
+    pub name: &'static str,
+    /// The columns written, in the order each row's values are given (the id is left to the
+    /// database).
+    pub columns: &'static [&'static str],
+    /// `ON CONFLICT (…) DO NOTHING` on these columns, or fail on a conflict.
+    pub skip_conflicts_on: Option<&'static str>,
+}
+
+impl Table {
+    /// Rows per statement.
+    pub fn rows_per_statement(&self) -> usize {
+        MAX_VALUES / self.columns.len()
+    }
+
+    /// Inserts `rows`, each with one value per column; returns how many went in (fewer than
+    /// given only when conflicts are skipped).
+    pub async fn insert(&self, db: &impl ConnectionTrait, rows: Vec<Vec<Value>>) -> Result<u64, StoreError> {
+        let backend = db.get_database_backend();
+        let per_statement = self.rows_per_statement();
+        let mut inserted = 0;
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let mut values = Vec::with_capacity(per_statement * self.columns.len());
+            let mut count = 0;
+            for row in rows.by_ref().take(per_statement) {
+                debug_assert_eq!(row.len(), self.columns.len(), "one value per column of {}", self.name);
+                values.extend(row);
+                count += 1;
+            }
+            let sql = self.statement(backend, count);
+            inserted += db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?.rows_affected();
+        }
+        Ok(inserted)
+    }
+
+    /// `INSERT … VALUES (…), …` for `rows` rows, in the backend's placeholder style.
+    fn statement(&self, backend: DbBackend, rows: usize) -> String {
+        let width = self.columns.len();
+        let mut sql = String::with_capacity(120 + rows * width * 6);
+        let _ = write!(sql, "INSERT INTO {} ({}) VALUES ", self.name, self.columns.join(", "));
+        let mut n = 0;
+        for row in 0..rows {
+            sql.push_str(if row == 0 { "(" } else { ", (" });
+            for column in 0..width {
+                n += 1;
+                if column > 0 {
+                    sql.push_str(", ");
+                }
+                match backend {
+                    DbBackend::Postgres => {
+                        let _ = write!(sql, "${n}");
+                    }
+                    _ => sql.push('?'),
+                }
+            }
+            sql.push(')');
+        }
+        if let Some(columns) = self.skip_conflicts_on {
+            let _ = write!(sql, " ON CONFLICT ({columns}) DO NOTHING");
+        }
+        sql
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: Table = Table { name: "t", columns: &["a", "b", "c"], skip_conflicts_on: Some("a, b") };
+
+    #[test]
+    fn placeholders_follow_the_backend_and_count_every_value() {
+        assert_eq!(
+            T.statement(DbBackend::Sqlite, 2),
+            "INSERT INTO t (a, b, c) VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT (a, b) DO NOTHING"
+        );
+        assert_eq!(
+            T.statement(DbBackend::Postgres, 2),
+            "INSERT INTO t (a, b, c) VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT (a, b) DO NOTHING"
+        );
+        let strict = Table { skip_conflicts_on: None, ..T };
+        assert_eq!(strict.statement(DbBackend::Sqlite, 1), "INSERT INTO t (a, b, c) VALUES (?, ?, ?)");
+    }
+
+    #[test]
+    fn a_statement_stays_under_both_databases_parameter_limits() {
+        let wide = Table { name: "w", columns: &["c"; 25], skip_conflicts_on: None };
+        assert!(wide.rows_per_statement() * 25 <= 32_766);
+        assert_eq!(wide.rows_per_statement(), 500);
+    }
+}
