@@ -4,11 +4,9 @@
 //! database's own work, while this text is the same for every full slice, so each connection
 //! prepares it once and reuses it.
 
-use std::fmt::Write;
-
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
-use crate::StoreError;
+use crate::{StoreError, raw_sql};
 
 /// Values bound per statement at most: under SQLite's 32,766 and PostgreSQL's 65,535.
 const MAX_VALUES: usize = 12_500;
@@ -53,30 +51,13 @@ impl Table {
 
     /// `INSERT … VALUES (…), …` for `rows` rows, in the backend's placeholder style.
     fn statement(&self, backend: DbBackend, rows: usize) -> String {
-        let width = self.columns.len();
-        let mut sql = String::with_capacity(120 + rows * width * 6);
-        let _ = write!(sql, "INSERT INTO {} ({}) VALUES ", self.name, self.columns.join(", "));
-        let mut n = 0;
-        for row in 0..rows {
-            sql.push_str(if row == 0 { "(" } else { ", (" });
-            for column in 0..width {
-                n += 1;
-                if column > 0 {
-                    sql.push_str(", ");
-                }
-                match backend {
-                    DbBackend::Postgres => {
-                        let _ = write!(sql, "${n}");
-                    }
-                    _ => sql.push('?'),
-                }
-            }
-            sql.push(')');
-        }
+        let one = format!("({})", vec!["?"; self.columns.len()].join(", "));
+        let mut sql =
+            format!("INSERT INTO {} ({}) VALUES {}", self.name, self.columns.join(", "), vec![one; rows].join(", "));
         if let Some(columns) = self.skip_conflicts_on {
-            let _ = write!(sql, " ON CONFLICT ({columns}) DO NOTHING");
+            sql.push_str(&format!(" ON CONFLICT ({columns}) DO NOTHING"));
         }
-        sql
+        raw_sql::numbered(backend, &sql)
     }
 }
 

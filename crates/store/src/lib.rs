@@ -22,6 +22,7 @@ mod error;
 pub mod organizations;
 mod paging;
 pub mod portal;
+mod raw_sql;
 mod scope;
 mod stored;
 pub mod subscriptions;

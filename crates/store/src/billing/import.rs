@@ -153,13 +153,14 @@ pub async fn import(
     batch.rows_replaced = Set(state.replaced as i64);
     batch.completed_at = Set(Some(completed));
     let batch = batch.update(&txn).await?;
+    // Back to the default before the connection returns to the pool: the clean pages beyond it
+    // are freed, and the server's other work does not hold an import's cache. (A failed import
+    // leaves it on that one connection until the pool retires it.)
+    page_cache(&txn, DEFAULT_CACHE_KIB).await?;
     if source.dry_run {
         txn.rollback().await?;
         return Ok(ImportBatch { id: 0, status: ImportStatus::DryRun, ..to_wire(batch) });
     }
-    // Back to the default before the connection returns to the pool: the clean pages beyond it
-    // are freed, and the server's other work does not hold an import's cache.
-    page_cache(&txn, DEFAULT_CACHE_KIB).await?;
     txn.commit().await?;
     Ok(to_wire(batch))
 }

@@ -8,14 +8,14 @@ use domain::api::{AccountCounts, CustomerIssues, OnboardingCustomer};
 use domain::kinds::{OnboardingStage, OrgKind, OrgStatus};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Statement,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
 };
 
 use super::{end_of, orgs_by_id};
 use crate::billing::issues::issue_scope;
 use crate::entities::{billing_issue, organization};
-use crate::{Scope, Store, StoreError, stored};
+use crate::{Scope, Store, StoreError, raw_sql, stored};
 
 /// An issue group's key (customer, else the billing data's id) and (count, kinds, first found).
 type IssueGroups = HashMap<(Option<i64>, Option<String>), (u64, BTreeSet<String>, DateTime<Utc>)>;
@@ -79,25 +79,10 @@ async fn tree_days(store: &Store, tenant: i64, kind: OrgKind, as_of: NaiveDate) 
                       CAST(COALESCE(SUM(CASE WHEN day > ? THEN opened - closed ELSE 0 END), 0) AS BIGINT) \
                FROM account_days WHERE tenant_id = ? AND kind = ? AND day <= ?";
     let values = [(as_of - Days::new(30)).into(), tenant.into(), kind.as_str().into(), as_of.into()];
-    let statement = Statement::from_sql_and_values(backend, numbered(backend, sql), values);
+    let statement = Statement::from_sql_and_values(backend, raw_sql::numbered(backend, sql), values);
     let row = db.query_one_raw(statement).await?.ok_or_else(|| StoreError::Corrupt("no account sums".into()))?;
     let counted: i64 = row.try_get_by_index(0)?;
     Ok((Ord::max(counted, 0) as u64, row.try_get_by_index(1)?))
-}
-
-/// `?` placeholders as the backend wants them: PostgreSQL numbers them.
-fn numbered(backend: DbBackend, sql: &str) -> String {
-    if backend != DbBackend::Postgres {
-        return sql.to_owned();
-    }
-    let mut out = String::with_capacity(sql.len() + 8);
-    for (n, part) in sql.split('?').enumerate() {
-        if n > 0 {
-            out.push_str(&format!("${n}"));
-        }
-        out.push_str(part);
-    }
-    out
 }
 
 /// Customers counted on `as_of` whose onboarding is not completed: the [`LISTED`] longest in
