@@ -27,39 +27,39 @@ enum AccountDays {
     Closed,
 }
 
-/// SQLite: one trigger per event; `substr(…, 1, 10)` is the UTC day of a stored timestamp
-/// (timestamps are stored in UTC as `YYYY-MM-DD…`).
-const SQLITE_TRIGGERS: &[&str] = &[
-    "CREATE TRIGGER tr_organizations_account_days_insert AFTER INSERT ON organizations BEGIN
+/// SQLite: the new row's opening and closing days counted in…
+const SQLITE_ADD_NEW: &str = "
         INSERT INTO account_days (tenant_id, kind, day, opened, closed)
             VALUES (NEW.tenant_id, NEW.kind, substr(NEW.created_at, 1, 10), 1, 0)
             ON CONFLICT (tenant_id, kind, day) DO UPDATE SET opened = opened + 1;
         INSERT INTO account_days (tenant_id, kind, day, opened, closed)
             SELECT NEW.tenant_id, NEW.kind, substr(NEW.closed_at, 1, 10), 0, 1 WHERE NEW.closed_at IS NOT NULL
-            ON CONFLICT (tenant_id, kind, day) DO UPDATE SET closed = closed + 1;
-    END",
-    "CREATE TRIGGER tr_organizations_account_days_update
-        AFTER UPDATE OF tenant_id, kind, created_at, closed_at ON organizations BEGIN
+            ON CONFLICT (tenant_id, kind, day) DO UPDATE SET closed = closed + 1;";
+
+/// …and the old row's taken out.
+const SQLITE_TAKE_OLD: &str = "
         UPDATE account_days SET opened = opened - 1
             WHERE tenant_id = OLD.tenant_id AND kind = OLD.kind AND day = substr(OLD.created_at, 1, 10);
         UPDATE account_days SET closed = closed - 1
             WHERE OLD.closed_at IS NOT NULL
-              AND tenant_id = OLD.tenant_id AND kind = OLD.kind AND day = substr(OLD.closed_at, 1, 10);
-        INSERT INTO account_days (tenant_id, kind, day, opened, closed)
-            VALUES (NEW.tenant_id, NEW.kind, substr(NEW.created_at, 1, 10), 1, 0)
-            ON CONFLICT (tenant_id, kind, day) DO UPDATE SET opened = opened + 1;
-        INSERT INTO account_days (tenant_id, kind, day, opened, closed)
-            SELECT NEW.tenant_id, NEW.kind, substr(NEW.closed_at, 1, 10), 0, 1 WHERE NEW.closed_at IS NOT NULL
-            ON CONFLICT (tenant_id, kind, day) DO UPDATE SET closed = closed + 1;
-    END",
-    "CREATE TRIGGER tr_organizations_account_days_delete AFTER DELETE ON organizations BEGIN
-        UPDATE account_days SET opened = opened - 1
-            WHERE tenant_id = OLD.tenant_id AND kind = OLD.kind AND day = substr(OLD.created_at, 1, 10);
-        UPDATE account_days SET closed = closed - 1
-            WHERE OLD.closed_at IS NOT NULL
-              AND tenant_id = OLD.tenant_id AND kind = OLD.kind AND day = substr(OLD.closed_at, 1, 10);
-    END",
-];
+              AND tenant_id = OLD.tenant_id AND kind = OLD.kind AND day = substr(OLD.closed_at, 1, 10);";
+
+/// SQLite: one trigger per event (an update takes the old row out and counts the new one in);
+/// `substr(…, 1, 10)` is the UTC day of a stored timestamp (stored in UTC as `YYYY-MM-DD…`).
+fn sqlite_triggers() -> Vec<String> {
+    let trigger = |event: &str, on: &str, body: &str| {
+        format!("CREATE TRIGGER tr_organizations_account_days_{event} AFTER {on} ON organizations BEGIN{body}\n    END")
+    };
+    vec![
+        trigger("insert", "INSERT", SQLITE_ADD_NEW),
+        trigger(
+            "update",
+            "UPDATE OF tenant_id, kind, created_at, closed_at",
+            &format!("{SQLITE_TAKE_OLD}{SQLITE_ADD_NEW}"),
+        ),
+        trigger("delete", "DELETE", SQLITE_TAKE_OLD),
+    ]
+}
 
 /// PostgreSQL: one function for every event; the day is the timestamp's UTC date.
 const POSTGRES_TRIGGERS: &[&str] = &[
@@ -113,7 +113,8 @@ impl MigrationTrait for Migration {
             .await?;
         let db = manager.get_connection();
         let postgres = manager.get_database_backend() == DbBackend::Postgres;
-        let triggers = if postgres { POSTGRES_TRIGGERS } else { SQLITE_TRIGGERS };
+        let triggers: Vec<String> =
+            if postgres { POSTGRES_TRIGGERS.iter().map(|t| String::from(*t)).collect() } else { sqlite_triggers() };
         let day_of = |c: &str| {
             if postgres { format!("({c} AT TIME ZONE 'UTC')::date") } else { format!("substr({c}, 1, 10)") }
         };
@@ -128,7 +129,7 @@ impl MigrationTrait for Migration {
             closed = day_of("closed_at"),
         ))
         .await?;
-        for trigger in triggers {
+        for trigger in &triggers {
             db.execute_unprepared(trigger).await?;
         }
         Ok(())

@@ -229,31 +229,39 @@ pub const KEYS_HELD: usize = 200_000;
 /// Rated lines read at a time.
 const PAGE: u64 = 10_000;
 
-/// The next page of a tree's rated lines after line id `after`, in id order: each page is an
-/// index seek, where an offset would read every earlier line again.
-async fn rated_lines_after(
-    db: &impl ConnectionTrait,
+/// A tree's rated lines, page by page in id order: each page is an index seek past the last id
+/// read, where an offset would read every earlier line again.
+struct RatedPages {
     tenant: i64,
     after: i64,
-) -> Result<Vec<billing_line_item::Model>, StoreError> {
-    Ok(billing_line_item::Entity::find()
-        .filter(billing_line_item::Column::TenantId.eq(tenant))
-        .filter(billing_line_item::Column::Rated.eq(true))
-        .filter(billing_line_item::Column::Id.gt(after))
-        .order_by_asc(billing_line_item::Column::Id)
-        .limit(PAGE)
-        .all(db)
-        .await?)
+}
+
+impl RatedPages {
+    fn of(tenant: i64) -> RatedPages {
+        RatedPages { tenant, after: 0 }
+    }
+
+    /// The next page, or `None` after the last.
+    async fn next(&mut self, db: &impl ConnectionTrait) -> Result<Option<Vec<billing_line_item::Model>>, StoreError> {
+        let lines = billing_line_item::Entity::find()
+            .filter(billing_line_item::Column::TenantId.eq(self.tenant))
+            .filter(billing_line_item::Column::Rated.eq(true))
+            .filter(billing_line_item::Column::Id.gt(self.after))
+            .order_by_asc(billing_line_item::Column::Id)
+            .limit(PAGE)
+            .all(db)
+            .await?;
+        let Some(last) = lines.last() else { return Ok(None) };
+        self.after = last.id;
+        Ok(Some(lines))
+    }
 }
 
 /// Both rollups recomputed from the line items alone, in memory (for comparisons).
 pub async fn from_lines(db: &impl ConnectionTrait, tenant: i64) -> Result<Deltas, StoreError> {
     let mut deltas = Deltas::default();
-    let mut after = 0;
-    loop {
-        let lines = rated_lines_after(db, tenant, after).await?;
-        let Some(last) = lines.last() else { break };
-        after = last.id;
+    let mut pages = RatedPages::of(tenant);
+    while let Some(lines) = pages.next(db).await? {
         for line in &lines {
             deltas.line(line, 1)?;
         }
@@ -278,11 +286,8 @@ pub async fn rebuild(store: &Store) -> Result<u64, StoreError> {
     daily_rollup::Entity::delete_many().exec(&txn).await?;
     for tenant in tenants {
         let mut deltas = Deltas::default();
-        let mut after = 0;
-        loop {
-            let lines = rated_lines_after(&txn, tenant, after).await?;
-            let Some(last) = lines.last() else { break };
-            after = last.id;
+        let mut pages = RatedPages::of(tenant);
+        while let Some(lines) = pages.next(&txn).await? {
             for line in &lines {
                 deltas.line(line, 1)?;
             }
