@@ -3,11 +3,11 @@
 # months, 100,000 customers, 500 resellers) in SQLite and in PostgreSQL, the release server is
 # loaded with wrk on loopback and the p50 / p99 latency and requests per second of
 # GET /api/v1/dashboards/home are reported, for the distributor and for one reseller.
-#   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, WARMUP, CONNECTIONS, DATABASES;
+#   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, WARMUP, CONNECTIONS, DATABASES, TIERDASH_BIN;
 #                                        PostgreSQL from TIERDASH_BENCH_POSTGRES_URL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=target/release/tierdash
+bin=${TIERDASH_BIN:-target/release/tierdash}
 sizes=("${@:-1000000 10000000}")
 read -r -a sizes <<<"${sizes[*]}"
 resellers=${RESELLERS:-500}
@@ -73,8 +73,8 @@ PY
 }
 
 for lines in "${sizes[@]}"; do
-  csv="$work/lines-$lines.csv"
-  python3 scripts/gen-bench-lines.py "$lines" "$customers" "$csv"
+  files="$work/lines-$lines"
+  python3 scripts/gen-bench-lines.py "$lines" "$customers" "$files"
   for db in $databases; do
     export TIERDASH_DATA_DIR="$work/data-$db-$lines"
     mkdir -p "$TIERDASH_DATA_DIR"
@@ -93,9 +93,12 @@ for lines in "${sizes[@]}"; do
     dist=$(echo "SELECT id FROM organizations WHERE kind = 'distributor' AND name LIKE 'Northwind%';" |
       if [ "$db" = sqlite ]; then sqlite3 "$TIERDASH_DATA_DIR/tierdash.db"; else psql -Atq "$TIERDASH_DATABASE_URL"; fi)
     orgs_sql "$dist" "$db" | sql
+    # One import per billing month, oldest first, as monthly FOCUS exports arrive.
     start=$(date +%s)
-    "$bin" import "$csv" >/dev/null 2>"$work/import.log" || { tail -5 "$work/import.log"; exit 1; }
-    echo "$lines lines, $resellers resellers, $customers customers, $db: imported in $(( $(date +%s) - start )) s"
+    for month_file in "$files"/month-*.csv; do
+      "$bin" import "$month_file" >/dev/null 2>"$work/import.log" || { tail -5 "$work/import.log"; exit 1; }
+    done
+    echo "$lines lines, $resellers resellers, $customers customers, $db: imported (24 monthly files) in $(( $(date +%s) - start )) s"
     # The steady state autovacuum reaches on its own: statistics and the visibility map current
     # (without them PostgreSQL plans with row estimates of 1 and visits every heap page).
     [ "$db" = postgres ] && psql -q "$TIERDASH_DATABASE_URL" -c "VACUUM ANALYZE" >/dev/null
@@ -116,5 +119,5 @@ for lines in "${sizes[@]}"; do
     [ "$db" = postgres ] && psql "$pg_admin" -qc "drop database $name with (force)" >/dev/null
     rm -rf "$TIERDASH_DATA_DIR"
   done
-  rm -f "$csv"
+  rm -rf "$files"
 done

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lines="${1:-1000000}"
-bin=target/release/tierdash
+bin=${TIERDASH_BIN:-target/release/tierdash}
 pg_admin="${TIERDASH_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -17,6 +17,7 @@ mod m20261123_000001_make_import_hash_unique;
 mod m20261123_000002_create_daily_rollups;
 mod m20261123_000003_drop_line_batch_index;
 mod m20261123_000004_create_account_days;
+mod m20261130_000001_lean_line_item_indexes;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_daily_rollups::Migration),
             Box::new(m20261123_000003_drop_line_batch_index::Migration),
             Box::new(m20261123_000004_create_account_days::Migration),
+            Box::new(m20261130_000001_lean_line_item_indexes::Migration),
         ]
     }
 }

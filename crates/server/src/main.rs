@@ -5,6 +5,11 @@ use server::cli::{Cli, run};
 use server::config::LogFormat;
 use server::telemetry;
 
+/// An import allocates and frees millions of small strings and values; glibc's allocator spent
+/// about a sixth of an import's time on them (measured with perf), mimalloc far less.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let format = match std::env::var("TIERDASH_LOG_FORMAT").as_deref() {

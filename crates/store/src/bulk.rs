@@ -3,6 +3,11 @@
 //! rollup rows; building each statement through the query builder cost more than the
 //! database's own work, while this text is the same for every full slice, so each connection
 //! prepares it once and reuses it.
+//!
+//! A slice shorter than a full one is written as statements of power-of-two row counts, so that
+//! a table has at most a dozen statement texts. Each prepared text stays in the connection's
+//! statement cache (100 statements), and one of thousands of values holds megabytes there: with
+//! a text for every remainder length, the cache alone took an import past its memory budget.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
@@ -35,13 +40,14 @@ impl Table {
         let per_statement = self.rows_per_statement();
         let mut inserted = 0;
         let mut rows = rows.into_iter().peekable();
+        let mut left = rows.len();
         while rows.peek().is_some() {
-            let mut values = Vec::with_capacity(per_statement * self.columns.len());
-            let mut count = 0;
-            for row in rows.by_ref().take(per_statement) {
+            let count = statement_rows(left, per_statement);
+            left -= count;
+            let mut values = Vec::with_capacity(count * self.columns.len());
+            for row in rows.by_ref().take(count) {
                 debug_assert_eq!(row.len(), self.columns.len(), "one value per column of {}", self.name);
                 values.extend(row);
-                count += 1;
             }
             let sql = self.statement(backend, count);
             inserted += db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?.rows_affected();
@@ -59,6 +65,12 @@ impl Table {
         }
         raw_sql::numbered(backend, &sql)
     }
+}
+
+/// Rows of the next statement with `left` rows to write: a full statement, else the largest
+/// power of two that fits.
+fn statement_rows(left: usize, per_statement: usize) -> usize {
+    if left >= per_statement { per_statement } else { 1 << left.ilog2() }
 }
 
 #[cfg(test)]
@@ -79,6 +91,24 @@ mod tests {
         );
         let strict = Table { skip_conflicts_on: None, ..T };
         assert_eq!(strict.statement(DbBackend::Sqlite, 1), "INSERT INTO t (a, b, c) VALUES (?, ?, ?)");
+    }
+
+    #[test]
+    fn remainders_are_written_in_a_few_statement_sizes() {
+        let mut sizes = std::collections::BTreeSet::new();
+        for rows in 1..=2000 {
+            let (mut left, mut written) = (rows, 0);
+            while left > 0 {
+                let count = statement_rows(left, 500);
+                assert!(count <= left && count > 0);
+                sizes.insert(count);
+                left -= count;
+                written += count;
+            }
+            assert_eq!(written, rows);
+        }
+        // 500 and the nine powers of two below it, whatever the number of rows.
+        assert_eq!(sizes.len(), 10, "{sizes:?}");
     }
 
     #[test]

@@ -102,6 +102,9 @@ pub async fn import(
     let rater = Rater::load(&txn, scope).await?;
     page_cache(&txn, IMPORT_CACHE_KIB).await?;
     let mut state = State { batch_id: batch.id, tenant: scope.tenant_id, scope: Some(*scope), ..State::default() };
+    // Rated lines waiting to be written: a chunk is written while the next one is rated, so
+    // that the database's work and this task's overlap (on SQLite they run on two threads).
+    let mut unwritten: Vec<billing_line_item::Model> = Vec::new();
     while let Some(chunk) = rows.recv().await {
         let mut good = Vec::with_capacity(chunk.len());
         for item in chunk {
@@ -121,7 +124,12 @@ pub async fn import(
         // After the first problem nothing more is written: the file will be rolled back, and
         // the rest is only read to report every bad row.
         if state.problems == 0 {
-            state.insert_chunk(&txn, &rater, good).await?;
+            let (conflicted, rated) = tokio::join!(
+                line_insert::insert_new(&txn, std::mem::take(&mut unwritten)),
+                state.rate_chunk(&rater, good)
+            );
+            state.replace(&txn, conflicted?).await?;
+            unwritten = rated?;
             if state.deltas.len() >= rollups::KEYS_HELD {
                 std::mem::take(&mut state.deltas).apply(&txn, scope.tenant_id).await?;
             }
@@ -137,6 +145,10 @@ pub async fn import(
             column: None,
             message: "the file has no data rows".into(),
         }]);
+    }
+    if state.problems == 0 {
+        let conflicted = line_insert::insert_new(&txn, unwritten).await?;
+        state.replace(&txn, conflicted).await?;
     }
     if state.problems > 0 {
         txn.rollback().await?;
@@ -164,6 +176,9 @@ pub async fn import(
     txn.commit().await?;
     Ok(to_wire(batch))
 }
+
+/// Rows rated between two chances for the write beside the rating to go on.
+const YIELD_EVERY: usize = 100;
 
 /// SQLite's page cache for an import's connection, in KiB: a large transaction's index pages
 /// stay in memory instead of being spilled to the log and read back (about 16% faster at 1M
@@ -232,12 +247,14 @@ impl State {
         }
     }
 
-    async fn insert_chunk(
+    /// Rates a chunk of good rows into the lines to write, gathering their rollup changes and
+    /// billing issues. It yields now and then, so that the previous chunk's write, awaited
+    /// beside it, moves on to its next statement.
+    async fn rate_chunk(
         &mut self,
-        txn: &DatabaseTransaction,
         rater: &Rater,
         rows: Vec<(u64, Box<LineInput>)>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<billing_line_item::Model>, StoreError> {
         // A later row with the same x_LineItemId replaces an earlier one, in this chunk or
         // already stored.
         let mut latest: HashMap<&str, usize> = HashMap::new();
@@ -252,6 +269,9 @@ impl State {
         for (i, (n, line)) in rows.iter().enumerate() {
             if line.line_item_id.as_deref().is_some_and(|id| latest.get(id) != Some(&i)) {
                 continue;
+            }
+            if i % YIELD_EVERY == YIELD_EVERY - 1 {
+                tokio::task::yield_now().await;
             }
             let rating = match rater.rate(line) {
                 Ok(rating) => rating,
@@ -327,19 +347,7 @@ impl State {
             }
             models.push(model);
         }
-        if self.problems > 0 {
-            return Ok(());
-        }
-        // New lines go straight in; a line whose x_LineItemId is already stored conflicts on
-        // the unique index and is left out, so only then (a replacement, the rare case) is
-        // anything looked up.
-        for part in models.chunks(line_insert::per_statement()) {
-            let inserted = line_insert::insert(txn, part).await?;
-            if inserted < part.len() as u64 {
-                self.replace(txn, part).await?;
-            }
-        }
-        Ok(())
+        Ok(models)
     }
 
     /// Some lines of `part` were not inserted because their x_LineItemId is stored already:
@@ -347,8 +355,11 @@ impl State {
     async fn replace(
         &mut self,
         txn: &DatabaseTransaction,
-        part: &[billing_line_item::Model],
+        part: Vec<billing_line_item::Model>,
     ) -> Result<(), StoreError> {
+        if part.is_empty() {
+            return Ok(());
+        }
         let rows_of_part: HashMap<&str, &billing_line_item::Model> =
             part.iter().filter_map(|m| m.line_item_id.as_deref().map(|id| (id, m))).collect();
         let stored = billing_line_item::Entity::find()

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use domain::api::{BillingIssue, BillingIssueFilter, ListQuery, Page, RerateResult};
 use domain::focus::LineInput;
 use domain::kinds::OrgKind;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, TransactionTrait};
 
 use super::rating::Rater;
@@ -32,7 +32,10 @@ pub(crate) fn line_scope(scope: &Scope) -> Condition {
         OrgKind::Reseller => {
             Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::ResellerId.eq(scope.org_id))
         }
-        OrgKind::Customer => Condition::all().add(Column::CustomerId.eq(scope.org_id)),
+        // With the tree too, so that a customer's unrated lines are found by the partial index.
+        OrgKind::Customer => {
+            Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::CustomerId.eq(scope.org_id))
+        }
     }
 }
 
@@ -82,7 +85,9 @@ pub async fn rerate(store: &Store, scope: &Scope) -> Result<RerateResult, StoreE
     let rater = Rater::load(&txn, scope).await?;
     let lines = billing_line_item::Entity::find()
         .filter(line_scope(scope))
-        .filter(billing_line_item::Column::Rated.eq(false))
+        // Written as the partial index's own term (`NOT rated`), so that the index of the
+        // unrated lines is used rather than a scan of the tree's lines.
+        .filter(Expr::col(billing_line_item::Column::Rated).not())
         .all(&txn)
         .await?;
     let mut deltas = Deltas::default();

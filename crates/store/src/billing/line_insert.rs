@@ -39,9 +39,17 @@ const LINES: Table = Table {
     skip_conflicts_on: Some("tenant_id, line_item_id"),
 };
 
-/// Lines per statement, for callers that check each statement's count.
-pub fn per_statement() -> usize {
-    LINES.rows_per_statement()
+/// Inserts new `lines`, statement by statement; returns the lines of every statement that left
+/// some out because their (tree, x_LineItemId) is stored already, for the caller to replace
+/// (a line is looked up only then, the rare case).
+pub async fn insert_new(db: &impl ConnectionTrait, lines: Vec<Model>) -> Result<Vec<Model>, StoreError> {
+    let mut conflicted = Vec::new();
+    for part in lines.chunks(LINES.rows_per_statement()) {
+        if insert(db, part).await? < part.len() as u64 {
+            conflicted.extend_from_slice(part);
+        }
+    }
+    Ok(conflicted)
 }
 
 /// Inserts `lines` (their `id` is ignored; the database assigns it). A line whose

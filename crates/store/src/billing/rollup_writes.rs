@@ -3,9 +3,10 @@
 //! only the stored rows near the changed keys are read, never a whole month of the rollup; a
 //! batch of groups is read in one statement, merged in Rust (sums are exact decimals, never
 //! added in SQL), and the changed rows are deleted and written anew in bulk. Memory holds one
-//! batch's rows, whatever the size of the rollup.
+//! batch's rows, whatever the size of the rollup, and the changes are consumed as they are
+//! written (a grouped copy of them doubled an import's memory at every flush).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
 use chrono::NaiveDate;
@@ -141,46 +142,52 @@ async fn write<E, K, G>(
     db: &impl ConnectionTrait,
     tenant: i64,
     grain: &Grain<E, K, G>,
-    changes: HashMap<K, Sums>,
+    changes: BTreeMap<K, Sums>,
 ) -> Result<(), StoreError>
 where
     E: EntityTrait,
     K: Eq + Hash + std::fmt::Debug,
-    G: Eq + Hash,
+    G: PartialEq,
 {
-    let mut groups: HashMap<G, Vec<(K, Sums)>> = HashMap::new();
-    for (key, sums) in changes {
-        // A key whose changes cancel out moves nothing.
-        if sums != Sums::default() {
-            groups.entry((grain.group_of)(&key)).or_default().push((key, sums));
+    // The keys come in order, and a group's fields lead its keys' order, so a group's keys are
+    // neighbours: batches are cut from the ordered changes as they are consumed, with no second
+    // copy of them in memory. (Were a group split between two batches, each would still merge
+    // only its own keys.) A key whose changes cancel out moves nothing.
+    let mut changes = changes.into_iter().filter(|(_, sums)| *sums != Sums::default()).peekable();
+    while changes.peek().is_some() {
+        let mut groups: Vec<G> = Vec::new();
+        let mut batch = Vec::new();
+        while let Some((key, _)) = changes.peek() {
+            let group = (grain.group_of)(key);
+            if groups.last() != Some(&group) {
+                if groups.len() == GROUPS_PER_READ {
+                    break;
+                }
+                groups.push(group);
+            }
+            batch.extend(changes.next());
         }
-    }
-    let mut groups = groups.into_iter().peekable();
-    while groups.peek().is_some() {
-        let batch: Vec<_> = groups.by_ref().take(GROUPS_PER_READ).collect();
-        let any = batch.iter().fold(Condition::any(), |any, (group, _)| any.add((grain.group)(group)));
+        let any = groups.iter().fold(Condition::any(), |any, group| any.add((grain.group)(group)));
         let stored: HashMap<K, E::Model> =
             E::find().filter(any).all(db).await?.into_iter().map(|row| ((grain.key_of)(&row), row)).collect();
         let mut stale = Vec::new();
         let mut fresh = Vec::new();
-        for (_, changes) in batch {
-            for (key, delta) in changes {
-                let mut sums = match stored.get(&key) {
-                    Some(row) => {
-                        stale.push((grain.id_of)(row));
-                        (grain.sums_of)(row)?
-                    }
-                    None => Sums::default(),
-                };
-                sums.add(&delta, 1)?;
-                // Below zero lines, the rollup and its lines disagree.
-                if sums.lines < 0 {
-                    return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines")));
+        for (key, delta) in batch {
+            let mut sums = match stored.get(&key) {
+                Some(row) => {
+                    stale.push((grain.id_of)(row));
+                    (grain.sums_of)(row)?
                 }
-                // A key with no line left has no row.
-                if sums.lines > 0 {
-                    fresh.push((grain.values)(tenant, key, sums));
-                }
+                None => Sums::default(),
+            };
+            sums.add(&delta, 1)?;
+            // Below zero lines, the rollup and its lines disagree.
+            if sums.lines < 0 {
+                return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines")));
+            }
+            // A key with no line left has no row.
+            if sums.lines > 0 {
+                fresh.push((grain.values)(tenant, key, sums));
             }
         }
         for ids in stale.chunks(1000) {

@@ -6,7 +6,7 @@
 //!
 //! Sums are exact decimals, added in Rust.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
 use rust_decimal::Decimal;
@@ -84,13 +84,15 @@ pub struct DayKey {
     pub category: String,
 }
 
-/// Changes to the rollups, gathered while lines are added, replaced or rated.
+/// Changes to the rollups, gathered while lines are added, replaced or rated. Ordered maps: a
+/// key's order begins with the group its stored rows are read by, so the writer takes the
+/// changes group by group as they come (see `rollup_writes`).
 #[derive(Debug, Default)]
 pub struct Deltas {
     /// Monthly, customer grain.
-    pub monthly: HashMap<Key, Sums>,
+    pub monthly: BTreeMap<Key, Sums>,
     /// Daily, scope grain.
-    pub daily: HashMap<DayKey, Sums>,
+    pub daily: BTreeMap<DayKey, Sums>,
 }
 
 impl Deltas {
@@ -310,13 +312,14 @@ pub async fn stored_and_rebuilt(
 ) -> Result<(HashMap<Key, Sums>, HashMap<Key, Sums>), StoreError> {
     let rebuilt = from_lines(store.db(), tenant).await?;
     let daily = daily_snapshot(store.db(), tenant).await?;
-    if daily != rebuilt.daily {
+    let rebuilt_daily: HashMap<DayKey, Sums> = rebuilt.daily.into_iter().collect();
+    if daily != rebuilt_daily {
         let mut diff: Vec<_> =
-            daily.keys().chain(rebuilt.daily.keys()).filter(|k| daily.get(*k) != rebuilt.daily.get(*k)).collect();
+            daily.keys().chain(rebuilt_daily.keys()).filter(|k| daily.get(*k) != rebuilt_daily.get(*k)).collect();
         diff.sort();
         return Err(StoreError::Corrupt(format!("the daily rollup differs from its lines at {:?}", diff.first())));
     }
-    Ok((snapshot(store.db(), tenant).await?, rebuilt.monthly))
+    Ok((snapshot(store.db(), tenant).await?, rebuilt.monthly.into_iter().collect()))
 }
 
 /// Whether the daily rollup needs filling for lines imported before it existed.
