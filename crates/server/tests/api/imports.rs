@@ -12,6 +12,7 @@ on_both_databases!(
     the_same_content_twice_is_a_duplicate,
     the_same_content_twice_at_once_is_counted_once,
     a_line_item_id_replaces_the_earlier_line,
+    a_line_item_id_repeated_across_the_chunks_of_one_file_is_replaced,
     malformed_files_are_rejected_whole_and_change_nothing,
     a_file_failing_half_way_leaves_nothing,
     rerating_after_the_cause_is_fixed,
@@ -168,6 +169,37 @@ async fn a_line_item_id_replaces_the_earlier_line(app: TestApp) {
     .await;
     let rollup = rollup_is_consistent(&app).await;
     assert_eq!(rollup.values().next().unwrap().billed_usd, d("30"));
+}
+
+/// The importer writes one chunk of rows (1,000) while it rates the next: a line whose
+/// x_LineItemId was written by an earlier chunk of the same file, or by an earlier import, is
+/// still replaced, once, by the last row carrying it.
+async fn a_line_item_id_repeated_across_the_chunks_of_one_file_is_replaced(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let earlier: Vec<String> =
+        (0..10).map(|k| format!("C1,2026-10-05,2026-10-06,1,1,USD,Usage,AWS,EC2,,,,L-{k}")).collect();
+    let earlier: Vec<&str> = earlier.iter().map(String::as_str).collect();
+    assert_eq!(import(&app, &token, &csv(&earlier)).await.status(), StatusCode::CREATED);
+
+    // 2,500 rows over 1,200 ids: each id comes back in a later chunk, some twice.
+    let rows: Vec<String> =
+        (0..2500).map(|i| format!("C1,2026-10-05,2026-10-06,{i},1,USD,Usage,AWS,EC2,,,,L-{}", i % 1200)).collect();
+    let mut last_wins = std::collections::HashMap::new();
+    for i in 0..2500u64 {
+        last_wins.insert(i % 1200, i);
+    }
+    let expected: u64 = last_wins.values().sum();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let response = import(&app, &token, &csv(&rows)).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let batch: Value = response.json().await.unwrap();
+    // 10 lines of the earlier import, then 1,300 repeats within the file.
+    assert_eq!(batch["rows_replaced"], 1310, "{batch}");
+    let rollup = rollup_is_consistent(&app).await;
+    let lines: i64 = rollup.values().map(|s| s.lines).sum();
+    let billed: Decimal = rollup.values().map(|s| s.billed_usd).sum();
+    assert_eq!(lines, 1200, "one line per id");
+    assert_eq!(billed, Decimal::from(expected), "each id's last row");
 }
 
 async fn malformed_files_are_rejected_whole_and_change_nothing(app: TestApp) {
