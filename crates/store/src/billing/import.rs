@@ -103,7 +103,8 @@ pub async fn import(
     page_cache(&txn, IMPORT_CACHE_KIB).await?;
     let mut state = State { batch_id: batch.id, tenant: scope.tenant_id, scope: Some(*scope), ..State::default() };
     // Rated lines waiting to be written: a chunk is written while the next one is rated, so
-    // that the database's work and this task's overlap (on SQLite they run on two threads).
+    // that the database's work and this task's overlap (SQLite works on a thread of its own,
+    // PostgreSQL in its server).
     let mut unwritten: Vec<billing_line_item::Model> = Vec::new();
     while let Some(chunk) = rows.recv().await {
         let mut good = Vec::with_capacity(chunk.len());
