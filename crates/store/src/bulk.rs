@@ -5,9 +5,9 @@
 //! prepares it once and reuses it.
 //!
 //! A slice shorter than a full one is written as statements of power-of-two row counts, so that
-//! a table has at most a dozen statement texts. Each prepared text stays in the connection's
-//! statement cache (100 statements), and one of thousands of values holds megabytes there: with
-//! a text for every remainder length, the cache alone took an import past its memory budget.
+//! a table has at most a dozen statement texts: each connection keeps its prepared statements
+//! (up to 100), and these are reused rather than crowding out the rest with one-off texts of
+//! thousands of values, one for every remainder length.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
