@@ -13,6 +13,7 @@ on_both_databases!(
     the_same_content_twice_at_once_is_counted_once,
     a_line_item_id_replaces_the_earlier_line,
     a_line_item_id_repeated_across_the_chunks_of_one_file_is_replaced,
+    a_customer_month_of_more_rollup_rows_than_one_write_is_summed_whole,
     malformed_files_are_rejected_whole_and_change_nothing,
     a_file_failing_half_way_leaves_nothing,
     rerating_after_the_cause_is_fixed,
@@ -200,6 +201,22 @@ async fn a_line_item_id_repeated_across_the_chunks_of_one_file_is_replaced(app: 
     let billed: Decimal = rollup.values().map(|s| s.billed_usd).sum();
     assert_eq!(lines, 1200, "one line per id");
     assert_eq!(billed, Decimal::from(expected), "each id's last row");
+}
+
+async fn a_customer_month_of_more_rollup_rows_than_one_write_is_summed_whole(app: TestApp) {
+    // 10,500 services of one customer in one month: more rollup rows than the writer takes at
+    // a time (10,000), and more rows to replace than one delete statement removes (1,000).
+    let token = app.token(D_OPS).await;
+    let file = |cost: u32| {
+        let rows: Vec<String> =
+            (0..10_500).map(|i| format!("C1,2026-10-05,2026-10-06,{cost},1,USD,Usage,AWS,Service {i},,,,")).collect();
+        csv(&rows.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    assert_eq!(import(&app, &token, &file(1)).await.status(), StatusCode::CREATED);
+    assert_eq!(import(&app, &token, &file(2)).await.status(), StatusCode::CREATED);
+    let rollup = rollup_is_consistent(&app).await;
+    assert_eq!(rollup.len(), 10_500, "one row per service");
+    assert!(rollup.values().all(|s| s.lines == 2 && s.billed_usd == Decimal::from(3)), "both files in every row");
 }
 
 async fn malformed_files_are_rejected_whole_and_change_nothing(app: TestApp) {

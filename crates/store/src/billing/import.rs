@@ -3,6 +3,8 @@
 //! problem anywhere rolls everything back and reports every bad row (DESIGN §3).
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use domain::api::{FieldError, ImportBatch, ImportStatus};
 use domain::focus::{LineInput, RowProblem};
@@ -13,8 +15,9 @@ use sea_orm::{
 use tokio::sync::mpsc::Receiver;
 
 use super::line_insert;
+use super::rate_stage::{self, IssueCount, Rated, Target};
 use super::rating::{Rater, Unrated};
-use super::rollups::{self, Deltas, Sums};
+use super::rollups::Deltas;
 use crate::entities::{billing_issue, billing_line_item, import_batch};
 use crate::{Scope, Store, StoreError, clock};
 
@@ -101,69 +104,59 @@ pub async fn import(
     // write lock once another import has committed, while one that starts by writing waits.
     let rater = Rater::load(&txn, scope).await?;
     page_cache(&txn, IMPORT_CACHE_KIB).await?;
-    let mut state = State { batch_id: batch.id, tenant: scope.tenant_id, scope: Some(*scope), ..State::default() };
-    // Rated lines waiting to be written: a chunk is written while the next one is rated, so
-    // that the database's work and this task's overlap (SQLite works on a thread of its own,
-    // PostgreSQL in its server).
-    let mut unwritten: Vec<billing_line_item::Model> = Vec::new();
-    while let Some(chunk) = rows.recv().await {
-        let mut good = Vec::with_capacity(chunk.len());
-        for item in chunk {
-            match item {
-                Parsed::Row(n, line) => {
-                    state.total += 1;
-                    good.push((n, line));
-                }
-                Parsed::Bad(problems) => {
-                    if problems.iter().any(|p| p.row.is_some()) {
-                        state.total += 1;
-                    }
-                    state.problem(problems);
-                }
-            }
-        }
+    let target = Target { tenant: scope.tenant_id, batch_id: batch.id };
+    let stop = Arc::new(AtomicBool::new(false));
+    let (mut rated, stage) = rate_stage::spawn(rows, rater, target, stop.clone(), progress);
+    let mut state = State {
+        tenant: scope.tenant_id,
+        batch_id: batch.id,
+        scope: *scope,
+        replaced: 0,
+        problems: Problems::default(),
+        deltas: Deltas::default(),
+    };
+    while let Some(item) = rated.recv().await {
         // After the first problem nothing more is written: the file will be rolled back, and
         // the rest is only read to report every bad row.
-        if state.problems == 0 {
-            let (conflicted, rated) = tokio::join!(
-                line_insert::insert_new(&txn, std::mem::take(&mut unwritten)),
-                state.rate_chunk(&rater, good)
-            );
-            state.replace(&txn, conflicted?).await?;
-            unwritten = rated?;
-            if state.deltas.len() >= rollups::KEYS_HELD {
-                std::mem::take(&mut state.deltas).apply(&txn, scope.tenant_id).await?;
-            }
+        if state.problems.count > 0 {
+            continue;
         }
-        if let Some(progress) = &progress {
-            progress(state.total);
+        match item {
+            Rated::Lines(lines, values) => {
+                let conflicted = line_insert::insert_new(&txn, lines, values).await?;
+                state.replace(&txn, conflicted).await?;
+                if state.problems.count > 0 {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+            Rated::Changes(changes) => changes.apply(&txn, scope.tenant_id).await?,
         }
     }
-    if state.total == 0 && state.problems == 0 {
-        state.problem(vec![RowProblem {
+    let mut tally = stage.await.map_err(|e| StoreError::Corrupt(format!("the rating stage failed: {e}")))??;
+    if tally.total == 0 && tally.problems.count == 0 {
+        tally.problems.add(vec![RowProblem {
             row: None,
             line: None,
             column: None,
             message: "the file has no data rows".into(),
         }]);
     }
-    if state.problems == 0 {
-        let conflicted = line_insert::insert_new(&txn, unwritten).await?;
-        state.replace(&txn, conflicted).await?;
-    }
-    if state.problems > 0 {
+    // The stage's problems first: the writer stops at its first, the stage reads to the end.
+    tally.problems.append(std::mem::take(&mut state.problems));
+    if tally.problems.count > 0 {
         txn.rollback().await?;
-        return Err(StoreError::Rejected { errors: state.reported, total: state.problems });
+        return Err(StoreError::Rejected { errors: tally.problems.reported, total: tally.problems.count });
     }
+    std::mem::take(&mut tally.deltas).apply(&txn, scope.tenant_id).await?;
     std::mem::take(&mut state.deltas).apply(&txn, scope.tenant_id).await?;
-    state.record_issues(&txn, scope).await?;
+    state.record_issues(&txn, std::mem::take(&mut tally.issues)).await?;
     let completed = clock::now();
     let mut batch: import_batch::ActiveModel = batch.into();
     batch.status = Set("completed".into());
-    batch.rows_total = Set(state.total as i64);
-    batch.rows_rated = Set(state.rated as i64);
-    batch.rows_unrated = Set(state.unrated as i64);
-    batch.rows_replaced = Set(state.replaced as i64);
+    batch.rows_total = Set(tally.total as i64);
+    batch.rows_rated = Set(tally.rated as i64);
+    batch.rows_unrated = Set(tally.unrated as i64);
+    batch.rows_replaced = Set((tally.replaced + state.replaced) as i64);
     batch.completed_at = Set(Some(completed));
     let batch = batch.update(&txn).await?;
     // Back to the default before the connection returns to the pool: the clean pages beyond it
@@ -177,9 +170,6 @@ pub async fn import(
     txn.commit().await?;
     Ok(to_wire(batch))
 }
-
-/// Rows rated between two chances for the write beside the rating to go on.
-const YIELD_EVERY: usize = 100;
 
 /// SQLite's page cache for an import's connection, in KiB: a large transaction's index pages
 /// stay in memory instead of being spilled to the log and read back (about 16% faster at 1M
@@ -209,34 +199,20 @@ async fn completed_with_hash(
         .await?)
 }
 
-/// Unrated lines of one batch, by customer and reason: one billing issue each.
-#[derive(Default)]
-struct IssueCount {
-    lines: u64,
-    customer_id: Option<i64>,
-    reseller_id: Option<i64>,
-    example: String,
+/// Problems found in a file: the first [`MAX_REPORTED`], and how many in all.
+#[derive(Debug, Default)]
+pub struct Problems {
+    /// How many.
+    pub count: u64,
+    /// The first ones.
+    pub reported: Vec<FieldError>,
 }
 
-#[derive(Default)]
-struct State {
-    batch_id: i64,
-    tenant: i64,
-    scope: Option<Scope>,
-    total: u64,
-    rated: u64,
-    unrated: u64,
-    replaced: u64,
-    problems: u64,
-    reported: Vec<FieldError>,
-    deltas: Deltas,
-    issues: HashMap<(String, Unrated), IssueCount>,
-}
-
-impl State {
-    fn problem(&mut self, problems: Vec<RowProblem>) {
+impl Problems {
+    /// Records `problems`.
+    pub fn add(&mut self, problems: Vec<RowProblem>) {
         for p in problems {
-            self.problems += 1;
+            self.count += 1;
             if self.reported.len() < MAX_REPORTED {
                 let row = p.row;
                 let mut error = FieldError::from(p);
@@ -248,109 +224,26 @@ impl State {
         }
     }
 
-    /// Rates a chunk of good rows into the lines to write, gathering their rollup changes and
-    /// billing issues. It yields now and then, so that the previous chunk's write, awaited
-    /// beside it, moves on to its next statement.
-    async fn rate_chunk(
-        &mut self,
-        rater: &Rater,
-        rows: Vec<(u64, Box<LineInput>)>,
-    ) -> Result<Vec<billing_line_item::Model>, StoreError> {
-        // A later row with the same x_LineItemId replaces an earlier one, in this chunk or
-        // already stored.
-        let mut latest: HashMap<&str, usize> = HashMap::new();
-        for (i, (_, line)) in rows.iter().enumerate() {
-            if let Some(id) = line.line_item_id.as_deref()
-                && latest.insert(id, i).is_some()
-            {
-                self.replaced += 1;
-            }
-        }
-        let mut models = Vec::with_capacity(rows.len());
-        for (i, (n, line)) in rows.iter().enumerate() {
-            if line.line_item_id.as_deref().is_some_and(|id| latest.get(id) != Some(&i)) {
-                continue;
-            }
-            if i % YIELD_EVERY == YIELD_EVERY - 1 {
-                tokio::task::yield_now().await;
-            }
-            let rating = match rater.rate(line) {
-                Ok(rating) => rating,
-                Err(message) => {
-                    self.problem(vec![RowProblem {
-                        row: Some(*n),
-                        line: Some(n + 1),
-                        column: Some("BilledCost".into()),
-                        message: message.into(),
-                    }]);
-                    continue;
-                }
-            };
-            let model = billing_line_item::Model {
-                id: 0,
-                tenant_id: self.tenant,
-                batch_id: self.batch_id,
-                row_number: *n as i64,
-                line_item_id: line.line_item_id.clone(),
-                customer_external_id: line.customer_external_id.clone(),
-                customer_id: rating.customer_id,
-                reseller_id: rating.reseller_id,
-                product_id: rating.product_id,
-                sku: line.sku.clone(),
-                provider: line.provider.clone(),
-                service: line.service.clone(),
-                charge_category: line.category.as_str().to_owned(),
-                period_start: clock::stored(line.period_start),
-                period_end: clock::stored(line.period_end),
-                month: line.month(),
-                day: line.day(),
-                billed_cost: line.billed_cost.to_string(),
-                effective_cost: line.effective_cost.to_string(),
-                currency: line.currency.to_string(),
-                usd_rate: rating.usd.map(|(r, _, _)| r.to_string()),
-                billed_usd: rating.usd.map(|(_, b, _)| b.to_string()),
-                effective_usd: rating.usd.map(|(_, _, e)| e.to_string()),
-                quantity: line.quantity.map(|q| q.to_string()),
-                marketplace: line.marketplace,
-                rated: rating.unrated.is_none(),
-            };
-            match (rating.unrated, rating.usd) {
-                (None, Some((_, billed_usd, effective_usd))) => {
-                    self.rated += 1;
-                    // Summed from the values just rated, not read back from their text.
-                    if let Some(key) = rollups::key_of_line(&model) {
-                        let sums =
-                            Sums { billed_usd, effective_usd, units: line.quantity.unwrap_or_default(), lines: 1 };
-                        self.deltas.add(self.tenant, model.day, key, &sums, 1)?;
-                    }
-                }
-                (None, None) => return Err(StoreError::Corrupt("a rated line without a USD value".into())),
-                (Some(reason), _) => {
-                    self.unrated += 1;
-                    let issue = self.issues.entry((line.customer_external_id.clone(), reason)).or_default();
-                    issue.lines += 1;
-                    issue.customer_id = rating.customer_id;
-                    issue.reseller_id = rating.reseller_id;
-                    if issue.example.is_empty() {
-                        issue.example = match reason {
-                            Unrated::UnknownCustomer => format!("customer {} is not known", line.customer_external_id),
-                            Unrated::UnknownReseller => format!(
-                                "reseller {} is not known",
-                                line.reseller_external_id.clone().unwrap_or_default()
-                            ),
-                            Unrated::UnknownProduct => {
-                                format!("SKU {} is not in the catalog", line.sku.clone().unwrap_or_default())
-                            }
-                            Unrated::MissingFxRate => format!("no {} rate for {}", line.currency, line.month()),
-                        };
-                    }
-                }
-            }
-            models.push(model);
-        }
-        Ok(models)
+    /// Records `other`'s problems after these.
+    fn append(&mut self, other: Problems) {
+        self.count += other.count;
+        let room = MAX_REPORTED.saturating_sub(self.reported.len());
+        self.reported.extend(other.reported.into_iter().take(room));
     }
+}
 
+/// The writer's part of an import: stored lines replaced by the file's, and what that found.
+struct State {
+    batch_id: i64,
+    tenant: i64,
+    scope: Scope,
+    replaced: u64,
+    problems: Problems,
+    /// The replaced lines' contributions, taken away.
+    deltas: Deltas,
+}
+
+impl State {
     /// Some lines of `part` were not inserted because their x_LineItemId is stored already:
     /// the stored lines leave the rollup and the table, and these take their place.
     async fn replace(
@@ -378,14 +271,14 @@ impl State {
             }
             // An importer replaces only its own lines: a sibling reseller's line with the same
             // id is neither removed nor moved.
-            let mine = match self.scope.map(|s| (s.kind, s.org_id)) {
-                Some((domain::kinds::OrgKind::Reseller, org)) => old.reseller_id == Some(org),
-                Some((domain::kinds::OrgKind::Customer, org)) => old.customer_id == Some(org),
+            let mine = match self.scope.kind {
+                domain::kinds::OrgKind::Reseller => old.reseller_id == Some(self.scope.org_id),
+                domain::kinds::OrgKind::Customer => old.customer_id == Some(self.scope.org_id),
                 _ => true,
             };
             if !mine {
                 let row = new.row_number as u64;
-                self.problem(vec![RowProblem {
+                self.problems.add(vec![RowProblem {
                     row: Some(row),
                     line: Some(row + 1),
                     column: Some("x_LineItemId".into()),
@@ -398,7 +291,7 @@ impl State {
             old_ids.push(old.id);
             again.push((*new).clone());
         }
-        if self.problems > 0 {
+        if self.problems.count > 0 {
             return Ok(());
         }
         if !old_ids.is_empty() {
@@ -411,9 +304,13 @@ impl State {
         Ok(())
     }
 
-    async fn record_issues(&mut self, txn: &DatabaseTransaction, _scope: &Scope) -> Result<(), StoreError> {
+    async fn record_issues(
+        &self,
+        txn: &DatabaseTransaction,
+        issues: HashMap<(String, Unrated), IssueCount>,
+    ) -> Result<(), StoreError> {
         let now = clock::now();
-        for ((external, reason), count) in std::mem::take(&mut self.issues) {
+        for ((external, reason), count) in issues {
             billing_issue::ActiveModel {
                 tenant_id: Set(self.tenant),
                 customer_id: Set(count.customer_id),

@@ -39,13 +39,21 @@ const LINES: Table = Table {
     skip_conflicts_on: Some("tenant_id, line_item_id"),
 };
 
-/// Inserts new `lines`, statement by statement; returns the lines of every statement that left
-/// some out because their (tree, x_LineItemId) is stored already, for the caller to replace
-/// (a line is looked up only then, the rare case).
-pub async fn insert_new(db: &impl ConnectionTrait, lines: Vec<Model>) -> Result<Vec<Model>, StoreError> {
+/// Inserts new `lines`, whose statement values are `rows` (built by [`values`]), statement by
+/// statement; returns the lines of every statement that left some out because their (tree,
+/// x_LineItemId) is stored already, for the caller to replace (a line is looked up only then,
+/// the rare case).
+pub async fn insert_new(
+    db: &impl ConnectionTrait,
+    lines: Vec<Model>,
+    rows: Vec<Vec<Value>>,
+) -> Result<Vec<Model>, StoreError> {
+    debug_assert_eq!(lines.len(), rows.len(), "values for every line");
     let mut conflicted = Vec::new();
+    let mut rows = rows.into_iter();
     for part in lines.chunks(LINES.rows_per_statement()) {
-        if insert(db, part).await? < part.len() as u64 {
+        let values = rows.by_ref().take(part.len()).collect();
+        if LINES.insert(db, values).await? < part.len() as u64 {
             conflicted.extend_from_slice(part);
         }
     }
@@ -67,7 +75,8 @@ pub async fn insert_all(db: &impl ConnectionTrait, lines: &[Model]) -> Result<()
     Ok(())
 }
 
-fn values(line: &Model) -> Vec<Value> {
+/// A line's values, in the order of the columns written.
+pub fn values(line: &Model) -> Vec<Value> {
     vec![
         Value::from(line.tenant_id),
         Value::from(line.batch_id),

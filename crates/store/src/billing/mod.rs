@@ -8,6 +8,7 @@ pub mod import;
 pub mod issues;
 pub mod json_source;
 mod line_insert;
+mod rate_stage;
 mod rating;
 mod rollup_writes;
 pub mod rollups;

@@ -6,13 +6,13 @@
 //! batch's rows, whatever the size of the rollup, and the changes are consumed as they are
 //! written (a grouped copy of them doubled an import's memory at every flush).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::Hash;
 
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Value};
 
-use super::rollups::{self, DayKey, Deltas, Key, Sums};
+use super::rollups::{self, DayKey, Key, Sums};
 use crate::StoreError;
 use crate::bulk::Table;
 use crate::entities::{daily_rollup, monthly_rollup};
@@ -21,6 +21,13 @@ use crate::entities::{daily_rollup, monthly_rollup};
 /// group (tens of thousands, each a round trip on PostgreSQL), while the OR of the groups stays
 /// far under SQLite's expression depth limit (1,000).
 const GROUPS_PER_READ: usize = 200;
+
+/// Rows deleted per statement.
+const IDS_PER_DELETE: usize = 1000;
+
+/// Changed keys written per batch at most: the stored rows read and the rows written stay a few
+/// megabytes however many keys a group has (a split group is merged correctly, see `write`).
+const KEYS_PER_WRITE: usize = 10_000;
 
 /// One rollup table and how its rows map to keys and sums.
 struct Grain<E: EntityTrait, K, G> {
@@ -132,17 +139,29 @@ const DAILY: Grain<daily_rollup::Entity, DayKey, ScopeDay> = Grain {
     },
 };
 
-/// Writes both rollups' changes for tree `tenant`.
-pub async fn apply(db: &impl ConnectionTrait, tenant: i64, deltas: Deltas) -> Result<(), StoreError> {
-    write(db, tenant, &MONTHLY, deltas.monthly).await?;
-    write(db, tenant, &DAILY, deltas.daily).await
+/// Writes the monthly rollup's changes for tree `tenant`, given in key order.
+pub async fn write_monthly(
+    db: &impl ConnectionTrait,
+    tenant: i64,
+    changes: impl Iterator<Item = (Key, Sums)> + Send,
+) -> Result<(), StoreError> {
+    write(db, tenant, &MONTHLY, changes).await
+}
+
+/// Writes the daily rollup's changes for tree `tenant`, given in key order.
+pub async fn write_daily(
+    db: &impl ConnectionTrait,
+    tenant: i64,
+    changes: impl Iterator<Item = (DayKey, Sums)> + Send,
+) -> Result<(), StoreError> {
+    write(db, tenant, &DAILY, changes).await
 }
 
 async fn write<E, K, G>(
     db: &impl ConnectionTrait,
     tenant: i64,
     grain: &Grain<E, K, G>,
-    changes: BTreeMap<K, Sums>,
+    changes: impl Iterator<Item = (K, Sums)> + Send,
 ) -> Result<(), StoreError>
 where
     E: EntityTrait,
@@ -153,11 +172,14 @@ where
     // neighbours: batches are cut from the ordered changes as they are consumed, with no second
     // copy of them in memory. (Were a group split between two batches, each would still merge
     // only its own keys.) A key whose changes cancel out moves nothing.
-    let mut changes = changes.into_iter().filter(|(_, sums)| *sums != Sums::default()).peekable();
+    let mut changes = changes.filter(|(_, sums)| *sums != Sums::default()).peekable();
     while changes.peek().is_some() {
         let mut groups: Vec<G> = Vec::new();
         let mut batch = Vec::new();
         while let Some((key, _)) = changes.peek() {
+            if batch.len() == KEYS_PER_WRITE {
+                break;
+            }
             let group = (grain.group_of)(key);
             if groups.last() != Some(&group) {
                 if groups.len() == GROUPS_PER_READ {
@@ -167,7 +189,14 @@ where
             }
             batch.extend(changes.next());
         }
-        let any = groups.iter().fold(Condition::any(), |any, group| any.add((grain.group)(group)));
+        // Always GROUPS_PER_READ terms (the last group repeated), so that the statement's text
+        // is the same every time: the connection prepares and caches each text it sees, and one-off
+        // texts of hundreds of terms, one per batch size, held tens of megabytes.
+        let padding = GROUPS_PER_READ - groups.len();
+        let any = groups
+            .iter()
+            .chain(groups.last().map(|last| std::iter::repeat_n(last, padding)).into_iter().flatten())
+            .fold(Condition::any(), |any, group| any.add((grain.group)(group)));
         let stored: HashMap<K, E::Model> =
             E::find().filter(any).all(db).await?.into_iter().map(|row| ((grain.key_of)(&row), row)).collect();
         let mut stale = Vec::new();
@@ -190,8 +219,11 @@ where
                 fresh.push((grain.values)(tenant, key, sums));
             }
         }
-        for ids in stale.chunks(1000) {
-            E::delete_many().filter(grain.id.is_in(ids.iter().copied())).exec(db).await?;
+        // Padded like the read above, for the same reason.
+        for ids in stale.chunks(IDS_PER_DELETE) {
+            let padding = ids.last().map(|last| std::iter::repeat_n(*last, IDS_PER_DELETE - ids.len()));
+            let ids = ids.iter().copied().chain(padding.into_iter().flatten());
+            E::delete_many().filter(grain.id.is_in(ids)).exec(db).await?;
         }
         grain.table.insert(db, fresh).await?;
     }

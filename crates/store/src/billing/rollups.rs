@@ -58,10 +58,14 @@ impl Sums {
     /// Adds (`sign` 1) or takes away (`sign` -1) other sums; an overflow is refused, not a panic.
     pub(crate) fn add(&mut self, other: &Sums, sign: i64) -> Result<(), StoreError> {
         let s = Decimal::from(sign);
+        // Adding and taking away are the cases that occur, without a multiplication each.
         let sum = |a: Decimal, b: Decimal| {
-            b.checked_mul(s)
-                .and_then(|b| a.checked_add(b))
-                .ok_or_else(|| StoreError::invalid("BilledCost", "the totals are too large to hold exactly"))
+            match sign {
+                1 => a.checked_add(b),
+                -1 => a.checked_sub(b),
+                _ => b.checked_mul(s).and_then(|b| a.checked_add(b)),
+            }
+            .ok_or_else(|| StoreError::invalid("BilledCost", "the totals are too large to hold exactly"))
         };
         self.billed_usd = sum(self.billed_usd, other.billed_usd)?;
         self.effective_usd = sum(self.effective_usd, other.effective_usd)?;
@@ -84,15 +88,119 @@ pub struct DayKey {
     pub category: String,
 }
 
+/// A [`Key`] borrowed from a line or a stored row, so that adding it to [`Deltas`] copies no text.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyRef<'a> {
+    /// `YYYY-MM`.
+    pub month: &'a str,
+    /// The line's reseller.
+    pub reseller_id: i64,
+    /// The line's customer.
+    pub customer_id: i64,
+    /// 0 when the line has no product.
+    pub product_id: i64,
+    /// `ProviderName`.
+    pub provider: &'a str,
+    /// `ServiceName`.
+    pub service: &'a str,
+    /// `x_Marketplace`.
+    pub marketplace: bool,
+    /// `ChargeCategory`.
+    pub category: &'a str,
+}
+
+impl Key {
+    /// The key, borrowed.
+    pub fn as_ref(&self) -> KeyRef<'_> {
+        KeyRef {
+            month: &self.month,
+            reseller_id: self.reseller_id,
+            customer_id: self.customer_id,
+            product_id: self.product_id,
+            provider: &self.provider,
+            service: &self.service,
+            marketplace: self.marketplace,
+            category: &self.category,
+        }
+    }
+}
+
+/// A [`Key`] held by [`Deltas`]: its texts as codes of [`Names`]. About a quarter of the memory
+/// of a key of strings, and compared without reading text, so an import holds four times the
+/// changes before it must write them, and finds a line's key faster. The field order is the
+/// order of `Key`'s grouping (a customer's month leads), which `rollup_writes` relies on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct MonthCode {
+    month: u32,
+    reseller_id: i64,
+    customer_id: i64,
+    product_id: i64,
+    provider: u32,
+    service: u32,
+    marketplace: bool,
+    category: u32,
+}
+
+/// A [`DayKey`] held by [`Deltas`], its category as a code of [`Names`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct DayCode {
+    org_id: i64,
+    day: NaiveDate,
+    marketplace: bool,
+    category: u32,
+}
+
+/// The texts of the keys held by one [`Deltas`] (months, providers, services, categories: a
+/// handful of distinct values in millions of lines), each stored once and named by a code.
+#[derive(Debug, Default)]
+struct Names {
+    names: Vec<String>,
+    codes: HashMap<String, u32>,
+}
+
+impl Names {
+    fn code(&mut self, name: &str) -> u32 {
+        if let Some(code) = self.codes.get(name) {
+            return *code;
+        }
+        let code = self.names.len() as u32;
+        self.names.push(name.to_owned());
+        self.codes.insert(name.to_owned(), code);
+        code
+    }
+
+    fn name(&self, code: u32) -> String {
+        self.names[code as usize].clone()
+    }
+
+    fn key(&self, k: &MonthCode) -> Key {
+        Key {
+            month: self.name(k.month),
+            reseller_id: k.reseller_id,
+            customer_id: k.customer_id,
+            product_id: k.product_id,
+            provider: self.name(k.provider),
+            service: self.name(k.service),
+            marketplace: k.marketplace,
+            category: self.name(k.category),
+        }
+    }
+
+    fn day_key(&self, k: &DayCode) -> DayKey {
+        DayKey { org_id: k.org_id, day: k.day, marketplace: k.marketplace, category: self.name(k.category) }
+    }
+}
+
 /// Changes to the rollups, gathered while lines are added, replaced or rated. Ordered maps: a
 /// key's order begins with the group its stored rows are read by, so the writer takes the
 /// changes group by group as they come (see `rollup_writes`).
 #[derive(Debug, Default)]
 pub struct Deltas {
     /// Monthly, customer grain.
-    pub monthly: BTreeMap<Key, Sums>,
+    monthly: BTreeMap<MonthCode, Sums>,
     /// Daily, scope grain.
-    pub daily: BTreeMap<DayKey, Sums>,
+    daily: BTreeMap<DayCode, Sums>,
+    names: Names,
 }
 
 impl Deltas {
@@ -104,23 +212,46 @@ impl Deltas {
 
     /// A rated line's contribution at `key` on `day`, in tree `tenant`: the import adds what it
     /// has just rated without reading it back from its stored text.
-    pub fn add(&mut self, tenant: i64, day: NaiveDate, key: Key, sums: &Sums, sign: i64) -> Result<(), StoreError> {
+    pub fn add(
+        &mut self,
+        tenant: i64,
+        day: NaiveDate,
+        key: KeyRef<'_>,
+        sums: &Sums,
+        sign: i64,
+    ) -> Result<(), StoreError> {
         // The daily rollup keeps no units: no dashboard reads them by day.
         let day_sums = Sums { units: Decimal::ZERO, ..sums.clone() };
+        let category = self.names.code(key.category);
         let mut daily = |org_id| {
-            let day_key = DayKey { org_id, day, marketplace: key.marketplace, category: key.category.clone() };
+            let day_key = DayCode { org_id, day, marketplace: key.marketplace, category };
             self.daily.entry(day_key).or_default().add(&day_sums, sign)
         };
         daily(key.reseller_id)?;
         if tenant != key.reseller_id {
             daily(tenant)?;
         }
-        self.monthly.entry(key).or_default().add(sums, sign)
+        self.add_monthly(key, sums, sign)
     }
 
-    /// How many keys are held.
+    /// A change to the monthly rollup alone.
+    pub fn add_monthly(&mut self, key: KeyRef<'_>, sums: &Sums, sign: i64) -> Result<(), StoreError> {
+        let code = MonthCode {
+            month: self.names.code(key.month),
+            reseller_id: key.reseller_id,
+            customer_id: key.customer_id,
+            product_id: key.product_id,
+            provider: self.names.code(key.provider),
+            service: self.names.code(key.service),
+            marketplace: key.marketplace,
+            category: self.names.code(key.category),
+        };
+        self.monthly.entry(code).or_default().add(sums, sign)
+    }
+
+    /// How many keys and distinct texts are held (what their memory grows with).
     pub fn len(&self) -> usize {
-        self.monthly.len() + self.daily.len()
+        self.monthly.len() + self.daily.len() + self.names.names.len()
     }
 
     /// Whether nothing is held.
@@ -128,9 +259,29 @@ impl Deltas {
         self.monthly.is_empty() && self.daily.is_empty()
     }
 
+    /// The monthly changes in key order, consumed.
+    pub fn into_monthly(self) -> impl Iterator<Item = (Key, Sums)> {
+        let names = self.names;
+        self.monthly.into_iter().map(move |(k, s)| (names.key(&k), s))
+    }
+
     /// Writes the changes to both rollups.
     pub async fn apply(self, db: &impl ConnectionTrait, tenant: i64) -> Result<(), StoreError> {
-        rollup_writes::apply(db, tenant, self).await
+        let Deltas { monthly, daily, names } = self;
+        // Each key's texts are looked up as the writer takes it, not all at once: the
+        // changes are never held twice.
+        let monthly = monthly.into_iter().map(|(k, s)| (names.key(&k), s));
+        rollup_writes::write_monthly(db, tenant, monthly).await?;
+        rollup_writes::write_daily(db, tenant, daily.into_iter().map(|(k, s)| (names.day_key(&k), s))).await
+    }
+
+    /// Both grains' changes with their texts, for comparisons.
+    pub fn into_maps(self) -> (HashMap<Key, Sums>, HashMap<DayKey, Sums>) {
+        let Deltas { monthly, daily, names } = self;
+        (
+            monthly.into_iter().map(|(k, s)| (names.key(&k), s)).collect(),
+            daily.into_iter().map(|(k, s)| (names.day_key(&k), s)).collect(),
+        )
     }
 }
 
@@ -148,24 +299,24 @@ pub(crate) fn day_sums_of(row: &daily_rollup::Model) -> Result<Sums, StoreError>
 }
 
 /// A rated line's key: none for an unrated line, or one without a customer.
-pub fn key_of_line(line: &billing_line_item::Model) -> Option<Key> {
+pub fn key_of_line(line: &billing_line_item::Model) -> Option<KeyRef<'_>> {
     if !line.rated {
         return None;
     }
-    Some(Key {
-        month: line.month.clone(),
+    Some(KeyRef {
+        month: &line.month,
         reseller_id: line.reseller_id?,
         customer_id: line.customer_id?,
         product_id: line.product_id.unwrap_or(0),
-        provider: line.provider.clone(),
-        service: line.service.clone(),
+        provider: &line.provider,
+        service: &line.service,
         marketplace: line.marketplace,
-        category: line.charge_category.clone(),
+        category: &line.charge_category,
     })
 }
 
 /// A rated line's key and sums; none for an unrated line.
-pub fn contribution(line: &billing_line_item::Model) -> Result<Option<(Key, Sums)>, StoreError> {
+pub fn contribution(line: &billing_line_item::Model) -> Result<Option<(KeyRef<'_>, Sums)>, StoreError> {
     let Some(key) = key_of_line(line) else { return Ok(None) };
     let decimal = |v: &Option<String>, column: &str| -> Result<Decimal, StoreError> {
         v.as_deref().map(|v| stored::parse(v, column)).transpose().map(|d| d.unwrap_or_default())
@@ -189,6 +340,20 @@ pub(crate) fn key_of(row: &monthly_rollup::Model) -> Key {
         service: row.service.clone(),
         marketplace: row.marketplace,
         category: row.charge_category.clone(),
+    }
+}
+
+/// A stored row's key, borrowed.
+pub(crate) fn key_ref_of(row: &monthly_rollup::Model) -> KeyRef<'_> {
+    KeyRef {
+        month: &row.month,
+        reseller_id: row.reseller_id,
+        customer_id: row.customer_id,
+        product_id: row.product_id,
+        provider: &row.provider,
+        service: &row.service,
+        marketplace: row.marketplace,
+        category: &row.charge_category,
     }
 }
 
@@ -223,10 +388,11 @@ pub async fn daily_snapshot(db: &impl ConnectionTrait, tenant: i64) -> Result<Ha
         .collect()
 }
 
-/// Rollup keys held in memory before they are written (each about 500 bytes with its share of
-/// the map): an import or a rebuild writes its changes as they pile up, so that memory stays
-/// bounded however many distinct keys the lines touch.
-pub const KEYS_HELD: usize = 200_000;
+/// Rollup keys (and distinct texts) held in memory before they are written, each about 150
+/// bytes with its share of the map: an import or a rebuild writes its changes as they pile up,
+/// so that memory stays bounded however many distinct keys the lines touch. Writing them
+/// costs a read, a delete and an insert per key, so the fewer times the better.
+pub const KEYS_HELD: usize = 250_000;
 
 /// Rated lines read at a time.
 const PAGE: u64 = 10_000;
@@ -310,16 +476,15 @@ pub async fn stored_and_rebuilt(
     store: &Store,
     tenant: i64,
 ) -> Result<(HashMap<Key, Sums>, HashMap<Key, Sums>), StoreError> {
-    let rebuilt = from_lines(store.db(), tenant).await?;
+    let (rebuilt, rebuilt_daily) = from_lines(store.db(), tenant).await?.into_maps();
     let daily = daily_snapshot(store.db(), tenant).await?;
-    let rebuilt_daily: HashMap<DayKey, Sums> = rebuilt.daily.into_iter().collect();
     if daily != rebuilt_daily {
         let mut diff: Vec<_> =
             daily.keys().chain(rebuilt_daily.keys()).filter(|k| daily.get(*k) != rebuilt_daily.get(*k)).collect();
         diff.sort();
         return Err(StoreError::Corrupt(format!("the daily rollup differs from its lines at {:?}", diff.first())));
     }
-    Ok((snapshot(store.db(), tenant).await?, rebuilt.monthly.into_iter().collect()))
+    Ok((snapshot(store.db(), tenant).await?, rebuilt))
 }
 
 /// Whether the daily rollup needs filling for lines imported before it existed.
@@ -327,4 +492,74 @@ pub(crate) async fn daily_missing(db: &impl ConnectionTrait) -> Result<bool, Sto
     let daily = daily_rollup::Entity::find().count(db).await?;
     let monthly = monthly_rollup::Entity::find().count(db).await?;
     Ok(daily == 0 && monthly > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(month: &str, customer: i64, service: &str) -> Key {
+        Key {
+            month: month.into(),
+            reseller_id: 2,
+            customer_id: customer,
+            product_id: 0,
+            provider: "AWS".into(),
+            service: service.into(),
+            marketplace: false,
+            category: "Usage".into(),
+        }
+    }
+
+    #[test]
+    fn equal_texts_are_one_key_and_a_customers_month_stays_together() {
+        let sums = Sums { billed_usd: Decimal::ONE, effective_usd: Decimal::ONE, units: Decimal::ZERO, lines: 1 };
+        let day = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+        let mut deltas = Deltas::default();
+        // Interleaved customers and months, each key built from fresh strings.
+        for (month, customer, service) in [
+            ("2026-10", 7, "EC2"),
+            ("2026-09", 8, "S3"),
+            ("2026-10", 8, "EC2"),
+            ("2026-10", 7, "S3"),
+            ("2026-09", 7, "EC2"),
+            ("2026-10", 7, "EC2"),
+            ("2026-09", 8, "EC2"),
+        ] {
+            deltas.add(1, day, key(month, customer, service).as_ref(), &sums, 1).unwrap();
+        }
+        // Each text held once: two months, AWS, EC2, S3, Usage.
+        assert_eq!(deltas.names.names.len(), 6);
+        let monthly: Vec<(Key, Sums)> = deltas.into_monthly().collect();
+        assert_eq!(monthly.len(), 6);
+        let twice = monthly.iter().find(|(k, _)| *k == key("2026-10", 7, "EC2")).unwrap();
+        assert_eq!((twice.1.lines, twice.1.billed_usd), (2, Decimal::from(2)));
+        // The writer reads stored rows by (reseller, month, customer): each such group's keys
+        // come one after another.
+        let groups: Vec<(i64, &str, i64)> =
+            monthly.iter().map(|(k, _)| (k.reseller_id, k.month.as_str(), k.customer_id)).collect();
+        let mut seen = Vec::new();
+        for (i, group) in groups.iter().enumerate() {
+            if i == 0 || groups[i - 1] != *group {
+                assert!(!seen.contains(group), "{group:?} split in {groups:?}");
+                seen.push(*group);
+            }
+        }
+        assert_eq!(seen.len(), 4);
+    }
+
+    #[test]
+    fn taking_away_what_was_added_leaves_zero() {
+        let mut sums = Sums::default();
+        let line =
+            Sums { billed_usd: Decimal::new(1234, 2), effective_usd: Decimal::ONE, units: Decimal::TWO, lines: 1 };
+        sums.add(&line, 1).unwrap();
+        sums.add(&line, 1).unwrap();
+        sums.add(&line, -1).unwrap();
+        assert_eq!(sums, line);
+        sums.add(&line, -1).unwrap();
+        assert_eq!(sums, Sums::default());
+        let max = Sums { billed_usd: Decimal::MAX, ..Sums::default() };
+        assert!(sums.add(&max, 1).is_ok() && sums.add(&max, 1).is_err(), "an overflow is refused");
+    }
 }

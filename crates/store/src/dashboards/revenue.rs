@@ -19,7 +19,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use super::home::{day_rows, first_rated_day};
 use super::{add, dashboard_scope, figures, orgs_by_id};
 use crate::billing::issues::line_scope;
-use crate::billing::rollups::{Deltas, Key, Sums, key_of, sums_of};
+use crate::billing::rollups::{Deltas, Key, Sums, key_ref_of, sums_of};
 use crate::entities::{billing_line_item, monthly_rollup, organization};
 use crate::{Scope, Store, StoreError, stored};
 
@@ -52,7 +52,7 @@ async fn rows(
         .await?;
     let mut deltas = Deltas::default();
     for row in &stored_rows {
-        deltas.monthly.insert(key_of(row), sums_of(row)?);
+        deltas.add_monthly(key_ref_of(row), &sums_of(row)?, 1)?;
     }
     // Lines of as_of's month dated after it are in the rollup but not yet in the figures.
     let current = Month::of(as_of);
@@ -69,7 +69,7 @@ async fn rows(
             deltas.line(line, -1)?;
         }
     }
-    Ok(deltas.monthly.into_iter().filter(|(_, s)| s.lines > 0).collect())
+    Ok(deltas.into_monthly().filter(|(_, s)| s.lines > 0).collect())
 }
 
 fn is_revenue(key: &Key) -> bool {

@@ -1,0 +1,224 @@
+//! The import's rating stage, on a thread of its own between the parser and the writer: it
+//! rates each parsed chunk into the lines to write (with their statement values built), sums
+//! their rollup changes and counts their billing issues. The writing task is then left with
+//! the database's work alone, so the database (SQLite's worker thread, or PostgreSQL) is kept
+//! busy while the next chunks are rated on the other core.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use domain::focus::{LineInput, RowProblem};
+use sea_orm::Value;
+use tokio::sync::mpsc::{Receiver, channel};
+use tokio::task::JoinHandle;
+
+use super::import::{Parsed, Problems, Progress};
+use super::line_insert;
+use super::rating::{Rater, Unrated};
+use super::rollups::{self, Deltas, Sums};
+use crate::entities::billing_line_item;
+use crate::{StoreError, clock};
+
+/// Rated chunks waiting for the writer: enough for the writer never to wait on a short chunk.
+const QUEUED: usize = 4;
+
+/// What the rating stage hands the writer.
+pub(super) enum Rated {
+    /// Rated lines, and each one's values for the insert (in `line_insert`'s column order).
+    Lines(Vec<billing_line_item::Model>, Vec<Vec<Value>>),
+    /// Rollup changes to write now: as many as memory should hold (see [`rollups::KEYS_HELD`]).
+    Changes(Deltas),
+}
+
+/// Unrated lines of one batch, by customer and reason: one billing issue each.
+#[derive(Default)]
+pub(super) struct IssueCount {
+    pub lines: u64,
+    pub customer_id: Option<i64>,
+    pub reseller_id: Option<i64>,
+    pub example: String,
+}
+
+/// What the rating stage found, handed over once every row is read.
+#[derive(Default)]
+pub(super) struct Tally {
+    pub total: u64,
+    pub rated: u64,
+    pub unrated: u64,
+    /// Rows replaced by a later row of the same chunk.
+    pub replaced: u64,
+    pub problems: Problems,
+    /// Rollup changes not yet handed over.
+    pub deltas: Deltas,
+    pub issues: HashMap<(String, Unrated), IssueCount>,
+}
+
+/// The batch the lines go into.
+#[derive(Clone, Copy)]
+pub(super) struct Target {
+    pub tenant: i64,
+    pub batch_id: i64,
+}
+
+/// Starts rating `rows` on a blocking thread. Once `stop` is set (the writer found a problem),
+/// or after the stage's own first problem, no more lines are handed over: the rest of the file
+/// is only read, to report every bad row.
+pub(super) fn spawn(
+    mut rows: Receiver<Vec<Parsed>>,
+    rater: Rater,
+    target: Target,
+    stop: Arc<AtomicBool>,
+    progress: Option<Progress>,
+) -> (Receiver<Rated>, JoinHandle<Result<Tally, StoreError>>) {
+    let (tx, rx) = channel(QUEUED);
+    let stage = tokio::task::spawn_blocking(move || {
+        let mut tally = Tally::default();
+        while let Some(chunk) = rows.blocking_recv() {
+            let good = tally.count(chunk);
+            if tally.problems.count == 0 && !stop.load(Ordering::Relaxed) {
+                let lines = tally.rate_chunk(&rater, target, good)?;
+                let values = lines.iter().map(line_insert::values).collect();
+                // The writer has stopped (it failed): the rest is not needed.
+                if tx.blocking_send(Rated::Lines(lines, values)).is_err() {
+                    return Ok(tally);
+                }
+                if tally.deltas.len() >= rollups::KEYS_HELD {
+                    let changes = std::mem::take(&mut tally.deltas);
+                    if tx.blocking_send(Rated::Changes(changes)).is_err() {
+                        return Ok(tally);
+                    }
+                }
+            }
+            if let Some(progress) = &progress {
+                progress(tally.total);
+            }
+        }
+        Ok(tally)
+    });
+    (rx, stage)
+}
+
+impl Tally {
+    /// Counts a chunk's rows and records its bad ones; returns the good ones.
+    fn count(&mut self, chunk: Vec<Parsed>) -> Vec<(u64, Box<LineInput>)> {
+        let mut good = Vec::with_capacity(chunk.len());
+        for item in chunk {
+            match item {
+                Parsed::Row(n, line) => {
+                    self.total += 1;
+                    good.push((n, line));
+                }
+                Parsed::Bad(problems) => {
+                    if problems.iter().any(|p| p.row.is_some()) {
+                        self.total += 1;
+                    }
+                    self.problems.add(problems);
+                }
+            }
+        }
+        good
+    }
+
+    /// Rates a chunk of good rows into the lines to write, gathering their rollup changes and
+    /// billing issues.
+    fn rate_chunk(
+        &mut self,
+        rater: &Rater,
+        target: Target,
+        rows: Vec<(u64, Box<LineInput>)>,
+    ) -> Result<Vec<billing_line_item::Model>, StoreError> {
+        // A later row with the same x_LineItemId replaces an earlier one, in this chunk or
+        // already stored.
+        let mut latest: HashMap<&str, usize> = HashMap::new();
+        for (i, (_, line)) in rows.iter().enumerate() {
+            if let Some(id) = line.line_item_id.as_deref()
+                && latest.insert(id, i).is_some()
+            {
+                self.replaced += 1;
+            }
+        }
+        let mut models = Vec::with_capacity(rows.len());
+        for (i, (n, line)) in rows.iter().enumerate() {
+            if line.line_item_id.as_deref().is_some_and(|id| latest.get(id) != Some(&i)) {
+                continue;
+            }
+            let rating = match rater.rate(line) {
+                Ok(rating) => rating,
+                Err(message) => {
+                    self.problems.add(vec![RowProblem {
+                        row: Some(*n),
+                        line: Some(n + 1),
+                        column: Some("BilledCost".into()),
+                        message: message.into(),
+                    }]);
+                    continue;
+                }
+            };
+            let model = billing_line_item::Model {
+                id: 0,
+                tenant_id: target.tenant,
+                batch_id: target.batch_id,
+                row_number: *n as i64,
+                line_item_id: line.line_item_id.clone(),
+                customer_external_id: line.customer_external_id.clone(),
+                customer_id: rating.customer_id,
+                reseller_id: rating.reseller_id,
+                product_id: rating.product_id,
+                sku: line.sku.clone(),
+                provider: line.provider.clone(),
+                service: line.service.clone(),
+                charge_category: line.category.as_str().to_owned(),
+                period_start: clock::stored(line.period_start),
+                period_end: clock::stored(line.period_end),
+                month: line.month(),
+                day: line.day(),
+                billed_cost: line.billed_cost.to_string(),
+                effective_cost: line.effective_cost.to_string(),
+                currency: line.currency.to_string(),
+                usd_rate: rating.usd.map(|(r, _, _)| r.to_string()),
+                billed_usd: rating.usd.map(|(_, b, _)| b.to_string()),
+                effective_usd: rating.usd.map(|(_, _, e)| e.to_string()),
+                quantity: line.quantity.map(|q| q.to_string()),
+                marketplace: line.marketplace,
+                rated: rating.unrated.is_none(),
+            };
+            match (rating.unrated, rating.usd) {
+                (None, Some((_, billed_usd, effective_usd))) => {
+                    self.rated += 1;
+                    // Summed from the values just rated, not read back from their text.
+                    if let Some(key) = rollups::key_of_line(&model) {
+                        let sums =
+                            Sums { billed_usd, effective_usd, units: line.quantity.unwrap_or_default(), lines: 1 };
+                        self.deltas.add(target.tenant, model.day, key, &sums, 1)?;
+                    }
+                }
+                (None, None) => return Err(StoreError::Corrupt("a rated line without a USD value".into())),
+                (Some(reason), _) => {
+                    self.unrated += 1;
+                    let issue = self.issues.entry((line.customer_external_id.clone(), reason)).or_default();
+                    issue.lines += 1;
+                    issue.customer_id = rating.customer_id;
+                    issue.reseller_id = rating.reseller_id;
+                    if issue.example.is_empty() {
+                        issue.example = example(line, reason);
+                    }
+                }
+            }
+            models.push(model);
+        }
+        Ok(models)
+    }
+}
+
+/// A billing issue's example of its reason.
+fn example(line: &LineInput, reason: Unrated) -> String {
+    match reason {
+        Unrated::UnknownCustomer => format!("customer {} is not known", line.customer_external_id),
+        Unrated::UnknownReseller => {
+            format!("reseller {} is not known", line.reseller_external_id.clone().unwrap_or_default())
+        }
+        Unrated::UnknownProduct => format!("SKU {} is not in the catalog", line.sku.clone().unwrap_or_default()),
+        Unrated::MissingFxRate => format!("no {} rate for {}", line.currency, line.month()),
+    }
+}
