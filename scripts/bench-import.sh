@@ -44,6 +44,14 @@ read -r s mb < <(measure "$bin" import "$csv")
 report "tierdash import, SQLite" "$s" "$mb"
 awk -v a="$s" -v b="$plain" 'BEGIN { printf "  %.1f× the time of sqlite3 .import\n", a / b }'
 
+# The worst case for memory: every line a rollup row of its own (a ServiceName per line).
+python3 scripts/gen-focus.py "$lines" "$work/distinct.csv" --distinct-services
+export TIERDASH_DATA_DIR="$work/sqlite-distinct"
+"$bin" demo-data >/dev/null
+read -r s mb < <(measure "$bin" import "$work/distinct.csv")
+report "SQLite, a rollup row per line" "$s" "$mb"
+rm -f "$work/distinct.csv"
+
 # Tierdash into PostgreSQL, in a database of its own.
 if psql "$pg_admin" -Atqc 'select 1' >/dev/null 2>&1; then
   db="tierdash_bench_$$"

@@ -2,12 +2,16 @@
 """Writes a FOCUS CSV of N billing lines for the demo distributor (customers CUST-00001..00800,
 its SKUs, USD and EUR), for the import benchmark. Deterministic: the same N gives the same file.
 
-usage: scripts/gen-focus.py N OUT.csv
+usage: scripts/gen-focus.py N OUT.csv [--distinct-services]
+
+--distinct-services gives every line a ServiceName of its own, so that every line is a rollup row
+of its own: the import's worst case for memory.
 """
 import random
 import sys
 
 n, out = int(sys.argv[1]), sys.argv[2]
+distinct = "--distinct-services" in sys.argv[3:]
 rng = random.Random(42)
 skus = [("AWS-EC2", "AWS", "Amazon EC2"), ("AWS-S3", "AWS", "Amazon S3"), ("AZ-VM", "Azure", "Azure Virtual Machines"),
         ("GCP-GCE", "Google Cloud", "Compute Engine"), ("MS-M365-BP", "Microsoft", "Microsoft 365 Business Premium")]
@@ -17,6 +21,8 @@ with open(out, "w", buffering=1 << 20) as f:
             "ChargeCategory,ProviderName,ServiceName,SkuId,PricingQuantity,x_Marketplace,x_LineItemId\n")
     for i in range(n):
         sku, provider, service = skus[rng.randrange(len(skus))]
+        if distinct:
+            service = f"{service} {i}"
         month = 1 + rng.randrange(10)
         day = 1 + rng.randrange(28)
         cents = rng.randrange(1, 500000)

@@ -18,9 +18,10 @@ use crate::bulk::Table;
 use crate::entities::{daily_rollup, monthly_rollup};
 
 /// Groups read per statement: a few hundred statements for a large import instead of one per
-/// group (tens of thousands, each a round trip on PostgreSQL), while the OR of the groups stays
-/// far under SQLite's expression depth limit (1,000).
-const GROUPS_PER_READ: usize = 200;
+/// group (tens of thousands, each a round trip on PostgreSQL). Every stored row of a group is
+/// read, and a customer's month can hold thousands: with 200 groups a read, an import in which
+/// each line had a service of its own peaked at 210 MB; with 50, at 137 MB, as fast.
+const GROUPS_PER_READ: usize = 50;
 
 /// Rows deleted per statement.
 const IDS_PER_DELETE: usize = 1000;
