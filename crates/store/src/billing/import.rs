@@ -1,6 +1,7 @@
 //! The import pipeline: one transaction per file or batch. Rows arrive in chunks from a parser
-//! (so memory stays bounded), are rated, inserted, and summed into the rollup; a structural
-//! problem anywhere rolls everything back and reports every bad row (DESIGN §3).
+//! (so memory stays bounded), are rated and summed into the rollup on a stage of their own
+//! (`rate_stage`), and inserted here; a structural problem anywhere rolls everything back and
+//! reports every bad row (DESIGN §3).
 
 use std::collections::HashMap;
 use std::sync::Arc;
