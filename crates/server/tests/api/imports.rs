@@ -397,6 +397,15 @@ async fn a_sibling_cannot_replace_or_learn_of_another_resellers_lines(app: TestA
     let theirs = csv(&["C2,2026-10-05,2026-10-06,99,99,USD,Usage,AWS,EC2,,,,shared-id"]);
     let p = problem(import(&app, &r2, &theirs).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(p["errors"][0]["field"], "x_LineItemId");
+    // The same with a bad row further on, read after the writer stopped: both are reported,
+    // in row order.
+    let mut rows = vec!["C2,2026-10-05,2026-10-06,99,99,USD,Usage,AWS,EC2,,,,shared-id".to_owned()];
+    rows.extend((0..2500).map(|i| format!("C2,2026-10-05,2026-10-06,{i},1,USD,Usage,AWS,EC2,,,,r2-{i}")));
+    rows.push("C2,2026-10-05,2026-10-06,oops,1,USD,Usage,AWS,EC2,,,,".into());
+    let both = csv(&rows.iter().map(String::as_str).collect::<Vec<_>>());
+    let p = problem(import(&app, &r2, &both).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p["errors"].as_array().map(Vec::len), Some(2), "{p}");
+    assert_eq!((p["errors"][0]["row"].as_u64(), p["errors"][1]["row"].as_u64()), (Some(1), Some(2502)), "{p}");
     let rollup = rollup_is_consistent(&app).await;
     assert_eq!(rollup.values().map(|s| s.billed_usd).sum::<Decimal>(), d("10"));
     // The same bytes as R1's file: R2 learns nothing of R1's batch.

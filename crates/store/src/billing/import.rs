@@ -142,8 +142,9 @@ pub async fn import(
             message: "the file has no data rows".into(),
         }]);
     }
-    // The stage's problems first: the writer stops at its first, the stage reads to the end.
-    tally.problems.append(std::mem::take(&mut state.problems));
+    // The writer stops at its first problem while the stage reads on: a problem the writer
+    // found may come before some of the stage's.
+    tally.problems.merge(std::mem::take(&mut state.problems));
     if tally.problems.count > 0 {
         txn.rollback().await?;
         return Err(StoreError::Rejected { errors: tally.problems.reported, total: tally.problems.count });
@@ -225,11 +226,14 @@ impl Problems {
         }
     }
 
-    /// Records `other`'s problems after these.
-    fn append(&mut self, other: Problems) {
+    /// Records `other`'s problems beside these. Each list is in row order, so the first
+    /// [`MAX_REPORTED`] of both, in row order, are the first of the file (problems of the whole
+    /// file, with no row, first).
+    fn merge(&mut self, other: Problems) {
         self.count += other.count;
-        let room = MAX_REPORTED.saturating_sub(self.reported.len());
-        self.reported.extend(other.reported.into_iter().take(room));
+        self.reported.extend(other.reported);
+        self.reported.sort_by_key(|e| e.row);
+        self.reported.truncate(MAX_REPORTED);
     }
 }
 
