@@ -193,11 +193,7 @@ where
         // Always GROUPS_PER_READ terms (the last group repeated), so that the statement's text
         // is the same every time: the connection prepares and caches each text it sees, and one-off
         // texts of hundreds of terms, one per batch size, held tens of megabytes.
-        let padding = GROUPS_PER_READ - groups.len();
-        let any = groups
-            .iter()
-            .chain(groups.last().map(|last| std::iter::repeat_n(last, padding)).into_iter().flatten())
-            .fold(Condition::any(), |any, group| any.add((grain.group)(group)));
+        let any = padded(&groups, GROUPS_PER_READ).fold(Condition::any(), |any, group| any.add((grain.group)(group)));
         let stored: HashMap<K, E::Model> =
             E::find().filter(any).all(db).await?.into_iter().map(|row| ((grain.key_of)(&row), row)).collect();
         let mut stale = Vec::new();
@@ -222,11 +218,26 @@ where
         }
         // Padded like the read above, for the same reason.
         for ids in stale.chunks(IDS_PER_DELETE) {
-            let padding = ids.last().map(|last| std::iter::repeat_n(*last, IDS_PER_DELETE - ids.len()));
-            let ids = ids.iter().copied().chain(padding.into_iter().flatten());
-            E::delete_many().filter(grain.id.is_in(ids)).exec(db).await?;
+            E::delete_many().filter(grain.id.is_in(padded(ids, IDS_PER_DELETE).copied())).exec(db).await?;
         }
         grain.table.insert(db, fresh).await?;
     }
     Ok(())
+}
+
+/// `items`, then the last of them again until there are `len` (`items` is not longer).
+fn padded<T>(items: &[T], len: usize) -> impl Iterator<Item = &T> {
+    items.iter().chain(items.last().map(|last| std::iter::repeat_n(last, len - items.len())).into_iter().flatten())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::padded;
+
+    #[test]
+    fn padding_repeats_the_last_item_up_to_the_length() {
+        assert_eq!(padded(&[1, 2], 4).copied().collect::<Vec<_>>(), [1, 2, 2, 2]);
+        assert_eq!(padded(&[1, 2], 2).copied().collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(padded::<i32>(&[], 3).count(), 0);
+    }
 }

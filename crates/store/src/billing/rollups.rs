@@ -109,6 +109,22 @@ pub struct KeyRef<'a> {
     pub category: &'a str,
 }
 
+impl KeyRef<'_> {
+    /// The key, owned.
+    pub fn to_key(self) -> Key {
+        Key {
+            month: self.month.to_owned(),
+            reseller_id: self.reseller_id,
+            customer_id: self.customer_id,
+            product_id: self.product_id,
+            provider: self.provider.to_owned(),
+            service: self.service.to_owned(),
+            marketplace: self.marketplace,
+            category: self.category.to_owned(),
+        }
+    }
+}
+
 impl Key {
     /// The key, borrowed.
     pub fn as_ref(&self) -> KeyRef<'_> {
@@ -332,16 +348,7 @@ pub fn contribution(line: &billing_line_item::Model) -> Result<Option<(KeyRef<'_
 }
 
 pub(crate) fn key_of(row: &monthly_rollup::Model) -> Key {
-    Key {
-        month: row.month.clone(),
-        reseller_id: row.reseller_id,
-        customer_id: row.customer_id,
-        product_id: row.product_id,
-        provider: row.provider.clone(),
-        service: row.service.clone(),
-        marketplace: row.marketplace,
-        category: row.charge_category.clone(),
-    }
+    key_ref_of(row).to_key()
 }
 
 /// A stored row's key, borrowed.
