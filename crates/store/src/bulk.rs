@@ -35,16 +35,21 @@ impl Table {
         MAX_VALUES / self.columns.len()
     }
 
+    /// Rows of the next statement when `left` rows are still to be written (see the module's
+    /// note on statement sizes).
+    pub fn next_statement_rows(&self, left: usize) -> usize {
+        statement_rows(left, self.rows_per_statement())
+    }
+
     /// Inserts `rows`, each with one value per column; returns how many went in (fewer than
     /// given only when conflicts are skipped).
     pub async fn insert(&self, db: &impl ConnectionTrait, rows: Vec<Vec<Value>>) -> Result<u64, StoreError> {
         let backend = db.get_database_backend();
-        let per_statement = self.rows_per_statement();
         let mut inserted = 0;
         let mut rows = rows.into_iter().peekable();
         let mut left = rows.len();
         while rows.peek().is_some() {
-            let count = statement_rows(left, per_statement);
+            let count = self.next_statement_rows(left);
             left -= count;
             let mut values = Vec::with_capacity(count * self.columns.len());
             for row in rows.by_ref().take(count) {
@@ -58,7 +63,7 @@ impl Table {
     }
 
     /// `INSERT … VALUES (…), …` for `rows` rows, in the backend's placeholder style.
-    fn statement(&self, backend: DbBackend, rows: usize) -> String {
+    pub fn statement(&self, backend: DbBackend, rows: usize) -> String {
         let one = format!("({})", vec!["?"; self.columns.len()].join(", "));
         let mut sql =
             format!("INSERT INTO {} ({}) VALUES {}", self.name, self.columns.join(", "), vec![one; rows].join(", "));

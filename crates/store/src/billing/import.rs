@@ -9,12 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use domain::api::{FieldError, ImportBatch, ImportStatus};
 use domain::focus::{LineInput, RowProblem};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use tokio::sync::mpsc::Receiver;
 
+use super::import_txn::ImportTxn;
 use super::line_insert;
 use super::rate_stage::{self, IssueCount, Rated, Target};
 use super::rating::{Rater, Unrated};
@@ -69,7 +67,7 @@ pub async fn import(
         }
         return Ok(ImportBatch { status: ImportStatus::Duplicate, ..to_wire(earlier) });
     }
-    let txn = store.db().begin().await?;
+    let txn = ImportTxn::begin(store.db()).await?;
     let started = clock::now();
     let inserted = import_batch::ActiveModel {
         tenant_id: Set(scope.tenant_id),
@@ -105,7 +103,7 @@ pub async fn import(
     // write lock once another import has committed, while one that starts by writing waits.
     let rater = Rater::load(&txn, scope).await?;
     page_cache(&txn, IMPORT_CACHE_KIB).await?;
-    let target = Target { tenant: scope.tenant_id, batch_id: batch.id };
+    let target = Target { tenant: scope.tenant_id, batch_id: batch.id, backend: txn.get_database_backend() };
     let stop = Arc::new(AtomicBool::new(false));
     let (mut rated, stage) = rate_stage::spawn(rows, rater, target, stop.clone(), progress);
     let mut state = State {
@@ -123,8 +121,8 @@ pub async fn import(
             continue;
         }
         match item {
-            Rated::Lines(lines, values) => {
-                let conflicted = line_insert::insert_new(&txn, lines, values).await?;
+            Rated::Lines(lines, prepared) => {
+                let conflicted = line_insert::insert_new(&txn, lines, prepared).await?;
                 state.replace(&txn, conflicted).await?;
                 if state.problems.count > 0 {
                     stop.store(true, Ordering::Relaxed);
@@ -181,7 +179,7 @@ const IMPORT_CACHE_KIB: i64 = 16 * 1024;
 const DEFAULT_CACHE_KIB: i64 = 2000;
 
 /// Sets the page cache of the transaction's connection (SQLite only; PostgreSQL's is shared).
-async fn page_cache(txn: &DatabaseTransaction, kib: i64) -> Result<(), StoreError> {
+async fn page_cache(txn: &ImportTxn, kib: i64) -> Result<(), StoreError> {
     if txn.get_database_backend() == sea_orm::DbBackend::Sqlite {
         txn.execute_unprepared(&format!("PRAGMA cache_size = -{kib}")).await?;
     }
@@ -251,11 +249,7 @@ struct State {
 impl State {
     /// Some lines of `part` were not inserted because their x_LineItemId is stored already:
     /// the stored lines leave the rollup and the table, and these take their place.
-    async fn replace(
-        &mut self,
-        txn: &DatabaseTransaction,
-        part: Vec<billing_line_item::Model>,
-    ) -> Result<(), StoreError> {
+    async fn replace(&mut self, txn: &ImportTxn, part: Vec<billing_line_item::Model>) -> Result<(), StoreError> {
         if part.is_empty() {
             return Ok(());
         }
@@ -311,7 +305,7 @@ impl State {
 
     async fn record_issues(
         &self,
-        txn: &DatabaseTransaction,
+        txn: &ImportTxn,
         issues: HashMap<(String, Unrated), IssueCount>,
     ) -> Result<(), StoreError> {
         let now = clock::now();

@@ -1,8 +1,11 @@
 //! Writing line items in bulk (see [`crate::bulk`]): new lines whose (tree, `x_LineItemId`) is
 //! stored already are left out, for the import to replace.
 
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::sqlx::Arguments;
+use sea_orm::sqlx::sqlite::SqliteArguments;
+use sea_orm::{ConnectionTrait, DbBackend, Value};
 
+use super::import_txn::ImportTxn;
 use crate::StoreError;
 use crate::bulk::Table;
 use crate::entities::billing_line_item::Model;
@@ -39,24 +42,66 @@ const LINES: Table = Table {
     skip_conflicts_on: Some("tenant_id, line_item_id"),
 };
 
-/// Inserts new `lines`, whose statement values are `rows` (built by [`values`]), statement by
-/// statement; returns the lines of every statement that left some out because their (tree,
-/// x_LineItemId) is stored already, for the caller to replace (a line is looked up only then,
-/// the rare case).
-pub async fn insert_new(
-    db: &impl ConnectionTrait,
-    lines: Vec<Model>,
-    rows: Vec<Vec<Value>>,
-) -> Result<Vec<Model>, StoreError> {
-    debug_assert_eq!(lines.len(), rows.len(), "values for every line");
+/// A chunk of lines' insert statements, bound by the rating stage rather than the writer.
+pub enum Prepared {
+    /// SQLite: each statement's row count and its arguments (see `import_txn`).
+    Sqlite(Vec<(usize, SqliteArguments)>),
+    /// Other databases: each line's values, for sea-orm to bind.
+    Values(Vec<Vec<Value>>),
+}
+
+impl Prepared {
+    /// The statements that write `lines` on `backend`.
+    pub fn of(backend: DbBackend, lines: &[Model]) -> Result<Prepared, StoreError> {
+        if backend != DbBackend::Sqlite {
+            return Ok(Prepared::Values(lines.iter().map(values).collect()));
+        }
+        let mut statements = Vec::new();
+        let mut rest = lines;
+        while !rest.is_empty() {
+            let count = LINES.next_statement_rows(rest.len());
+            let (part, after) = rest.split_at(count);
+            let mut args = SqliteArguments::default();
+            args.reserve(count * LINES.columns.len(), 0);
+            for line in part {
+                bind(&mut args, line).map_err(|e| StoreError::Corrupt(format!("a line could not be bound: {e}")))?;
+            }
+            statements.push((count, args));
+            rest = after;
+        }
+        Ok(Prepared::Sqlite(statements))
+    }
+}
+
+/// Inserts new `lines`, whose statements are `prepared` from them, statement by statement;
+/// returns the lines of every statement that left some out because their (tree, x_LineItemId)
+/// is stored already, for the caller to replace (a line is looked up only then, the rare case).
+pub async fn insert_new(txn: &ImportTxn, lines: Vec<Model>, prepared: Prepared) -> Result<Vec<Model>, StoreError> {
     let mut conflicted = Vec::new();
-    let mut rows = rows.into_iter();
-    for part in lines.chunks(LINES.rows_per_statement()) {
-        let values = rows.by_ref().take(part.len()).collect();
-        if LINES.insert(db, values).await? < part.len() as u64 {
-            conflicted.extend_from_slice(part);
+    let mut at = 0;
+    let mut statement = |inserted: u64, count: usize| {
+        if inserted < count as u64 {
+            conflicted.extend_from_slice(&lines[at..at + count]);
+        }
+        at += count;
+    };
+    match prepared {
+        Prepared::Sqlite(statements) => {
+            for (count, args) in statements {
+                let sql = LINES.statement(DbBackend::Sqlite, count);
+                statement(txn.execute_bound(&sql, args).await?, count);
+            }
+        }
+        Prepared::Values(rows) => {
+            debug_assert_eq!(lines.len(), rows.len(), "values for every line");
+            let mut rows = rows.into_iter();
+            while rows.len() > 0 {
+                let count = rows.len().min(LINES.rows_per_statement());
+                statement(LINES.insert(txn, rows.by_ref().take(count).collect()).await?, count);
+            }
         }
     }
+    debug_assert_eq!(at, lines.len(), "a statement for every line");
     Ok(conflicted)
 }
 
@@ -73,6 +118,36 @@ pub async fn insert_all(db: &impl ConnectionTrait, lines: &[Model]) -> Result<()
         return Err(StoreError::Corrupt(format!("{} of {} replacing lines were written", inserted, lines.len())));
     }
     Ok(())
+}
+
+/// Binds a line's values for SQLite, in the order of the columns written, as sea-orm binds
+/// [`values`] (the same types, so the same stored text).
+fn bind(args: &mut SqliteArguments, line: &Model) -> Result<(), sea_orm::sqlx::error::BoxDynError> {
+    args.add(line.tenant_id)?;
+    args.add(line.batch_id)?;
+    args.add(line.row_number)?;
+    args.add(line.line_item_id.clone())?;
+    args.add(line.customer_external_id.clone())?;
+    args.add(line.customer_id)?;
+    args.add(line.reseller_id)?;
+    args.add(line.product_id)?;
+    args.add(line.sku.clone())?;
+    args.add(line.provider.clone())?;
+    args.add(line.service.clone())?;
+    args.add(line.charge_category.clone())?;
+    args.add(line.period_start)?;
+    args.add(line.period_end)?;
+    args.add(line.month.clone())?;
+    args.add(line.day)?;
+    args.add(line.billed_cost.clone())?;
+    args.add(line.effective_cost.clone())?;
+    args.add(line.currency.clone())?;
+    args.add(line.usd_rate.clone())?;
+    args.add(line.billed_usd.clone())?;
+    args.add(line.effective_usd.clone())?;
+    args.add(line.quantity.clone())?;
+    args.add(line.marketplace)?;
+    args.add(line.rated)
 }
 
 /// A line's values, in the order of the columns written.
@@ -104,4 +179,62 @@ pub fn values(line: &Model) -> Vec<Value> {
         Value::from(line.marketplace),
         Value::from(line.rated),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use sea_orm::sqlx::Arguments;
+
+    use super::*;
+
+    fn line(n: i64) -> Model {
+        Model {
+            id: 0,
+            tenant_id: 1,
+            batch_id: 2,
+            row_number: n,
+            line_item_id: Some(format!("l-{n}")),
+            customer_external_id: "C".into(),
+            customer_id: Some(3),
+            reseller_id: Some(4),
+            product_id: None,
+            sku: None,
+            provider: "P".into(),
+            service: "S".into(),
+            charge_category: "Usage".into(),
+            period_start: Utc.with_ymd_and_hms(2026, 1, 2, 0, 0, 0).unwrap(),
+            period_end: Utc.with_ymd_and_hms(2026, 1, 3, 0, 0, 0).unwrap(),
+            month: "2026-01".into(),
+            day: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+            billed_cost: "1.5".into(),
+            effective_cost: "1.5".into(),
+            currency: "USD".into(),
+            usd_rate: Some("1".into()),
+            billed_usd: Some("1.5".into()),
+            effective_usd: Some("1.5".into()),
+            quantity: None,
+            marketplace: false,
+            rated: true,
+        }
+    }
+
+    #[test]
+    fn sqlite_statements_bind_every_column_of_every_line_once() {
+        let lines: Vec<Model> = (0..1500).map(line).collect();
+        let Prepared::Sqlite(statements) = Prepared::of(DbBackend::Sqlite, &lines).unwrap() else {
+            panic!("SQLite lines are bound ahead");
+        };
+        let counts: Vec<usize> = statements.iter().map(|(count, _)| *count).collect();
+        // A full statement, then the remainder in power-of-two sizes (see `bulk`).
+        assert_eq!(counts, [1000, 256, 128, 64, 32, 16, 4]);
+        for (count, args) in &statements {
+            assert_eq!(args.len(), count * LINES.columns.len());
+        }
+        let Prepared::Values(rows) = Prepared::of(DbBackend::Postgres, &lines).unwrap() else {
+            panic!("PostgreSQL lines are left to sea-orm");
+        };
+        assert_eq!(rows.len(), 1500);
+        assert!(rows.iter().all(|row| row.len() == LINES.columns.len()));
+    }
 }

@@ -5,6 +5,7 @@ pub mod batches;
 pub mod csv_source;
 pub mod fx_rates;
 pub mod import;
+mod import_txn;
 pub mod issues;
 pub mod json_source;
 mod line_insert;

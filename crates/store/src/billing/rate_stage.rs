@@ -9,12 +9,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use domain::focus::{LineInput, RowProblem};
-use sea_orm::Value;
+use sea_orm::DbBackend;
 use tokio::sync::mpsc::{Receiver, channel};
 use tokio::task::JoinHandle;
 
 use super::import::{Parsed, Problems, Progress};
-use super::line_insert;
+use super::line_insert::Prepared;
 use super::rating::{Rater, Unrated};
 use super::rollups::{self, Deltas, Sums};
 use crate::entities::billing_line_item;
@@ -25,8 +25,8 @@ const QUEUED: usize = 4;
 
 /// What the rating stage hands the writer.
 pub(super) enum Rated {
-    /// Rated lines, and each one's values for the insert (in `line_insert`'s column order).
-    Lines(Vec<billing_line_item::Model>, Vec<Vec<Value>>),
+    /// Rated lines, and the statements that insert them.
+    Lines(Vec<billing_line_item::Model>, Prepared),
     /// Rollup changes to write now: as many as memory should hold (see [`rollups::KEYS_HELD`]).
     Changes(Deltas),
 }
@@ -59,6 +59,8 @@ pub(super) struct Tally {
 pub(super) struct Target {
     pub tenant: i64,
     pub batch_id: i64,
+    /// The database the lines are written to, which their statements are bound for.
+    pub backend: DbBackend,
 }
 
 /// Starts rating `rows` on a blocking thread. Once `stop` is set (the writer found a problem),
@@ -78,9 +80,9 @@ pub(super) fn spawn(
             let good = tally.count(chunk);
             if tally.problems.count == 0 && !stop.load(Ordering::Relaxed) {
                 let lines = tally.rate_chunk(&rater, target, good)?;
-                let values = lines.iter().map(line_insert::values).collect();
+                let prepared = Prepared::of(target.backend, &lines)?;
                 // The writer has stopped (it failed): the rest is not needed.
-                if tx.blocking_send(Rated::Lines(lines, values)).is_err() {
+                if tx.blocking_send(Rated::Lines(lines, prepared)).is_err() {
                     return Ok(tally);
                 }
                 if tally.deltas.len() >= rollups::KEYS_HELD {
