@@ -1,6 +1,10 @@
 //! Writing line items in bulk (see [`crate::bulk`]): new lines whose (tree, `x_LineItemId`) is
 //! stored already are left out, for the import to replace.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
 use sea_orm::sqlx::Arguments;
 use sea_orm::sqlx::sqlite::SqliteArguments;
 use sea_orm::{ConnectionTrait, DbBackend, Value};
@@ -73,6 +77,28 @@ impl Prepared {
     }
 }
 
+/// The SQLite statement that inserts `count` lines. The full one (a text of ~80 KB, and nearly
+/// every statement of an import) is written once: the writer asks for it between two of
+/// SQLite's statements, while SQLite waits.
+fn sqlite_statement(count: usize) -> Cow<'static, str> {
+    static FULL: OnceLock<String> = OnceLock::new();
+    if count == LINES.rows_per_statement() {
+        Cow::Borrowed(FULL.get_or_init(|| LINES.statement(DbBackend::Sqlite, count)))
+    } else {
+        Cow::Owned(LINES.statement(DbBackend::Sqlite, count))
+    }
+}
+
+/// A day as SQLite stores a date (`%F`, as sqlx binds a `NaiveDate`), written directly:
+/// chrono parses its format string on every call, and that showed in an import's profile.
+fn day_text(day: NaiveDate) -> String {
+    if (0..=9999).contains(&day.year()) {
+        format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+    } else {
+        day.format("%F").to_string()
+    }
+}
+
 /// Inserts new `lines`, whose statements are `prepared` from them, statement by statement;
 /// returns the lines of every statement that left some out because their (tree, x_LineItemId)
 /// is stored already, for the caller to replace (a line is looked up only then, the rare case).
@@ -88,8 +114,7 @@ pub async fn insert_new(txn: &ImportTxn, lines: Vec<Model>, prepared: Prepared) 
     match prepared {
         Prepared::Sqlite(statements) => {
             for (count, args) in statements {
-                let sql = LINES.statement(DbBackend::Sqlite, count);
-                statement(txn.execute_bound(&sql, args).await?, count);
+                statement(txn.execute_bound(&sqlite_statement(count), args).await?, count);
             }
         }
         Prepared::Values(rows) => {
@@ -138,7 +163,7 @@ fn bind(args: &mut SqliteArguments, line: &Model) -> Result<(), sea_orm::sqlx::e
     args.add(line.period_start)?;
     args.add(line.period_end)?;
     args.add(line.month.clone())?;
-    args.add(line.day)?;
+    args.add(day_text(line.day))?;
     args.add(line.billed_cost.clone())?;
     args.add(line.effective_cost.clone())?;
     args.add(line.currency.clone())?;
@@ -183,8 +208,7 @@ pub fn values(line: &Model) -> Vec<Value> {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{NaiveDate, TimeZone, Utc};
-    use sea_orm::sqlx::Arguments;
+    use chrono::{TimeZone, Utc};
 
     use super::*;
 
@@ -217,6 +241,21 @@ mod tests {
             marketplace: false,
             rated: true,
         }
+    }
+
+    #[test]
+    fn a_day_is_bound_as_chrono_writes_it() {
+        for (y, m, d) in [(2026, 1, 2), (1, 12, 31), (9999, 12, 31), (-5, 3, 4), (10000, 1, 1)] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(day_text(day), day.format("%F").to_string());
+        }
+    }
+
+    #[test]
+    fn the_full_statement_is_the_one_written_for_its_size() {
+        let full = LINES.rows_per_statement();
+        assert_eq!(sqlite_statement(full), LINES.statement(DbBackend::Sqlite, full));
+        assert_eq!(sqlite_statement(2), LINES.statement(DbBackend::Sqlite, 2));
     }
 
     #[test]

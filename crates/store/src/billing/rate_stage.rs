@@ -132,24 +132,27 @@ impl Tally {
     ) -> Result<Vec<billing_line_item::Model>, StoreError> {
         // A later row with the same x_LineItemId replaces an earlier one, in this chunk or
         // already stored.
+        let mut keep = vec![true; rows.len()];
         let mut latest: HashMap<&str, usize> = HashMap::new();
         for (i, (_, line)) in rows.iter().enumerate() {
             if let Some(id) = line.line_item_id.as_deref()
-                && latest.insert(id, i).is_some()
+                && let Some(earlier) = latest.insert(id, i)
             {
+                keep[earlier] = false;
                 self.replaced += 1;
             }
         }
+        drop(latest);
         let mut models = Vec::with_capacity(rows.len());
-        for (i, (n, line)) in rows.iter().enumerate() {
-            if line.line_item_id.as_deref().is_some_and(|id| latest.get(id) != Some(&i)) {
+        for ((n, line), keep) in rows.into_iter().zip(keep) {
+            if !keep {
                 continue;
             }
-            let rating = match rater.rate(line) {
+            let rating = match rater.rate(&line) {
                 Ok(rating) => rating,
                 Err(message) => {
                     self.problems.add(vec![RowProblem {
-                        row: Some(*n),
+                        row: Some(n),
                         line: Some(n + 1),
                         column: Some("BilledCost".into()),
                         message: message.into(),
@@ -157,24 +160,37 @@ impl Tally {
                     continue;
                 }
             };
+            if let Some(reason) = rating.unrated {
+                self.unrated += 1;
+                let issue = self.issues.entry((line.customer_external_id.clone(), reason)).or_default();
+                issue.lines += 1;
+                issue.customer_id = rating.customer_id;
+                issue.reseller_id = rating.reseller_id;
+                if issue.example.is_empty() {
+                    issue.example = example(&line, reason);
+                }
+            }
+            let (month, day, units) = (line.month(), line.day(), line.quantity.unwrap_or_default());
+            // The line's texts move into the model: an import copies each of them once less.
+            let line = *line;
             let model = billing_line_item::Model {
                 id: 0,
                 tenant_id: target.tenant,
                 batch_id: target.batch_id,
-                row_number: *n as i64,
-                line_item_id: line.line_item_id.clone(),
-                customer_external_id: line.customer_external_id.clone(),
+                row_number: n as i64,
+                line_item_id: line.line_item_id,
+                customer_external_id: line.customer_external_id,
                 customer_id: rating.customer_id,
                 reseller_id: rating.reseller_id,
                 product_id: rating.product_id,
-                sku: line.sku.clone(),
-                provider: line.provider.clone(),
-                service: line.service.clone(),
+                sku: line.sku,
+                provider: line.provider,
+                service: line.service,
                 charge_category: line.category.as_str().to_owned(),
                 period_start: clock::stored(line.period_start),
                 period_end: clock::stored(line.period_end),
-                month: line.month(),
-                day: line.day(),
+                month,
+                day,
                 billed_cost: line.billed_cost.to_string(),
                 effective_cost: line.effective_cost.to_string(),
                 currency: line.currency.to_string(),
@@ -190,22 +206,13 @@ impl Tally {
                     self.rated += 1;
                     // Summed from the values just rated, not read back from their text.
                     if let Some(key) = rollups::key_of_line(&model) {
-                        let sums =
-                            Sums { billed_usd, effective_usd, units: line.quantity.unwrap_or_default(), lines: 1 };
+                        let sums = Sums { billed_usd, effective_usd, units, lines: 1 };
                         self.deltas.add(target.tenant, model.day, key, &sums, 1)?;
                     }
                 }
                 (None, None) => return Err(StoreError::Corrupt("a rated line without a USD value".into())),
-                (Some(reason), _) => {
-                    self.unrated += 1;
-                    let issue = self.issues.entry((line.customer_external_id.clone(), reason)).or_default();
-                    issue.lines += 1;
-                    issue.customer_id = rating.customer_id;
-                    issue.reseller_id = rating.reseller_id;
-                    if issue.example.is_empty() {
-                        issue.example = example(line, reason);
-                    }
-                }
+                // Counted as an issue above.
+                (Some(_), _) => {}
             }
             models.push(model);
         }
