@@ -19,6 +19,7 @@ use sea_orm::{
 use chrono::NaiveDate;
 
 use super::rollup_writes;
+use super::sums_table::SumsTable;
 use crate::entities::{billing_line_item, daily_rollup, monthly_rollup};
 use crate::{Store, StoreError, stored};
 
@@ -210,25 +211,18 @@ impl Names {
     }
 }
 
-/// Changes to the rollups, gathered while lines are added, replaced or rated. Hash maps with
-/// foldhash (seeded per process, so a file cannot choose its collisions): an import adds three
-/// keys per line, and with ordered maps the lookups and SipHash took ~10% of a 1M-line import's
-/// CPU. The keys are put in order only when written: a key's order begins with the group its
-/// stored rows are read by, so the writer takes the changes group by group (`rollup_writes`).
+/// Changes to the rollups, gathered while lines are added, replaced or rated, in hashed tables
+/// (an import adds three keys per line; with ordered maps, their lookups and SipHash took ~10%
+/// of a 1M-line import's CPU). The keys are put in order only when written: a key's order
+/// begins with the group its stored rows are read by, so the writer takes the changes group by
+/// group (`rollup_writes`).
 #[derive(Debug, Default)]
 pub struct Deltas {
     /// Monthly, customer grain.
-    monthly: HashMap<MonthCode, Sums, RandomState>,
+    monthly: SumsTable<MonthCode>,
     /// Daily, scope grain.
-    daily: HashMap<DayCode, Sums, RandomState>,
+    daily: SumsTable<DayCode>,
     names: Names,
-}
-
-/// A map's entries in key order.
-fn sorted<K: Ord, V>(map: HashMap<K, V, RandomState>) -> Vec<(K, V)> {
-    let mut entries: Vec<(K, V)> = map.into_iter().collect();
-    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    entries
 }
 
 impl Deltas {
@@ -253,7 +247,7 @@ impl Deltas {
         let category = self.names.code(key.category);
         let mut daily = |org_id| {
             let day_key = DayCode { org_id, day, marketplace: key.marketplace, category };
-            self.daily.entry(day_key).or_default().add(&day_sums, sign)
+            self.daily.entry(day_key).add(&day_sums, sign)
         };
         daily(key.reseller_id)?;
         if tenant != key.reseller_id {
@@ -274,7 +268,7 @@ impl Deltas {
             marketplace: key.marketplace,
             category: self.names.code(key.category),
         };
-        self.monthly.entry(code).or_default().add(sums, sign)
+        self.monthly.entry(code).add(sums, sign)
     }
 
     /// How many keys and distinct texts are held (what their memory grows with).
@@ -290,18 +284,17 @@ impl Deltas {
     /// The monthly changes in key order, consumed.
     pub fn into_monthly(self) -> impl Iterator<Item = (Key, Sums)> {
         let names = self.names;
-        sorted(self.monthly).into_iter().map(move |(k, s)| (names.key(&k), s))
+        self.monthly.into_sorted().into_iter().map(move |(k, s)| (names.key(&k), s))
     }
 
     /// Writes the changes to both rollups.
     pub async fn apply(self, db: &impl ConnectionTrait, tenant: i64) -> Result<(), StoreError> {
         let Deltas { monthly, daily, names } = self;
-        // The entries move into a sorted vector (the map is freed once they have); each key's
-        // texts are looked up only as the writer takes it, so no key is held with its texts
-        // twice.
-        let monthly = sorted(monthly).into_iter().map(|(k, s)| (names.key(&k), s));
+        // Each key's texts are looked up as the writer takes it, not all at once: the changes
+        // are never held twice.
+        let monthly = monthly.into_sorted().into_iter().map(|(k, s)| (names.key(&k), s));
         rollup_writes::write_monthly(db, tenant, monthly).await?;
-        let daily = sorted(daily).into_iter().map(|(k, s)| (names.day_key(&k), s));
+        let daily = daily.into_sorted().into_iter().map(|(k, s)| (names.day_key(&k), s));
         rollup_writes::write_daily(db, tenant, daily).await
     }
 
@@ -309,8 +302,8 @@ impl Deltas {
     pub fn into_maps(self) -> (HashMap<Key, Sums>, HashMap<DayKey, Sums>) {
         let Deltas { monthly, daily, names } = self;
         (
-            monthly.into_iter().map(|(k, s)| (names.key(&k), s)).collect(),
-            daily.into_iter().map(|(k, s)| (names.day_key(&k), s)).collect(),
+            monthly.into_entries().into_iter().map(|(k, s)| (names.key(&k), s)).collect(),
+            daily.into_entries().into_iter().map(|(k, s)| (names.day_key(&k), s)).collect(),
         )
     }
 }
@@ -413,7 +406,7 @@ pub async fn daily_snapshot(db: &impl ConnectionTrait, tenant: i64) -> Result<Ha
 /// rebuild writes its changes as they pile up, so that memory stays bounded however many
 /// distinct keys the lines touch. Writing them costs a read, a delete and an insert per key, so
 /// the fewer times the better: the 1M-line benchmark's ~220,000 keys are written once, at the
-/// end, and a file with a rollup row per line peaks at ~155 MB.
+/// end, and a file with a rollup row per line peaks at ~140 MB.
 pub const KEYS_HELD: usize = 250_000;
 
 /// Rated lines read at a time.
@@ -456,8 +449,8 @@ pub async fn from_lines(db: &impl ConnectionTrait, tenant: i64) -> Result<Deltas
             deltas.line(line, 1)?;
         }
     }
-    deltas.monthly.retain(|_, s| s.lines > 0);
-    deltas.daily.retain(|_, s| s.lines > 0);
+    deltas.monthly.retain(|s| s.lines > 0);
+    deltas.daily.retain(|s| s.lines > 0);
     Ok(deltas)
 }
 
