@@ -13,8 +13,8 @@
 //! keeps sea-orm's transaction: its statements are sent over the network, and its import is
 //! bound by the server's work, not by this copy.
 
-use sea_orm::sqlx::sqlite::SqliteArguments;
-use sea_orm::sqlx::{self, AssertSqlSafe, Sqlite};
+use sea_orm::sqlx::sqlite::{SqliteArguments, SqliteQueryResult};
+use sea_orm::sqlx::{self, AssertSqlSafe, IntoArguments, Sqlite};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, RuntimeErr,
     Statement, TransactionTrait,
@@ -75,10 +75,18 @@ impl ImportTxn {
         let ImportTxn::Sqlite(txn) = self else {
             return Err(DbErr::Custom("arguments bound for SQLite were sent to another database".into()));
         };
-        let mut txn = txn.lock().await;
-        let done = sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut **txn).await.map_err(exec_err)?;
-        Ok(done.rows_affected())
+        Ok(execute(txn, sql, args).await?.rows_affected())
     }
+}
+
+/// Runs one statement on the SQLite transaction, with its arguments, whoever bound them.
+async fn execute<A: IntoArguments<Sqlite>>(
+    txn: &Mutex<sqlx::Transaction<'static, Sqlite>>,
+    sql: impl Into<String>,
+    args: A,
+) -> Result<SqliteQueryResult, DbErr> {
+    let mut txn = txn.lock().await;
+    sqlx::query_with(AssertSqlSafe(sql.into()), args).execute(&mut **txn).await.map_err(exec_err)
 }
 
 #[async_trait::async_trait]
@@ -94,9 +102,7 @@ impl ConnectionTrait for ImportTxn {
         match self {
             ImportTxn::Sqlite(txn) => {
                 let (sql, values) = values(stmt);
-                let mut txn = txn.lock().await;
-                let done = sqlx::query_with(AssertSqlSafe(sql), values).execute(&mut **txn).await.map_err(exec_err)?;
-                Ok(done.into())
+                Ok(execute(txn, sql, values).await?.into())
             }
             ImportTxn::Other(txn) => txn.execute_raw(stmt).await,
         }

@@ -259,6 +259,23 @@ mod tests {
     }
 
     #[test]
+    fn a_line_is_bound_for_sqlite_as_sea_orm_binds_its_values() {
+        use sea_orm::sqlx::IntoArguments;
+        use sea_query_sqlx::SqlxValues;
+
+        // `bind` repeats `values`' column order: both must give SQLite the same arguments.
+        let mut with_nulls = line(7);
+        (with_nulls.line_item_id, with_nulls.customer_id, with_nulls.usd_rate) = (None, None, None);
+        for line in [line(1), with_nulls] {
+            let mut bound = SqliteArguments::default();
+            bind(&mut bound, &line).unwrap();
+            let by_sea_orm: SqliteArguments =
+                IntoArguments::<sea_orm::sqlx::Sqlite>::into_arguments(SqlxValues(sea_orm::Values(values(&line))));
+            assert_eq!(format!("{bound:?}"), format!("{by_sea_orm:?}"));
+        }
+    }
+
+    #[test]
     fn sqlite_statements_bind_every_column_of_every_line_once() {
         let lines: Vec<Model> = (0..1500).map(line).collect();
         let Prepared::Sqlite(statements) = Prepared::of(DbBackend::Sqlite, &lines).unwrap() else {
