@@ -25,7 +25,9 @@ pub struct Table {
     /// The columns written, in the order each row's values are given (the id is left to the
     /// database).
     pub columns: &'static [&'static str],
-    /// `ON CONFLICT (…) DO NOTHING` on these columns, or fail on a conflict.
+    /// Rows that hit the unique index on these columns are skipped, or a conflict fails. It must
+    /// be the table's only unique index besides the id: SQLite skips with `INSERT OR IGNORE`
+    /// (see [`Table::statement`]), which skips a conflict on any of them.
     pub skip_conflicts_on: Option<&'static str>,
 }
 
@@ -63,11 +65,21 @@ impl Table {
     }
 
     /// `INSERT … VALUES (…), …` for `rows` rows, in the backend's placeholder style.
+    ///
+    /// Conflicts are skipped on SQLite by `INSERT OR IGNORE` rather than `ON CONFLICT DO
+    /// NOTHING`: a multi-row insert that may stop half-way (a NOT NULL column stops it by
+    /// default) makes SQLite copy every page it changes into a statement journal first, to undo
+    /// the statement alone. Under `OR IGNORE` no constraint stops it, so, on a connection without
+    /// foreign-key checks (an import's, `billing::import_txn`), there is no such journal: 1M line
+    /// items went in ~15% faster, with a third of the system time. A NOT NULL column given NULL
+    /// is skipped too, so a caller counts what went in (our values never bind NULL there).
     pub fn statement(&self, backend: DbBackend, rows: usize) -> String {
         let one = format!("({})", vec!["?"; self.columns.len()].join(", "));
+        let ignore = backend == DbBackend::Sqlite && self.skip_conflicts_on.is_some();
+        let verb = if ignore { "INSERT OR IGNORE INTO" } else { "INSERT INTO" };
         let mut sql =
-            format!("INSERT INTO {} ({}) VALUES {}", self.name, self.columns.join(", "), vec![one; rows].join(", "));
-        if let Some(columns) = self.skip_conflicts_on {
+            format!("{verb} {} ({}) VALUES {}", self.name, self.columns.join(", "), vec![one; rows].join(", "));
+        if let (Some(columns), false) = (self.skip_conflicts_on, ignore) {
             sql.push_str(&format!(" ON CONFLICT ({columns}) DO NOTHING"));
         }
         raw_sql::numbered(backend, &sql)
@@ -88,10 +100,7 @@ mod tests {
 
     #[test]
     fn placeholders_follow_the_backend_and_count_every_value() {
-        assert_eq!(
-            T.statement(DbBackend::Sqlite, 2),
-            "INSERT INTO t (a, b, c) VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT (a, b) DO NOTHING"
-        );
+        assert_eq!(T.statement(DbBackend::Sqlite, 2), "INSERT OR IGNORE INTO t (a, b, c) VALUES (?, ?, ?), (?, ?, ?)");
         assert_eq!(
             T.statement(DbBackend::Postgres, 2),
             "INSERT INTO t (a, b, c) VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT (a, b) DO NOTHING"

@@ -13,7 +13,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, 
 use tokio::sync::mpsc::Receiver;
 
 use super::import_txn::ImportTxn;
-use super::line_insert;
+use super::line_insert::{self, Conflicted};
 use super::rate_stage::{self, IssueCount, Rated, Target};
 use super::rating::{Rater, Unrated};
 use super::rollups::Deltas;
@@ -67,7 +67,7 @@ pub async fn import(
         }
         return Ok(ImportBatch { status: ImportStatus::Duplicate, ..to_wire(earlier) });
     }
-    let txn = ImportTxn::begin(store.db()).await?;
+    let txn = ImportTxn::begin(store.db(), IMPORT_CACHE_KIB).await?;
     let started = clock::now();
     let inserted = import_batch::ActiveModel {
         tenant_id: Set(scope.tenant_id),
@@ -102,7 +102,6 @@ pub async fn import(
     // Read only after the first write: on SQLite a transaction that has read cannot take the
     // write lock once another import has committed, while one that starts by writing waits.
     let rater = Rater::load(&txn, scope).await?;
-    page_cache(&txn, IMPORT_CACHE_KIB).await?;
     let target = Target { tenant: scope.tenant_id, batch_id: batch.id, backend: txn.get_database_backend() };
     let stop = Arc::new(AtomicBool::new(false));
     let (mut rated, stage) = rate_stage::spawn(rows, rater, target, stop.clone(), progress);
@@ -159,10 +158,6 @@ pub async fn import(
     batch.rows_replaced = Set((tally.replaced + state.replaced) as i64);
     batch.completed_at = Set(Some(completed));
     let batch = batch.update(&txn).await?;
-    // Back to the default before the connection returns to the pool: the clean pages beyond it
-    // are freed, and the server's other work does not hold an import's cache. (A failed import
-    // leaves it on that one connection until the pool retires it.)
-    page_cache(&txn, DEFAULT_CACHE_KIB).await?;
     if source.dry_run {
         txn.rollback().await?;
         return Ok(ImportBatch { id: 0, status: ImportStatus::DryRun, ..to_wire(batch) });
@@ -174,17 +169,7 @@ pub async fn import(
 /// SQLite's page cache for an import's connection, in KiB: a large transaction's index pages
 /// stay in memory instead of being spilled to the log and read back (about 16% faster at 1M
 /// lines than the default), within the import's memory budget.
-const IMPORT_CACHE_KIB: i64 = 16 * 1024;
-/// SQLite's default page cache, in KiB.
-const DEFAULT_CACHE_KIB: i64 = 2000;
-
-/// Sets the page cache of the transaction's connection (SQLite only; PostgreSQL's is shared).
-async fn page_cache(txn: &ImportTxn, kib: i64) -> Result<(), StoreError> {
-    if txn.get_database_backend() == sea_orm::DbBackend::Sqlite {
-        txn.execute_unprepared(&format!("PRAGMA cache_size = -{kib}")).await?;
-    }
-    Ok(())
-}
+const IMPORT_CACHE_KIB: u32 = 16 * 1024;
 
 async fn completed_with_hash(
     store: &Store,
@@ -249,7 +234,8 @@ struct State {
 impl State {
     /// Some lines of `part` were not inserted because their x_LineItemId is stored already:
     /// the stored lines leave the rollup and the table, and these take their place.
-    async fn replace(&mut self, txn: &ImportTxn, part: Vec<billing_line_item::Model>) -> Result<(), StoreError> {
+    async fn replace(&mut self, txn: &ImportTxn, part: Conflicted) -> Result<(), StoreError> {
+        let Conflicted { lines: part, skipped } = part;
         if part.is_empty() {
             return Ok(());
         }
@@ -262,12 +248,14 @@ impl State {
             .await?;
         let mut again = Vec::new();
         let mut old_ids = Vec::new();
+        let mut found = 0;
         for old in stored {
             let Some(new) = old.line_item_id.as_deref().and_then(|id| rows_of_part.get(id)) else { continue };
             // The row this part just inserted is not an earlier line.
             if old.batch_id == self.batch_id && old.row_number == new.row_number {
                 continue;
             }
+            found += 1;
             // An importer replaces only its own lines: a sibling reseller's line with the same
             // id is neither removed nor moved.
             let mine = match self.scope.kind {
@@ -289,6 +277,13 @@ impl State {
             self.replaced += 1;
             old_ids.push(old.id);
             again.push((*new).clone());
+        }
+        // Every line left out must be one that meets a stored line: nothing is dropped unseen
+        // (SQLite's `INSERT OR IGNORE` would also skip a line for another constraint).
+        if found != skipped {
+            return Err(StoreError::Corrupt(format!(
+                "{skipped} line(s) were not written, and {found} of them meet a stored line"
+            )));
         }
         if self.problems.count > 0 {
             return Ok(());

@@ -12,9 +12,17 @@
 //! comes from sea-orm, through [`ConnectionTrait`], and is bound as sea-orm binds it. PostgreSQL
 //! keeps sea-orm's transaction: its statements are sent over the network, and its import is
 //! bound by the server's work, not by this copy.
+//!
+//! The SQLite transaction runs on a connection of the import's own, opened with the pool's
+//! options but without foreign-key checks and with the import's page cache, and closed at the
+//! end (an uncommitted transaction is rolled back as it closes). Without foreign-key checks a
+//! line insert cannot stop half-way, and SQLite skips its statement journal
+//! ([`crate::bulk::Table::statement`]). Nothing is lost by that: the only key the line items
+//! refer to is their batch, written first in the same transaction, and the same import code
+//! runs with every check on PostgreSQL in the tests. The pool's connections never change.
 
-use sea_orm::sqlx::sqlite::{SqliteArguments, SqliteQueryResult};
-use sea_orm::sqlx::{self, AssertSqlSafe, IntoArguments, Sqlite};
+use sea_orm::sqlx::sqlite::{SqliteArguments, SqliteConnection, SqliteQueryResult};
+use sea_orm::sqlx::{self, AssertSqlSafe, ConnectOptions, Connection, IntoArguments, Sqlite};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, RuntimeErr,
     Statement, TransactionTrait,
@@ -24,8 +32,8 @@ use tokio::sync::Mutex;
 
 /// An import's transaction; rolled back when dropped uncommitted.
 pub(crate) enum ImportTxn {
-    /// SQLite: the pooled connection's transaction (begun like sea-orm's, deferred).
-    Sqlite(Mutex<sqlx::Transaction<'static, Sqlite>>),
+    /// SQLite: the import's own connection, in a (deferred) transaction.
+    Sqlite(Mutex<SqliteConnection>),
     /// PostgreSQL: sea-orm's.
     Other(DatabaseTransaction),
 }
@@ -43,12 +51,16 @@ fn values(stmt: Statement) -> (String, SqlxValues) {
 }
 
 impl ImportTxn {
-    /// Begins a transaction on one of `db`'s connections.
-    pub async fn begin(db: &DatabaseConnection) -> Result<ImportTxn, DbErr> {
+    /// Begins a transaction: on SQLite on a connection of its own with `cache_kib` KiB of page
+    /// cache, elsewhere on one of `db`'s connections.
+    pub async fn begin(db: &DatabaseConnection, cache_kib: u32) -> Result<ImportTxn, DbErr> {
         match db.get_database_backend() {
             DbBackend::Sqlite => {
-                let txn = db.get_sqlite_connection_pool().begin().await.map_err(exec_err)?;
-                Ok(ImportTxn::Sqlite(Mutex::new(txn)))
+                let options = db.get_sqlite_connection_pool().connect_options();
+                let options = (*options).clone().foreign_keys(false).pragma("cache_size", format!("-{cache_kib}"));
+                let mut conn = options.connect().await.map_err(exec_err)?;
+                sqlx::raw_sql("BEGIN").execute(&mut conn).await.map_err(exec_err)?;
+                Ok(ImportTxn::Sqlite(Mutex::new(conn)))
             }
             _ => Ok(ImportTxn::Other(db.begin().await?)),
         }
@@ -57,7 +69,7 @@ impl ImportTxn {
     /// Commits.
     pub async fn commit(self) -> Result<(), DbErr> {
         match self {
-            ImportTxn::Sqlite(txn) => txn.into_inner().commit().await.map_err(exec_err),
+            ImportTxn::Sqlite(conn) => end(conn.into_inner(), "COMMIT").await,
             ImportTxn::Other(txn) => txn.commit().await,
         }
     }
@@ -65,7 +77,7 @@ impl ImportTxn {
     /// Rolls back.
     pub async fn rollback(self) -> Result<(), DbErr> {
         match self {
-            ImportTxn::Sqlite(txn) => txn.into_inner().rollback().await.map_err(exec_err),
+            ImportTxn::Sqlite(conn) => end(conn.into_inner(), "ROLLBACK").await,
             ImportTxn::Other(txn) => txn.rollback().await,
         }
     }
@@ -79,14 +91,20 @@ impl ImportTxn {
     }
 }
 
+/// Ends the SQLite transaction with `COMMIT` or `ROLLBACK`, and closes its connection.
+async fn end(mut conn: SqliteConnection, statement: &'static str) -> Result<(), DbErr> {
+    sqlx::raw_sql(statement).execute(&mut conn).await.map_err(exec_err)?;
+    conn.close().await.map_err(exec_err)
+}
+
 /// Runs one statement on the SQLite transaction, with its arguments, whoever bound them.
 async fn execute<A: IntoArguments<Sqlite>>(
-    txn: &Mutex<sqlx::Transaction<'static, Sqlite>>,
+    conn: &Mutex<SqliteConnection>,
     sql: impl Into<String>,
     args: A,
 ) -> Result<SqliteQueryResult, DbErr> {
-    let mut txn = txn.lock().await;
-    sqlx::query_with(AssertSqlSafe(sql.into()), args).execute(&mut **txn).await.map_err(exec_err)
+    let mut conn = conn.lock().await;
+    sqlx::query_with(AssertSqlSafe(sql.into()), args).execute(&mut *conn).await.map_err(exec_err)
 }
 
 #[async_trait::async_trait]
@@ -111,8 +129,8 @@ impl ConnectionTrait for ImportTxn {
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
         match self {
             ImportTxn::Sqlite(txn) => {
-                let mut txn = txn.lock().await;
-                let done = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **txn).await.map_err(exec_err)?;
+                let mut conn = txn.lock().await;
+                let done = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *conn).await.map_err(exec_err)?;
                 Ok(done.into())
             }
             ImportTxn::Other(txn) => txn.execute_unprepared(sql).await,
@@ -123,9 +141,9 @@ impl ConnectionTrait for ImportTxn {
         match self {
             ImportTxn::Sqlite(txn) => {
                 let (sql, values) = values(stmt);
-                let mut txn = txn.lock().await;
+                let mut conn = txn.lock().await;
                 let row =
-                    sqlx::query_with(AssertSqlSafe(sql), values).fetch_optional(&mut **txn).await.map_err(query_err)?;
+                    sqlx::query_with(AssertSqlSafe(sql), values).fetch_optional(&mut *conn).await.map_err(query_err)?;
                 Ok(row.map(Into::into))
             }
             ImportTxn::Other(txn) => txn.query_one_raw(stmt).await,
@@ -136,9 +154,9 @@ impl ConnectionTrait for ImportTxn {
         match self {
             ImportTxn::Sqlite(txn) => {
                 let (sql, values) = values(stmt);
-                let mut txn = txn.lock().await;
+                let mut conn = txn.lock().await;
                 let rows =
-                    sqlx::query_with(AssertSqlSafe(sql), values).fetch_all(&mut **txn).await.map_err(query_err)?;
+                    sqlx::query_with(AssertSqlSafe(sql), values).fetch_all(&mut *conn).await.map_err(query_err)?;
                 Ok(rows.into_iter().map(Into::into).collect())
             }
             ImportTxn::Other(txn) => txn.query_all_raw(stmt).await,

@@ -99,15 +99,25 @@ fn day_text(day: NaiveDate) -> String {
     }
 }
 
+/// The lines of the statements that left some out.
+#[derive(Debug, Default)]
+pub struct Conflicted {
+    /// Every line of those statements, written or not.
+    pub lines: Vec<Model>,
+    /// How many of them were left out: as many as were found stored, or something is wrong.
+    pub skipped: u64,
+}
+
 /// Inserts new `lines`, whose statements are `prepared` from them, statement by statement;
 /// returns the lines of every statement that left some out because their (tree, x_LineItemId)
 /// is stored already, for the caller to replace (a line is looked up only then, the rare case).
-pub async fn insert_new(txn: &ImportTxn, lines: Vec<Model>, prepared: Prepared) -> Result<Vec<Model>, StoreError> {
-    let mut conflicted = Vec::new();
+pub async fn insert_new(txn: &ImportTxn, lines: Vec<Model>, prepared: Prepared) -> Result<Conflicted, StoreError> {
+    let mut conflicted = Conflicted::default();
     let mut at = 0;
     let mut statement = |inserted: u64, count: usize| {
         if inserted < count as u64 {
-            conflicted.extend_from_slice(&lines[at..at + count]);
+            conflicted.lines.extend_from_slice(&lines[at..at + count]);
+            conflicted.skipped += count as u64 - inserted;
         }
         at += count;
     };
