@@ -17,9 +17,10 @@
 //! options but without foreign-key checks and with the import's page cache, and closed at the
 //! end (an uncommitted transaction is rolled back as it closes). Without foreign-key checks a
 //! line insert cannot stop half-way, and SQLite skips its statement journal
-//! ([`crate::bulk::Table::statement`]). Nothing is lost by that: the only key the line items
-//! refer to is their batch, written first in the same transaction, and the same import code
-//! runs with every check on PostgreSQL in the tests. The pool's connections never change.
+//! ([`crate::bulk::Table::statement`]). Nothing is lost by that: every key the import writes
+//! refers to a row it wrote or read in the same transaction (its batch, the importer, the
+//! customers and products the rater loaded), and the same import code runs with every check on
+//! PostgreSQL in the tests. The pool's connections never change.
 
 use sea_orm::sqlx::sqlite::{SqliteArguments, SqliteConnection, SqliteQueryResult};
 use sea_orm::sqlx::{self, AssertSqlSafe, ConnectOptions, Connection, IntoArguments, Sqlite};
