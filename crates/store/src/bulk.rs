@@ -1,4 +1,4 @@
-//! Writing many rows at once: one multi-row INSERT per slice of rows, its text written by hand
+//! Writing many rows at once: one multi-row INSERT (or upsert) per slice of rows, its text written by hand
 //! rather than through an entity's `insert_many`. An import writes millions of line items and
 //! rollup rows; building each statement through the query builder cost more than the
 //! database's own work, while this text is the same for every full slice, so each connection
@@ -25,10 +25,26 @@ pub struct Table {
     /// The columns written, in the order each row's values are given (the id is left to the
     /// database).
     pub columns: &'static [&'static str],
-    /// Rows that hit the unique index on these columns are skipped, or a conflict fails. It must
-    /// be the table's only unique index besides the id: SQLite skips with `INSERT OR IGNORE`
-    /// (see [`Table::statement`]), which skips a conflict on any of them.
-    pub skip_conflicts_on: Option<&'static str>,
+    /// What a row that hits a unique index does.
+    pub on_conflict: OnConflict,
+}
+
+/// What a row that hits a unique index does.
+#[derive(Debug, Clone, Copy)]
+pub enum OnConflict {
+    /// The row is left out. The index on these columns must be the table's only unique index
+    /// besides the id: SQLite skips with `INSERT OR IGNORE` (see [`Table::statement`]), which
+    /// skips a conflict on any of them.
+    Skip(&'static str),
+    /// The row is written over the stored row it meets on the columns `on` (which keeps its id):
+    /// every other column but those it `keeps` is written anew. (SQLite rewrites every index
+    /// holding a column written, even with the same value.)
+    Replace {
+        /// The unique index's columns.
+        on: &'static str,
+        /// Columns the stored row keeps.
+        keeps: &'static [&'static str],
+    },
 }
 
 impl Table {
@@ -43,8 +59,8 @@ impl Table {
         statement_rows(left, self.rows_per_statement())
     }
 
-    /// Inserts `rows`, each with one value per column; returns how many went in (fewer than
-    /// given only when conflicts are skipped).
+    /// Writes `rows`, each with one value per column; returns how many were written, inserted or
+    /// replacing (fewer than given only when conflicts are skipped).
     pub async fn insert(&self, db: &impl ConnectionTrait, rows: Vec<Vec<Value>>) -> Result<u64, StoreError> {
         let backend = db.get_database_backend();
         let mut inserted = 0;
@@ -75,13 +91,20 @@ impl Table {
     /// is skipped too, so a caller counts what went in (our values never bind NULL there).
     pub fn statement(&self, backend: DbBackend, rows: usize) -> String {
         let one = format!("({})", vec!["?"; self.columns.len()].join(", "));
-        let ignore = backend == DbBackend::Sqlite && self.skip_conflicts_on.is_some();
-        let verb = if ignore { "INSERT OR IGNORE INTO" } else { "INSERT INTO" };
-        let mut sql =
-            format!("{verb} {} ({}) VALUES {}", self.name, self.columns.join(", "), vec![one; rows].join(", "));
-        if let (Some(columns), false) = (self.skip_conflicts_on, ignore) {
-            sql.push_str(&format!(" ON CONFLICT ({columns}) DO NOTHING"));
-        }
+        let (verb, suffix) = match (self.on_conflict, backend) {
+            (OnConflict::Skip(_), DbBackend::Sqlite) => ("INSERT OR IGNORE INTO", String::new()),
+            (OnConflict::Skip(on), _) => ("INSERT INTO", format!(" ON CONFLICT ({on}) DO NOTHING")),
+            (OnConflict::Replace { on, keeps }, _) => {
+                let keys: Vec<&str> = on.split(',').map(str::trim).collect();
+                let set: Vec<String> = (self.columns.iter())
+                    .filter(|c| !keys.contains(c) && !keeps.contains(c))
+                    .map(|c| format!("{c} = excluded.{c}"))
+                    .collect();
+                ("INSERT INTO", format!(" ON CONFLICT ({on}) DO UPDATE SET {}", set.join(", ")))
+            }
+        };
+        let sql =
+            format!("{verb} {} ({}) VALUES {}{suffix}", self.name, self.columns.join(", "), vec![one; rows].join(", "));
         raw_sql::numbered(backend, &sql)
     }
 }
@@ -96,7 +119,7 @@ fn statement_rows(left: usize, per_statement: usize) -> usize {
 mod tests {
     use super::*;
 
-    const T: Table = Table { name: "t", columns: &["a", "b", "c"], skip_conflicts_on: Some("a, b") };
+    const T: Table = Table { name: "t", columns: &["a", "b", "c"], on_conflict: OnConflict::Skip("a, b") };
 
     #[test]
     fn placeholders_follow_the_backend_and_count_every_value() {
@@ -105,8 +128,13 @@ mod tests {
             T.statement(DbBackend::Postgres, 2),
             "INSERT INTO t (a, b, c) VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT (a, b) DO NOTHING"
         );
-        let strict = Table { skip_conflicts_on: None, ..T };
-        assert_eq!(strict.statement(DbBackend::Sqlite, 1), "INSERT INTO t (a, b, c) VALUES (?, ?, ?)");
+        let replacing = Table { on_conflict: OnConflict::Replace { on: "a", keeps: &["b"] }, ..T };
+        for (backend, values) in [(DbBackend::Sqlite, "(?, ?, ?)"), (DbBackend::Postgres, "($1, $2, $3)")] {
+            assert_eq!(
+                replacing.statement(backend, 1),
+                format!("INSERT INTO t (a, b, c) VALUES {values} ON CONFLICT (a) DO UPDATE SET c = excluded.c")
+            );
+        }
     }
 
     #[test]
@@ -129,7 +157,7 @@ mod tests {
 
     #[test]
     fn a_statement_stays_under_both_databases_parameter_limits() {
-        let wide = Table { name: "w", columns: &["c"; 25], skip_conflicts_on: None };
+        let wide = Table { name: "w", columns: &["c"; 25], on_conflict: OnConflict::Skip("c") };
         assert!(wide.rows_per_statement() * 25 <= 32_766);
         assert_eq!(wide.rows_per_statement(), 1000);
     }

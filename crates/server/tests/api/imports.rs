@@ -170,6 +170,18 @@ async fn a_line_item_id_replaces_the_earlier_line(app: TestApp) {
     .await;
     let rollup = rollup_is_consistent(&app).await;
     assert_eq!(rollup.values().next().unwrap().billed_usd, d("30"));
+    // Restated to another day of the month, and to another month: each line moves with its
+    // rollup contributions (the daily rollup is compared with its lines too).
+    let moved = csv(&[
+        "C1,2026-10-20,2026-10-21,4,4,USD,Usage,AWS,EC2,,,,L-3",
+        "C1,2026-09-20,2026-09-21,7,7,USD,Usage,AWS,EC2,,,,L-2",
+    ]);
+    let third: Value = import(&app, &token, &moved).await.json().await.unwrap();
+    assert_eq!(third["rows_replaced"], 2);
+    let rollup = rollup_is_consistent(&app).await;
+    let by_month: std::collections::BTreeMap<&str, (Decimal, i64)> =
+        rollup.iter().map(|(k, s)| (k.month.as_str(), (s.billed_usd, s.lines))).collect();
+    assert_eq!(by_month, [("2026-09", (d("7"), 1)), ("2026-10", (d("29"), 2))].into_iter().collect());
 }
 
 /// The importer writes one chunk of rows (1,000) while it rates the next: a line whose

@@ -16,7 +16,8 @@ use super::import_txn::ImportTxn;
 use super::line_insert::{self, Conflicted};
 use super::rate_stage::{self, IssueCount, Rated, Target};
 use super::rating::{Rater, Unrated};
-use super::rollups::Deltas;
+use super::rollups::{Deltas, KEYS_HELD};
+use super::stored_lines;
 use crate::entities::{billing_issue, billing_line_item, import_batch};
 use crate::{Scope, Store, StoreError, clock};
 
@@ -127,7 +128,10 @@ pub async fn import(
                     stop.store(true, Ordering::Relaxed);
                 }
             }
-            Rated::Changes(changes) => changes.apply(&txn, scope.tenant_id).await?,
+            Rated::Changes(mut changes) => {
+                changes.merge(std::mem::take(&mut state.deltas))?;
+                changes.apply(&txn, scope.tenant_id).await?;
+            }
         }
     }
     let mut tally = stage.await.map_err(|e| StoreError::Corrupt(format!("the rating stage failed: {e}")))??;
@@ -146,8 +150,9 @@ pub async fn import(
         txn.rollback().await?;
         return Err(StoreError::Rejected { errors: tally.problems.reported, total: tally.problems.count });
     }
-    std::mem::take(&mut tally.deltas).apply(&txn, scope.tenant_id).await?;
-    std::mem::take(&mut state.deltas).apply(&txn, scope.tenant_id).await?;
+    let mut deltas = std::mem::take(&mut tally.deltas);
+    deltas.merge(std::mem::take(&mut state.deltas))?;
+    deltas.apply(&txn, scope.tenant_id).await?;
     state.record_issues(&txn, std::mem::take(&mut tally.issues)).await?;
     let completed = clock::now();
     let mut batch: import_batch::ActiveModel = batch.into();
@@ -227,13 +232,14 @@ struct State {
     scope: Scope,
     replaced: u64,
     problems: Problems,
-    /// The replaced lines' contributions, taken away.
+    /// The replaced lines' contributions, taken away: written with the rating stage's (the
+    /// lines coming in), or on their own once they are as many as memory should hold.
     deltas: Deltas,
 }
 
 impl State {
     /// Some lines of `part` were not inserted because their x_LineItemId is stored already:
-    /// the stored lines leave the rollup and the table, and these take their place.
+    /// the stored lines leave the rollup, and these are written over them.
     async fn replace(&mut self, txn: &ImportTxn, part: Conflicted) -> Result<(), StoreError> {
         let Conflicted { lines: part, skipped } = part;
         if part.is_empty() {
@@ -241,13 +247,8 @@ impl State {
         }
         let rows_of_part: HashMap<&str, &billing_line_item::Model> =
             part.iter().filter_map(|m| m.line_item_id.as_deref().map(|id| (id, m))).collect();
-        let stored = billing_line_item::Entity::find()
-            .filter(billing_line_item::Column::TenantId.eq(self.tenant))
-            .filter(billing_line_item::Column::LineItemId.is_in(rows_of_part.keys().copied()))
-            .all(txn)
-            .await?;
+        let stored = stored_lines::with_ids(txn, self.tenant, rows_of_part.keys().copied()).await?;
         let mut again = Vec::new();
-        let mut old_ids = Vec::new();
         let mut found = 0;
         for old in stored {
             let Some(new) = old.line_item_id.as_deref().and_then(|id| rows_of_part.get(id)) else { continue };
@@ -275,8 +276,7 @@ impl State {
             }
             self.deltas.line(&old, -1)?;
             self.replaced += 1;
-            old_ids.push(old.id);
-            again.push((*new).clone());
+            again.push(((*new).clone(), old.day == new.day && old.month == new.month));
         }
         // Every line left out must be one that meets a stored line: nothing is dropped unseen
         // (SQLite's `INSERT OR IGNORE` would also skip a line for another constraint).
@@ -288,12 +288,9 @@ impl State {
         if self.problems.count > 0 {
             return Ok(());
         }
-        if !old_ids.is_empty() {
-            billing_line_item::Entity::delete_many()
-                .filter(billing_line_item::Column::Id.is_in(old_ids))
-                .exec(txn)
-                .await?;
-            line_insert::insert_all(txn, &again).await?;
+        line_insert::replace_all(txn, again).await?;
+        if self.deltas.len() >= KEYS_HELD {
+            std::mem::take(&mut self.deltas).apply(txn, self.tenant).await?;
         }
         Ok(())
     }

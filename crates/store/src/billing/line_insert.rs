@@ -1,5 +1,6 @@
 //! Writing line items in bulk (see [`crate::bulk`]): new lines whose (tree, `x_LineItemId`) is
-//! stored already are left out, for the import to replace.
+//! stored already are left out, for the import to replace once it has taken the stored lines'
+//! contributions out of the rollups.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -11,7 +12,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Value};
 
 use super::import_txn::ImportTxn;
 use crate::StoreError;
-use crate::bulk::Table;
+use crate::bulk::{OnConflict, Table};
 use crate::entities::billing_line_item::Model;
 
 const LINES: Table = Table {
@@ -43,8 +44,21 @@ const LINES: Table = Table {
         "marketplace",
         "rated",
     ],
-    skip_conflicts_on: Some("tenant_id, line_item_id"),
+    on_conflict: OnConflict::Skip(KEY),
 };
+
+/// The columns a line is known by in its tree.
+const KEY: &str = "tenant_id, line_item_id";
+
+/// The same columns, writing over the stored line with the same key.
+const REPLACING: Table = Table { on_conflict: OnConflict::Replace { on: KEY, keeps: &[] }, ..LINES };
+
+/// The same, for lines of the same day as the lines they replace (restated costs, the common
+/// case): the day is not written, so SQLite leaves the index on days alone. It rewrites an index
+/// whose column is written even with the same value, and those random index pages were ~20% of
+/// an import of 200,000 replacing lines.
+const REPLACING_SAME_DAY: Table =
+    Table { on_conflict: OnConflict::Replace { on: KEY, keeps: &["month", "day"] }, ..LINES };
 
 /// A chunk of lines' insert statements, bound by the rating stage rather than the writer.
 pub enum Prepared {
@@ -140,17 +154,19 @@ pub async fn insert_new(txn: &ImportTxn, lines: Vec<Model>, prepared: Prepared) 
     Ok(conflicted)
 }
 
-/// Inserts `lines` (their `id` is ignored; the database assigns it). A line whose
-/// (tenant, x_LineItemId) is stored already is left out, not an error; returns how many went in.
-pub async fn insert(db: &impl ConnectionTrait, lines: &[Model]) -> Result<u64, StoreError> {
-    LINES.insert(db, lines.iter().map(values).collect()).await
-}
-
-/// Inserts `lines` that replace stored ones (whose rows were just deleted): every one must go in.
-pub async fn insert_all(db: &impl ConnectionTrait, lines: &[Model]) -> Result<(), StoreError> {
-    let inserted = insert(db, lines).await?;
-    if inserted != lines.len() as u64 {
-        return Err(StoreError::Corrupt(format!("{} of {} replacing lines were written", inserted, lines.len())));
+/// Writes `lines` over the stored lines with the same (tree, x_LineItemId), each given with
+/// whether it keeps its stored line's day: each stored row is updated in place and keeps its id,
+/// where a delete and a new insert changed the table and every index twice (and the key's own
+/// index not at all now). Every line must be written.
+pub async fn replace_all(db: &impl ConnectionTrait, lines: Vec<(Model, bool)>) -> Result<(), StoreError> {
+    let expected = lines.len() as u64;
+    let (same_day, moved): (Vec<_>, Vec<_>) = lines.into_iter().partition(|(_, same_day)| *same_day);
+    let mut written = 0;
+    for (table, lines) in [(&REPLACING_SAME_DAY, same_day), (&REPLACING, moved)] {
+        written += table.insert(db, lines.iter().map(|(line, _)| values(line)).collect()).await?;
+    }
+    if written != expected {
+        return Err(StoreError::Corrupt(format!("{written} of {expected} replacing lines were written")));
     }
     Ok(())
 }

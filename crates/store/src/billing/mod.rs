@@ -13,6 +13,7 @@ mod rate_stage;
 mod rating;
 mod rollup_writes;
 pub mod rollups;
+mod stored_lines;
 mod sums_table;
 
 /// Rows handed from the parser to the importer at a time: large enough to insert in bulk,

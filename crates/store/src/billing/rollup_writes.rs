@@ -2,7 +2,8 @@
 //! narrow prefix of their grain's unique index (a customer's month, a scope's day), so that
 //! only the stored rows near the changed keys are read, never a whole month of the rollup; a
 //! batch of groups is read in one statement, merged in Rust (sums are exact decimals, never
-//! added in SQL), and the changed rows are deleted and written anew in bulk. Memory holds one
+//! added in SQL), and written in bulk: a key's row is inserted, or updated in place when it is
+//! stored (its grain's index is not touched), or deleted when no line is left in it. Memory holds one
 //! batch's rows, whatever the size of the rollup, and the changes are consumed as they are
 //! written (a grouped copy of them doubled an import's memory at every flush).
 
@@ -14,7 +15,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 
 use super::rollups::{self, DayKey, Key, Sums};
 use crate::StoreError;
-use crate::bulk::Table;
+use crate::bulk::{OnConflict, Table};
 use crate::entities::{daily_rollup, monthly_rollup};
 
 /// Groups read per statement: a few hundred statements for a large import instead of one per
@@ -66,7 +67,11 @@ const MONTHLY: Grain<monthly_rollup::Entity, Key, CustomerMonth> = Grain {
             "units",
             "line_count",
         ],
-        skip_conflicts_on: None,
+        // The grain's unique index; the tree is the reseller's.
+        on_conflict: OnConflict::Replace {
+            on: "reseller_id, month, customer_id, product_id, provider, service, marketplace, charge_category",
+            keeps: &["tenant_id"],
+        },
     },
     id: monthly_rollup::Column::Id,
     group_of: |k| (k.reseller_id, k.month.clone(), k.customer_id),
@@ -115,7 +120,11 @@ const DAILY: Grain<daily_rollup::Entity, DayKey, ScopeDay> = Grain {
             "effective_usd",
             "line_count",
         ],
-        skip_conflicts_on: None,
+        // The grain's unique index; the tree and month follow from the scope and the day.
+        on_conflict: OnConflict::Replace {
+            on: "org_id, day, marketplace, charge_category",
+            keeps: &["tenant_id", "month"],
+        },
     },
     id: daily_rollup::Column::Id,
     group_of: |k| (k.org_id, k.day),
@@ -196,31 +205,28 @@ where
         let any = padded(&groups, GROUPS_PER_READ).fold(Condition::any(), |any, group| any.add((grain.group)(group)));
         let stored: HashMap<K, E::Model> =
             E::find().filter(any).all(db).await?.into_iter().map(|row| ((grain.key_of)(&row), row)).collect();
-        let mut stale = Vec::new();
-        let mut fresh = Vec::new();
+        let mut emptied = Vec::new();
+        let mut written = Vec::new();
         for (key, delta) in batch {
-            let mut sums = match stored.get(&key) {
-                Some(row) => {
-                    stale.push((grain.id_of)(row));
-                    (grain.sums_of)(row)?
-                }
-                None => Sums::default(),
-            };
+            let row = stored.get(&key);
+            let mut sums = row.map(grain.sums_of).transpose()?.unwrap_or_default();
             sums.add(&delta, 1)?;
             // Below zero lines, the rollup and its lines disagree.
             if sums.lines < 0 {
                 return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines")));
             }
-            // A key with no line left has no row.
-            if sums.lines > 0 {
-                fresh.push((grain.values)(tenant, key, sums));
+            // A key with no line left has no row; any other is written over its stored row.
+            match (sums.lines, row) {
+                (0, Some(row)) => emptied.push((grain.id_of)(row)),
+                (0, None) => {}
+                _ => written.push((grain.values)(tenant, key, sums)),
             }
         }
         // Padded like the read above, for the same reason.
-        for ids in stale.chunks(IDS_PER_DELETE) {
+        for ids in emptied.chunks(IDS_PER_DELETE) {
             E::delete_many().filter(grain.id.is_in(padded(ids, IDS_PER_DELETE).copied())).exec(db).await?;
         }
-        grain.table.insert(db, fresh).await?;
+        grain.table.insert(db, written).await?;
     }
     Ok(())
 }

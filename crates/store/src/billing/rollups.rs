@@ -227,9 +227,10 @@ pub struct Deltas {
 
 impl Deltas {
     /// A rated line comes in (`sign` 1) or goes out (`sign` -1).
-    pub fn line(&mut self, line: &billing_line_item::Model, sign: i64) -> Result<(), StoreError> {
+    pub fn line(&mut self, line: &impl RolledUp, sign: i64) -> Result<(), StoreError> {
         let Some((key, sums)) = contribution(line)? else { return Ok(()) };
-        self.add(line.tenant_id, line.day, key, &sums, sign)
+        let view = line.view();
+        self.add(view.tenant_id, view.day, key, &sums, sign)
     }
 
     /// A rated line's contribution at `key` on `day`, in tree `tenant`: the import adds what it
@@ -269,6 +270,28 @@ impl Deltas {
             category: self.names.code(key.category),
         };
         self.monthly.entry(code).add(sums, sign)
+    }
+
+    /// Adds `other`'s changes to these: an import's lines coming in and the stored lines they
+    /// replace going out are written together, so a key both touch is read and written once
+    /// (and not at all when they cancel out, as when a file is imported again with new rows).
+    pub fn merge(&mut self, other: Deltas) -> Result<(), StoreError> {
+        let Deltas { monthly, daily, names } = other;
+        for (k, sums) in monthly.into_entries() {
+            let code = MonthCode {
+                month: self.names.code(&names.names[k.month as usize]),
+                provider: self.names.code(&names.names[k.provider as usize]),
+                service: self.names.code(&names.names[k.service as usize]),
+                category: self.names.code(&names.names[k.category as usize]),
+                ..k
+            };
+            self.monthly.entry(code).add(&sums, 1)?;
+        }
+        for (k, sums) in daily.into_entries() {
+            let code = DayCode { category: self.names.code(&names.names[k.category as usize]), ..k };
+            self.daily.entry(code).add(&sums, 1)?;
+        }
+        Ok(())
     }
 
     /// How many keys and distinct texts are held (what their memory grows with).
@@ -321,33 +344,96 @@ pub(crate) fn day_sums_of(row: &daily_rollup::Model) -> Result<Sums, StoreError>
     })
 }
 
+/// The columns of a line item the rollups read.
+#[derive(Debug, Clone, Copy)]
+pub struct LineView<'a> {
+    /// The line's tree.
+    pub tenant_id: i64,
+    /// `rated`: only rated lines count.
+    pub rated: bool,
+    /// The UTC day of `ChargePeriodStart`.
+    pub day: NaiveDate,
+    /// `YYYY-MM`.
+    pub month: &'a str,
+    /// The rated reseller.
+    pub reseller_id: Option<i64>,
+    /// The rated customer.
+    pub customer_id: Option<i64>,
+    /// The rated product.
+    pub product_id: Option<i64>,
+    /// `ProviderName`.
+    pub provider: &'a str,
+    /// `ServiceName`.
+    pub service: &'a str,
+    /// `x_Marketplace`.
+    pub marketplace: bool,
+    /// `ChargeCategory`.
+    pub category: &'a str,
+    /// Billed USD, as stored.
+    pub billed_usd: Option<&'a str>,
+    /// Effective USD, as stored.
+    pub effective_usd: Option<&'a str>,
+    /// Units, as stored.
+    pub quantity: Option<&'a str>,
+}
+
+/// A line the rollups can read: a whole line item, or a stored one read with only the columns
+/// they need (an import reads those of the lines it replaces, not their whole rows).
+pub trait RolledUp {
+    /// The columns the rollups read.
+    fn view(&self) -> LineView<'_>;
+}
+
+impl RolledUp for billing_line_item::Model {
+    fn view(&self) -> LineView<'_> {
+        LineView {
+            tenant_id: self.tenant_id,
+            rated: self.rated,
+            day: self.day,
+            month: &self.month,
+            reseller_id: self.reseller_id,
+            customer_id: self.customer_id,
+            product_id: self.product_id,
+            provider: &self.provider,
+            service: &self.service,
+            marketplace: self.marketplace,
+            category: &self.charge_category,
+            billed_usd: self.billed_usd.as_deref(),
+            effective_usd: self.effective_usd.as_deref(),
+            quantity: self.quantity.as_deref(),
+        }
+    }
+}
+
 /// A rated line's key: none for an unrated line, or one without a customer.
-pub fn key_of_line(line: &billing_line_item::Model) -> Option<KeyRef<'_>> {
+pub fn key_of_line(line: &impl RolledUp) -> Option<KeyRef<'_>> {
+    let line = line.view();
     if !line.rated {
         return None;
     }
     Some(KeyRef {
-        month: &line.month,
+        month: line.month,
         reseller_id: line.reseller_id?,
         customer_id: line.customer_id?,
         product_id: line.product_id.unwrap_or(0),
-        provider: &line.provider,
-        service: &line.service,
+        provider: line.provider,
+        service: line.service,
         marketplace: line.marketplace,
-        category: &line.charge_category,
+        category: line.category,
     })
 }
 
 /// A rated line's key and sums; none for an unrated line.
-pub fn contribution(line: &billing_line_item::Model) -> Result<Option<(KeyRef<'_>, Sums)>, StoreError> {
+pub fn contribution(line: &impl RolledUp) -> Result<Option<(KeyRef<'_>, Sums)>, StoreError> {
     let Some(key) = key_of_line(line) else { return Ok(None) };
-    let decimal = |v: &Option<String>, column: &str| -> Result<Decimal, StoreError> {
-        v.as_deref().map(|v| stored::parse(v, column)).transpose().map(|d| d.unwrap_or_default())
+    let view = line.view();
+    let decimal = |v: Option<&str>, column: &str| -> Result<Decimal, StoreError> {
+        v.map(|v| stored::parse(v, column)).transpose().map(|d| d.unwrap_or_default())
     };
     let sums = Sums {
-        billed_usd: decimal(&line.billed_usd, "billing_line_items.billed_usd")?,
-        effective_usd: decimal(&line.effective_usd, "billing_line_items.effective_usd")?,
-        units: decimal(&line.quantity, "billing_line_items.quantity")?,
+        billed_usd: decimal(view.billed_usd, "billing_line_items.billed_usd")?,
+        effective_usd: decimal(view.effective_usd, "billing_line_items.effective_usd")?,
+        units: decimal(view.quantity, "billing_line_items.quantity")?,
         lines: 1,
     };
     Ok(Some((key, sums)))
@@ -561,6 +647,29 @@ mod tests {
             }
         }
         assert_eq!(seen.len(), 4);
+    }
+
+    #[test]
+    fn merged_changes_add_up_key_by_key_whatever_the_codes_of_their_texts() {
+        let sums = |lines: i64| Sums { billed_usd: Decimal::from(lines), lines, ..Sums::default() };
+        let day = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+        let (mut coming, mut going) = (Deltas::default(), Deltas::default());
+        coming.add(1, day, key("2026-10", 7, "EC2").as_ref(), &sums(3), 1).unwrap();
+        coming.add(1, day, key("2026-10", 7, "S3").as_ref(), &sums(1), 1).unwrap();
+        // Texts met in another order, so other codes for the same names.
+        going.add(1, day, key("2026-09", 8, "S3").as_ref(), &sums(2), -1).unwrap();
+        going.add(1, day, key("2026-10", 7, "EC2").as_ref(), &sums(1), -1).unwrap();
+        going.add(1, day, key("2026-10", 7, "S3").as_ref(), &sums(1), -1).unwrap();
+        coming.merge(going).unwrap();
+        let (monthly, daily) = coming.into_maps();
+        let lines = |k: Key| monthly.get(&k).map(|s| s.lines);
+        assert_eq!(lines(key("2026-10", 7, "EC2")), Some(2));
+        assert_eq!(lines(key("2026-10", 7, "S3")), Some(0), "cancelled out: nothing to write");
+        assert_eq!(lines(key("2026-09", 8, "S3")), Some(-2));
+        assert_eq!(monthly.len(), 3);
+        // Both scopes' days (the reseller 2 and the tree 1): 3 + 1 - 2 - 1 - 1 lines.
+        assert_eq!(daily.len(), 2);
+        assert!(daily.values().all(|s| s.lines == 0 && s.billed_usd == Decimal::ZERO));
     }
 
     #[test]
