@@ -216,8 +216,8 @@ async fn a_line_item_id_repeated_across_the_chunks_of_one_file_is_replaced(app: 
 }
 
 async fn a_customer_month_of_more_rollup_rows_than_one_write_is_summed_whole(app: TestApp) {
-    // 10,500 services of one customer in one month: more rollup rows than the writer takes at
-    // a time (10,000), and more rows to replace than one delete statement removes (1,000).
+    // 10,500 services of one customer in one month: many times the rollup rows the writer reads
+    // at a time (400), each read, summed and written again by the second file.
     let token = app.token(D_OPS).await;
     let file = |cost: u32| {
         let rows: Vec<String> =

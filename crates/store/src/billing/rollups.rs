@@ -147,8 +147,9 @@ impl Key {
 /// A [`Key`] held by [`Deltas`]: its texts as codes of [`Names`]. Held in a fraction of the
 /// memory of a key of strings (a 1M-line import that held 200,000 keys of strings peaked at
 /// 126 MB, with these at 103 MB), and compared without reading text, so an import holds more
-/// changes before it must write them, and finds a line's key faster. The field order is the
-/// order of `Key`'s grouping (a customer's month leads), which `rollup_writes` relies on.
+/// changes before it must write them, and finds a line's key faster. The field order keeps a
+/// customer's month together, as the grain's unique index does, so `rollup_writes` reads and
+/// writes neighbouring index pages together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct MonthCode {
     month: u32,
@@ -213,9 +214,8 @@ impl Names {
 
 /// Changes to the rollups, gathered while lines are added, replaced or rated, in hashed tables
 /// (an import adds three keys per line; with ordered maps, their lookups and SipHash took ~10%
-/// of a 1M-line import's CPU). The keys are put in order only when written: a key's order
-/// begins with the group its stored rows are read by, so the writer takes the changes group by
-/// group (`rollup_writes`).
+/// of a 1M-line import's CPU). The keys are put in order only when written, a customer's month
+/// together (`rollup_writes`).
 #[derive(Debug, Default)]
 pub struct Deltas {
     /// Monthly, customer grain.
@@ -384,26 +384,34 @@ pub trait RolledUp {
     fn view(&self) -> LineView<'_>;
 }
 
-impl RolledUp for billing_line_item::Model {
-    fn view(&self) -> LineView<'_> {
-        LineView {
-            tenant_id: self.tenant_id,
-            rated: self.rated,
-            day: self.day,
-            month: &self.month,
-            reseller_id: self.reseller_id,
-            customer_id: self.customer_id,
-            product_id: self.product_id,
-            provider: &self.provider,
-            service: &self.service,
-            marketplace: self.marketplace,
-            category: &self.charge_category,
-            billed_usd: self.billed_usd.as_deref(),
-            effective_usd: self.effective_usd.as_deref(),
-            quantity: self.quantity.as_deref(),
+/// [`RolledUp`] for a struct with a line item's columns, by their names.
+macro_rules! rolled_up_by_columns {
+    ($line:ty) => {
+        impl $crate::billing::rollups::RolledUp for $line {
+            fn view(&self) -> $crate::billing::rollups::LineView<'_> {
+                $crate::billing::rollups::LineView {
+                    tenant_id: self.tenant_id,
+                    rated: self.rated,
+                    day: self.day,
+                    month: &self.month,
+                    reseller_id: self.reseller_id,
+                    customer_id: self.customer_id,
+                    product_id: self.product_id,
+                    provider: &self.provider,
+                    service: &self.service,
+                    marketplace: self.marketplace,
+                    category: &self.charge_category,
+                    billed_usd: self.billed_usd.as_deref(),
+                    effective_usd: self.effective_usd.as_deref(),
+                    quantity: self.quantity.as_deref(),
+                }
+            }
         }
-    }
+    };
 }
+pub(crate) use rolled_up_by_columns;
+
+rolled_up_by_columns!(billing_line_item::Model);
 
 /// A rated line's key: none for an unrated line, or one without a customer.
 pub fn key_of_line(line: &impl RolledUp) -> Option<KeyRef<'_>> {
@@ -635,8 +643,8 @@ mod tests {
         assert_eq!(monthly.len(), 6);
         let twice = monthly.iter().find(|(k, _)| *k == key("2026-10", 7, "EC2")).unwrap();
         assert_eq!((twice.1.lines, twice.1.billed_usd), (2, Decimal::from(2)));
-        // The writer reads stored rows by (reseller, month, customer): each such group's keys
-        // come one after another.
+        // The writer takes the keys in this order: each (reseller, month, customer)'s keys come
+        // one after another, as in the grain's unique index.
         let groups: Vec<(i64, &str, i64)> =
             monthly.iter().map(|(k, _)| (k.reseller_id, k.month.as_str(), k.customer_id)).collect();
         let mut seen = Vec::new();

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 
-use super::rollups::{LineView, RolledUp};
+use super::rollups::rolled_up_by_columns;
 use crate::StoreError;
 use crate::entities::billing_line_item::{Column, Entity};
 
@@ -53,26 +53,7 @@ const COLUMNS: [Column; 17] = [
     Column::Quantity,
 ];
 
-impl RolledUp for StoredLine {
-    fn view(&self) -> LineView<'_> {
-        LineView {
-            tenant_id: self.tenant_id,
-            rated: self.rated,
-            day: self.day,
-            month: &self.month,
-            reseller_id: self.reseller_id,
-            customer_id: self.customer_id,
-            product_id: self.product_id,
-            provider: &self.provider,
-            service: &self.service,
-            marketplace: self.marketplace,
-            category: &self.charge_category,
-            billed_usd: self.billed_usd.as_deref(),
-            effective_usd: self.effective_usd.as_deref(),
-            quantity: self.quantity.as_deref(),
-        }
-    }
-}
+rolled_up_by_columns!(StoredLine);
 
 /// The stored lines of tree `tenant` with these x_LineItemIds.
 pub async fn with_ids<'a>(
