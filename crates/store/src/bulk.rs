@@ -1,5 +1,5 @@
-//! Writing many rows at once: one multi-row INSERT (or upsert) per slice of rows, its text written by hand
-//! rather than through an entity's `insert_many`. An import writes millions of line items and
+//! Writing many rows at once: one multi-row INSERT (or upsert) per slice of rows, its text
+//! written by hand rather than through an entity's `insert_many`. An import writes millions of line items and
 //! rollup rows; building each statement through the query builder cost more than the
 //! database's own work, while this text is the same for every full slice, so each connection
 //! prepares it once and reuses it.
@@ -32,16 +32,16 @@ pub struct Table {
 /// What a row that hits a unique index does.
 #[derive(Debug, Clone, Copy)]
 pub enum OnConflict {
-    /// The row is left out. The index on these columns must be the table's only unique index
+    /// The row is left out. The unique index on these columns must be the table's only one
     /// besides the id: SQLite skips with `INSERT OR IGNORE` (see [`Table::statement`]), which
     /// skips a conflict on any of them.
-    Skip(&'static str),
+    Skip(&'static [&'static str]),
     /// The row is written over the stored row it meets on the columns `on` (which keeps its id):
     /// every other column but those it `keeps` is written anew. (SQLite rewrites every index
     /// holding a column written, even with the same value.)
     Replace {
         /// The unique index's columns.
-        on: &'static str,
+        on: &'static [&'static str],
         /// Columns the stored row keeps.
         keeps: &'static [&'static str],
     },
@@ -93,14 +93,13 @@ impl Table {
         let one = format!("({})", vec!["?"; self.columns.len()].join(", "));
         let (verb, suffix) = match (self.on_conflict, backend) {
             (OnConflict::Skip(_), DbBackend::Sqlite) => ("INSERT OR IGNORE INTO", String::new()),
-            (OnConflict::Skip(on), _) => ("INSERT INTO", format!(" ON CONFLICT ({on}) DO NOTHING")),
+            (OnConflict::Skip(on), _) => ("INSERT INTO", format!(" ON CONFLICT ({}) DO NOTHING", on.join(", "))),
             (OnConflict::Replace { on, keeps }, _) => {
-                let keys: Vec<&str> = on.split(',').map(str::trim).collect();
                 let set: Vec<String> = (self.columns.iter())
-                    .filter(|c| !keys.contains(c) && !keeps.contains(c))
+                    .filter(|c| !on.contains(c) && !keeps.contains(c))
                     .map(|c| format!("{c} = excluded.{c}"))
                     .collect();
-                ("INSERT INTO", format!(" ON CONFLICT ({on}) DO UPDATE SET {}", set.join(", ")))
+                ("INSERT INTO", format!(" ON CONFLICT ({}) DO UPDATE SET {}", on.join(", "), set.join(", ")))
             }
         };
         let sql =
@@ -119,7 +118,7 @@ fn statement_rows(left: usize, per_statement: usize) -> usize {
 mod tests {
     use super::*;
 
-    const T: Table = Table { name: "t", columns: &["a", "b", "c"], on_conflict: OnConflict::Skip("a, b") };
+    const T: Table = Table { name: "t", columns: &["a", "b", "c"], on_conflict: OnConflict::Skip(&["a", "b"]) };
 
     #[test]
     fn placeholders_follow_the_backend_and_count_every_value() {
@@ -128,7 +127,7 @@ mod tests {
             T.statement(DbBackend::Postgres, 2),
             "INSERT INTO t (a, b, c) VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT (a, b) DO NOTHING"
         );
-        let replacing = Table { on_conflict: OnConflict::Replace { on: "a", keeps: &["b"] }, ..T };
+        let replacing = Table { on_conflict: OnConflict::Replace { on: &["a"], keeps: &["b"] }, ..T };
         for (backend, values) in [(DbBackend::Sqlite, "(?, ?, ?)"), (DbBackend::Postgres, "($1, $2, $3)")] {
             assert_eq!(
                 replacing.statement(backend, 1),
@@ -157,7 +156,7 @@ mod tests {
 
     #[test]
     fn a_statement_stays_under_both_databases_parameter_limits() {
-        let wide = Table { name: "w", columns: &["c"; 25], on_conflict: OnConflict::Skip("c") };
+        let wide = Table { name: "w", columns: &["c"; 25], on_conflict: OnConflict::Skip(&["c"]) };
         assert!(wide.rows_per_statement() * 25 <= 32_766);
         assert_eq!(wide.rows_per_statement(), 1000);
     }

@@ -48,7 +48,7 @@ const LINES: Table = Table {
 };
 
 /// The columns a line is known by in its tree.
-const KEY: &str = "tenant_id, line_item_id";
+const KEY: &[&str] = &["tenant_id", "line_item_id"];
 
 /// The same columns, writing over the stored line with the same key.
 const REPLACING: Table = Table { on_conflict: OnConflict::Replace { on: KEY, keeps: &[] }, ..LINES };

@@ -55,6 +55,10 @@ impl<E: EntityTrait, K> Grain<E, K> {
     }
 }
 
+/// The monthly grain's unique index, in the order of a [`Key`]'s values.
+const MONTHLY_KEY: &[&str] =
+    &["reseller_id", "month", "customer_id", "product_id", "provider", "service", "marketplace", "charge_category"];
+
 const MONTHLY: Grain<monthly_rollup::Entity, Key> = Grain {
     table: Table {
         name: "monthly_rollups",
@@ -73,23 +77,11 @@ const MONTHLY: Grain<monthly_rollup::Entity, Key> = Grain {
             "units",
             "line_count",
         ],
-        // The grain's unique index; the tree is the reseller's.
-        on_conflict: OnConflict::Replace {
-            on: "reseller_id, month, customer_id, product_id, provider, service, marketplace, charge_category",
-            keeps: &["tenant_id"],
-        },
+        // The tree is the reseller's.
+        on_conflict: OnConflict::Replace { on: MONTHLY_KEY, keeps: &["tenant_id"] },
     },
     id: monthly_rollup::Column::Id,
-    key_columns: &[
-        "reseller_id",
-        "month",
-        "customer_id",
-        "product_id",
-        "provider",
-        "service",
-        "marketplace",
-        "charge_category",
-    ],
+    key_columns: MONTHLY_KEY,
     key_values: |k, values| {
         values.extend([
             k.reseller_id.into(),
@@ -124,6 +116,9 @@ const MONTHLY: Grain<monthly_rollup::Entity, Key> = Grain {
     },
 };
 
+/// The daily grain's unique index, in the order of a [`DayKey`]'s values.
+const DAILY_KEY: &[&str] = &["org_id", "day", "marketplace", "charge_category"];
+
 const DAILY: Grain<daily_rollup::Entity, DayKey> = Grain {
     table: Table {
         name: "daily_rollups",
@@ -138,14 +133,11 @@ const DAILY: Grain<daily_rollup::Entity, DayKey> = Grain {
             "effective_usd",
             "line_count",
         ],
-        // The grain's unique index; the tree and month follow from the scope and the day.
-        on_conflict: OnConflict::Replace {
-            on: "org_id, day, marketplace, charge_category",
-            keeps: &["tenant_id", "month"],
-        },
+        // The tree and month follow from the scope and the day.
+        on_conflict: OnConflict::Replace { on: DAILY_KEY, keeps: &["tenant_id", "month"] },
     },
     id: daily_rollup::Column::Id,
-    key_columns: &["org_id", "day", "marketplace", "charge_category"],
+    key_columns: DAILY_KEY,
     key_values: |k, values| {
         values.extend([k.org_id.into(), k.day.into(), k.marketplace.into(), k.category.as_str().into()])
     },

@@ -274,7 +274,8 @@ impl Deltas {
 
     /// Adds `other`'s changes to these: an import's lines coming in and the stored lines they
     /// replace going out are written together, so a key both touch is read and written once
-    /// (and not at all when they cancel out, as when a file is imported again with new rows).
+    /// (and not at all when they cancel out: a file of other content whose lines carry stored
+    /// lines' ids and the same costs).
     pub fn merge(&mut self, other: Deltas) -> Result<(), StoreError> {
         let Deltas { monthly, daily, names } = other;
         for (k, sums) in monthly.into_entries() {
