@@ -3,13 +3,13 @@
 //! contributions out of the rollups.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use chrono::{Datelike, NaiveDate};
 use sea_orm::sqlx::Arguments;
 use sea_orm::sqlx::sqlite::SqliteArguments;
 use sea_orm::{ConnectionTrait, DbBackend, Value};
 
+use super::bound_texts::BoundTexts;
 use super::import_txn::ImportTxn;
 use crate::StoreError;
 use crate::bulk::{OnConflict, Table};
@@ -70,7 +70,7 @@ pub enum Prepared {
 
 impl Prepared {
     /// The statements that write `lines` on `backend`.
-    pub fn of(backend: DbBackend, lines: &[Model]) -> Result<Prepared, StoreError> {
+    pub fn of(backend: DbBackend, lines: &[Model], texts: &mut BoundTexts) -> Result<Prepared, StoreError> {
         if backend != DbBackend::Sqlite {
             return Ok(Prepared::Values(lines.iter().map(values).collect()));
         }
@@ -82,7 +82,8 @@ impl Prepared {
             let mut args = SqliteArguments::default();
             args.reserve(count * LINES.columns.len(), 0);
             for line in part {
-                bind(&mut args, line).map_err(|e| StoreError::Corrupt(format!("a line could not be bound: {e}")))?;
+                bind(&mut args, line, texts)
+                    .map_err(|e| StoreError::Corrupt(format!("a line could not be bound: {e}")))?;
             }
             statements.push((count, args));
             rest = after;
@@ -100,16 +101,6 @@ fn sqlite_statement(count: usize) -> Cow<'static, str> {
         Cow::Borrowed(FULL.get_or_init(|| LINES.statement(DbBackend::Sqlite, count)))
     } else {
         Cow::Owned(LINES.statement(DbBackend::Sqlite, count))
-    }
-}
-
-/// A day as SQLite stores a date (`%F`, as sqlx binds a `NaiveDate`), written directly:
-/// chrono parses its format string on every call, and that showed in an import's profile.
-fn day_text(day: NaiveDate) -> String {
-    if (0..=9999).contains(&day.year()) {
-        format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
-    } else {
-        day.format("%F").to_string()
     }
 }
 
@@ -172,31 +163,37 @@ pub async fn replace_all(db: &impl ConnectionTrait, lines: Vec<(Model, bool)>) -
 }
 
 /// Binds a line's values for SQLite, in the order of the columns written, as sea-orm binds
-/// [`values`] (the same types, so the same stored text).
-fn bind(args: &mut SqliteArguments, line: &Model) -> Result<(), sea_orm::sqlx::error::BoxDynError> {
+/// [`values`] (the same texts, so the same stored values). Texts that repeat from line to line
+/// are bound shared ([`BoundTexts`]); a line's own (its id, its costs) are copied once.
+fn bind(
+    args: &mut SqliteArguments,
+    line: &Model,
+    texts: &mut BoundTexts,
+) -> Result<(), sea_orm::sqlx::error::BoxDynError> {
+    let own = |text: &Option<String>| text.as_deref().map(Arc::<str>::from);
     args.add(line.tenant_id)?;
     args.add(line.batch_id)?;
     args.add(line.row_number)?;
-    args.add(line.line_item_id.clone())?;
-    args.add(line.customer_external_id.clone())?;
+    args.add(own(&line.line_item_id))?;
+    args.add(texts.shared(&line.customer_external_id))?;
     args.add(line.customer_id)?;
     args.add(line.reseller_id)?;
     args.add(line.product_id)?;
-    args.add(line.sku.clone())?;
-    args.add(line.provider.clone())?;
-    args.add(line.service.clone())?;
-    args.add(line.charge_category.clone())?;
-    args.add(line.period_start)?;
-    args.add(line.period_end)?;
-    args.add(line.month.clone())?;
-    args.add(day_text(line.day))?;
-    args.add(line.billed_cost.clone())?;
-    args.add(line.effective_cost.clone())?;
-    args.add(line.currency.clone())?;
-    args.add(line.usd_rate.clone())?;
-    args.add(line.billed_usd.clone())?;
-    args.add(line.effective_usd.clone())?;
-    args.add(line.quantity.clone())?;
+    args.add(line.sku.as_deref().map(|sku| texts.shared(sku)))?;
+    args.add(texts.shared(&line.provider))?;
+    args.add(texts.shared(&line.service))?;
+    args.add(texts.shared(&line.charge_category))?;
+    args.add(texts.time(line.period_start))?;
+    args.add(texts.time(line.period_end))?;
+    args.add(texts.shared(&line.month))?;
+    args.add(texts.day(line.day))?;
+    args.add(Arc::<str>::from(line.billed_cost.as_str()))?;
+    args.add(Arc::<str>::from(line.effective_cost.as_str()))?;
+    args.add(texts.shared(&line.currency))?;
+    args.add(line.usd_rate.as_deref().map(|rate| texts.shared(rate)))?;
+    args.add(own(&line.billed_usd))?;
+    args.add(own(&line.effective_usd))?;
+    args.add(own(&line.quantity))?;
     args.add(line.marketplace)?;
     args.add(line.rated)
 }
@@ -234,7 +231,7 @@ pub fn values(line: &Model) -> Vec<Value> {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeZone, Utc};
+    use chrono::{NaiveDate, TimeZone, Utc};
 
     use super::*;
 
@@ -270,14 +267,6 @@ mod tests {
     }
 
     #[test]
-    fn a_day_is_bound_as_chrono_writes_it() {
-        for (y, m, d) in [(2026, 1, 2), (1, 12, 31), (9999, 12, 31), (-5, 3, 4), (10000, 1, 1)] {
-            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-            assert_eq!(day_text(day), day.format("%F").to_string());
-        }
-    }
-
-    #[test]
     fn the_full_statement_is_the_one_written_for_its_size() {
         let full = LINES.rows_per_statement();
         assert_eq!(sqlite_statement(full), LINES.statement(DbBackend::Sqlite, full));
@@ -290,21 +279,26 @@ mod tests {
         use sea_query_sqlx::SqlxValues;
 
         // `bind` repeats `values`' column order: both must give SQLite the same arguments.
+        // A shared text is an `Arc<str>` (`TextSlice`), sea-orm's an `Arc<String>` (`Text`): both
+        // are bound with `sqlite3_bind_text`, so only the variant's name may differ.
         let mut with_nulls = line(7);
         (with_nulls.line_item_id, with_nulls.customer_id, with_nulls.usd_rate) = (None, None, None);
-        for line in [line(1), with_nulls] {
+        let mut texts = BoundTexts::default();
+        // The same line twice: the second binds the texts the first left shared.
+        for line in [line(1), with_nulls, line(1)] {
             let mut bound = SqliteArguments::default();
-            bind(&mut bound, &line).unwrap();
+            bind(&mut bound, &line, &mut texts).unwrap();
             let by_sea_orm: SqliteArguments =
                 IntoArguments::<sea_orm::sqlx::Sqlite>::into_arguments(SqlxValues(sea_orm::Values(values(&line))));
-            assert_eq!(format!("{bound:?}"), format!("{by_sea_orm:?}"));
+            assert_eq!(format!("{bound:?}").replace("TextSlice(", "Text("), format!("{by_sea_orm:?}"));
         }
     }
 
     #[test]
     fn sqlite_statements_bind_every_column_of_every_line_once() {
         let lines: Vec<Model> = (0..1500).map(line).collect();
-        let Prepared::Sqlite(statements) = Prepared::of(DbBackend::Sqlite, &lines).unwrap() else {
+        let Prepared::Sqlite(statements) = Prepared::of(DbBackend::Sqlite, &lines, &mut BoundTexts::default()).unwrap()
+        else {
             panic!("SQLite lines are bound ahead");
         };
         let counts: Vec<usize> = statements.iter().map(|(count, _)| *count).collect();
@@ -313,7 +307,8 @@ mod tests {
         for (count, args) in &statements {
             assert_eq!(args.len(), count * LINES.columns.len());
         }
-        let Prepared::Values(rows) = Prepared::of(DbBackend::Postgres, &lines).unwrap() else {
+        let Prepared::Values(rows) = Prepared::of(DbBackend::Postgres, &lines, &mut BoundTexts::default()).unwrap()
+        else {
             panic!("PostgreSQL lines are left to sea-orm");
         };
         assert_eq!(rows.len(), 1500);

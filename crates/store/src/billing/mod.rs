@@ -2,6 +2,7 @@
 //! monthly rollups it maintains in the same transaction, and billing issues.
 
 pub mod batches;
+mod bound_texts;
 pub mod csv_source;
 pub mod fx_rates;
 pub mod import;

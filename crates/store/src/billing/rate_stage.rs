@@ -13,6 +13,7 @@ use sea_orm::DbBackend;
 use tokio::sync::mpsc::{Receiver, channel};
 use tokio::task::JoinHandle;
 
+use super::bound_texts::BoundTexts;
 use super::import::{Parsed, Problems, Progress};
 use super::line_insert::Prepared;
 use super::rating::{Rater, Unrated};
@@ -76,11 +77,12 @@ pub(super) fn spawn(
     let (tx, rx) = channel(QUEUED);
     let stage = tokio::task::spawn_blocking(move || {
         let mut tally = Tally::default();
+        let mut texts = BoundTexts::default();
         while let Some(chunk) = rows.blocking_recv() {
             let good = tally.count(chunk);
             if tally.problems.count == 0 && !stop.load(Ordering::Relaxed) {
                 let lines = tally.rate_chunk(&rater, target, good)?;
-                let prepared = Prepared::of(target.backend, &lines)?;
+                let prepared = Prepared::of(target.backend, &lines, &mut texts)?;
                 // The writer has stopped (it failed): the rest is not needed.
                 if tx.blocking_send(Rated::Lines(lines, prepared)).is_err() {
                     return Ok(tally);
