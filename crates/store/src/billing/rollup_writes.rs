@@ -55,7 +55,7 @@ impl<E: EntityTrait, K> Grain<E, K> {
     }
 }
 
-/// The monthly grain's unique index, in the order of a [`Key`]'s values.
+/// The monthly grain's unique index, in the order `key_values` gives a key's values.
 const MONTHLY_KEY: &[&str] =
     &["reseller_id", "month", "customer_id", "product_id", "provider", "service", "marketplace", "charge_category"];
 
@@ -116,7 +116,7 @@ const MONTHLY: Grain<monthly_rollup::Entity, Key> = Grain {
     },
 };
 
-/// The daily grain's unique index, in the order of a [`DayKey`]'s values.
+/// The daily grain's unique index, in the order `key_values` gives a key's values.
 const DAILY_KEY: &[&str] = &["org_id", "day", "marketplace", "charge_category"];
 
 const DAILY: Grain<daily_rollup::Entity, DayKey> = Grain {
