@@ -12,11 +12,8 @@ use domain::roles::Role;
 use store::{Store, admin, credentials, demo};
 
 use crate::config::Config;
+use crate::import_progress::ImportProgress;
 use crate::startup::{Application, openapi_json};
-
-/// Without a terminal, the import writes a progress line for its first rows and then once per
-/// this many rows.
-const PROGRESS_LINE_EVERY: u64 = 10_000;
 
 /// Tierdash: dashboards for the IT channel.
 ///
@@ -295,18 +292,9 @@ async fn import_file(args: ImportArgs) -> anyhow::Result<()> {
         dry_run: args.dry_run,
     };
     let started = std::time::Instant::now();
-    let rows = csv_source::spawn(std::io::BufReader::with_capacity(1 << 20, open()?));
-    // On a terminal one line is rewritten in place; into a log file or a pipe a line is written
-    // every PROGRESS_LINE_EVERY rows instead, so the log stays readable.
-    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let progress: import::Progress = Box::new(move |n| {
-        let secs = started.elapsed().as_secs_f64().max(0.001);
-        if terminal {
-            eprint!("\r{n} rows read ({:.0} rows/s)", n as f64 / secs);
-        } else if n <= store::billing::CHUNK as u64 || n % PROGRESS_LINE_EVERY < store::billing::CHUNK as u64 {
-            eprintln!("{n} rows read ({:.0} rows/s)", n as f64 / secs);
-        }
-    });
+    let shown = std::sync::Arc::new(ImportProgress::new(size, std::io::IsTerminal::is_terminal(&std::io::stderr())));
+    let rows = csv_source::spawn(std::io::BufReader::with_capacity(1 << 20, shown.reader(open()?)));
+    let progress: import::Progress = Box::new(move |n| shown.rows(n));
     match import::import(&store, &scope, source, rows, Some(progress)).await {
         Ok(batch) => {
             eprintln!();

@@ -14,6 +14,7 @@ pub mod config;
 pub mod docs;
 pub mod error;
 pub mod extract;
+pub mod import_progress;
 pub mod jobs;
 pub mod report_csv;
 pub mod routes;

@@ -175,7 +175,8 @@ fn import_reports_a_summary_is_idempotent_and_refuses_bad_files_whole() {
     let first = tierdash(dir.path(), &["import", path]);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     assert!(stdout(&first).contains("2500 rows"), "{}", stdout(&first));
-    assert!(String::from_utf8_lossy(&first.stderr).contains("rows read"), "progress is shown");
+    let shown = String::from_utf8_lossy(&first.stderr);
+    assert!(shown.contains("rows read") && shown.contains("] 100%"), "progress is shown to the end: {shown}");
     let again = tierdash(dir.path(), &["import", path]);
     assert!(stdout(&again).contains("Already imported"), "{}", stdout(&again));
     assert_eq!(completed_imports(dir.path()), before + 1);
@@ -209,7 +210,14 @@ fn killing_an_import_midway_leaves_no_partial_batch() {
     let mut stderr = child.stderr.take().unwrap();
     let mut seen = String::new();
     let mut buf = [0u8; 256];
-    while !seen.contains("20000 rows") {
+    // Progress lines read "[###---]  30%  21000 rows read (…)", one per tenth of the file.
+    let rows_read = |seen: &str| {
+        seen.lines()
+            .filter_map(|line| line.split(" rows read").next()?.rsplit(' ').next()?.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0)
+    };
+    while rows_read(&seen) < 20_000 {
         let n = stderr.read(&mut buf).unwrap();
         assert!(n > 0, "the import ended before it could be killed: {seen}");
         seen.push_str(&String::from_utf8_lossy(&buf[..n]));
