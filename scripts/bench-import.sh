@@ -2,7 +2,8 @@
 # Import benchmark: a generated N-line FOCUS CSV (default 1,000,000) imported by the release
 # binary into SQLite and into PostgreSQL, with rating and rollups, against the time the sqlite3
 # tool's .import takes to load the same file into a plain table. Reports lines/s and peak memory.
-#   scripts/bench-import.sh [lines]    (PostgreSQL from TIERDASH_BENCH_POSTGRES_URL, default local)
+#   scripts/bench-import.sh [lines]    (PostgreSQL from TIERDASH_BENCH_POSTGRES_URL, default local;
+#                                       RUNS=… runs of the 1M-line imports, default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lines="${1:-1000000}"
@@ -35,16 +36,33 @@ report() { # name seconds mb [lines, default all]
   awk -v name="$1" -v s="$2" -v mb="$3" -v n="${4:-$lines}" 'BEGIN { printf "%-34s %8.2f s %10.0f lines/s %6d MB peak\n", name, s, n / s, mb }'
 }
 
-# sqlite3 .import into a plain table: the floor for "loading this file into SQLite".
-read -r plain _ < <(measure sqlite3 "$work/plain.db" ".mode csv" ".import $csv lines")
-report "sqlite3 .import (plain table)" "$plain" 0
+# The 1M-line figures are the median of RUNS runs (default 3; each run's times are printed too):
+# single runs of the same binary on the same machine vary by a third.
+runs="${RUNS:-3}"
+median() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-# Tierdash into SQLite (demo data first, so customers, SKUs and EUR rates exist).
-export TIERDASH_DATA_DIR="$work/sqlite"
+# sqlite3 .import into a plain table, the floor for "loading this file into SQLite", alternating
+# with Tierdash into SQLite (demo data first, so customers, SKUs and EUR rates exist).
 unset TIERDASH_DATABASE_URL
-"$bin" demo-data >/dev/null
-read -r s mb < <(measure "$bin" import "$csv")
-report "tierdash import, SQLite" "$s" "$mb"
+export TIERDASH_DATA_DIR="$work/sqlite"
+plain_runs="" tier_runs="" tier_mb=0
+for _ in $(seq 1 "$runs"); do
+  rm -f "$work/plain.db"
+  read -r t _ < <(measure sqlite3 "$work/plain.db" ".mode csv" ".import $csv lines")
+  plain_runs="$plain_runs $t"
+  rm -rf "$TIERDASH_DATA_DIR"
+  "$bin" demo-data >/dev/null
+  read -r t mb < <(measure "$bin" import "$csv")
+  tier_runs="$tier_runs $t"
+  tier_mb=$((mb > tier_mb ? mb : tier_mb))
+done
+rm -f "$work/plain.db"
+plain=$(median <<<"$plain_runs")
+s=$(median <<<"$tier_runs")
+report "sqlite3 .import (plain table)" "$plain" 0
+echo "  median of $runs runs:$plain_runs s"
+report "tierdash import, SQLite" "$s" "$tier_mb"
+echo "  median of $runs runs:$tier_runs s (peak memory: the largest)"
 awk -v a="$s" -v b="$plain" 'BEGIN { printf "  %.1f× the time of sqlite3 .import\n", a / b }'
 
 # Restated costs: the file's first fifth again, each line with another BilledCost, so that every
