@@ -75,7 +75,8 @@ test: lint unit e2e size
 
 bench: frontend size bench-import bench-home
 
-# Import speed and memory: 1,000,000 generated lines into SQLite and PostgreSQL (LINES=… to change).
+# Import speed and memory: 1,000,000 generated lines into SQLite and PostgreSQL (LINES=… to change;
+# RUNS=… runs of the 1M-line SQLite import, median reported, default 3).
 bench-import: server loadtools
 	scripts/bench-import.sh $(or $(LINES),1000000)
 
