@@ -1,8 +1,8 @@
 //! Writing many rows at once: one multi-row INSERT (or upsert) per slice of rows, its text
-//! written by hand rather than through an entity's `insert_many`. An import writes millions of line items and
-//! rollup rows; building each statement through the query builder cost more than the
-//! database's own work, while this text is the same for every full slice, so each connection
-//! prepares it once and reuses it.
+//! written by hand rather than through an entity's `insert_many`. An import writes millions of
+//! line items and rollup rows; building each statement through the query builder cost more than
+//! the database's own work, while this text is the same for every full slice, so each
+//! connection prepares it once and reuses it.
 //!
 //! A slice shorter than a full one is written as statements of power-of-two row counts, so that
 //! a table has at most a dozen statement texts: each connection keeps its prepared statements
