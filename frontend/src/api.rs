@@ -4,8 +4,8 @@
 use std::fmt;
 
 use domain::api::{
-    AsOfQuery, HomeDashboard, HomeQuery, ListParams, MarketplaceReport, Me, Organization, OrganizationFilter, Page,
-    Problem, Product, ProjectionReport, RevenueOverview, RevenueReport, RevenueReportQuery, Subscription,
+    AsOf, AsOfQuery, HomeDashboard, HomeQuery, ListParams, MarketplaceReport, Me, Organization, OrganizationFilter,
+    Page, Problem, Product, ProjectionReport, RevenueOverview, RevenueReport, RevenueReportQuery, Subscription,
     SubscriptionFilter, TokenRequest, TokenResponse,
 };
 use serde::Serialize;
@@ -200,9 +200,15 @@ pub async fn count_subscriptions(filter: SubscriptionFilter) -> Result<u64, ApiF
     Ok(subscriptions(list, filter).await?.total)
 }
 
+/// The day to ask for: none (the server's today) when there is none or the metrics cannot reach
+/// it (before 1900 or at the end of the calendar).
+pub fn as_of_param(day: Option<chrono::NaiveDate>) -> Option<AsOf> {
+    day.and_then(|day| AsOf::new(day).ok())
+}
+
 /// The Home dashboard on `as_of` (today when none).
 pub async fn home(as_of: Option<chrono::NaiveDate>) -> Result<HomeDashboard, ApiFailure> {
-    get(&with_query("/api/v1/dashboards/home", &[&HomeQuery { as_of }])).await
+    get(&with_query("/api/v1/dashboards/home", &[&HomeQuery { as_of: as_of_param(as_of) }])).await
 }
 
 /// The report paths behind the Home panes, each also served as CSV.
@@ -224,17 +230,17 @@ pub async fn revenue_report(query: RevenueReportQuery) -> Result<RevenueReport, 
 
 /// The projection by provider and service.
 pub async fn projection_report(as_of: Option<chrono::NaiveDate>) -> Result<ProjectionReport, ApiFailure> {
-    get(&with_query(reports::PROJECTION, &[&AsOfQuery { as_of, format: None }])).await
+    get(&with_query(reports::PROJECTION, &[&AsOfQuery { as_of: as_of_param(as_of), format: None }])).await
 }
 
 /// 12 months of marketplace spend.
 pub async fn marketplace_report(as_of: Option<chrono::NaiveDate>) -> Result<MarketplaceReport, ApiFailure> {
-    get(&with_query(reports::MARKETPLACE, &[&AsOfQuery { as_of, format: None }])).await
+    get(&with_query(reports::MARKETPLACE, &[&AsOfQuery { as_of: as_of_param(as_of), format: None }])).await
 }
 
 /// The revenue overview.
 pub async fn revenue_overview(as_of: Option<chrono::NaiveDate>) -> Result<RevenueOverview, ApiFailure> {
-    get(&with_query(reports::OVERVIEW, &[&AsOfQuery { as_of, format: None }])).await
+    get(&with_query(reports::OVERVIEW, &[&AsOfQuery { as_of: as_of_param(as_of), format: None }])).await
 }
 
 /// Fetches a report as CSV (with the session's token, which a plain link could not send) and

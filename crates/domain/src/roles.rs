@@ -1,5 +1,6 @@
-//! Roles and what they may do (DESIGN §1). [`PERMISSIONS`] is the one table every check reads;
-//! no handler decides a right with its own `if`.
+//! Roles and what they may do and see (docs/roles.md). [`PERMISSIONS`] is the one table every
+//! permission check reads, and [`MONEY`] the one table of which money figures each role sees on
+//! each endpoint; no handler decides a right with its own `if`.
 
 use crate::kinds::UnknownValue;
 use serde::{Deserialize, Serialize};
@@ -32,10 +33,8 @@ pub enum Permission {
     WriteData,
     /// Import billing data and manage fx rates.
     ImportBilling,
-    /// Open the dashboards.
+    /// Open the dashboards (which of their money figures a role sees is [`MONEY`]'s).
     ViewDashboards,
-    /// See revenue, cost and spend figures.
-    ViewRevenue,
     /// Read generated reports.
     ViewReports,
     /// Request report generation.
@@ -52,7 +51,7 @@ pub enum Permission {
 
 use Permission::*;
 
-/// The role → permission table (DESIGN §1).
+/// The role → permission table (docs/roles.md §2).
 pub const PERMISSIONS: &[(Role, &[Permission])] = &[
     (
         Role::Admin,
@@ -61,7 +60,6 @@ pub const PERMISSIONS: &[(Role, &[Permission])] = &[
             WriteData,
             ImportBilling,
             ViewDashboards,
-            ViewRevenue,
             ViewReports,
             GenerateReports,
             Activate,
@@ -70,14 +68,50 @@ pub const PERMISSIONS: &[(Role, &[Permission])] = &[
             ManageApiKeys,
         ],
     ),
-    (
-        Role::Operations,
-        &[ReadData, WriteData, ImportBilling, ViewDashboards, ViewRevenue, ViewReports, GenerateReports, Activate],
-    ),
-    (Role::Marketing, &[ReadData, ViewDashboards, ViewRevenue, ViewReports]),
+    (Role::Operations, &[ReadData, WriteData, ImportBilling, ViewDashboards, ViewReports, GenerateReports, Activate]),
+    (Role::Marketing, &[ReadData, ViewDashboards, ViewReports]),
     (Role::ReportViewer, &[ReadData, ViewDashboards, ViewReports]),
-    (Role::ExecutiveViewer, &[ReadData, ViewDashboards, ViewRevenue, ViewReports]),
+    (Role::ExecutiveViewer, &[ReadData, ViewDashboards, ViewReports]),
 ];
+
+/// A group of money figures (revenue, cost, margin, spend) that one endpoint answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MoneyFields {
+    /// `GET /dashboards/home`: `current_month_revenue`, `projected_monthly_revenue` and
+    /// `marketplace_spend`.
+    HomeFigures,
+    /// `GET /dashboards/home/{revenue,projection,marketplace,overview}`: every figure of these
+    /// reports is money.
+    HomeReports,
+}
+
+impl MoneyFields {
+    /// What a role that does not see these figures gets, read from [`MONEY`] (refused when the
+    /// group is missing from it).
+    pub fn when_hidden(self) -> WhenHidden {
+        MONEY.iter().find(|(group, _, _)| *group == self).map_or(WhenHidden::Refused, |(_, _, hidden)| *hidden)
+    }
+}
+
+/// What a role that may not see a group of money figures gets instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenHidden {
+    /// The answer without those fields (absent, not blanked or zeroed).
+    Omitted,
+    /// 403: the endpoint is nothing but those figures.
+    Refused,
+}
+
+/// The money table: per endpoint and group of fields, the roles that see the figures and what
+/// the others get (docs/roles.md §3). Every handler that leaves money out reads it, through
+/// [`Role::sees`].
+pub const MONEY: &[(MoneyFields, &[Role], WhenHidden)] = &[
+    (MoneyFields::HomeFigures, REVENUE_ROLES, WhenHidden::Omitted),
+    (MoneyFields::HomeReports, REVENUE_ROLES, WhenHidden::Refused),
+];
+
+/// The roles that see revenue: all but the `report_viewer`, whose dashboards carry counts only.
+const REVENUE_ROLES: &[Role] = &[Role::Admin, Role::Operations, Role::Marketing, Role::ExecutiveViewer];
 
 impl Role {
     /// Every role.
@@ -87,6 +121,12 @@ impl Role {
     /// Whether this role has `permission`, read from [`PERMISSIONS`].
     pub fn can(self, permission: Permission) -> bool {
         PERMISSIONS.iter().any(|(role, granted)| *role == self && granted.contains(&permission))
+    }
+
+    /// Whether this role sees the money figures `fields`, read from [`MONEY`] (a group missing
+    /// from the table is seen by nobody).
+    pub fn sees(self, fields: MoneyFields) -> bool {
+        MONEY.iter().any(|(group, roles, _)| *group == fields && roles.contains(&self))
     }
 
     /// The role as stored and sent.
@@ -132,8 +172,24 @@ mod tests {
     #[test]
     fn report_viewer_sees_dashboards_but_not_revenue() {
         assert!(Role::ReportViewer.can(ViewDashboards));
-        assert!(!Role::ReportViewer.can(ViewRevenue));
-        assert!(Role::ExecutiveViewer.can(ViewRevenue));
+        assert!(!Role::ReportViewer.sees(MoneyFields::HomeFigures));
+        assert!(Role::ExecutiveViewer.sees(MoneyFields::HomeFigures));
+    }
+
+    #[test]
+    fn every_money_group_is_in_the_table_once() {
+        for fields in [MoneyFields::HomeFigures, MoneyFields::HomeReports] {
+            assert_eq!(MONEY.iter().filter(|(f, _, _)| *f == fields).count(), 1, "{fields:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_report_viewer_is_kept_from_home_money() {
+        for role in Role::ALL {
+            let sees = *role != Role::ReportViewer;
+            assert_eq!(role.sees(MoneyFields::HomeFigures), sees, "{role}");
+            assert_eq!(role.sees(MoneyFields::HomeReports), sees, "{role}");
+        }
     }
 
     #[test]

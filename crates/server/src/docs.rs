@@ -2,7 +2,7 @@
 //! error responses shared by every endpoint. Paths and schemas are collected from the services
 //! themselves (see `startup`).
 
-use domain::api::Problem;
+use domain::api::{Problem, ReportFormat};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
@@ -19,6 +19,9 @@ organisations. Errors are RFC 9457 problem details (`application/problem+json`).
 `{items, total, page, per_page}`. Money is a decimal string; dates are ISO 8601.",
         license(name = "Apache-2.0")
     ),
+    // Report queries name `ReportFormat` by reference, and no response body does: listed here
+    // so that the reference resolves.
+    components(schemas(ReportFormat)),
     modifiers(&BearerScheme),
     tags(
         (name = "auth", description = "Logging in and who am I"),

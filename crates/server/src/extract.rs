@@ -1,5 +1,6 @@
 //! Extractors that turn bad input into 4xx problem details naming the field, instead of
-//! actix's plain-text 400s: JSON bodies, query strings and path ids.
+//! actix's plain-text 400s: JSON bodies, query strings (and the day a dashboard is computed
+//! for) and path ids.
 
 use std::future::Future;
 use std::ops::Deref;
@@ -8,7 +9,8 @@ use std::pin::Pin;
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, ResponseError, dev::Payload, web};
-use domain::api::FieldError;
+use chrono::{NaiveDate, Utc};
+use domain::api::{DatedQuery, FieldError};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -123,6 +125,35 @@ impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
                 row: None,
                 message: e.into_inner().to_string(),
             }])
+        }))
+    }
+}
+
+/// The query of a dashboard or report with its day settled: the `as_of` asked for (checked
+/// when the query was read, a 422 naming `as_of` otherwise), else today in UTC.
+#[derive(Debug)]
+pub struct Dated<T> {
+    /// The day computed for.
+    pub as_of: NaiveDate,
+    /// The whole query.
+    pub query: T,
+}
+
+impl<T> Deref for Dated<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.query
+    }
+}
+
+impl<T: DatedQuery + DeserializeOwned> FromRequest for Dated<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        std::future::ready(ValidQuery::<T>::from_request(req, payload).into_inner().map(|ValidQuery(query)| {
+            let as_of = query.as_of().map_or_else(|| Utc::now().date_naive(), |as_of| as_of.day());
+            Dated { as_of, query }
         }))
     }
 }

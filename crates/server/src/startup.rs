@@ -19,15 +19,7 @@ use crate::docs::ApiDoc;
 use crate::extract::{MAX_JSON_BODY, path_error};
 use crate::routes;
 use crate::spa::{self, SpaDir};
-
-/// What every handler shares.
-#[derive(Debug)]
-pub struct AppState {
-    /// The database.
-    pub store: Store,
-    /// Token signing and checking.
-    pub jwt: JwtKeys,
-}
+use crate::state::AppState;
 
 /// The OpenAPI document, generated from the registered services.
 pub fn openapi() -> utoipa::openapi::OpenApi {

@@ -85,7 +85,7 @@ fn bar(title: &str, rows: &[(String, RevenueFigures)]) -> impl IntoView + use<> 
 pub fn RevenueReportPage() -> impl IntoView {
     let as_of = as_of_signal();
     let data = LocalResource::new(move || {
-        api::revenue_report(RevenueReportQuery { as_of: as_of.get(), month: None, format: None })
+        api::revenue_report(RevenueReportQuery { as_of: api::as_of_param(as_of.get()), month: None, format: None })
     });
     view! {
         <ReportFrame title="Monthly revenue by service and account" path=api::reports::REVENUE file="revenue" as_of=as_of>

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::dashboards::{AsOf, DatedQuery};
 use crate::codes::CurrencyCode;
 use crate::kinds::{BillingInterval, LedgerKind, SubscriptionStatus};
 
@@ -250,10 +251,16 @@ pub struct ActiveUsersQuery {
     /// `7d`, `30d` (default) or `6m`.
     pub range: Option<ActiveUsersRange>,
     /// `YYYY-MM-DD`; default today (UTC).
-    #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
-    pub as_of: Option<NaiveDate>,
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, format = Date, example = "2026-11-15"))]
+    pub as_of: Option<AsOf>,
     /// Whose (a distributor names a reseller).
     pub reseller_id: Option<i64>,
+}
+
+impl DatedQuery for ActiveUsersQuery {
+    fn as_of(&self) -> Option<AsOf> {
+        self.as_of
+    }
 }
 
 /// The query of `GET /portal/summary`.
@@ -263,10 +270,16 @@ pub struct ActiveUsersQuery {
 #[serde(deny_unknown_fields)]
 pub struct PortalQuery {
     /// `YYYY-MM-DD`; default today (UTC).
-    #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
-    pub as_of: Option<NaiveDate>,
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, format = Date, example = "2026-11-15"))]
+    pub as_of: Option<AsOf>,
     /// Whose (a distributor names a reseller).
     pub reseller_id: Option<i64>,
+}
+
+impl DatedQuery for PortalQuery {
+    fn as_of(&self) -> Option<AsOf> {
+        self.as_of
+    }
 }
 
 /// One point of the active-users graph.

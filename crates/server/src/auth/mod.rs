@@ -10,11 +10,11 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use chrono::Utc;
-use domain::roles::{Permission, Role};
+use domain::roles::{MoneyFields, Permission, Role, WhenHidden};
 use store::{Scope, admin, credentials};
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
@@ -39,9 +39,18 @@ impl Caller {
         }
     }
 
-    /// Whether the caller sees revenue, cost and spend figures.
-    pub fn sees_revenue(&self) -> bool {
-        self.role.can(Permission::ViewRevenue)
+    /// Whether the caller sees the money figures `fields` (`domain::roles::MONEY`): `Ok(false)`
+    /// when they are to be left out of the answer, 403 when the endpoint is refused without them.
+    pub fn sees_money(&self, fields: MoneyFields) -> Result<bool, ApiError> {
+        if self.role.sees(fields) {
+            return Ok(true);
+        }
+        match fields.when_hidden() {
+            WhenHidden::Omitted => Ok(false),
+            WhenHidden::Refused => {
+                Err(ApiError::Forbidden(format!("the {} role may not see these figures", self.role)))
+            }
+        }
     }
 }
 

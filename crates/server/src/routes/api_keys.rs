@@ -5,12 +5,13 @@ use chrono::Utc;
 use domain::api::{API_KEY_SORTS, ApiKey, ApiKeyFilter, CreatedApiKey, ListParams, NewApiKey, Page};
 use domain::roles::Permission;
 use store::api_keys;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::docs::{AuthErrors, NotFound, WriteErrors};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Lists API keys of the caller's subtree (never their secrets).
 #[utoipa::path(
@@ -68,4 +69,9 @@ pub async fn revoke_api_key(
 ) -> Result<web::Json<ApiKey>, ApiError> {
     caller.require(Permission::ManageApiKeys)?;
     Ok(web::Json(api_keys::revoke(&state.store, &caller.scope, id.into_inner()).await?))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_api_keys).service(create_api_key).service(revoke_api_key);
 }

@@ -3,14 +3,15 @@
 use actix_web::{get, post, web};
 use chrono::Utc;
 use domain::api::{Me, Problem, TokenRequest, TokenResponse};
-use domain::roles::Permission;
+use domain::roles::{MoneyFields, Permission};
 use store::{admin, credentials};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::docs::{AuthErrors, WriteErrors};
 use crate::error::ApiError;
 use crate::extract::ValidJson;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const BAD_LOGIN: &str = "the e-mail or password is wrong";
 
@@ -78,8 +79,13 @@ pub async fn get_me(caller: Caller, state: web::Data<AppState>) -> Result<web::J
         api_key_id: caller.api_key_id,
         organization,
         role: caller.role,
-        can_view_revenue: caller.sees_revenue(),
+        can_view_revenue: caller.role.sees(MoneyFields::HomeFigures),
         can_write: caller.role.can(Permission::WriteData),
         can_manage_users: caller.role.can(Permission::ManageUsers),
     }))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_token).service(get_me);
 }

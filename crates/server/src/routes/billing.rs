@@ -12,12 +12,13 @@ use domain::roles::Permission;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use store::billing::{batches, csv_source, fx_rates, import, issues, json_source};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::docs::{AuthErrors, NotFound, WriteErrors};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The largest CSV accepted over HTTP (larger files: `tierdash import`).
 pub const MAX_CSV_BYTES: usize = 2 * 1024 * 1024 * 1024;
@@ -256,4 +257,17 @@ pub async fn rerate_billing_issues(
 ) -> Result<web::Json<RerateResult>, ApiError> {
     caller.require(Permission::ImportBilling)?;
     Ok(web::Json(issues::rerate(&state.store, &caller.scope).await?))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_import)
+        .service(create_json_import)
+        .service(list_imports)
+        .service(get_import)
+        .service(list_fx_rates)
+        .service(upsert_fx_rates)
+        .service(import_fx_rates)
+        .service(list_billing_issues)
+        .service(rerate_billing_issues);
 }

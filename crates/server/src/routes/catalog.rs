@@ -8,12 +8,13 @@ use domain::api::{
 };
 use domain::roles::Permission;
 use store::catalog;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::docs::{AuthErrors, NotFound, WriteErrors};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Lists products. `q` searches SKU, name, family and provider; `sort` takes id, sku, name,
 /// family, provider or created_at.
@@ -161,4 +162,16 @@ pub async fn update_service_plan(
 ) -> Result<web::Json<ServicePlan>, ApiError> {
     caller.require(Permission::WriteData)?;
     Ok(web::Json(catalog::update_plan(&state.store, &caller.scope, id.into_inner(), body.into_inner()).await?))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_products)
+        .service(create_product)
+        .service(get_product)
+        .service(update_product)
+        .service(list_service_plans)
+        .service(create_service_plan)
+        .service(get_service_plan)
+        .service(update_service_plan);
 }

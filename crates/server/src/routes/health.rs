@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The process is up.
 #[utoipa::path(tag = "operations", responses((status = 200, description = "The process is up", body = String, example = "ok")))]

@@ -6,12 +6,13 @@ use domain::api::{
 };
 use domain::roles::Permission;
 use store::organizations;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::docs::{AuthErrors, NotFound, WriteErrors};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Lists organisations of the caller's subtree (the caller's own included). `q` searches
 /// name, external id and domain; `sort` takes id, name, external_id, country, status,
@@ -89,4 +90,9 @@ pub async fn update_organization(
 ) -> Result<web::Json<Organization>, ApiError> {
     caller.require(Permission::WriteData)?;
     Ok(web::Json(organizations::update(&state.store, &caller.scope, id.into_inner(), body.into_inner()).await?))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_organizations).service(create_organization).service(get_organization).service(update_organization);
 }

@@ -12,12 +12,13 @@ use domain::roles::Permission;
 use serde::Deserialize;
 use store::portal::activations::{self, Change};
 use store::portal::{activity, ledger, summary};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::docs::{AuthErrors, NotFound, WriteErrors};
 use crate::error::ApiError;
-use crate::extract::{ValidJson, ValidQuery};
-use crate::startup::AppState;
+use crate::extract::{Dated, ValidJson, ValidQuery};
+use crate::state::AppState;
 
 /// The header that makes a money-moving write safe to retry.
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
@@ -207,11 +208,10 @@ pub async fn deactivate_activation(
 pub async fn get_summary(
     caller: Caller,
     state: web::Data<AppState>,
-    query: ValidQuery<PortalQuery>,
+    query: Dated<PortalQuery>,
 ) -> Result<web::Json<PortalSummary>, ApiError> {
     caller.require(Permission::ReadData)?;
-    let as_of = super::as_of_or_today(query.as_of)?;
-    Ok(web::Json(summary::summary(&state.store, &caller.scope, query.reseller_id, as_of).await?))
+    Ok(web::Json(summary::portal_summary(&state.store, &caller.scope, query.reseller_id, query.as_of).await?))
 }
 
 /// Distinct active users per day (`7d`, `30d`) or per week (`6m`).
@@ -221,12 +221,12 @@ pub async fn get_summary(
 pub async fn get_active_users(
     caller: Caller,
     state: web::Data<AppState>,
-    query: ValidQuery<ActiveUsersQuery>,
+    query: Dated<ActiveUsersQuery>,
 ) -> Result<web::Json<ActiveUsersSeries>, ApiError> {
     caller.require(Permission::ReadData)?;
-    let as_of = super::as_of_or_today(query.as_of)?;
     let range = query.range.unwrap_or(ActiveUsersRange::Days30);
-    Ok(web::Json(activity::series(&state.store, &caller.scope, query.reseller_id, range, as_of).await?))
+    let series = activity::active_users_series(&state.store, &caller.scope, query.reseller_id, range, query.as_of);
+    Ok(web::Json(series.await?))
 }
 
 /// Takes a batch of user activity (at most 10,000 items, all or nothing); the same customer,
@@ -241,4 +241,20 @@ pub async fn record_activity(
 ) -> Result<web::Json<ActivityResult>, ApiError> {
     caller.require(Permission::WriteData)?;
     Ok(web::Json(activity::record(&state.store, &caller.scope, body.into_inner()).await?))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_ledger)
+        .service(create_top_up)
+        .service(create_activation)
+        .service(list_activations)
+        .service(get_activation)
+        .service(renew_activation)
+        .service(pause_activation)
+        .service(resume_activation)
+        .service(deactivate_activation)
+        .service(get_summary)
+        .service(get_active_users)
+        .service(record_activity);
 }

@@ -6,12 +6,13 @@ use domain::api::{
 };
 use domain::roles::Permission;
 use store::subscriptions;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::docs::{AuthErrors, NotFound, WriteErrors};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Lists subscriptions. `q` searches the assigned client; `sort` takes id, start_date,
 /// end_date, quantity, status or created_at.
@@ -87,4 +88,9 @@ pub async fn update_subscription(
 ) -> Result<web::Json<Subscription>, ApiError> {
     caller.require(Permission::WriteData)?;
     Ok(web::Json(subscriptions::update(&state.store, &caller.scope, id.into_inner(), body.into_inner()).await?))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_subscriptions).service(create_subscription).service(get_subscription).service(update_subscription);
 }

@@ -4,12 +4,13 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use domain::api::{ListParams, NewUser, Page, USER_SORTS, User, UserFilter, UserPatch};
 use domain::roles::Permission;
 use store::{credentials, users};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::docs::{AuthErrors, NotFound, WriteErrors};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Users are created and changed by a logged-in admin, not by an API key: a leaked key must
 /// not be able to mint a login that outlives its revocation.
@@ -109,4 +110,9 @@ pub async fn update_user(
         None => None,
     };
     Ok(web::Json(users::update(&state.store, &caller.scope, id.into_inner(), caller.user_id, patch, hash).await?))
+}
+
+/// Registers this area's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_users).service(create_user).service(get_user).service(update_user);
 }

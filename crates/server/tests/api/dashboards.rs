@@ -215,6 +215,35 @@ async fn bad_days_are_refused(app: TestApp) {
     }
 }
 
+/// Every endpoint computed for a day takes it only zero-padded and in range, and names `as_of`
+/// when it is not; a month likewise names `month`.
+async fn days_and_months_are_checked_on_every_dated_endpoint(app: TestApp) {
+    let r1 = app.token(R1_ADMIN).await;
+    let dated = [
+        "/api/v1/dashboards/home",
+        "/api/v1/dashboards/home/revenue",
+        "/api/v1/dashboards/home/projection",
+        "/api/v1/dashboards/home/marketplace",
+        "/api/v1/dashboards/home/overview",
+        "/api/v1/portal/summary",
+        "/api/v1/portal/active-users",
+    ];
+    for path in dated {
+        for day in ["2026-6-5", "2026-06-5", "+2026-06-05", "1899-12-31"] {
+            let body =
+                problem(app.get(&r1, &format!("{path}?as_of={day}")).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+            assert_eq!(error_fields(&body), ["as_of"], "{path}?as_of={day}");
+        }
+        let fine = app.get(&r1, &format!("{path}?as_of=2026-06-05")).await;
+        assert_eq!(fine.status(), StatusCode::OK, "{path}");
+    }
+    for month in ["0000-01", "2026-1", "1899-12", "9999-12"] {
+        let response = app.get(&r1, &format!("/api/v1/dashboards/home/revenue?month={month}")).await;
+        let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(error_fields(&body), ["month"], "month={month}");
+    }
+}
+
 /// Organisations made with the dates the counts depend on (as_of 2026-11-10, window
 /// (2026-10-11, 2026-11-10]). The seeded R1, R2, C1, C2 are created today: after as_of.
 async fn accounts_are_counted_as_of_the_day(app: TestApp) {
@@ -356,6 +385,7 @@ on_both_databases!(
     reports_download_as_csv,
     a_report_viewer_gets_no_money,
     bad_days_are_refused,
+    days_and_months_are_checked_on_every_dated_endpoint,
     accounts_are_counted_as_of_the_day,
     billing_issues_are_grouped_by_customer,
 );

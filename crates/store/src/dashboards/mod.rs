@@ -1,10 +1,10 @@
-//! The dashboards' reads (DESIGN §4). Every figure comes from the rollups, so its cost does not
-//! grow with the line items: [`home`] from the daily rollup of the caller's scope, [`revenue`]
-//! from the monthly, customer-grain rollup. An `as_of` inside a month is exact either way.
+//! The dashboards' reads, one folder per dashboard (docs/metrics.md), and the helpers they
+//! share. Every figure comes from the rollups, so its cost does not grow with the line items; an
+//! `as_of` inside a month is exact all the same.
+//!
+//! A new dashboard is a folder here and one `pub mod` line.
 
-pub mod accounts;
 pub mod home;
-pub mod revenue;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::api::RevenueFigures;

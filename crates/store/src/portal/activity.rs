@@ -116,7 +116,7 @@ async fn activity(
 }
 
 /// Distinct active users per day (7 or 30 days) or per week starting Monday (6 months).
-pub async fn series(
+pub async fn active_users_series(
     store: &Store,
     scope: &Scope,
     reseller_id: Option<i64>,

@@ -18,7 +18,7 @@ use crate::entities::subscription;
 use crate::{Scope, Store, StoreError, stored};
 
 /// The summary of the reseller in scope on `as_of`.
-pub async fn summary(
+pub async fn portal_summary(
     store: &Store,
     scope: &Scope,
     reseller_id: Option<i64>,

@@ -1,8 +1,6 @@
-//! The Home dashboard and the reports behind its panes' menus (DESIGN §4, seed 000).
-//!
-//! Field names are a public contract: integrators and generated clients read them. Money and
-//! percentages are decimal strings with exactly 2 places. For a `report_viewer` the server
-//! leaves every revenue, cost and spend figure out (the fields are absent, not blanked).
+//! The Home dashboard and the reports behind its panes' menus (docs/metrics.md §2). For a role
+//! that may not see money the server leaves every revenue, cost and spend figure of the
+//! dashboard out, and refuses the reports (`roles::MONEY`).
 
 use std::collections::BTreeMap;
 
@@ -10,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::{AsOf, DatedQuery, MonthParam, ReportFormat};
 use crate::kinds::{OnboardingStage, OrgKind};
 use crate::metrics::Month;
 
@@ -20,21 +19,14 @@ use crate::metrics::Month;
 #[serde(deny_unknown_fields)]
 pub struct HomeQuery {
     /// `YYYY-MM-DD`; default today (UTC). Nothing dated after it counts.
-    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "2026-11-15"))]
-    pub as_of: Option<NaiveDate>,
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, format = Date, example = "2026-11-15"))]
+    pub as_of: Option<AsOf>,
 }
 
-/// The day a report is computed for (default: today, UTC) and its format.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
-#[serde(deny_unknown_fields)]
-pub struct AsOfQuery {
-    /// `YYYY-MM-DD`; default today (UTC).
-    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "2026-11-15"))]
-    pub as_of: Option<NaiveDate>,
-    /// `csv` for a CSV download (as does `Accept: text/csv`); default JSON.
-    pub format: Option<ReportFormat>,
+impl DatedQuery for HomeQuery {
+    fn as_of(&self) -> Option<AsOf> {
+        self.as_of
+    }
 }
 
 /// The query of the monthly revenue report.
@@ -44,24 +36,19 @@ pub struct AsOfQuery {
 #[serde(deny_unknown_fields)]
 pub struct RevenueReportQuery {
     /// `YYYY-MM-DD`; default today (UTC).
-    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "2026-11-15"))]
-    pub as_of: Option<NaiveDate>,
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, format = Date, example = "2026-11-15"))]
+    pub as_of: Option<AsOf>,
     /// `YYYY-MM`, not after `as_of`'s month; default `as_of`'s month (counted to `as_of`).
-    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "2026-10"))]
-    pub month: Option<Month>,
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, pattern = r"^\d{4}-\d{2}$", example = "2026-10"))]
+    pub month: Option<MonthParam>,
     /// `csv` for a CSV download (as does `Accept: text/csv`); default JSON.
     pub format: Option<ReportFormat>,
 }
 
-/// How a report is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ReportFormat {
-    /// `application/json`.
-    Json,
-    /// `text/csv`, one row per figure.
-    Csv,
+impl DatedQuery for RevenueReportQuery {
+    fn as_of(&self) -> Option<AsOf> {
+        self.as_of
+    }
 }
 
 /// Revenue, cost and margin of a set of lines.

@@ -1,51 +1,36 @@
-//! `/dashboards/home` and the reports behind its panes' menus (seed 000, DESIGN §4). Reports
-//! answer JSON, or CSV with `?format=csv` or `Accept: text/csv`.
+//! `/dashboards/home` and the reports behind its panes' menus (seed 000, docs/metrics.md §2).
+//! Reports answer JSON, or CSV with `?format=csv` or `Accept: text/csv`.
 
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{get, web};
 use domain::api::{
-    AsOfQuery, HomeDashboard, HomeQuery, MarketplaceReport, ProjectionReport, ReportFormat, RevenueOverview,
-    RevenueReport, RevenueReportQuery,
+    AsOfQuery, HomeDashboard, HomeQuery, MarketplaceReport, ProjectionReport, RevenueOverview, RevenueReport,
+    RevenueReportQuery,
 };
 use domain::metrics::Month;
-use domain::roles::Permission;
-use serde::Serialize;
-use store::dashboards::{home, revenue};
+use domain::roles::{MoneyFields, Permission};
+use store::dashboards::home;
+use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::Report;
 use crate::auth::Caller;
 use crate::docs::AuthErrors;
 use crate::error::ApiError;
-use crate::extract::ValidQuery;
-use crate::report_csv;
-use crate::startup::AppState;
+use crate::extract::Dated;
+use crate::state::AppState;
 
-/// Reports need both the dashboards and the money: every figure in them is revenue.
-fn require_reports(caller: &Caller) -> Result<(), ApiError> {
-    caller.require(Permission::ViewDashboards)?;
-    caller.require(Permission::ViewRevenue)
+/// Registers Home's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_home)
+        .service(get_revenue_report)
+        .service(get_projection_report)
+        .service(get_marketplace_report)
+        .service(get_revenue_overview);
 }
 
-/// JSON, or CSV when asked for by the query or the `Accept` header.
-fn respond<T: Serialize>(
-    req: &HttpRequest,
-    format: Option<ReportFormat>,
-    name: &str,
-    report: &T,
-    csv: impl FnOnce(&T) -> Result<Vec<u8>, ApiError>,
-) -> Result<HttpResponse, ApiError> {
-    let accepts_csv =
-        || req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/csv"));
-    let wants_csv = match format {
-        Some(f) => f == ReportFormat::Csv,
-        None => accepts_csv(),
-    };
-    if !wants_csv {
-        return Ok(HttpResponse::Ok().json(report));
-    }
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")))
-        .body(csv(report)?))
+/// Reports need the dashboards and the money: every figure in them is revenue.
+fn require_reports(caller: &Caller) -> Result<(), ApiError> {
+    caller.require(Permission::ViewDashboards)?;
+    caller.sees_money(MoneyFields::HomeReports).map(|_| ())
 }
 
 /// The Home dashboard of the caller's organisation on `as_of`: this month's revenue, its
@@ -61,11 +46,11 @@ fn respond<T: Serialize>(
 pub async fn get_home(
     caller: Caller,
     state: web::Data<AppState>,
-    query: ValidQuery<HomeQuery>,
+    query: Dated<HomeQuery>,
 ) -> Result<web::Json<HomeDashboard>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
-    let as_of = super::as_of_or_today(query.as_of)?;
-    Ok(web::Json(home::home(&state.store, &caller.scope, as_of, caller.sees_revenue()).await?))
+    let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
+    Ok(web::Json(home::home_dashboard(&state.store, &caller.scope, query.as_of, sees_money).await?))
 }
 
 /// A month's revenue, cost and margin by service (`by_service`, keyed by `ServiceName`) and by
@@ -84,14 +69,12 @@ pub async fn get_home(
 pub async fn get_revenue_report(
     caller: Caller,
     state: web::Data<AppState>,
-    req: HttpRequest,
-    query: ValidQuery<RevenueReportQuery>,
-) -> Result<HttpResponse, ApiError> {
+    query: Dated<RevenueReportQuery>,
+) -> Result<Report<RevenueReport>, ApiError> {
     require_reports(&caller)?;
-    let as_of = super::as_of_or_today(query.as_of)?;
-    let month = query.month.unwrap_or_else(|| Month::of(as_of));
-    let report = revenue::revenue(&state.store, &caller.scope, month, as_of).await?;
-    respond(&req, query.format, &format!("revenue-{month}"), &report, report_csv::revenue)
+    let month = query.month.map_or_else(|| Month::of(query.as_of), |m| m.month());
+    let report = home::revenue_of_month(&state.store, &caller.scope, month, query.as_of).await?;
+    Ok(Report::new(report, query.format))
 }
 
 /// The month's projected revenue by provider and service (absent, with the reason, before 30
@@ -109,13 +92,11 @@ pub async fn get_revenue_report(
 pub async fn get_projection_report(
     caller: Caller,
     state: web::Data<AppState>,
-    req: HttpRequest,
-    query: ValidQuery<AsOfQuery>,
-) -> Result<HttpResponse, ApiError> {
+    query: Dated<AsOfQuery>,
+) -> Result<Report<ProjectionReport>, ApiError> {
     require_reports(&caller)?;
-    let as_of = super::as_of_or_today(query.as_of)?;
-    let report = revenue::projection(&state.store, &caller.scope, as_of).await?;
-    respond(&req, query.format, &format!("projection-{as_of}"), &report, report_csv::projection)
+    let report = home::projection_by_service(&state.store, &caller.scope, query.as_of).await?;
+    Ok(Report::new(report, query.format))
 }
 
 /// Marketplace spend for the 12 months ending with `as_of`'s, month over month.
@@ -132,13 +113,11 @@ pub async fn get_projection_report(
 pub async fn get_marketplace_report(
     caller: Caller,
     state: web::Data<AppState>,
-    req: HttpRequest,
-    query: ValidQuery<AsOfQuery>,
-) -> Result<HttpResponse, ApiError> {
+    query: Dated<AsOfQuery>,
+) -> Result<Report<MarketplaceReport>, ApiError> {
     require_reports(&caller)?;
-    let as_of = super::as_of_or_today(query.as_of)?;
-    let report = revenue::marketplace(&state.store, &caller.scope, as_of).await?;
-    respond(&req, query.format, &format!("marketplace-{as_of}"), &report, report_csv::marketplace)
+    let report = home::marketplace_by_month(&state.store, &caller.scope, query.as_of).await?;
+    Ok(Report::new(report, query.format))
 }
 
 /// The full revenue dashboard: 12 months of revenue, cost and margin by provider, with the top
@@ -156,11 +135,9 @@ pub async fn get_marketplace_report(
 pub async fn get_revenue_overview(
     caller: Caller,
     state: web::Data<AppState>,
-    req: HttpRequest,
-    query: ValidQuery<AsOfQuery>,
-) -> Result<HttpResponse, ApiError> {
+    query: Dated<AsOfQuery>,
+) -> Result<Report<RevenueOverview>, ApiError> {
     require_reports(&caller)?;
-    let as_of = super::as_of_or_today(query.as_of)?;
-    let report = revenue::overview(&state.store, &caller.scope, as_of).await?;
-    respond(&req, query.format, &format!("revenue-overview-{as_of}"), &report, report_csv::overview)
+    let report = home::revenue_overview(&state.store, &caller.scope, query.as_of).await?;
+    Ok(Report::new(report, query.format))
 }

@@ -12,8 +12,8 @@ use sea_orm::{
     Statement,
 };
 
-use super::{end_of, orgs_by_id};
 use crate::billing::issues::issue_scope;
+use crate::dashboards::{end_of, orgs_by_id};
 use crate::entities::{billing_issue, organization};
 use crate::{Scope, Store, StoreError, raw_sql, stored};
 
@@ -28,7 +28,7 @@ pub const LISTED: u64 = 50;
 /// For a reseller each figure is an index range count, not a scan of its customers: counted on
 /// a day = created before its end − closed before its end (an organisation closes after it is
 /// created). A whole tree is summed from its day-by-day openings and closings instead.
-pub async fn counts(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<AccountCounts, StoreError> {
+pub async fn account_counts(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<AccountCounts, StoreError> {
     use organization::Column;
     if scope.kind == OrgKind::Distributor {
         let (customers, new_customers) = tree_days(store, scope.org_id, OrgKind::Customer, as_of).await?;
@@ -87,7 +87,7 @@ async fn tree_days(store: &Store, tenant: i64, kind: OrgKind, as_of: NaiveDate) 
 
 /// Customers counted on `as_of` whose onboarding is not completed: the [`LISTED`] longest in
 /// their stage, and how many in all.
-pub async fn onboarding(
+pub async fn onboarding_customers(
     store: &Store,
     scope: &Scope,
     as_of: NaiveDate,
@@ -143,7 +143,7 @@ fn whole_days(since: DateTime<Utc>, as_of: NaiveDate) -> i64 {
 
 /// Billing issues open on `as_of` (found by its end, not resolved by it), grouped by customer:
 /// the [`LISTED`] customers with most, and how many issues in all.
-pub async fn open_issues(
+pub async fn open_issues_by_customer(
     store: &Store,
     scope: &Scope,
     as_of: NaiveDate,

@@ -16,10 +16,10 @@ use domain::metrics::{Month, change_pct, projected, projection_available, report
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
-use super::home::{day_rows, first_rated_day};
-use super::{add, dashboard_scope, figures, orgs_by_id};
+use super::panes::{day_rows, first_rated_day};
 use crate::billing::issues::line_scope;
 use crate::billing::rollups::{Deltas, Key, Sums, key_ref_of, sums_of};
+use crate::dashboards::{add, dashboard_scope, figures, orgs_by_id};
 use crate::entities::{billing_line_item, monthly_rollup, organization};
 use crate::{Scope, Store, StoreError, stored};
 
@@ -100,7 +100,7 @@ fn customer_key(id: i64, org: Option<&organization::Model>) -> String {
 }
 
 /// A month's revenue by service and by customer account (to `as_of` in `as_of`'s month).
-pub async fn revenue(
+pub async fn revenue_of_month(
     store: &Store,
     scope: &Scope,
     month: Month,
@@ -141,7 +141,11 @@ pub async fn revenue(
 }
 
 /// The month's projection by provider and service, under the 30-day rule.
-pub async fn projection(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<ProjectionReport, StoreError> {
+pub async fn projection_by_service(
+    store: &Store,
+    scope: &Scope,
+    as_of: NaiveDate,
+) -> Result<ProjectionReport, StoreError> {
     let month = Month::of(as_of);
     let rows = rows(store, scope, &[month], as_of).await?;
     let unavailable = |reason| ProjectionReport {
@@ -193,7 +197,11 @@ pub async fn projection(store: &Store, scope: &Scope, as_of: NaiveDate) -> Resul
 
 /// Marketplace spend for the 12 months ending with `as_of`'s, each with its change from the
 /// month before; read from the daily rollup.
-pub async fn marketplace(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<MarketplaceReport, StoreError> {
+pub async fn marketplace_by_month(
+    store: &Store,
+    scope: &Scope,
+    as_of: NaiveDate,
+) -> Result<MarketplaceReport, StoreError> {
     dashboard_scope(scope)?;
     let months = Month::of(as_of).trailing(13);
     let from = months.first().map(|m| m.first_day()).unwrap_or(as_of);
@@ -227,7 +235,7 @@ fn ranked(totals: HashMap<String, (Totals, Option<String>)>) -> Result<Vec<Ranke
 
 /// The full revenue dashboard: 12 months of revenue, cost and margin by provider, the top
 /// customers and services over those months.
-pub async fn overview(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<RevenueOverview, StoreError> {
+pub async fn revenue_overview(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<RevenueOverview, StoreError> {
     let months = Month::of(as_of).trailing(12);
     let rows = rows(store, scope, &months, as_of).await?;
     let mut per_month: BTreeMap<Month, (Totals, BTreeMap<String, Totals>)> =

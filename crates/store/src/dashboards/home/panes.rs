@@ -8,7 +8,8 @@ use domain::metrics::{Month, change_pct, projected, projection_available, report
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::{accounts, add, dashboard_scope, figures};
+use super::accounts;
+use crate::dashboards::{add, dashboard_scope, figures};
 use crate::entities::daily_rollup;
 use crate::{Scope, Store, StoreError, stored};
 
@@ -89,7 +90,7 @@ fn month_sums<'a>(rows: impl Iterator<Item = &'a DayRow>) -> Result<MonthSums, S
 }
 
 /// The Home dashboard for `scope` on `as_of`; money figures only when `show_money`.
-pub async fn home(
+pub async fn home_dashboard(
     store: &Store,
     scope: &Scope,
     as_of: NaiveDate,
@@ -97,9 +98,9 @@ pub async fn home(
 ) -> Result<HomeDashboard, StoreError> {
     dashboard_scope(scope)?;
     let month = Month::of(as_of);
-    let accounts = accounts::counts(store, scope, as_of).await?;
-    let (onboarding, onboarding_total) = accounts::onboarding(store, scope, as_of).await?;
-    let (billing_issues, billing_issues_total) = accounts::open_issues(store, scope, as_of).await?;
+    let accounts = accounts::account_counts(store, scope, as_of).await?;
+    let (onboarding, onboarding_total) = accounts::onboarding_customers(store, scope, as_of).await?;
+    let (billing_issues, billing_issues_total) = accounts::open_issues_by_customer(store, scope, as_of).await?;
     let mut home = HomeDashboard {
         as_of,
         month,

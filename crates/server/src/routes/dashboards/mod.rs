@@ -1,0 +1,86 @@
+//! The dashboards, one module per dashboard, and what their handlers share: [`Report`], the
+//! answer of a report endpoint in JSON or CSV, and [`CsvReport`], which each report implements
+//! beside its handler (the wasm app shares the report types, not the CSV code). The day a
+//! dashboard is computed for comes checked from `crate::extract::Dated`.
+//!
+//! A new dashboard is a module here with its own `configure`, and one line below.
+
+pub mod home;
+mod home_csv;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, Responder};
+use domain::api::ReportFormat;
+use serde::Serialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::ApiError;
+
+/// Registers every dashboard's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.configure(home::configure);
+}
+
+/// A report that can also be downloaded as CSV: one header row, then one row per figure, money
+/// as the same decimal strings as the JSON, columns named as the JSON's fields so that a
+/// download and an API call read alike.
+pub trait CsvReport: Serialize {
+    /// The download's file name, without `.csv`.
+    fn file_name(&self) -> String;
+    /// The column names.
+    fn header(&self) -> &'static [&'static str];
+    /// The rows, each as long as the header.
+    fn rows(&self) -> Vec<Vec<String>>;
+}
+
+/// A report's answer: JSON, or CSV when `format=csv` is asked for, or when no format is and the
+/// `Accept` header names `text/csv`.
+pub struct Report<T> {
+    report: T,
+    format: Option<ReportFormat>,
+}
+
+impl<T> Report<T> {
+    /// The report, in the format the query asked for (`None`: by the `Accept` header).
+    pub fn new(report: T, format: Option<ReportFormat>) -> Report<T> {
+        Report { report, format }
+    }
+}
+
+fn accepts_csv(req: &HttpRequest) -> bool {
+    req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/csv"))
+}
+
+fn to_csv(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, ApiError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| ApiError::Internal(e.into());
+    out.write_record(header).map_err(fail)?;
+    for row in rows {
+        out.write_record(&row).map_err(fail)?;
+    }
+    out.into_inner().map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))
+}
+
+impl<T: CsvReport> Responder for Report<T> {
+    type Body = actix_web::body::BoxBody;
+
+    fn respond_to(self, req: &HttpRequest) -> HttpResponse {
+        let wants_csv = match self.format {
+            Some(format) => format == ReportFormat::Csv,
+            None => accepts_csv(req),
+        };
+        if !wants_csv {
+            return HttpResponse::Ok().json(&self.report);
+        }
+        match to_csv(self.report.header(), self.report.rows()) {
+            Ok(body) => HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header((
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}.csv\"", self.report.file_name()),
+                ))
+                .body(body),
+            Err(e) => e.respond_to(req),
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Home's reads (seed 000, docs/metrics.md §2): the dashboard's panes from the scope's daily
+//! rollup ([`panes`]), who is in scope on a day ([`accounts`]), and the reports behind the panes'
+//! menus from the monthly, customer-grain rollup ([`reports`]).
+
+pub mod accounts;
+pub mod panes;
+pub mod reports;
+
+pub use accounts::{account_counts, onboarding_customers, open_issues_by_customer};
+pub use panes::home_dashboard;
+pub use reports::{marketplace_by_month, projection_by_service, revenue_of_month, revenue_overview};
