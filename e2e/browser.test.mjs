@@ -69,7 +69,7 @@ test("a distributor logs in, browses resellers, searches, opens one, reloads and
   await login.open();
   await page.screenshot({ path: join(shots, "login.png") });
   await login.submit("admin@northwind.example", PASSWORD);
-  // Home counts resellers as of today (DESIGN §4): the demo's closed ones are not counted.
+  // Home counts resellers as of today (docs/metrics.md §2.5): the demo's closed ones are not counted.
   const api = await apiAs(page, base, "/api/v1/dashboards/home");
   assert.equal(await new HomePage(page).kpi("kpi-resellers"), String(api.accounts.resellers));
 

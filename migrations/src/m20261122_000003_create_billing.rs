@@ -1,6 +1,6 @@
 //! Billing data: fx rates, import batches, the FOCUS line items (the fact table), the monthly
 //! rollups the dashboards read, and billing issues. Fact and rollup tables carry the reseller
-//! id, their distribution key when sharded (DESIGN §7), and are indexed by reseller and month.
+//! id, their distribution key when sharded (docs/architecture.md §6), and are indexed by reseller and month.
 
 use sea_orm_migration::{prelude::*, schema::*};
 

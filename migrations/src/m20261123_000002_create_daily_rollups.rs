@@ -3,7 +3,7 @@
 //!
 //! A distributor's month is then ~30 days × a few categories rows, whatever the number of its
 //! customers or line items, and an `as_of` in the middle of a past month is exact without
-//! reading line items (DESIGN §2). The customer-grain `monthly_rollups` stay for breakdowns.
+//! reading line items (docs/data-model.md §10). The customer-grain `monthly_rollups` stay for breakdowns.
 //! Filled for existing data by `Store::migrate`, which rebuilds the rollups once.
 //!
 //! Also indexes the Home page's organisation reads: each account count is an index range count

@@ -1,8 +1,8 @@
 //! Organisations opened and closed per tree, kind and UTC day, for the Home page's account
 //! counts at the top of a tree.
 //!
-//! A distributor's customers counted on a day were an index range count over every customer
-//! (about 13 ms at 100,000 customers on PostgreSQL, on every Home request); summed from this
+//! A distributor's customers counted on a day were an index range count over every customer,
+//! on every Home request (docs/performance.md §11); summed from this
 //! table they cost one row per day with an opening or closing, whatever the number of
 //! customers. The table is kept by triggers on `organizations`, so that every write (the API,
 //! the demo data, an operator's SQL, a benchmark's bulk insert) keeps it exact, in the same

@@ -6,9 +6,8 @@
 //! - (customer, month): nothing reads line items by customer.
 //!
 //! Re-rating reads only the unrated lines of a tree, so it gets a partial index holding just
-//! those (a handful of rows, where the rated lines are millions). Measured by inserting 1M
-//! lines into this table in one transaction on SQLite with the import's page cache: 15.5 s
-//! with the four indexes, 4.3 s with these three.
+//! those (a handful of rows, where the rated lines are millions). Every index dropped here is
+//! one B-tree insert less for every imported line (docs/performance.md §6).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::ConnectionTrait;

@@ -1,4 +1,4 @@
-//! One row of a FOCUS-compatible billing CSV (DESIGN §3), parsed and checked.
+//! One row of a FOCUS-compatible billing CSV (docs/import.md §2), parsed and checked.
 //!
 //! This crate does no I/O, so the caller streams the file and hands over the header once
 //! ([`Columns::from_header`]) and then each record ([`Columns::parse`]). Both report *every*
@@ -55,7 +55,7 @@ impl ChargeCategory {
         }
     }
 
-    /// Whether the line's billed cost is revenue: every category except Tax (DESIGN §4).
+    /// Whether the line's billed cost is revenue: every category except Tax (docs/metrics.md §1).
     pub fn counts_as_revenue(self) -> bool {
         self != ChargeCategory::Tax
     }
@@ -93,7 +93,7 @@ pub struct RowProblem {
     /// The data row, 1 being the first row after the header; none for a problem of the header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row: Option<u64>,
-    /// The file line, which DESIGN §3 defines as the data row + 1 (the header is line 1).
+    /// The file line, which docs/import.md §4 defines as the data row + 1 (the header is line 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
     /// The column, by its canonical name (`BilledCost`); none when the whole row is wrong.
@@ -125,7 +125,7 @@ impl From<RowProblem> for FieldError {
     }
 }
 
-/// One billing line item as read from a row, checked but not yet rated (DESIGN §3).
+/// One billing line item as read from a row, checked but not yet rated (docs/import.md §2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineInput {
     /// `BillingAccountId` (or `x_CustomerId`): the customer's external id.
@@ -161,8 +161,8 @@ pub struct LineInput {
 impl LineInput {
     /// The UTC month of the period's start, `YYYY-MM`.
     pub fn month(&self) -> String {
-        // Not `format("%Y-%m")`: an import asks this of every line, and parsing the format
-        // string each time showed in its profile.
+        // Not `format("%Y-%m")`: an import asks this of every line, and chrono parses the
+        // format string again on every call (docs/performance.md §7).
         let day = self.period_start.date_naive();
         format!("{:04}-{:02}", day.year(), day.month())
     }
@@ -173,7 +173,7 @@ impl LineInput {
     }
 }
 
-// The columns as DESIGN §3 spells them; problems name columns this way whatever the file's case.
+// The columns as docs/import.md §2 spells them; problems name columns this way whatever the file's case.
 const BILLING_ACCOUNT_ID: &str = "BillingAccountId";
 const CUSTOMER_ID: &str = "x_CustomerId";
 const CHARGE_PERIOD_START: &str = "ChargePeriodStart";
@@ -191,7 +191,7 @@ const RESELLER_ID: &str = "x_ResellerId";
 const MARKETPLACE: &str = "x_Marketplace";
 const LINE_ITEM_ID: &str = "x_LineItemId";
 
-/// Every column Tierdash reads, in the order of DESIGN §3; others are ignored.
+/// Every column Tierdash reads, in the order of docs/import.md §2; others are ignored.
 pub const KNOWN_COLUMNS: &[&str] = &[
     BILLING_ACCOUNT_ID,
     CUSTOMER_ID,
@@ -218,7 +218,7 @@ struct Col {
     name: &'static str,
 }
 
-/// Where each column of DESIGN §3 sits in a file, read from its header.
+/// Where each column of docs/import.md §2 sits in a file, read from its header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Columns {
     width: usize,
@@ -351,7 +351,7 @@ impl Columns {
         let consumed_quantity = row.optional(self.consumed_quantity, parse_decimal);
         let reseller_external_id = row.optional(self.reseller, text);
         let line_item_id = row.optional(self.line_item, text);
-        // DESIGN §3: only `true` is true; anything else, empty included, is false, not an error.
+        // docs/import.md §2: only `true` is true; anything else, empty included, is false, not an error.
         let marketplace = self.marketplace.is_some_and(|col| row.cell(col).eq_ignore_ascii_case("true"));
 
         if let (Some(start), Some(end)) = (period_start, period_end)
@@ -509,7 +509,7 @@ fn times_power_of_ten(value: Decimal, negative: bool, power: u32) -> Option<Deci
 const BAD_TIME: &str = "must be a date such as 2026-10-31 or an RFC 3339 time such as 2026-10-31T23:30:00Z";
 
 /// `YYYY-MM-DD` (00:00 UTC), RFC 3339 with any offset (converted to UTC, so the month is the
-/// UTC month), or RFC 3339 without an offset, read as UTC since DESIGN §3 says times are UTC.
+/// UTC month), or RFC 3339 without an offset, read as UTC since docs/import.md §3 says times are UTC.
 fn parse_time(s: &str) -> Result<DateTime<Utc>, &'static str> {
     // chrono alone would also take `2026-1-5` or `+2026-01-05`; insisting on the ISO shape keeps
     // a slip in the exporting tool from becoming a plausible but wrong date.
@@ -521,7 +521,7 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, &'static str> {
     }
     let time = if s.len() == 10 {
         // The shape is checked above: the numbers are read directly, as chrono's parser reads
-        // its format string again for every call (two dates a line showed in an import's profile).
+        // its format string again for every call, twice a line (docs/performance.md §7).
         let number = |range: std::ops::Range<usize>| s[range].parse::<u32>().ok();
         let (year, month, day) = (number(0..4), number(5..7), number(8..10));
         (year.zip(month).zip(day))

@@ -1,4 +1,4 @@
-//! The closed sets of values of DESIGN §2. Each is stored and sent as its snake_case name.
+//! The closed sets of values of docs/data-model.md. Each is stored and sent as its snake_case name.
 
 use std::fmt;
 use std::str::FromStr;
@@ -202,7 +202,21 @@ closed_set! {
 }
 
 closed_set! {
-    /// Why a reseller's balance moved (DESIGN §2, ledger entry).
+    /// Why billing lines are held out of revenue: the kind of a billing issue (in name order).
+    BillingIssueKind {
+        /// No rate for the line's currency and month.
+        MissingFxRate => "missing_fx_rate",
+        /// The customer id is not a customer the importer can see.
+        UnknownCustomer => "unknown_customer",
+        /// The SKU is not in the catalog.
+        UnknownProduct => "unknown_product",
+        /// `x_ResellerId` names no reseller the importer can see.
+        UnknownReseller => "unknown_reseller",
+    }
+}
+
+closed_set! {
+    /// Why a reseller's balance moved (docs/data-model.md §15).
     LedgerKind {
         /// Credit paid in by the reseller (recorded by its distributor or an admin).
         TopUp => "top_up",

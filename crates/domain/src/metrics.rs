@@ -1,4 +1,4 @@
-//! The metric math of DESIGN §4 that does not need the database: calendar months, the edge
+//! The metric math of docs/metrics.md that does not need the database: calendar months, the edge
 //! rounding of money, month-over-month change and the revenue projection with its 30-day rule.
 //! The store sums; these functions decide what the sums mean.
 
@@ -97,7 +97,7 @@ pub fn check_as_of(as_of: NaiveDate) -> Result<NaiveDate, String> {
 }
 
 /// A figure as reported: rounded half to even to 2 places, always written with 2 places
-/// (DESIGN §4: full precision inside, rounding only at the edge).
+/// (docs/metrics.md §1: full precision inside, rounding only at the edge).
 pub fn reported(value: Decimal) -> Decimal {
     let mut rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
     rounded.rescale(2);

@@ -9,7 +9,7 @@ use domain::api::NewUser;
 use domain::codes::Email;
 use domain::kinds::OrgKind;
 use domain::roles::Role;
-use store::{Store, admin, credentials, demo};
+use store::{Store, admin, credentials};
 
 use crate::config::Config;
 use crate::import_progress::ImportProgress;
@@ -189,7 +189,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Rollups(RollupsCommand::Rebuild) => {
             let store = open_store().await?;
-            let rows = store::billing::rollups::rebuild(&store).await?;
+            let rows = store::rollups::rebuild(&store).await?;
             println!("Rebuilt the monthly rollups: {rows} rows.");
             Ok(())
         }
@@ -271,7 +271,7 @@ async fn demo_data(args: DemoArgs) -> anyhow::Result<()> {
 }
 
 async fn import_file(args: ImportArgs) -> anyhow::Result<()> {
-    use store::billing::{csv_source, import};
+    use store::import::{self, csv_source};
     let store = open_store().await?;
     let org_id = match args.org_id {
         Some(id) => id,

@@ -13,9 +13,9 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
 use crate::{StoreError, raw_sql};
 
-/// Values bound per statement at most: under SQLite's 32,766 and PostgreSQL's 65,535. A whole
-/// chunk of line items (1,000 rows of 25) is one statement: a 1M-line import into SQLite took
-/// about 7% less time than with half that.
+/// Values bound per statement at most: under SQLite's 32,766 and PostgreSQL's 65,535, and enough
+/// for a whole chunk of line items (1,000 rows of 25) in one statement: fewer, larger statements
+/// cost less per line (docs/performance.md §7).
 const MAX_VALUES: usize = 25_000;
 
 /// A table's columns written in bulk, and what to do when a row hits a unique index.
@@ -86,9 +86,8 @@ impl Table {
     /// NOTHING`: a multi-row insert that may stop half-way (a NOT NULL column stops it by
     /// default) makes SQLite copy every page it changes into a statement journal first, to undo
     /// the statement alone. Under `OR IGNORE` no constraint stops it, so, on a connection without
-    /// foreign-key checks (an import's, `billing::import_txn`), there is no such journal: 1M line
-    /// items went in ~15% faster, with a third of the system time. A NOT NULL column given NULL
-    /// is skipped too, so a caller counts what went in (our values never bind NULL there).
+    /// foreign-key checks (an import's, `import::transaction`), there is no such journal to write
+    /// (docs/performance.md §6). A NOT NULL column given NULL is skipped too, so a caller counts what went in (our values never bind NULL there).
     pub fn statement(&self, backend: DbBackend, rows: usize) -> String {
         let one = format!("({})", vec!["?"; self.columns.len()].join(", "));
         let (verb, suffix) = match (self.on_conflict, backend) {

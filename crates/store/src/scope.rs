@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, Condition};
 use crate::entities::{organization, subscription};
 
 /// The organisation a caller acts for; everything it may see is this organisation's subtree
-/// (DESIGN §1). Built only by [`crate::admin::scope_of`] from a stored organisation.
+/// (docs/roles.md §5). Built only by [`crate::admin::scope_of`] from a stored organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scope {
     /// The caller's organisation.

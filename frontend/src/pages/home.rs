@@ -171,7 +171,7 @@ fn issues_pane(home: &HomeDashboard, list: Vec<CustomerIssues>, locale: &Locale)
                                     <td>{c.name.clone().or(c.external_id.clone()).unwrap_or_default()}
                                         {c.name.is_some().then(|| view! { <span class="muted">" " {c.external_id.clone()}</span> })}
                                     </td>
-                                    <td>{c.kinds.iter().map(|k| words(k)).collect::<Vec<_>>().join(", ")}</td>
+                                    <td>{c.kinds.iter().map(|k| words(k.as_str())).collect::<Vec<_>>().join(", ")}</td>
                                     <td class="num">{c.open}</td>
                                 </tr>
                             }).collect_view()}

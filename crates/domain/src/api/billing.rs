@@ -1,4 +1,4 @@
-//! Billing data in: import batches, fx rates and billing issues (DESIGN §2, §3).
+//! Billing data in: import batches, fx rates and billing issues (docs/import.md, docs/data-model.md §8–§12).
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::common::FieldError;
 use crate::codes::CurrencyCode;
+use crate::kinds::BillingIssueKind;
 
 /// What happened to an import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,8 +123,8 @@ pub struct BillingIssue {
     pub reseller_id: Option<i64>,
     /// The import that found it.
     pub batch_id: Option<i64>,
-    /// `unknown_customer`, `unknown_product` or `missing_fx_rate`.
-    pub kind: String,
+    /// Why its lines are held out of revenue.
+    pub kind: BillingIssueKind,
     /// What is wrong and how many lines it holds back.
     pub message: String,
     /// When it was found.
@@ -140,7 +141,7 @@ pub struct BillingIssueFilter {
     /// Only this customer's.
     pub customer_id: Option<i64>,
     /// Only this kind.
-    pub kind: Option<String>,
+    pub kind: Option<BillingIssueKind>,
     /// Only open (true) or resolved (false) issues.
     pub open: Option<bool>,
 }

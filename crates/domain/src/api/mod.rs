@@ -1,4 +1,4 @@
-//! The JSON wire types of the REST API (DESIGN §5).
+//! The JSON wire types of the REST API (docs/api.md).
 //!
 //! Doc comments here become the OpenAPI descriptions integrators read. Requests refuse unknown
 //! fields, so a misspelt field is an error rather than silently ignored. Money travels as a

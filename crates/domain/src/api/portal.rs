@@ -1,4 +1,4 @@
-//! The reseller portal (seed 004, DESIGN §2 ledger and §4 portal): the balance ledger, top-ups,
+//! The reseller portal (seed 004, docs/data-model.md §15 and docs/metrics.md §10): the balance ledger, top-ups,
 //! activations and their renewals, the summary and active users.
 //!
 //! Every write that moves money takes an `Idempotency-Key` header: the same key again answers

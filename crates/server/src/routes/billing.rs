@@ -11,7 +11,8 @@ use domain::api::{
 use domain::roles::Permission;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
-use store::billing::{batches, csv_source, fx_rates, import, issues, json_source};
+use store::billing::{batches, fx_rates, issues};
+use store::import::{self, csv_source, json_source};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
@@ -38,7 +39,7 @@ fn outcome(batch: ImportBatch) -> HttpResponse {
 #[utoipa::path(
     tag = "billing",
     params(ImportQuery),
-    request_body(content = String, content_type = "text/csv", description = "A FOCUS CSV with the columns of DESIGN §3"),
+    request_body(content = String, content_type = "text/csv", description = "A FOCUS CSV with the columns of docs/import.md §2"),
     responses(
         (status = 201, description = "Imported", body = ImportBatch),
         (status = 200, description = "A duplicate of an earlier import, or a dry run: nothing changed", body = ImportBatch),

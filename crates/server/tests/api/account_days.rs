@@ -33,7 +33,7 @@ async fn organisations(app: &TestApp, token: &str) -> Vec<Dates> {
     all
 }
 
-/// The accounts pane worked out from the organisations themselves (DESIGN §4).
+/// The accounts pane worked out from the organisations themselves (docs/metrics.md §2.5).
 fn expected(orgs: &[Dates], as_of: NaiveDate) -> Value {
     let by_end = |at: &DateTime<Utc>| at.date_naive() <= as_of;
     let in_window = |at: &DateTime<Utc>| at.date_naive() <= as_of && at.date_naive() > as_of - Days::new(30);
@@ -63,12 +63,9 @@ async fn check_days(app: &TestApp, token: &str, when: &str) {
 
 async fn tree_counts_agree_with_the_organisations(app: TestApp) {
     let store = store::Store::connect(&app.database_url).await.unwrap();
-    store::demo::generate(&store, Utc::now()).await.unwrap();
+    demo::generate(&store, Utc::now()).await.unwrap();
     let login = app
-        .post_anon(
-            "/api/v1/auth/token",
-            &json!({"email": "admin@northwind.example", "password": store::demo::DEMO_PASSWORD}),
-        )
+        .post_anon("/api/v1/auth/token", &json!({"email": "admin@northwind.example", "password": demo::DEMO_PASSWORD}))
         .await;
     let token = login.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned();
     check_days(&app, &token, "kept by the triggers").await;

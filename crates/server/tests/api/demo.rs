@@ -12,15 +12,12 @@ on_both_databases!(demo_distributor_is_complete_and_isolated_from_other_trees);
 
 async fn demo_distributor_is_complete_and_isolated_from_other_trees(app: TestApp) {
     let store = store::Store::connect(&app.database_url).await.unwrap();
-    let summary = store::demo::generate(&store, Utc::now()).await.unwrap();
+    let summary = demo::generate(&store, Utc::now()).await.unwrap();
     assert_eq!((summary.resellers, summary.customers), (40, 800));
     assert!(summary.subscriptions > 1500, "{summary:?}");
 
     let login = app
-        .post_anon(
-            "/api/v1/auth/token",
-            &json!({"email": "admin@northwind.example", "password": store::demo::DEMO_PASSWORD}),
-        )
+        .post_anon("/api/v1/auth/token", &json!({"email": "admin@northwind.example", "password": demo::DEMO_PASSWORD}))
         .await;
     assert_eq!(login.status(), StatusCode::OK);
     let demo = login.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned();
@@ -64,9 +61,9 @@ async fn demo_distributor_is_complete_and_isolated_from_other_trees(app: TestApp
     // 24 months of billing lines went through the import pipeline: rated lines in the rollup,
     // in several currencies, plus a few lines that show up as billing issues.
     assert!(summary.line_items > 10_000, "{summary:?}");
-    let (stored, rebuilt) = store::billing::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    let (stored, rebuilt) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
     let demo_tenant = resellers["items"][0]["parent_id"].as_i64().unwrap();
-    let (stored_demo, rebuilt_demo) = store::billing::rollups::stored_and_rebuilt(&store, demo_tenant).await.unwrap();
+    let (stored_demo, rebuilt_demo) = store::rollups::stored_and_rebuilt(&store, demo_tenant).await.unwrap();
     assert!(stored.is_empty() && rebuilt.is_empty(), "the test tree has no billing");
     assert_eq!(stored_demo, rebuilt_demo);
     let categories: std::collections::BTreeSet<&str> = stored_demo.keys().map(|k| k.category.as_str()).collect();
@@ -84,7 +81,7 @@ async fn demo_distributor_is_complete_and_isolated_from_other_trees(app: TestApp
     let alpine = app
         .post_anon(
             "/api/v1/auth/token",
-            &json!({"email": "admin@alpine-cloud.example", "password": store::demo::DEMO_PASSWORD}),
+            &json!({"email": "admin@alpine-cloud.example", "password": demo::DEMO_PASSWORD}),
         )
         .await
         .json::<Value>()

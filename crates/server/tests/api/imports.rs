@@ -47,11 +47,9 @@ async fn setup_catalog(app: &TestApp, token: &str) {
     );
 }
 
-async fn rollup_is_consistent(
-    app: &TestApp,
-) -> std::collections::HashMap<store::billing::rollups::Key, store::billing::rollups::Sums> {
+async fn rollup_is_consistent(app: &TestApp) -> std::collections::HashMap<store::rollups::Key, store::rollups::Sums> {
     let store = store::Store::connect(&app.database_url).await.unwrap();
-    let (stored, rebuilt) = store::billing::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    let (stored, rebuilt) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
     assert_eq!(stored, rebuilt, "the incremental rollup equals one rebuilt from the lines");
     stored
 }

@@ -1,10 +1,9 @@
 //! Import batches: the scoped history of imports.
 
-use domain::api::{ImportBatch, ListQuery, Page};
+use domain::api::{ImportBatch, ImportStatus, ListQuery, Page};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::import::to_wire;
-use crate::entities::import_batch::{Column, Entity};
+use crate::entities::import_batch::{self, Column, Entity};
 use crate::{Scope, Store, StoreError, paging};
 
 /// Completed imports by organisations in scope.
@@ -25,4 +24,20 @@ pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<ImportBatch, S
         .await?
         .map(to_wire)
         .ok_or(StoreError::NotFound)
+}
+
+/// An import batch as the API describes it.
+pub(crate) fn to_wire(m: import_batch::Model) -> ImportBatch {
+    ImportBatch {
+        id: m.id,
+        status: if m.status == "completed" { ImportStatus::Completed } else { ImportStatus::DryRun },
+        file_name: m.file_name,
+        sha256: m.sha256,
+        rows_total: m.rows_total.max(0) as u64,
+        rows_rated: m.rows_rated.max(0) as u64,
+        rows_unrated: m.rows_unrated.max(0) as u64,
+        rows_replaced: m.rows_replaced.max(0) as u64,
+        created_at: m.created_at,
+        completed_at: m.completed_at,
+    }
 }

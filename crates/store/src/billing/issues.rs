@@ -9,9 +9,9 @@ use domain::kinds::OrgKind;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, TransactionTrait};
 
-use super::rating::Rater;
-use super::rollups::Deltas;
 use crate::entities::{billing_issue, billing_line_item};
+use crate::import::rating::Rater;
+use crate::rollups::deltas::Deltas;
 use crate::{Scope, Store, StoreError, clock, paging, stored};
 
 pub(crate) fn issue_scope(scope: &Scope) -> Condition {
@@ -51,8 +51,8 @@ pub async fn list(
     if let Some(customer) = filter.customer_id {
         select = select.filter(Column::CustomerId.eq(customer));
     }
-    if let Some(kind) = &filter.kind {
-        select = select.filter(Column::Kind.eq(kind.trim()));
+    if let Some(kind) = filter.kind {
+        select = select.filter(Column::Kind.eq(kind.as_str()));
     }
     match filter.open {
         Some(true) => select = select.filter(Column::ResolvedAt.is_null()),
@@ -70,7 +70,7 @@ pub async fn list(
             customer_external_id: m.customer_external_id,
             reseller_id: m.reseller_id,
             batch_id: m.batch_id,
-            kind: m.kind,
+            kind: stored::parse(&m.kind, "billing_issues.kind")?,
             message: m.message,
             detected_at: m.detected_at,
             resolved_at: m.resolved_at,

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::{AsOf, DatedQuery, MonthParam, ReportFormat};
-use crate::kinds::{OnboardingStage, OrgKind};
+use crate::kinds::{BillingIssueKind, OnboardingStage, OrgKind};
 use crate::metrics::Month;
 
 /// The query of the Home dashboard.
@@ -143,8 +143,8 @@ pub struct CustomerIssues {
     pub external_id: Option<String>,
     /// Open issues.
     pub open: u64,
-    /// Their kinds, sorted (`unknown_customer`, `unknown_product`, `missing_fx_rate`…).
-    pub kinds: Vec<String>,
+    /// Their kinds, in name order.
+    pub kinds: Vec<BillingIssueKind>,
     /// When the oldest was found.
     pub first_detected_at: DateTime<Utc>,
 }

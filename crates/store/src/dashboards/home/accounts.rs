@@ -1,11 +1,11 @@
 //! Who is in scope on a day: account counts, customers still onboarding, open billing issues
-//! by customer (DESIGN §4, "counts as of a day" and its rulings).
+//! by customer (docs/metrics.md §2.5–§2.7 and its rulings).
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::api::{AccountCounts, CustomerIssues, OnboardingCustomer};
-use domain::kinds::{OnboardingStage, OrgKind, OrgStatus};
+use domain::kinds::{BillingIssueKind, OnboardingStage, OrgKind, OrgStatus};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -18,7 +18,7 @@ use crate::entities::{billing_issue, organization};
 use crate::{Scope, Store, StoreError, raw_sql, stored};
 
 /// An issue group's key (customer, else the billing data's id) and (count, kinds, first found).
-type IssueGroups = HashMap<(Option<i64>, Option<String>), (u64, BTreeSet<String>, DateTime<Utc>)>;
+type IssueGroups = HashMap<(Option<i64>, Option<String>), (u64, BTreeSet<BillingIssueKind>, DateTime<Utc>)>;
 
 /// How many onboarding customers and issue groups the Home page lists.
 pub const LISTED: u64 = 50;
@@ -163,7 +163,7 @@ pub async fn open_issues_by_customer(
         let key = (issue.customer_id, if issue.customer_id.is_some() { None } else { issue.customer_external_id });
         let entry = groups.entry(key).or_insert((0, BTreeSet::new(), issue.detected_at));
         entry.0 += 1;
-        entry.1.insert(issue.kind);
+        entry.1.insert(stored::parse::<BillingIssueKind>(&issue.kind, "billing_issues.kind")?);
         entry.2 = Ord::min(entry.2, issue.detected_at);
     }
     let names = orgs_by_id(store, groups.keys().filter_map(|(id, _)| *id)).await?;

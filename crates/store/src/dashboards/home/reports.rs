@@ -11,28 +11,17 @@ use domain::api::{
     ProjectionRow, RankedRevenue, RevenueFigures, RevenueOverview, RevenueReport,
 };
 use domain::focus::ChargeCategory;
-use domain::kinds::OrgKind;
 use domain::metrics::{Month, change_pct, projected, projection_available, reported};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
 use super::panes::{day_rows, first_rated_day};
-use crate::billing::issues::line_scope;
-use crate::billing::rollups::{Deltas, Key, Sums, key_ref_of, sums_of};
 use crate::dashboards::{add, dashboard_scope, figures, orgs_by_id};
-use crate::entities::{billing_line_item, monthly_rollup, organization};
+use crate::entities::organization;
+use crate::rollups::{Key, Sums, monthly_as_of};
 use crate::{Scope, Store, StoreError, stored};
 
 /// How many customers and services the overview ranks.
 pub const TOP: usize = 10;
-
-fn rollup_scope(scope: &Scope) -> Condition {
-    use monthly_rollup::Column;
-    match scope.kind {
-        OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),
-        _ => Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::ResellerId.eq(scope.org_id)),
-    }
-}
 
 /// The rollup rows of `months` (consecutive, ending at or before `as_of`'s month) in scope,
 /// exact to `as_of`.
@@ -43,33 +32,7 @@ async fn rows(
     as_of: NaiveDate,
 ) -> Result<Vec<(Key, Sums)>, StoreError> {
     dashboard_scope(scope)?;
-    let (Some(first), Some(last)) = (months.first(), months.last()) else { return Ok(Vec::new()) };
-    let stored_rows = monthly_rollup::Entity::find()
-        .filter(rollup_scope(scope))
-        .filter(monthly_rollup::Column::Month.gte(first.to_string()))
-        .filter(monthly_rollup::Column::Month.lte(last.to_string()))
-        .all(store.db())
-        .await?;
-    let mut deltas = Deltas::default();
-    for row in &stored_rows {
-        deltas.add_monthly(key_ref_of(row), &sums_of(row)?, 1)?;
-    }
-    // Lines of as_of's month dated after it are in the rollup but not yet in the figures.
-    let current = Month::of(as_of);
-    if *last == current && as_of < current.last_day() {
-        use billing_line_item::Column;
-        let later = billing_line_item::Entity::find()
-            .filter(line_scope(scope))
-            .filter(Column::Month.eq(current.to_string()))
-            .filter(Column::Day.gt(as_of))
-            .filter(Column::Rated.eq(true))
-            .all(store.db())
-            .await?;
-        for line in &later {
-            deltas.line(line, -1)?;
-        }
-    }
-    Ok(deltas.into_monthly().filter(|(_, s)| s.lines > 0).collect())
+    monthly_as_of(store, scope, months, as_of).await
 }
 
 fn is_revenue(key: &Key) -> bool {
@@ -225,7 +188,7 @@ pub async fn marketplace_by_month(
 
 fn ranked(totals: HashMap<String, (Totals, Option<String>)>) -> Result<Vec<RankedRevenue>, StoreError> {
     let mut all: Vec<(String, Totals, Option<String>)> = totals.into_iter().map(|(k, (t, e))| (k, t, e)).collect();
-    // Most revenue first; ties by name (DESIGN §4 rulings).
+    // Most revenue first; ties by name (docs/metrics.md §2.4).
     all.sort_by(|a, b| b.1.revenue.cmp(&a.1.revenue).then_with(|| a.0.cmp(&b.0)));
     all.into_iter()
         .take(TOP)

@@ -1,18 +1,18 @@
-//! Rollup sums by key, as [`super::rollups::Deltas`] gathers them: the entries in a vector, found
-//! through a hash index of their positions.
+//! Rollup sums by key, as each grain of [`super::deltas::Deltas`] gathers them: the entries in a
+//! vector, found through a hash index of their positions.
 //!
-//! An import adds three keys per line and holds up to `KEYS_HELD` (250,000) of them, then wants
-//! them in key order to write. A hash map kept the lookups cheap, but at 250,000 keys it held
-//! room for 524,288 entries of 104 bytes (55 MB), and sorting copied them into a vector besides:
-//! the worst-case import peaked at 168 MB. Here the index holds only 4-byte positions, and the
-//! vector is sorted in place, with the index dropped first.
+//! An import adds three keys per line and holds up to `KEYS_HELD` of them, then wants them in
+//! key order to write. A hash map keeps the lookups cheap but reserves room for twice its entries
+//! of a hundred bytes and must be copied to be sorted; here the index holds only 4-byte
+//! positions, and the vector is sorted in place, with the index dropped first
+//! (docs/performance.md §8).
 
 use std::hash::{BuildHasher, Hash};
 
 use foldhash::fast::RandomState;
 use hashbrown::HashTable;
 
-use super::rollups::Sums;
+use super::sums::Sums;
 
 /// Sums by key: the entries, and where each key's entry is.
 #[derive(Debug)]

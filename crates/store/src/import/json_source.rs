@@ -5,8 +5,7 @@ use domain::focus::{Columns, KNOWN_COLUMNS as COLUMNS, RowProblem};
 use serde_json::{Map, Value};
 use tokio::sync::mpsc::{Receiver, channel};
 
-use super::CHUNK;
-use super::import::Parsed;
+use super::parsed::{CHUNK, Parsed};
 
 /// The items as parsed rows, in chunks on a channel.
 pub fn spawn(items: Vec<Map<String, Value>>) -> Receiver<Vec<Parsed>> {

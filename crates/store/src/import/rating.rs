@@ -1,19 +1,19 @@
 //! Rating: tying a parsed line to its customer, reseller and product, and fixing its USD value
 //! with its month's fx rate. A line that cannot be rated is kept, out of revenue, with the
-//! reason (DESIGN §3).
+//! reason (docs/import.md).
 
 use std::collections::HashMap;
 
 use domain::focus::LineInput;
-use domain::kinds::OrgKind;
+use domain::kinds::{BillingIssueKind, OrgKind};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::fx_rates;
+use crate::billing::fx_rates;
 use crate::entities::{organization, product};
 use crate::{Scope, StoreError};
 
-/// Why a line is not rated; the text is the billing issue's kind.
+/// Why a line is not rated, which is its billing issue's kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unrated {
     /// The customer id is not a customer the importer can see.
@@ -28,12 +28,12 @@ pub enum Unrated {
 
 impl Unrated {
     /// The billing issue's kind.
-    pub fn kind(self) -> &'static str {
+    pub fn kind(self) -> BillingIssueKind {
         match self {
-            Unrated::UnknownCustomer => "unknown_customer",
-            Unrated::UnknownReseller => "unknown_reseller",
-            Unrated::UnknownProduct => "unknown_product",
-            Unrated::MissingFxRate => "missing_fx_rate",
+            Unrated::UnknownCustomer => BillingIssueKind::UnknownCustomer,
+            Unrated::UnknownReseller => BillingIssueKind::UnknownReseller,
+            Unrated::UnknownProduct => BillingIssueKind::UnknownProduct,
+            Unrated::MissingFxRate => BillingIssueKind::MissingFxRate,
         }
     }
 }
@@ -136,7 +136,7 @@ impl Rater {
             rating.unrated = Some(Unrated::MissingFxRate);
             return Ok(rating);
         };
-        // Full precision: the amount times the rate, rounded nowhere (DESIGN §3).
+        // Full precision: the amount times the rate, rounded nowhere (docs/import.md).
         let billed = line.billed_cost.checked_mul(rate).ok_or("BilledCost × rate is too large")?;
         let effective = line.effective_cost.checked_mul(rate).ok_or("EffectiveCost × rate is too large")?;
         rating.usd = Some((rate, billed, effective));

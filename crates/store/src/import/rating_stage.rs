@@ -13,12 +13,14 @@ use sea_orm::DbBackend;
 use tokio::sync::mpsc::{Receiver, channel};
 use tokio::task::JoinHandle;
 
-use super::bound_texts::BoundTexts;
-use super::import::{Parsed, Problems, Progress};
-use super::line_insert::Prepared;
+use super::line_binding::{BoundTexts, Prepared};
+use super::parsed::{Parsed, Progress};
+use super::problems::Problems;
 use super::rating::{Rater, Unrated};
-use super::rollups::{self, Deltas, Sums};
 use crate::entities::billing_line_item;
+use crate::rollups::deltas::{Deltas, KEYS_HELD};
+use crate::rollups::lines::key_of_line;
+use crate::rollups::sums::Sums;
 use crate::{StoreError, clock};
 
 /// Rated chunks waiting for the writer: enough for the writer never to wait on a short chunk.
@@ -28,7 +30,7 @@ const QUEUED: usize = 4;
 pub(super) enum Rated {
     /// Rated lines, and the statements that insert them.
     Lines(Vec<billing_line_item::Model>, Prepared),
-    /// Rollup changes to write now: as many as memory should hold (see [`rollups::KEYS_HELD`]).
+    /// Rollup changes to write now: as many as memory should hold (see [`KEYS_HELD`]).
     Changes(Deltas),
 }
 
@@ -87,7 +89,7 @@ pub(super) fn spawn(
                 if tx.blocking_send(Rated::Lines(lines, prepared)).is_err() {
                     return Ok(tally);
                 }
-                if tally.deltas.len() >= rollups::KEYS_HELD {
+                if tally.deltas.len() >= KEYS_HELD {
                     let changes = std::mem::take(&mut tally.deltas);
                     if tx.blocking_send(Rated::Changes(changes)).is_err() {
                         return Ok(tally);
@@ -207,7 +209,7 @@ impl Tally {
                 (None, Some((_, billed_usd, effective_usd))) => {
                     self.rated += 1;
                     // Summed from the values just rated, not read back from their text.
-                    if let Some(key) = rollups::key_of_line(&model) {
+                    if let Some(key) = key_of_line(&model) {
                         let sums = Sums { billed_usd, effective_usd, units, lines: 1 };
                         self.deltas.add(target.tenant, model.day, key, &sums, 1)?;
                     }

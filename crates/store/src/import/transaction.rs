@@ -2,11 +2,11 @@
 //! sea-orm's, so that the line inserts can be handed arguments bound ahead of time.
 //!
 //! Why: sea-orm copies every statement's values into the driver's arguments on the writing
-//! task, under the transaction's lock, while SQLite's worker thread waits for the statement.
-//! At 25,000 values a statement that copy and conversion took about 3.7 s of a 15 s import of
-//! 1M lines (a profile on a 2-core machine), all of it between two of SQLite's statements.
+//! task, under the transaction's lock, while SQLite's worker thread waits for the statement: at
+//! 25,000 values a statement that copy is a large share of an import, all of it between two of
+//! SQLite's statements (docs/performance.md §7).
 //! Here the rating stage binds each line statement's arguments on the other core
-//! ([`super::line_insert::Prepared`]), and the writer only passes them on.
+//! ([`super::line_binding::Prepared`]), and the writer only passes them on.
 //!
 //! Every other statement of the import (the batch record, replacements, rollups, issues) still
 //! comes from sea-orm, through [`ConnectionTrait`], and is bound as sea-orm binds it. PostgreSQL

@@ -8,8 +8,7 @@ use domain::focus::{Columns, RowProblem};
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc::{Receiver, Sender, channel};
 
-use super::CHUNK;
-use super::import::Parsed;
+use super::parsed::{CHUNK, Parsed};
 
 /// Starts parsing `reader` on a blocking thread; rows arrive on the returned channel.
 pub fn spawn(reader: impl Read + Send + 'static) -> Receiver<Vec<Parsed>> {

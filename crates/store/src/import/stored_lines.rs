@@ -1,15 +1,14 @@
 //! The stored lines an import replaces, read with only the columns it needs: whose they are,
 //! which row wrote them, and what they bring to the rollups. Their dates, costs and texts as
-//! imported are not read: on a file whose lines all replace stored ones, a profile put much of
-//! the writing task's time in decoding the stored rows (this partial read was not timed on its
-//! own; it came in with the in-place updates of `line_insert::replace_all`).
+//! imported are not read: decoding whole stored rows is the writing task's main cost on a file
+//! whose lines all replace stored ones (docs/performance.md §9).
 
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 
-use super::rollups::rolled_up_by_columns;
 use crate::StoreError;
 use crate::entities::billing_line_item::{Column, Entity};
+use crate::rollups::lines::rolled_up_by_columns;
 
 /// A stored line, as far as its replacement needs it.
 #[derive(Debug, FromQueryResult)]

@@ -1,0 +1,106 @@
+//! Writing line items in bulk (see [`crate::bulk`]): new lines whose (tree, `x_LineItemId`) is
+//! stored already are left out, for the import to replace once it has taken the stored lines'
+//! contributions out of the rollups.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use sea_orm::{ConnectionTrait, DbBackend};
+
+use super::line_binding::Prepared;
+use super::line_columns::{KEY, LINES, values};
+use super::transaction::ImportTxn;
+use crate::StoreError;
+use crate::bulk::{OnConflict, Table};
+use crate::entities::billing_line_item::Model;
+
+/// The same columns, writing over the stored line with the same key.
+const REPLACING: Table = Table { on_conflict: OnConflict::Replace { on: KEY, keeps: &[] }, ..LINES };
+
+/// The same, for lines of the same day as the lines they replace (restated costs, the common
+/// case): the day is not written, so SQLite leaves the index on days alone: it rewrites an index
+/// whose column is written even with the same value, in random pages (docs/performance.md §9).
+const REPLACING_SAME_DAY: Table =
+    Table { on_conflict: OnConflict::Replace { on: KEY, keeps: &["month", "day"] }, ..LINES };
+
+/// The SQLite statement that inserts `count` lines. The full one (a text of ~80 KB, and nearly
+/// every statement of an import) is written once: the writer asks for it between two of
+/// SQLite's statements, while SQLite waits.
+fn sqlite_statement(count: usize) -> Cow<'static, str> {
+    static FULL: OnceLock<String> = OnceLock::new();
+    if count == LINES.rows_per_statement() {
+        Cow::Borrowed(FULL.get_or_init(|| LINES.statement(DbBackend::Sqlite, count)))
+    } else {
+        Cow::Owned(LINES.statement(DbBackend::Sqlite, count))
+    }
+}
+
+/// The lines of the statements that left some out.
+#[derive(Debug, Default)]
+pub struct Conflicted {
+    /// Every line of those statements, written or not.
+    pub lines: Vec<Model>,
+    /// How many of them were left out: as many as were found stored, or something is wrong.
+    pub skipped: u64,
+}
+
+/// Inserts new `lines`, whose statements are `prepared` from them, statement by statement;
+/// returns the lines of every statement that left some out because their (tree, x_LineItemId)
+/// is stored already, for the caller to replace (a line is looked up only then, the rare case).
+pub async fn insert_new(txn: &ImportTxn, lines: Vec<Model>, prepared: Prepared) -> Result<Conflicted, StoreError> {
+    let mut conflicted = Conflicted::default();
+    let mut at = 0;
+    let mut statement = |inserted: u64, count: usize| {
+        if inserted < count as u64 {
+            conflicted.lines.extend_from_slice(&lines[at..at + count]);
+            conflicted.skipped += count as u64 - inserted;
+        }
+        at += count;
+    };
+    match prepared {
+        Prepared::Sqlite(statements) => {
+            for (count, args) in statements {
+                statement(txn.execute_bound(&sqlite_statement(count), args).await?, count);
+            }
+        }
+        Prepared::Values(rows) => {
+            debug_assert_eq!(lines.len(), rows.len(), "values for every line");
+            let mut rows = rows.into_iter();
+            while rows.len() > 0 {
+                let count = rows.len().min(LINES.rows_per_statement());
+                statement(LINES.insert(txn, rows.by_ref().take(count).collect()).await?, count);
+            }
+        }
+    }
+    debug_assert_eq!(at, lines.len(), "a statement for every line");
+    Ok(conflicted)
+}
+
+/// Writes `lines` over the stored lines with the same (tree, x_LineItemId), each given with
+/// whether it keeps its stored line's day: each stored row is updated in place and keeps its id,
+/// where a delete and a new insert changed the table and every index twice (and the key's own
+/// index not at all now). Every line must be written.
+pub async fn replace_all(db: &impl ConnectionTrait, lines: Vec<(Model, bool)>) -> Result<(), StoreError> {
+    let expected = lines.len() as u64;
+    let (same_day, moved): (Vec<_>, Vec<_>) = lines.into_iter().partition(|(_, same_day)| *same_day);
+    let mut written = 0;
+    for (table, lines) in [(&REPLACING_SAME_DAY, same_day), (&REPLACING, moved)] {
+        written += table.insert(db, lines.iter().map(|(line, _)| values(line)).collect()).await?;
+    }
+    if written != expected {
+        return Err(StoreError::Corrupt(format!("{written} of {expected} replacing lines were written")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_full_statement_is_the_one_written_for_its_size() {
+        let full = LINES.rows_per_statement();
+        assert_eq!(sqlite_statement(full), LINES.statement(DbBackend::Sqlite, full));
+        assert_eq!(sqlite_statement(2), LINES.statement(DbBackend::Sqlite, 2));
+    }
+}

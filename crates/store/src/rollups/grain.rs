@@ -1,0 +1,100 @@
+//! What a grain's file gives the rest of the rollups: a [`Grain`] holds one rollup table's
+//! changes while lines come and go, writes them, reads its table back, and empties or counts it
+//! for a rebuild. [`Deltas`](super::deltas::Deltas) and the rebuild use grains only through it.
+
+use std::collections::HashMap;
+use std::fmt::Debug;
+use std::future::Future;
+use std::hash::Hash;
+
+use chrono::NaiveDate;
+use sea_orm::ConnectionTrait;
+
+use super::keys::KeyRef;
+use super::names::Names;
+use super::sums::Sums;
+use crate::StoreError;
+
+/// A rated line's contribution, as every grain takes it in: its tree, its day, its key (the
+/// monthly grain's, which every grain cuts its own from) and its sums.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Contribution<'a> {
+    /// The line's tree.
+    pub tenant: i64,
+    /// The UTC day of `ChargePeriodStart`.
+    pub day: NaiveDate,
+    /// The line's key.
+    pub key: KeyRef<'a>,
+    /// What it brings.
+    pub sums: &'a Sums,
+}
+
+/// One rollup table's changes, their texts as codes of the [`Names`] they are held with.
+pub(crate) trait Grain: Default + Send {
+    /// The grain's name in messages: `monthly`, `daily`.
+    const NAME: &'static str;
+
+    /// A key of the grain, with its texts.
+    type Key: Eq + Hash + Ord + Debug + Send;
+
+    /// Takes in (`sign` 1) or takes out (`sign` -1) a rated line's contribution.
+    fn add(&mut self, names: &mut Names, line: &Contribution<'_>, sign: i64) -> Result<(), StoreError>;
+
+    /// Adds `other`'s changes, whose texts are codes of `theirs`.
+    fn merge(&mut self, names: &mut Names, other: Self, theirs: &Names) -> Result<(), StoreError>;
+
+    /// How many keys are held.
+    fn len(&self) -> usize;
+
+    /// Whether no key is held.
+    fn is_empty(&self) -> bool;
+
+    /// Keeps only the keys with lines (sums rebuilt from lines, none below zero).
+    fn retain_lines(&mut self);
+
+    /// The changes with their texts, in no order.
+    fn into_map(self, names: &Names) -> HashMap<Self::Key, Sums>;
+
+    /// Writes the changes for tree `tenant`.
+    fn write<C: ConnectionTrait>(
+        self,
+        db: &C,
+        tenant: i64,
+        names: &Names,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Every stored row of tree `tenant`, as key → sums.
+    fn stored<C: ConnectionTrait>(
+        db: &C,
+        tenant: i64,
+    ) -> impl Future<Output = Result<HashMap<Self::Key, Sums>, StoreError>> + Send;
+
+    /// Deletes every row of every tree (a rebuild).
+    fn delete_all<C: ConnectionTrait>(db: &C) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// How many rows are stored, in every tree.
+    fn count<C: ConnectionTrait>(db: &C) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+/// Compares grain `G` as stored for tree `tenant` with `rebuilt`, its sums recomputed from the
+/// lines: a difference is an error that names the first key that differs.
+pub(crate) async fn check<G: Grain, C: ConnectionTrait>(
+    db: &C,
+    tenant: i64,
+    rebuilt: G,
+    names: &Names,
+) -> Result<(), StoreError> {
+    let rebuilt = rebuilt.into_map(names);
+    let stored = G::stored(db, tenant).await?;
+    if stored != rebuilt {
+        let mut diff: Vec<_> =
+            stored.keys().chain(rebuilt.keys()).filter(|k| stored.get(*k) != rebuilt.get(*k)).collect();
+        diff.sort();
+        return Err(StoreError::Corrupt(format!(
+            "the {} rollup differs from its lines at {:?}",
+            G::NAME,
+            diff.first()
+        )));
+    }
+    Ok(())
+}

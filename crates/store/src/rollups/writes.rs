@@ -1,0 +1,132 @@
+//! Writing rollup changes into their tables, the same way for every grain (each grain's file
+//! describes its table as a [`StoredGrain`]): the changes are taken a batch of keys at a time,
+//! the stored rows of exactly those keys are read in one statement (each key a lookup in its
+//! grain's unique index), merged in Rust (sums are exact decimals, never added in SQL), and
+//! written in bulk: a key's row is inserted, or updated in place when it is stored (its grain's
+//! index is not touched), or deleted when no line is left in it. Memory holds one batch's rows,
+//! whatever the size of the rollup, and the changes are consumed as they are written (never
+//! copied into a second grouping: docs/performance.md §8).
+//!
+//! Reading by whole customer-months instead (every stored row of each touched customer's month)
+//! read rows no change touched: with a rollup row per line, each flush of an import read every
+//! row the earlier flushes had written.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value};
+
+use super::sums::Sums;
+use crate::bulk::Table;
+use crate::{StoreError, raw_sql};
+
+/// Keys whose stored rows are read per statement: a few hundred statements for a large import
+/// instead of one per key (each a round trip on PostgreSQL), each well under both databases'
+/// limits on bound values (8 per monthly key) and SQLite's on an expression's depth (1,000: a
+/// chain of ORs is as deep as it is long).
+pub(super) const KEYS_PER_READ: usize = 400;
+
+/// Rows deleted per statement.
+const IDS_PER_DELETE: usize = 1000;
+
+/// One rollup table and how its rows map to keys and sums: what a grain's file gives [`write`].
+pub(super) struct StoredGrain<E: EntityTrait, K> {
+    pub(super) table: Table,
+    pub(super) id: E::Column,
+    /// The grain's unique index: the columns a key's stored row is found by.
+    pub(super) key_columns: &'static [&'static str],
+    /// A key's values for `key_columns`, in their order.
+    pub(super) key_values: fn(&K, &mut Vec<Value>),
+    pub(super) key_of: fn(&E::Model) -> K,
+    pub(super) id_of: fn(&E::Model) -> i64,
+    pub(super) sums_of: fn(&E::Model) -> Result<Sums, StoreError>,
+    /// A row's values in `table.columns` order: (tree, key, sums).
+    pub(super) values: fn(i64, K, Sums) -> Vec<Value>,
+}
+
+impl<E: EntityTrait, K> StoredGrain<E, K> {
+    /// `SELECT * … WHERE (key) OR (key) …` for [`KEYS_PER_READ`] keys: each term a lookup in
+    /// the grain's unique index.
+    pub(super) fn read_statement(&self, backend: DbBackend) -> String {
+        let key: Vec<String> = self.key_columns.iter().map(|c| format!("{c} = ?")).collect();
+        let term = format!("({})", key.join(" AND "));
+        let sql = format!("SELECT * FROM {} WHERE {}", self.table.name, vec![term; KEYS_PER_READ].join(" OR "));
+        raw_sql::numbered(backend, &sql)
+    }
+}
+
+/// Writes a grain's changes for tree `tenant`, given in key order (neighbouring keys,
+/// neighbouring index pages).
+pub(super) async fn write<E, K>(
+    db: &impl ConnectionTrait,
+    tenant: i64,
+    grain: &StoredGrain<E, K>,
+    changes: impl Iterator<Item = (K, Sums)> + Send,
+) -> Result<(), StoreError>
+where
+    E: EntityTrait,
+    K: Eq + Hash + std::fmt::Debug,
+{
+    // A key whose changes cancel out moves nothing.
+    let mut changes = changes.filter(|(_, sums)| *sums != Sums::default());
+    let backend = db.get_database_backend();
+    // Written by hand once per call, not built through the query builder for every read:
+    // building conditions for hundreds of thousands of keys costs seconds (docs/performance.md §7).
+    let read_sql = grain.read_statement(backend);
+    loop {
+        let batch: Vec<(K, Sums)> = changes.by_ref().take(KEYS_PER_READ).collect();
+        if batch.is_empty() {
+            break;
+        }
+        // Always KEYS_PER_READ terms (the last key repeated), so that the statement's text is
+        // the same every time: the connection prepares and caches each text it sees, and one-off
+        // texts of hundreds of terms, one per batch size, would crowd its cache and memory.
+        let mut values = Vec::with_capacity(KEYS_PER_READ * grain.key_columns.len());
+        for (key, _) in padded(&batch, KEYS_PER_READ) {
+            (grain.key_values)(key, &mut values);
+        }
+        let read = Statement::from_sql_and_values(backend, read_sql.clone(), values);
+        let stored: HashMap<K, E::Model> =
+            E::find().from_raw_sql(read).all(db).await?.into_iter().map(|row| ((grain.key_of)(&row), row)).collect();
+        let mut emptied = Vec::new();
+        let mut written = Vec::new();
+        for (key, delta) in batch {
+            let row = stored.get(&key);
+            let mut sums = row.map(grain.sums_of).transpose()?.unwrap_or_default();
+            sums.add(&delta, 1)?;
+            // Below zero lines, the rollup and its lines disagree.
+            if sums.lines < 0 {
+                return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines")));
+            }
+            // A key with no line left has no row; any other is written over its stored row.
+            match (sums.lines, row) {
+                (0, Some(row)) => emptied.push((grain.id_of)(row)),
+                (0, None) => {}
+                _ => written.push((grain.values)(tenant, key, sums)),
+            }
+        }
+        // Padded like the read above, for the same reason.
+        for ids in emptied.chunks(IDS_PER_DELETE) {
+            E::delete_many().filter(grain.id.is_in(padded(ids, IDS_PER_DELETE).copied())).exec(db).await?;
+        }
+        grain.table.insert(db, written).await?;
+    }
+    Ok(())
+}
+
+/// `items`, then the last of them again until there are `len` (`items` is not longer).
+fn padded<T>(items: &[T], len: usize) -> impl Iterator<Item = &T> {
+    items.iter().chain(items.last().map(|last| std::iter::repeat_n(last, len - items.len())).into_iter().flatten())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padding_repeats_the_last_item_up_to_the_length() {
+        assert_eq!(padded(&[1, 2], 4).copied().collect::<Vec<_>>(), [1, 2, 2, 2]);
+        assert_eq!(padded(&[1, 2], 2).copied().collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(padded::<i32>(&[], 3).count(), 0);
+    }
+}
