@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::dashboards::{AsOf, DatedQuery};
+use super::dashboards::{AsOf, dated_queries};
 use crate::codes::CurrencyCode;
 use crate::kinds::{BillingInterval, LedgerKind, SubscriptionStatus};
 
@@ -257,12 +257,6 @@ pub struct ActiveUsersQuery {
     pub reseller_id: Option<i64>,
 }
 
-impl DatedQuery for ActiveUsersQuery {
-    fn as_of(&self) -> Option<AsOf> {
-        self.as_of
-    }
-}
-
 /// The query of `GET /portal/summary`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
@@ -274,12 +268,6 @@ pub struct PortalQuery {
     pub as_of: Option<AsOf>,
     /// Whose (a distributor names a reseller).
     pub reseller_id: Option<i64>,
-}
-
-impl DatedQuery for PortalQuery {
-    fn as_of(&self) -> Option<AsOf> {
-        self.as_of
-    }
 }
 
 /// One point of the active-users graph.
@@ -318,3 +306,5 @@ pub struct RenewalRun {
     #[serde(default)]
     pub failed: u64,
 }
+
+dated_queries!(ActiveUsersQuery, PortalQuery);

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{AsOf, DatedQuery, MonthParam, ReportFormat};
+use super::{AsOf, MonthParam, ReportFormat, dated_queries};
 use crate::kinds::{BillingIssueKind, OnboardingStage, OrgKind};
 use crate::metrics::Month;
 
@@ -21,12 +21,6 @@ pub struct HomeQuery {
     /// `YYYY-MM-DD`; default today (UTC). Nothing dated after it counts.
     #[cfg_attr(feature = "openapi", param(value_type = Option<String>, format = Date, example = "2026-11-15"))]
     pub as_of: Option<AsOf>,
-}
-
-impl DatedQuery for HomeQuery {
-    fn as_of(&self) -> Option<AsOf> {
-        self.as_of
-    }
 }
 
 /// The query of the monthly revenue report.
@@ -43,12 +37,6 @@ pub struct RevenueReportQuery {
     pub month: Option<MonthParam>,
     /// `csv` for a CSV download (as does `Accept: text/csv`); default JSON.
     pub format: Option<ReportFormat>,
-}
-
-impl DatedQuery for RevenueReportQuery {
-    fn as_of(&self) -> Option<AsOf> {
-        self.as_of
-    }
 }
 
 /// Revenue, cost and margin of a set of lines.
@@ -331,3 +319,5 @@ pub struct RevenueOverview {
     /// The 10 services with most revenue over the 12 months (ties by name).
     pub top_services: Vec<RankedRevenue>,
 }
+
+dated_queries!(HomeQuery, RevenueReportQuery);

@@ -107,6 +107,18 @@ pub trait DatedQuery {
     fn as_of(&self) -> Option<AsOf>;
 }
 
+/// Implements [`DatedQuery`] for queries whose `as_of` field is an `Option<AsOf>`.
+macro_rules! dated_queries {
+    ($($query:ty),+ $(,)?) => {
+        $(impl $crate::api::dashboards::DatedQuery for $query {
+            fn as_of(&self) -> Option<$crate::api::dashboards::AsOf> {
+                self.as_of
+            }
+        })+
+    };
+}
+pub(crate) use dated_queries;
+
 /// How a report is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -131,11 +143,7 @@ pub struct AsOfQuery {
     pub format: Option<ReportFormat>,
 }
 
-impl DatedQuery for AsOfQuery {
-    fn as_of(&self) -> Option<AsOf> {
-        self.as_of
-    }
-}
+dated_queries!(AsOfQuery);
 
 #[cfg(test)]
 mod tests {
