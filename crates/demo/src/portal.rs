@@ -83,7 +83,7 @@ pub(crate) async fn write(
                 client_email: None,
             };
             let key = format!("demo-activation-{}-{k}", reseller.id);
-            match activations::activate(store, &scope, new, Some(&key), None).await {
+            match activations::activate(store, &scope, None, new, Some(&key), None).await {
                 // A thin balance pays for few activations: the rest are refused, as they would be.
                 Ok(_) | Err(StoreError::InsufficientBalance { .. }) => {}
                 Err(other) => return Err(other),

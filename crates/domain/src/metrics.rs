@@ -26,6 +26,12 @@ impl Month {
         self.first
     }
 
+    /// Whether `as_of` cuts this month short: it is `as_of`'s month and `as_of` is not its last
+    /// day (docs/metrics.md: nothing dated after `as_of` counts).
+    pub fn is_partial_on(self, as_of: NaiveDate) -> bool {
+        Month::of(as_of) == self && as_of < self.last_day()
+    }
+
     /// Its last day.
     pub fn last_day(self) -> NaiveDate {
         self.next().first - Days::new(1)
@@ -96,6 +102,23 @@ pub fn check_as_of(as_of: NaiveDate) -> Result<NaiveDate, String> {
     }
 }
 
+/// Money as a person reads it in a message: reported (2 places, half to even), thousands
+/// grouped with commas, then the currency — `18,247.00 USD`. Clients format figures by their
+/// own locale; this is for the words of an error.
+pub fn money_text(value: Decimal, currency: &str) -> String {
+    let text = reported(value).abs().to_string();
+    let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if value.is_sign_negative() && !reported(value).is_zero() { "-" } else { "" };
+    format!("{sign}{grouped}.{cents:0<2} {currency}")
+}
+
 /// A figure as reported: rounded half to even to 2 places, always written with 2 places
 /// (docs/metrics.md §1: full precision inside, rounding only at the edge).
 pub fn reported(value: Decimal) -> Decimal {
@@ -150,6 +173,24 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn money_in_words_is_grouped_and_rounded_half_to_even() {
+        assert_eq!(money_text(dec("18247"), "USD"), "18,247.00 USD");
+        assert_eq!(money_text(dec("21600000.005"), "EUR"), "21,600,000.00 EUR");
+        assert_eq!(money_text(dec("-1234.5"), "USD"), "-1,234.50 USD");
+        assert_eq!(money_text(dec("999.995"), "USD"), "1,000.00 USD");
+        assert_eq!(money_text(dec("0"), "USD"), "0.00 USD");
+    }
+
+    #[test]
+    fn a_month_is_partial_only_when_as_of_cuts_it_short() {
+        let nov = Month::of(day("2026-11-05"));
+        assert!(nov.is_partial_on(day("2026-11-01")));
+        assert!(nov.is_partial_on(day("2026-11-29")));
+        assert!(!nov.is_partial_on(day("2026-11-30")), "the last day completes the month");
+        assert!(!nov.is_partial_on(day("2026-12-01")), "a month before as_of's is whole");
     }
 
     #[test]

@@ -24,8 +24,11 @@ pub enum Role {
     ExecutiveViewer,
 }
 
-/// Something a role may or may not do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Something a role may or may not do; `GET /me` lists the caller's, so an app offers only
+/// what they allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Permission {
     /// Read organisations, the catalog and subscriptions.
     ReadData,
@@ -121,6 +124,11 @@ impl Role {
     /// Whether this role has `permission`, read from [`PERMISSIONS`].
     pub fn can(self, permission: Permission) -> bool {
         PERMISSIONS.iter().any(|(role, granted)| *role == self && granted.contains(&permission))
+    }
+
+    /// Every permission this role has, in [`PERMISSIONS`]' order.
+    pub fn permissions(self) -> Vec<Permission> {
+        PERMISSIONS.iter().filter(|(role, _)| *role == self).flat_map(|(_, granted)| granted.iter().copied()).collect()
     }
 
     /// Whether this role sees the money figures `fields`, read from [`MONEY`] (a group missing

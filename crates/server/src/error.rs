@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use domain::api::{FieldError, Problem};
+use domain::metrics::money_text;
 use rand::RngCore;
 use store::StoreError;
 
@@ -91,7 +92,10 @@ impl ApiError {
 
     fn detail(&self) -> Option<String> {
         match self {
-            ApiError::NotFound => Some("nothing with that id is visible to you".into()),
+            ApiError::NotFound => Some(
+                "Nothing with that id is visible to you: it does not exist, or it belongs to another organisation."
+                    .into(),
+            ),
             ApiError::Invalid(errors) => Some(match errors.len() {
                 1 => format!("{} {}", errors[0].field.as_deref().unwrap_or("the body"), errors[0].message),
                 n => format!("{n} fields are not valid"),
@@ -99,6 +103,11 @@ impl ApiError {
             ApiError::Rejected { errors, total } => {
                 Some(format!("{total} problem(s) found (the first {} listed); nothing was imported", errors.len()))
             }
+            ApiError::PaymentRequired { balance, needed, currency } => Some(format!(
+                "the balance of {} does not cover {}",
+                money_text(*balance, currency),
+                money_text(*needed, currency)
+            )),
             ApiError::TooManyRequests { retry_after } => {
                 Some(format!("too many failed attempts; try again in {retry_after} seconds"))
             }

@@ -51,4 +51,7 @@ pub struct Me {
     pub can_write: bool,
     /// Whether this role manages users and API keys.
     pub can_manage_users: bool,
+    /// Everything this role may do (docs/roles.md §2); offer nothing else.
+    #[serde(default)]
+    pub permissions: Vec<crate::roles::Permission>,
 }

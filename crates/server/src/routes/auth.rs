@@ -82,6 +82,7 @@ pub async fn get_me(caller: Caller, state: web::Data<AppState>) -> Result<web::J
         can_view_revenue: caller.role.sees(MoneyFields::HomeFigures),
         can_write: caller.role.can(Permission::WriteData),
         can_manage_users: caller.role.can(Permission::ManageUsers),
+        permissions: caller.role.permissions(),
     }))
 }
 

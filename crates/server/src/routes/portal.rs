@@ -81,7 +81,7 @@ pub async fn create_top_up(
 /// subscription, in one transaction. Too little balance answers 402 with `balance` and
 /// `needed`, and changes nothing.
 #[utoipa::path(tag = "portal", request_body = NewActivation,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"), ResellerParam),
     responses((status = 201, body = Activation), (status = 200, description = "A retry: the first result", body = Activation),
         (status = 402, description = "The balance does not cover it", body = domain::api::Problem, content_type = "application/problem+json"),
         AuthErrors, WriteErrors),
@@ -92,10 +92,18 @@ pub async fn create_activation(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: ValidJson<NewActivation>,
+    who: ValidQuery<ResellerParam>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Activate)?;
-    let (activation, new) =
-        activations::activate(&state.store, &caller.scope, body.into_inner(), key(&req)?, caller.user_id).await?;
+    let (activation, new) = activations::activate(
+        &state.store,
+        &caller.scope,
+        who.reseller_id,
+        body.into_inner(),
+        key(&req)?,
+        caller.user_id,
+    )
+    .await?;
     Ok(if new {
         super::created(format!("/api/v1/portal/activations/{}", activation.id), &activation)
     } else {
@@ -138,16 +146,18 @@ async fn change(
     state: web::Data<AppState>,
     req: HttpRequest,
     id: i64,
+    who: ValidQuery<ResellerParam>,
     what: Change,
 ) -> Result<web::Json<Activation>, ApiError> {
     caller.require(Permission::Activate)?;
-    Ok(web::Json(activations::change(&state.store, &caller.scope, id, what, key(&req)?, caller.user_id).await?))
+    let (scope, key) = (&caller.scope, key(&req)?);
+    Ok(web::Json(activations::change(&state.store, scope, who.reseller_id, id, what, key, caller.user_id).await?))
 }
 
 /// Pays one more interval and moves the paid-until date (an expired activation starts again
 /// today). 402 when the balance is short.
 #[utoipa::path(tag = "portal", params(("id" = i64, Path, description = "Activation id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"), ResellerParam),
     responses((status = 200, body = Activation), (status = 402, description = "The balance does not cover it", body = domain::api::Problem, content_type = "application/problem+json"),
         AuthErrors, NotFound, WriteErrors), security(("bearer" = [])))]
 #[post("/portal/activations/{id}/renew")]
@@ -156,12 +166,13 @@ pub async fn renew_activation(
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<i64>,
+    who: ValidQuery<ResellerParam>,
 ) -> Result<web::Json<Activation>, ApiError> {
-    change(caller, state, req, *id, Change::Renew).await
+    change(caller, state, req, *id, who, Change::Renew).await
 }
 
 /// Stops renewing until resumed.
-#[utoipa::path(tag = "portal", params(("id" = i64, Path, description = "Activation id")),
+#[utoipa::path(tag = "portal", params(("id" = i64, Path, description = "Activation id"), ResellerParam),
     responses((status = 200, body = Activation), AuthErrors, NotFound, WriteErrors), security(("bearer" = [])))]
 #[post("/portal/activations/{id}/pause")]
 pub async fn pause_activation(
@@ -169,12 +180,13 @@ pub async fn pause_activation(
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<i64>,
+    who: ValidQuery<ResellerParam>,
 ) -> Result<web::Json<Activation>, ApiError> {
-    change(caller, state, req, *id, Change::Pause).await
+    change(caller, state, req, *id, who, Change::Pause).await
 }
 
 /// Renews again.
-#[utoipa::path(tag = "portal", params(("id" = i64, Path, description = "Activation id")),
+#[utoipa::path(tag = "portal", params(("id" = i64, Path, description = "Activation id"), ResellerParam),
     responses((status = 200, body = Activation), AuthErrors, NotFound, WriteErrors), security(("bearer" = [])))]
 #[post("/portal/activations/{id}/resume")]
 pub async fn resume_activation(
@@ -182,13 +194,14 @@ pub async fn resume_activation(
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<i64>,
+    who: ValidQuery<ResellerParam>,
 ) -> Result<web::Json<Activation>, ApiError> {
-    change(caller, state, req, *id, Change::Resume).await
+    change(caller, state, req, *id, who, Change::Resume).await
 }
 
 /// Stops renewal at the end of the paid period; a refundable plan refunds the unused days.
 #[utoipa::path(tag = "portal", params(("id" = i64, Path, description = "Activation id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"), ResellerParam),
     responses((status = 200, body = Activation), AuthErrors, NotFound, WriteErrors), security(("bearer" = [])))]
 #[post("/portal/activations/{id}/deactivate")]
 pub async fn deactivate_activation(
@@ -196,8 +209,9 @@ pub async fn deactivate_activation(
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<i64>,
+    who: ValidQuery<ResellerParam>,
 ) -> Result<web::Json<Activation>, ApiError> {
-    change(caller, state, req, *id, Change::Deactivate).await
+    change(caller, state, req, *id, who, Change::Deactivate).await
 }
 
 /// Active users and software, the balance, recurring costs by interval, and a low-balance

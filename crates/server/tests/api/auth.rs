@@ -31,11 +31,14 @@ async fn login_gives_a_short_lived_token_and_me_describes_the_caller(app: TestAp
     assert_eq!(me["user"]["email"], "admin@r1.test");
     assert_eq!(me["role"], "admin");
     assert_eq!(me["can_manage_users"], true);
+    let permissions = me["permissions"].as_array().unwrap();
+    assert!(permissions.contains(&json!("manage_users")) && permissions.contains(&json!("top_up")), "{me}");
 
     let viewer = app.token(R1_VIEWER).await;
     let me: Value = app.get(&viewer, "/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["can_view_revenue"], false);
     assert_eq!(me["can_write"], false);
+    assert_eq!(me["permissions"], json!(["read_data", "view_dashboards", "view_reports"]));
 }
 
 async fn wrong_password_and_unknown_email_are_the_same_401(app: TestApp) {

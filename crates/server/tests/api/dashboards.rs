@@ -72,7 +72,19 @@ async fn revenue_figures_follow_the_definitions(app: TestApp) {
     // Non-usage 240 − 20 = 220, usage 30 + 70 = 100 scaled by 30 days ÷ day 10.
     assert_eq!(home["projected_monthly_revenue"], json!({"available": true, "value": "520.00", "reason": null}));
     // Marketplace November 240 + 70 = 310; October 55 + 10 + 25 = 90; +244.44 %.
-    assert_eq!(home["marketplace_spend"], json!({"current": "310.00", "previous": "90.00", "change_pct": "244.44"}));
+    // The same days of October (1st to 10th) had no marketplace spend: no change to date.
+    assert_eq!(
+        home["marketplace_spend"],
+        json!({"current": "310.00", "previous": "90.00", "change_pct": "244.44",
+               "previous_to_date": "0.00", "change_to_date_pct": null, "partial": true})
+    );
+    // On the 20th: October 1st to 20th holds lines 2 (55) and 11 (25); (310 − 80) ÷ 80 = 287.5 %.
+    let later = json_of(&app, &d, "/api/v1/dashboards/home?as_of=2026-11-20").await;
+    assert_eq!(later["marketplace_spend"]["previous_to_date"], "80.00");
+    assert_eq!(later["marketplace_spend"]["change_to_date_pct"], "287.50");
+    // On the month's last day the month is whole.
+    let last = json_of(&app, &d, "/api/v1/dashboards/home?as_of=2026-11-30").await;
+    assert_eq!(last["marketplace_spend"]["partial"], false);
 
     // The reseller sees only its own customers' lines: never C2's (a sibling's).
     let r1 = app.token(R1_ADMIN).await;
@@ -81,7 +93,9 @@ async fn revenue_figures_follow_the_definitions(app: TestApp) {
     assert_eq!(home["current_month_revenue"], json!({"total": "250.00", "cost": "180.00", "margin": "70.00"}));
     assert_eq!(home["projected_monthly_revenue"]["value"], "310.00");
     // (240 − 65) ÷ 65 = 269.2307…
-    assert_eq!(home["marketplace_spend"], json!({"current": "240.00", "previous": "65.00", "change_pct": "269.23"}));
+    assert_eq!(home["marketplace_spend"]["current"], "240.00");
+    assert_eq!(home["marketplace_spend"]["previous"], "65.00");
+    assert_eq!(home["marketplace_spend"]["change_pct"], "269.23");
 
     // R2's first line is 2026-10-15, after as_of − 30 days (2026-10-11): no projection yet.
     let r2 = app.token(R2_ADMIN).await;
@@ -98,7 +112,9 @@ async fn revenue_figures_follow_the_definitions(app: TestApp) {
     let mid = json_of(&app, &d, "/api/v1/dashboards/home?as_of=2026-10-19").await;
     assert_eq!(mid["current_month_revenue"], json!({"total": "125.00", "cost": "100.00", "margin": "25.00"}));
     // September had no marketplace spend: the change is null, not infinite.
-    assert_eq!(mid["marketplace_spend"], json!({"current": "25.00", "previous": "0.00", "change_pct": null}));
+    assert_eq!(mid["marketplace_spend"]["current"], "25.00");
+    assert_eq!(mid["marketplace_spend"]["previous"], "0.00");
+    assert_eq!(mid["marketplace_spend"]["change_pct"], Value::Null);
 }
 
 async fn reports_break_the_figures_down(app: TestApp) {
@@ -109,9 +125,8 @@ async fn reports_break_the_figures_down(app: TestApp) {
     assert_eq!(report["by_service"]["Compute"], json!({"total": "80.00", "cost": "60.00", "margin": "20.00"}));
     assert_eq!(report["by_service"]["Licences"]["total"], "240.00");
     assert!(report["by_service"].get("Tax").is_none());
-    assert_eq!(report["by_customer"]["C1"]["total"], "250.00");
-    assert_eq!(report["by_customer"]["C1"]["name"], "Customer One");
-    assert_eq!(report["by_customer"]["C2"]["total"], "70.00");
+    assert_eq!(report["customers"], 2);
+    assert!(report.get("by_customer").is_none(), "customers are paged, not listed in the report");
 
     // A whole past month, and the same month cut at as_of.
     let october = json_of(&app, &d, "/api/v1/dashboards/home/revenue?as_of=2026-11-10&month=2026-10").await;
@@ -131,8 +146,8 @@ async fn reports_break_the_figures_down(app: TestApp) {
     let marketplace = json_of(&app, &d, "/api/v1/dashboards/home/marketplace?as_of=2026-11-10").await;
     let months = marketplace["months"].as_array().unwrap();
     assert_eq!(months.len(), 12);
-    assert_eq!(months[11], json!({"month": "2026-11", "spend": "310.00", "change_pct": "244.44"}));
-    assert_eq!(months[10], json!({"month": "2026-10", "spend": "90.00", "change_pct": null}));
+    assert_eq!(months[11], json!({"month": "2026-11", "spend": "310.00", "change_pct": "244.44", "partial": true}));
+    assert_eq!(months[10], json!({"month": "2026-10", "spend": "90.00", "change_pct": null, "partial": false}));
     assert_eq!(months[0]["month"], "2025-12");
 
     let overview = json_of(&app, &d, "/api/v1/dashboards/home/overview?as_of=2026-11-10").await;
@@ -140,6 +155,7 @@ async fn reports_break_the_figures_down(app: TestApp) {
     assert_eq!(months.len(), 12);
     assert_eq!(months[10]["total"]["total"], "190.00");
     assert_eq!(months[11]["by_provider"]["Microsoft"]["total"], "240.00");
+    assert_eq!((months[10]["partial"].clone(), months[11]["partial"].clone()), (json!(false), json!(true)));
     // C1: 190 − 25 (C2's) + 250 = 415 over both months; C2: 25 + 70 = 95.
     assert_eq!(overview["top_customers"][0]["external_id"], "C1");
     assert_eq!(overview["top_customers"][0]["total"], "415.00");
@@ -149,8 +165,49 @@ async fn reports_break_the_figures_down(app: TestApp) {
     // The reseller's reports hold only its own customer.
     let r1 = app.token(R1_ADMIN).await;
     let report = json_of(&app, &r1, "/api/v1/dashboards/home/revenue?as_of=2026-11-10").await;
-    assert_eq!(report["by_customer"].as_object().unwrap().keys().collect::<Vec<_>>(), ["C1"]);
+    assert_eq!(report["customers"], 1);
+    let customers = json_of(&app, &r1, "/api/v1/dashboards/home/revenue/customers?as_of=2026-11-10").await;
+    assert_eq!(customers["total"], 1);
+    assert_eq!(customers["items"][0]["external_id"], "C1");
     assert_eq!(report["by_service"]["Compute"]["total"], "10.00");
+}
+
+async fn report_customers_page_sort_and_search(app: TestApp) {
+    let d = load(&app).await;
+    let path = "/api/v1/dashboards/home/revenue/customers?as_of=2026-11-10";
+    // Largest revenue first by default, each with its reseller.
+    let page = json_of(&app, &d, path).await;
+    assert_eq!(page["total"], 2);
+    assert_eq!(page["page"], 1);
+    let first = &page["items"][0];
+    assert_eq!((first["external_id"].clone(), first["total"].clone()), (json!("C1"), json!("250.00")));
+    assert_eq!((first["name"].clone(), first["reseller_name"].clone()), (json!("Customer One"), json!("Reseller One")));
+    assert_eq!(page["items"][1]["reseller_name"], "Reseller Two");
+    // Sorted the other way, one per page: page 2 holds the larger.
+    let page = json_of(&app, &d, &format!("{path}&sort=revenue&per_page=1&page=2")).await;
+    assert_eq!((page["total"].clone(), page["items"][0]["external_id"].clone()), (json!(2), json!("C1")));
+    // Search covers the reseller's name too.
+    let page = json_of(&app, &d, &format!("{path}&q=reseller%20two")).await;
+    assert_eq!((page["total"].clone(), page["items"][0]["external_id"].clone()), (json!(1), json!("C2")));
+    let page = json_of(&app, &d, &format!("{path}&q=nobody")).await;
+    assert_eq!((page["total"].clone(), page["items"].as_array().unwrap().len()), (json!(0), 0));
+    // A past month.
+    let october = json_of(&app, &d, "/api/v1/dashboards/home/revenue/customers?as_of=2026-11-10&month=2026-10").await;
+    assert_eq!(october["items"][0]["total"], "165.00");
+    // Bad paging or sorting names the parameter.
+    let bad = app.get(&d, &format!("{path}&sort=colour")).await;
+    assert_eq!(error_fields(&problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await), ["sort"]);
+    let bad = app.get(&d, &format!("{path}&per_page=501")).await;
+    assert_eq!(error_fields(&problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await), ["per_page"]);
+    // The sibling reseller never sees the other's customer, searched for or not.
+    let r2 = app.token(R2_ADMIN).await;
+    let page = json_of(&app, &r2, &format!("{path}&q=C1")).await;
+    assert_eq!(page["total"], 0);
+    let page = json_of(&app, &r2, path).await;
+    assert_eq!((page["total"].clone(), page["items"][0]["external_id"].clone()), (json!(1), json!("C2")));
+    // A role without revenue rights gets no customer figures.
+    let viewer = app.token(D_VIEWER).await;
+    assert_eq!(app.get(&viewer, path).await.status(), StatusCode::FORBIDDEN);
 }
 
 async fn reports_download_as_csv(app: TestApp) {
@@ -163,7 +220,10 @@ async fn reports_download_as_csv(app: TestApp) {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "month,dimension,key,name,revenue,cost,margin");
     assert!(lines.contains(&"2026-11,total,,,320.00,240.00,80.00"));
-    assert!(lines.contains(&"2026-11,customer,C1,Customer One,250.00,180.00,70.00"));
+    // Every customer is in the CSV, largest first, though the JSON only counts them.
+    let c1 = lines.iter().position(|l| *l == "2026-11,customer,C1,Customer One,250.00,180.00,70.00");
+    let c2 = lines.iter().position(|l| l.starts_with("2026-11,customer,C2,"));
+    assert!(c1.is_some() && c1 < c2, "{text}");
 
     let by_accept = app
         .client
@@ -222,6 +282,7 @@ async fn days_and_months_are_checked_on_every_dated_endpoint(app: TestApp) {
     let dated = [
         "/api/v1/dashboards/home",
         "/api/v1/dashboards/home/revenue",
+        "/api/v1/dashboards/home/revenue/customers",
         "/api/v1/dashboards/home/projection",
         "/api/v1/dashboards/home/marketplace",
         "/api/v1/dashboards/home/overview",
@@ -382,6 +443,7 @@ async fn billing_issues_are_grouped_by_customer(app: TestApp) {
 on_both_databases!(
     revenue_figures_follow_the_definitions,
     reports_break_the_figures_down,
+    report_customers_page_sort_and_search,
     reports_download_as_csv,
     a_report_viewer_gets_no_money,
     bad_days_are_refused,

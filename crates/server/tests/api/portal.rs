@@ -128,6 +128,7 @@ async fn a_short_balance_answers_402_and_changes_nothing(app: TestApp) {
     let refusal = problem(response, StatusCode::PAYMENT_REQUIRED).await;
     assert_eq!(refusal["balance"], "5");
     assert_eq!(refusal["needed"], "10.00");
+    assert_eq!(refusal["detail"], "the balance of 5.00 USD does not cover 10.00 USD");
     let activations: Value = app.get(&r1, "/api/v1/portal/activations").await.json().await.unwrap();
     assert_eq!(activations["total"], 0);
     let ledger: Value = app.get(&r1, "/api/v1/portal/ledger").await.json().await.unwrap();
@@ -278,6 +279,33 @@ async fn a_sibling_reseller_never_sees_another_portal(app: TestApp) {
     problem(app.get(&d, "/api/v1/portal/summary").await, StatusCode::UNPROCESSABLE_ENTITY).await;
 }
 
+async fn a_distributor_acts_in_a_resellers_portal_when_it_names_it(app: TestApp) {
+    let d = app.token(D_ADMIN).await;
+    let r1 = app.token(R1_ADMIN).await;
+    let plan = plan(&app, &d, "P10", "10.00", false).await;
+    top_up(&app, &d, app.tree.r1, "50", None).await;
+    let body = json!({"plan_id": plan, "quantity": 1, "customer_id": app.tree.c1});
+    // Without naming the reseller the distributor is told which parameter to give.
+    let unnamed = problem(activate(&app, &d, &body, None).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&unnamed), ["reseller_id"]);
+    let named = app.client.post(app.url(&format!("/api/v1/portal/activations?reseller_id={}", app.tree.r1)));
+    let created = named.bearer_auth(&d).json(&body).send().await.unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let a: Value = created.json().await.unwrap();
+    // R1 sees the activation the distributor made, paid from R1's balance.
+    assert_eq!(balance(&app, &r1).await, "40.00");
+    let path = |what: &str, who: i64| format!("/api/v1/portal/activations/{}/{what}?reseller_id={who}", a["id"]);
+    let paused: Value = app.post(&d, &path("pause", app.tree.r1), &json!({})).await.json().await.unwrap();
+    assert_eq!(paused["status"], "paused");
+    // Naming the wrong reseller finds nothing: the activation is R1's, not R2's.
+    assert_eq!(app.post(&d, &path("resume", app.tree.r2), &json!({})).await.status(), StatusCode::NOT_FOUND);
+    let resumed: Value = app.post(&d, &path("resume", app.tree.r1), &json!({})).await.json().await.unwrap();
+    assert_eq!(resumed["status"], "active");
+    // A reseller naming a sibling is refused, whatever it asks.
+    let sibling = format!("/api/v1/portal/activations/{}/pause?reseller_id={}", a["id"], app.tree.r2);
+    assert_eq!(app.post(&r1, &sibling, &json!({})).await.status(), StatusCode::NOT_FOUND);
+}
+
 async fn activity_feeds_active_users_and_the_summary(app: TestApp) {
     let d = app.token(D_ADMIN).await;
     let r1 = app.token(R1_ADMIN).await;
@@ -314,6 +342,7 @@ on_both_databases!(
     fifty_concurrent_activations_against_a_balance_for_ten,
     retries_with_the_same_key_move_money_once,
     a_short_balance_answers_402_and_changes_nothing,
+    a_distributor_acts_in_a_resellers_portal_when_it_names_it,
     renewals_happen_once_per_period_even_with_two_jobs,
     pause_resume_and_deactivate_with_refund,
     resuming_after_the_paid_period_does_not_charge_the_pause,

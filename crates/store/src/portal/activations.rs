@@ -107,11 +107,13 @@ async fn client(
     Ok((customer, assigned))
 }
 
-/// Activates a plan for a client: debits one interval and creates the subscription, in one
-/// transaction; a retry with the same key answers the first activation.
+/// Activates a plan for a client of the reseller in scope (a distributor names the reseller):
+/// debits one interval and creates the subscription, in one transaction; a retry with the same
+/// key answers the first activation.
 pub async fn activate(
     store: &Store,
     scope: &Scope,
+    reseller_id: Option<i64>,
     new: NewActivation,
     key: Option<&str>,
     created_by: Option<i64>,
@@ -120,10 +122,7 @@ pub async fn activate(
     if !(1..=1_000_000).contains(&new.quantity) {
         return Err(StoreError::invalid("quantity", "must be from 1 to 1,000,000"));
     }
-    if scope.kind != OrgKind::Reseller {
-        return Err(StoreError::Forbidden("activations are made by a reseller for its own clients"));
-    }
-    let reseller = reseller_of(store.db(), scope, None).await?;
+    let reseller = reseller_of(store.db(), scope, reseller_id).await?;
     let txn = store.db().begin().await?;
     lock(&txn, reseller.id).await?;
     if let Some(first) = by_key(&txn, reseller.id, key.as_deref()).await? {
@@ -212,17 +211,19 @@ pub enum Change {
     Deactivate,
 }
 
-/// Applies a change to an activation of the reseller in scope; money-moving changes take a key.
+/// Applies a change to an activation of the reseller in scope (a distributor names the
+/// reseller); money-moving changes take a key.
 pub async fn change(
     store: &Store,
     scope: &Scope,
+    reseller_id: Option<i64>,
     id: i64,
     what: Change,
     key: Option<&str>,
     created_by: Option<i64>,
 ) -> Result<Activation, StoreError> {
     let key = check_key(key)?;
-    let reseller = reseller_of(store.db(), scope, None).await?;
+    let reseller = reseller_of(store.db(), scope, reseller_id).await?;
     let txn = store.db().begin().await?;
     lock(&txn, reseller.id).await?;
     if let Some(first) = by_key(&txn, reseller.id, key.as_deref()).await? {

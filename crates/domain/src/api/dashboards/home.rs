@@ -39,6 +39,23 @@ pub struct RevenueReportQuery {
     pub format: Option<ReportFormat>,
 }
 
+/// The query of the paged customer accounts of the monthly revenue report (with `page`,
+/// `per_page`, `q` and `sort`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct RevenueCustomersQuery {
+    /// `YYYY-MM-DD`; default today (UTC).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, format = Date, example = "2026-11-15"))]
+    pub as_of: Option<AsOf>,
+    /// `YYYY-MM`, not after `as_of`'s month; default `as_of`'s month (counted to `as_of`).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, pattern = r"^\d{4}-\d{2}$", example = "2026-10"))]
+    pub month: Option<MonthParam>,
+}
+
+/// Fields the revenue report's customer list sorts by (default `-revenue`).
+pub const REVENUE_CUSTOMER_SORTS: &[&str] = &["name", "external_id", "reseller_name", "revenue", "cost", "margin"];
+
 /// Revenue, cost and margin of a set of lines.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -77,9 +94,20 @@ pub struct MarketplaceSpend {
     /// The whole previous month.
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1200.00"))]
     pub previous: Decimal,
-    /// (current − previous) ÷ |previous| × 100; null when the previous month is 0.
+    /// (current − previous) ÷ |previous| × 100; null when the previous month is 0. On any day
+    /// but the month's last this compares part of a month with a whole one: see
+    /// `change_to_date_pct`.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "-30.83"))]
     pub change_pct: Option<Decimal>,
+    /// The previous month from its first day to `as_of`'s day of month (its last day when it is
+    /// shorter): the same days as `current`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "790.00"))]
+    pub previous_to_date: Decimal,
+    /// (current − previous_to_date) ÷ |previous_to_date| × 100; null when that is 0.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "5.06"))]
+    pub change_to_date_pct: Option<Decimal>,
+    /// True when `as_of` is not the month's last day, so `current` is a month to date.
+    pub partial: bool,
 }
 
 /// Organisations counted on `as_of`: created on or before it and not closed by it.
@@ -187,7 +215,9 @@ pub struct HomeDashboard {
     pub billing_issues_empty: Option<PaneAction>,
 }
 
-/// `GET /dashboards/home/revenue`: a month's revenue by service and by customer account.
+/// `GET /dashboards/home/revenue`: a month's revenue by service, and how many customer accounts
+/// share it; the accounts themselves are a paged list at `/dashboards/home/revenue/customers`
+/// (a distributor may have 100,000), and every one of them is in the report's CSV.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevenueReport {
@@ -200,8 +230,8 @@ pub struct RevenueReport {
     pub total: RevenueFigures,
     /// By `ServiceName`.
     pub by_service: BTreeMap<String, RevenueFigures>,
-    /// By the customer's `external_id`.
-    pub by_customer: BTreeMap<String, CustomerRevenue>,
+    /// How many customer accounts have revenue lines in the month.
+    pub customers: u64,
 }
 
 /// A customer's share of a month's revenue.
@@ -212,6 +242,16 @@ pub struct CustomerRevenue {
     pub customer_id: i64,
     /// Its name.
     pub name: String,
+    /// Its `external_id`, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// The reseller it buys from (none for a reseller's own customers seen by that reseller's
+    /// parent chain ending at the caller).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reseller_id: Option<i64>,
+    /// That reseller's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reseller_name: Option<String>,
     /// Its revenue, cost and margin.
     #[serde(flatten)]
     pub figures: RevenueFigures,
@@ -267,6 +307,10 @@ pub struct MarketplaceMonth {
     /// Change from the month before in percent; null when that month is 0.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub change_pct: Option<Decimal>,
+    /// True for `as_of`'s month when `as_of` is not its last day: the month is counted to `as_of`
+    /// only, so it is not comparable with whole months as it stands.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 /// `GET /dashboards/home/marketplace`: 12 months of marketplace spend, oldest first.
@@ -290,6 +334,10 @@ pub struct OverviewMonth {
     pub total: RevenueFigures,
     /// By `ProviderName`.
     pub by_provider: BTreeMap<String, RevenueFigures>,
+    /// True for `as_of`'s month when `as_of` is not its last day: the month is counted to `as_of`
+    /// only, so it is not comparable with whole months as it stands.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 /// A named share of revenue over the overview's 12 months.
@@ -320,4 +368,4 @@ pub struct RevenueOverview {
     pub top_services: Vec<RankedRevenue>,
 }
 
-dated_queries!(HomeQuery, RevenueReportQuery);
+dated_queries!(HomeQuery, RevenueReportQuery, RevenueCustomersQuery);

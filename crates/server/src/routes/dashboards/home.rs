@@ -3,8 +3,8 @@
 
 use actix_web::{get, web};
 use domain::api::{
-    AsOfQuery, HomeDashboard, HomeQuery, MarketplaceReport, ProjectionReport, RevenueOverview, RevenueReport,
-    RevenueReportQuery,
+    AsOfQuery, CustomerRevenue, HomeDashboard, HomeQuery, ListParams, MarketplaceReport, Page, ProjectionReport,
+    REVENUE_CUSTOMER_SORTS, RevenueCustomersQuery, RevenueOverview, RevenueReport, RevenueReportQuery, Sort,
 };
 use domain::metrics::Month;
 use domain::roles::{MoneyFields, Permission};
@@ -12,16 +12,18 @@ use store::dashboards::home;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::Report;
+use super::home_csv::RevenueExport;
 use crate::auth::Caller;
 use crate::docs::AuthErrors;
 use crate::error::ApiError;
-use crate::extract::Dated;
+use crate::extract::{Dated, ValidQuery};
 use crate::state::AppState;
 
 /// Registers Home's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_home)
         .service(get_revenue_report)
+        .service(list_revenue_customers)
         .service(get_projection_report)
         .service(get_marketplace_report)
         .service(get_revenue_overview);
@@ -53,9 +55,10 @@ pub async fn get_home(
     Ok(web::Json(home::home_dashboard(&state.store, &caller.scope, query.as_of, sees_money).await?))
 }
 
-/// A month's revenue, cost and margin by service (`by_service`, keyed by `ServiceName`) and by
-/// customer account (`by_customer`, keyed by the customer's `external_id`). The month defaults
-/// to `as_of`'s and is then counted to `as_of`.
+/// A month's revenue, cost and margin by service (`by_service`, keyed by `ServiceName`) and the
+/// number of customer accounts in it (`customers`; page them at
+/// `/dashboards/home/revenue/customers`). The CSV holds every account, one row each. The month
+/// defaults to `as_of`'s and is then counted to `as_of`.
 #[utoipa::path(
     tag = "dashboards",
     params(RevenueReportQuery),
@@ -70,11 +73,36 @@ pub async fn get_revenue_report(
     caller: Caller,
     state: web::Data<AppState>,
     query: Dated<RevenueReportQuery>,
-) -> Result<Report<RevenueReport>, ApiError> {
+) -> Result<Report<RevenueExport>, ApiError> {
     require_reports(&caller)?;
     let month = query.month.map_or_else(|| Month::of(query.as_of), |m| m.month());
     let report = home::revenue_of_month(&state.store, &caller.scope, month, query.as_of).await?;
-    Ok(Report::new(report, query.format))
+    Ok(Report::new(RevenueExport(report), query.format))
+}
+
+/// One page of the customer accounts of a month's revenue: each with its reseller, revenue,
+/// cost and margin. `q` searches name, external id and reseller name; `sort` takes name,
+/// external_id, reseller_name, revenue, cost or margin (default `-revenue`).
+#[utoipa::path(
+    tag = "dashboards",
+    params(RevenueCustomersQuery, ListParams),
+    responses((status = 200, body = Page<CustomerRevenue>), AuthErrors),
+    security(("bearer" = []))
+)]
+#[get("/dashboards/home/revenue/customers")]
+pub async fn list_revenue_customers(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: Dated<RevenueCustomersQuery>,
+    list: ValidQuery<ListParams>,
+) -> Result<web::Json<Page<CustomerRevenue>>, ApiError> {
+    require_reports(&caller)?;
+    let mut list = list.check(REVENUE_CUSTOMER_SORTS)?;
+    if list.sort.is_none() {
+        list.sort = Some(Sort { field: "revenue", descending: true });
+    }
+    let month = query.month.map_or_else(|| Month::of(query.as_of), |m| m.month());
+    Ok(web::Json(home::revenue_customers(&state.store, &caller.scope, month, query.as_of, &list).await?))
 }
 
 /// The month's projected revenue by provider and service (absent, with the reason, before 30

@@ -1,6 +1,8 @@
 //! The Home reports as CSV (see [`CsvReport`]).
 
-use domain::api::{MarketplaceReport, ProjectionReport, RevenueFigures, RevenueOverview, RevenueReport};
+use domain::api::{MarketplaceReport, ProjectionReport, RevenueFigures, RevenueOverview};
+use serde::{Serialize, Serializer};
+use store::dashboards::home::RevenueMonth;
 
 use super::CsvReport;
 
@@ -8,11 +10,21 @@ fn money(f: &RevenueFigures) -> [String; 3] {
     [f.total.to_string(), f.cost.to_string(), f.margin.to_string()]
 }
 
+/// The revenue report with every customer account: JSON is the report alone (its accounts are
+/// paged elsewhere), the CSV lists them all.
+pub struct RevenueExport(pub RevenueMonth);
+
+impl Serialize for RevenueExport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.report.serialize(serializer)
+    }
+}
+
 /// `dimension` is `total`, `service` or `customer`; `key` the service or the customer's
-/// external id.
-impl CsvReport for RevenueReport {
+/// external id (`#id` without one); customers by revenue, largest first.
+impl CsvReport for RevenueExport {
     fn file_name(&self) -> String {
-        format!("revenue-{}", self.month)
+        format!("revenue-{}", self.0.report.month)
     }
 
     fn header(&self) -> &'static [&'static str] {
@@ -20,15 +32,19 @@ impl CsvReport for RevenueReport {
     }
 
     fn rows(&self) -> Vec<Vec<String>> {
-        let month = self.month.to_string();
+        let report = &self.0.report;
+        let month = report.month.to_string();
         let row = |dimension: &str, key: &str, name: &str, f: &RevenueFigures| {
             let mut row = vec![month.clone(), dimension.to_owned(), key.to_owned(), name.to_owned()];
             row.extend(money(f));
             row
         };
-        let mut rows = vec![row("total", "", "", &self.total)];
-        rows.extend(self.by_service.iter().map(|(service, f)| row("service", service, service, f)));
-        rows.extend(self.by_customer.iter().map(|(ext, c)| row("customer", ext, &c.name, &c.figures)));
+        let mut rows = vec![row("total", "", "", &report.total)];
+        rows.extend(report.by_service.iter().map(|(service, f)| row("service", service, service, f)));
+        rows.extend(self.0.customers.iter().map(|c| {
+            let key = c.external_id.clone().unwrap_or_else(|| format!("#{}", c.customer_id));
+            row("customer", &key, &c.name, &c.figures)
+        }));
         rows
     }
 }

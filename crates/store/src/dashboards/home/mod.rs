@@ -8,4 +8,6 @@ pub mod reports;
 
 pub use accounts::{account_counts, onboarding_customers, open_issues_by_customer};
 pub use panes::home_dashboard;
-pub use reports::{marketplace_by_month, projection_by_service, revenue_of_month, revenue_overview};
+pub use reports::{
+    RevenueMonth, marketplace_by_month, projection_by_service, revenue_customers, revenue_of_month, revenue_overview,
+};

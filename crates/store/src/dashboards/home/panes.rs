@@ -1,7 +1,7 @@
 //! The Home dashboard (seed 000): revenue, projection and marketplace spend from the scope's
 //! daily rollup, then the account panes.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::api::{HomeDashboard, MarketplaceSpend, PaneAction, ProjectedRevenue};
 use domain::focus::ChargeCategory;
 use domain::metrics::{Month, change_pct, projected, projection_available, reported};
@@ -125,6 +125,8 @@ pub async fn home_dashboard(
     let rows = day_rows(store, scope, month.previous().first_day(), as_of).await?;
     let current = month_sums(rows.iter().filter(|r| r.day >= month.first_day()))?;
     let previous = month_sums(rows.iter().filter(|r| r.day < month.first_day()))?;
+    let same_day_last_month = same_day_of_previous_month(as_of);
+    let previous_to_date = month_sums(rows.iter().filter(|r| r.day <= same_day_last_month))?;
     home.current_month_revenue = Some(figures(current.revenue, current.cost)?);
     home.projected_monthly_revenue =
         Some(match projection_available(first_rated_day(store, scope, as_of).await?, as_of) {
@@ -142,6 +144,33 @@ pub async fn home_dashboard(
         current: reported(current.marketplace),
         previous: reported(previous.marketplace),
         change_pct: change_pct(current.marketplace, previous.marketplace),
+        previous_to_date: reported(previous_to_date.marketplace),
+        change_to_date_pct: change_pct(current.marketplace, previous_to_date.marketplace),
+        partial: month.is_partial_on(as_of),
     });
     Ok(home)
+}
+
+/// `as_of`'s day of month in the month before, or that month's last day when it is shorter
+/// (31 March is compared with the whole of February): the end of "the same days last month".
+fn same_day_of_previous_month(as_of: NaiveDate) -> NaiveDate {
+    let previous = Month::of(as_of).previous();
+    previous.first_day().with_day(as_of.day()).unwrap_or_else(|| previous.last_day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_same_days_last_month_end_on_the_same_day_or_the_months_end() {
+        assert_eq!(same_day_of_previous_month(day("2026-12-01")), day("2026-11-01"));
+        assert_eq!(same_day_of_previous_month(day("2026-12-15")), day("2026-11-15"));
+        assert_eq!(same_day_of_previous_month(day("2026-03-31")), day("2026-02-28"));
+        assert_eq!(same_day_of_previous_month(day("2026-01-31")), day("2025-12-31"));
+    }
 }

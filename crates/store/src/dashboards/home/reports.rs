@@ -3,12 +3,12 @@
 //! of marketplace spend, and the revenue overview. In `as_of`'s month the rollup is corrected by
 //! taking away that month's lines dated after `as_of`, so every figure is exact.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use domain::api::{
-    CustomerRevenue, MarketplaceMonth, MarketplaceReport, OverviewMonth, ProjectedRevenue, ProjectionReport,
-    ProjectionRow, RankedRevenue, RevenueFigures, RevenueOverview, RevenueReport,
+    CustomerRevenue, ListQuery, MarketplaceMonth, MarketplaceReport, OverviewMonth, Page, ProjectedRevenue,
+    ProjectionReport, ProjectionRow, RankedRevenue, RevenueFigures, RevenueOverview, RevenueReport,
 };
 use domain::focus::ChargeCategory;
 use domain::metrics::{Month, change_pct, projected, projection_available, reported};
@@ -57,9 +57,19 @@ impl Totals {
     }
 }
 
-/// The key a customer is listed under: its `external_id`, or `#id` when it has none.
+/// The key a customer is ranked under: its `external_id`, or `#id` when it has none.
 fn customer_key(id: i64, org: Option<&organization::Model>) -> String {
     org.and_then(|o| o.external_id.clone()).unwrap_or_else(|| format!("#{id}"))
+}
+
+/// A month's revenue report and every customer account in it (the report's JSON carries the
+/// count; its CSV and the paged list carry the accounts).
+#[derive(Debug, Clone)]
+pub struct RevenueMonth {
+    /// The report.
+    pub report: RevenueReport,
+    /// Every customer with revenue lines in the month, by revenue, largest first.
+    pub customers: Vec<CustomerRevenue>,
 }
 
 /// A month's revenue by service and by customer account (to `as_of` in `as_of`'s month).
@@ -68,7 +78,7 @@ pub async fn revenue_of_month(
     scope: &Scope,
     month: Month,
     as_of: NaiveDate,
-) -> Result<RevenueReport, StoreError> {
+) -> Result<RevenueMonth, StoreError> {
     if month > Month::of(as_of) {
         return Err(StoreError::invalid("month", format!("{month} is after as_of ({as_of})")));
     }
@@ -82,25 +92,70 @@ pub async fn revenue_of_month(
         by_customer.entry(key.customer_id).or_default().add(sums)?;
     }
     let orgs = orgs_by_id(store, by_customer.keys().copied()).await?;
-    let mut customers_out = BTreeMap::new();
+    let parents: HashSet<i64> = orgs.values().filter_map(|o| o.parent_id).collect();
+    let resellers = orgs_by_id(store, parents.into_iter()).await?;
+    let mut customers = Vec::with_capacity(by_customer.len());
     for (id, totals) in by_customer {
         let org = orgs.get(&id);
-        customers_out.insert(
-            customer_key(id, org),
-            CustomerRevenue {
-                customer_id: id,
-                name: org.map(|o| o.name.clone()).unwrap_or_default(),
-                figures: totals.reported()?,
-            },
-        );
+        let reseller = org.and_then(|o| o.parent_id).and_then(|p| resellers.get(&p));
+        customers.push(CustomerRevenue {
+            customer_id: id,
+            name: org.map(|o| o.name.clone()).unwrap_or_default(),
+            external_id: org.and_then(|o| o.external_id.clone()),
+            reseller_id: reseller.map(|r| r.id),
+            reseller_name: reseller.map(|r| r.name.clone()),
+            figures: totals.reported()?,
+        });
     }
-    Ok(RevenueReport {
+    customers.sort_by(|a, b| b.figures.total.cmp(&a.figures.total).then(a.customer_id.cmp(&b.customer_id)));
+    let report = RevenueReport {
         as_of,
         month,
         total: total.reported()?,
         by_service: by_service.into_iter().map(|(k, t)| Ok((k, t.reported()?))).collect::<Result<_, StoreError>>()?,
-        by_customer: customers_out,
-    })
+        customers: customers.len() as u64,
+    };
+    Ok(RevenueMonth { report, customers })
+}
+
+/// One page of a month's customer accounts: `q` searches name, external id and reseller,
+/// `sort` takes `domain::api::REVENUE_CUSTOMER_SORTS` (default: revenue, largest first); ties by id.
+pub async fn revenue_customers(
+    store: &Store,
+    scope: &Scope,
+    month: Month,
+    as_of: NaiveDate,
+    query: &ListQuery,
+) -> Result<Page<CustomerRevenue>, StoreError> {
+    let mut customers = revenue_of_month(store, scope, month, as_of).await?.customers;
+    if let Some(q) = &query.q {
+        let q = q.to_lowercase();
+        let hit = |text: Option<&str>| text.is_some_and(|t| t.to_lowercase().contains(&q));
+        customers.retain(|c| hit(Some(&c.name)) || hit(c.external_id.as_deref()) || hit(c.reseller_name.as_deref()));
+    }
+    if let Some(sort) = query.sort {
+        let text = |c: &CustomerRevenue| -> String {
+            match sort.field {
+                "external_id" => c.external_id.clone().unwrap_or_default(),
+                "reseller_name" => c.reseller_name.clone().unwrap_or_default(),
+                _ => c.name.to_lowercase(),
+            }
+        };
+        customers.sort_by(|a, b| {
+            let order = match sort.field {
+                "revenue" => a.figures.total.cmp(&b.figures.total),
+                "cost" => a.figures.cost.cmp(&b.figures.cost),
+                "margin" => a.figures.margin.cmp(&b.figures.margin),
+                _ => text(a).cmp(&text(b)),
+            };
+            let order = if sort.descending { order.reverse() } else { order };
+            order.then(a.customer_id.cmp(&b.customer_id))
+        });
+    }
+    let total = customers.len() as u64;
+    let skip = usize::try_from((query.page - 1).saturating_mul(query.per_page)).unwrap_or(usize::MAX);
+    let items = customers.into_iter().skip(skip).take(query.per_page as usize).collect();
+    Ok(Page { items, total, page: query.page, per_page: query.per_page })
 }
 
 /// The month's projection by provider and service, under the 30-day rule.
@@ -181,6 +236,7 @@ pub async fn marketplace_by_month(
             month: pair[1].0,
             spend: reported(pair[1].1),
             change_pct: change_pct(pair[1].1, pair[0].1),
+            partial: pair[1].0.is_partial_on(as_of),
         })
         .collect();
     Ok(MarketplaceReport { as_of, months })
@@ -235,6 +291,7 @@ pub async fn revenue_overview(store: &Store, scope: &Scope, as_of: NaiveDate) ->
                     .into_iter()
                     .map(|(p, t)| Ok((p, t.reported()?)))
                     .collect::<Result<_, StoreError>>()?,
+                partial: month.is_partial_on(as_of),
             })
         })
         .collect::<Result<_, StoreError>>()?;
