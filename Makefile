@@ -44,6 +44,7 @@ loadtools:
 frontend: tools
 	$(CARGO) fetch --locked
 	cd frontend && PATH="$(NODE_BIN):$$PATH" trunk build --release --cargo-profile wasm-release
+	node scripts/precompress.mjs frontend/dist
 
 server:
 	$(CARGO) build --release --locked -p tierdash-server
@@ -65,7 +66,8 @@ lint: tools
 unit:
 	$(CARGO) test --workspace --locked
 
-size:
+# The app as the server sends it (brotli, then gzip), per file, against the first-load budget.
+size: build
 	scripts/app-size.sh frontend/dist
 
 e2e: build browser

@@ -1,6 +1,8 @@
 // Browser tests: start the real `tierdash` binary on a fresh database with demo data, drive
 // Debian's headless Chromium through playwright-core, and save a screenshot of each page under
 // target/e2e-screenshots/. Pages are found by data-testid (see pages.mjs), never by markup.
+// Every page of PAGES (pages.mjs) is also opened at 1440 px and 390 px and must not scroll
+// sideways, overlap or clip chart labels, link to a path the app does not know, or log an error.
 //
 //   node browser.test.mjs        (make test runs it after building the app and the binary)
 
@@ -11,14 +13,16 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { LoginPage, Shell, TablePage, OrganizationPage, HomePage, ReportPage, apiAs, usd } from "./pages.mjs";
+import {
+  LoginPage, Shell, TablePage, OrganizationPage, HomePage, ReportPage, ErrorState, AppPage, apiAs, usd,
+  PAGES, WIDTHS, USERS, PASSWORD, tokenFor, resolvePath, contextAt,
+} from "./pages.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const bin = process.env.TIERDASH_BIN ?? join(root, "target/release/tierdash");
 const dist = process.env.TIERDASH_STATIC_DIR ?? join(root, "frontend/dist");
 const shots = join(root, "target/e2e-screenshots");
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const PASSWORD = "tierdash-demo";
 
 mkdirSync(shots, { recursive: true });
 
@@ -53,7 +57,19 @@ async function startServer() {
 }
 
 const tests = [];
-const test = (name, fn) => tests.push({ name, fn });
+/** A test; `allowConsole` lists the console errors it expects (e.g. the 401 of a wrong password). */
+const test = (name, fn, { allowConsole = [] } = {}) => tests.push({ name, fn, allowConsole });
+/** Returned by a test that cannot run yet: it is reported as skipped, with the reason. */
+const skip = (reason) => ({ skipped: reason });
+
+/** Collects the page's console errors and uncaught exceptions into `into`. */
+function watchConsole(page, into = []) {
+  page.on("console", (m) => {
+    if (m.type() === "error") into.push(`console error: ${m.text()}${m.location()?.url ? ` (${m.location().url})` : ""}`);
+  });
+  page.on("pageerror", (e) => into.push(`page error: ${e.message}`));
+  return into;
+}
 
 test("a wrong password shows an error and stays on the login page", async ({ page, base }) => {
   const login = new LoginPage(page, base);
@@ -62,7 +78,7 @@ test("a wrong password shows an error and stays on the login page", async ({ pag
   assert.match(await login.error(), /wrong/i);
   assert.equal(new URL(page.url()).pathname, "/login");
   await page.screenshot({ path: join(shots, "login-error.png") });
-});
+}, { allowConsole: [/status of 401/] });
 
 test("a distributor logs in, browses resellers, searches, opens one, reloads and logs out", async ({ page, base }) => {
   const login = new LoginPage(page, base);
@@ -215,13 +231,118 @@ test("the app is usable at 390 px and from the keyboard", async ({ browser, base
   await page.keyboard.type(PASSWORD);
   await page.keyboard.press("Enter");
   await new HomePage(page).kpi("kpi-resellers");
-  await new Shell(page).go("nav-resellers");
+  // The navigation is folded behind the menu button until it is pressed.
+  const shell = new Shell(page);
+  await page.getByTestId("nav-links").waitFor({ state: "attached" });
+  assert.equal(await shell.menuToggle().getAttribute("aria-expanded"), "false", "the menu starts closed");
+  assert.equal(await page.getByTestId("nav-resellers").isVisible(), false, "the links are hidden while it is closed");
+  await shell.go("nav-resellers");
   await new TablePage(page, "resellers-table").waitForRows(25);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `the page does not scroll sideways at 390 px (${overflow}px)`);
   await page.screenshot({ path: join(shots, "resellers-390px.png"), fullPage: true });
   await context.close();
 });
+
+test("at 1440 px the navigation is always shown and the menu button is not", async ({ browser, base }) => {
+  const context = await contextAt(browser, WIDTHS[0], await tokenFor(base, USERS.distributor));
+  const page = await context.newPage();
+  await new AppPage(page, base).open("/");
+  assert.equal(await new Shell(page).menuToggle().isVisible(), false);
+  assert.equal(await page.getByTestId("nav-resellers").isVisible(), true);
+  await context.close();
+});
+
+test("a failed call shows the problem's title and detail, as an alert, with a way back", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await login.submit(USERS.distributor, PASSWORD);
+  const token = await page.evaluate(() => sessionStorage.getItem("tierdash.token"));
+  const response = await fetch(`${base}/api/v1/organizations/999999999`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(response.status, 404);
+  const problem = await response.json();
+  await page.goto(`${base}/organizations/999999999`);
+  const error = new ErrorState(page);
+  assert.equal(await error.title(), problem.title, "headed by the problem's title");
+  if (problem.detail) assert.equal(await error.detail(), problem.detail);
+  assert.equal(await error.role(), "alert");
+  await page.screenshot({ path: join(shots, "error-unknown-organization.png"), fullPage: true });
+  await error.back().click();
+  await page.waitForURL((u) => u.pathname === "/");
+}, { allowConsole: [/status of 404/] });
+
+// ---- Every page at both widths -----------------------------------------------------------------
+
+/** Route shapes the link check has opened: `/organizations/7` stands for every id (one route). */
+const checkedShapes = new Map();
+const shape = (path) => path.replace(/\/\d+(?=\/|$)/g, "/:id");
+
+/** Opens each linked path whose shape was not opened yet; returns those showing not-found. */
+async function deadLinks(browser, base, paths) {
+  const fresh = paths.filter((p) => !checkedShapes.has(shape(p)));
+  if (fresh.length > 0) {
+    // Whether a path is known is the router's business, not the role's: one login checks all.
+    const context = await contextAt(browser, WIDTHS[0], await tokenFor(base, USERS.distributor));
+    try {
+      const page = await context.newPage();
+      const app = new AppPage(page, base);
+      for (const path of fresh) {
+        await page.goto(`${base}${path}`);
+        await page.getByTestId("who").waitFor({ state: "attached", timeout: 15000 });
+        checkedShapes.set(shape(path), { path, notFound: await app.isNotFound() });
+      }
+    } finally {
+      await context.close();
+    }
+  }
+  return paths.filter((p) => checkedShapes.get(shape(p)).notFound);
+}
+
+for (const spec of PAGES) {
+  const widths = WIDTHS.map((w) => `${w.width} px`).join(" and ");
+  test(`${spec.path} at ${widths}: fits the width, clean chart labels, no dead links, no console errors`, async ({ browser, base }) => {
+    const token = spec.as ? await tokenFor(base, USERS[spec.as]) : null;
+    const path = await resolvePath(base, spec.path, token);
+    const failures = [];
+    for (const size of WIDTHS) {
+      const at = `${path} at ${size.width} px`;
+      const context = await contextAt(browser, size, token);
+      const errors = [];
+      try {
+        const page = await context.newPage();
+        watchConsole(page, errors);
+        const app = new AppPage(page, base);
+        await app.open(path, spec.as !== null);
+        if (await app.isNotFound()) {
+          if (spec.optional) {
+            console.log(`# ${path} answers the not-found page (not built yet): skipped`);
+            return skip(`${path} is not built yet`);
+          }
+          failures.push(`${at}: shows the not-found page`);
+        }
+        await page.screenshot({ path: join(shots, `page-${spec.name}-${size.width}px.png`), fullPage: true });
+        const overflow = await app.horizontalOverflow();
+        if (overflow) {
+          failures.push(
+            `${at}: scrolls sideways: scrollWidth ${overflow.scrollWidth} > innerWidth ${overflow.innerWidth}; ` +
+              `sticking out: ${overflow.culprits.join(", ") || "?"}`,
+          );
+        }
+        for (const problem of await app.chartLabelProblems()) failures.push(`${at}: ${problem}`);
+        if (size.width >= 1024) {
+          for (const problem of await app.hiddenActionColumns()) failures.push(`${at}: action column out of view: ${problem}`);
+        }
+        for (const dead of await deadLinks(browser, base, await app.linkedPaths())) {
+          failures.push(`${at}: links to ${dead}, which shows the not-found page`);
+        }
+      } finally {
+        await context.close();
+      }
+      failures.push(...errors.map((e) => `${at}: ${e}`));
+    }
+    if (failures.length) throw new Error(`${failures.length} problem(s):\n  ${failures.join("\n  ")}`);
+  });
+}
 
 const { base, child, data } = await startServer();
 const browser = await chromium.launch({
@@ -230,15 +351,17 @@ const browser = await chromium.launch({
 });
 let failed = 0;
 try {
-  for (const { name, fn } of tests) {
+  for (const { name, fn, allowConsole } of tests) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
     const page = await context.newPage();
-    const errors = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const errors = watchConsole(page);
+    const started = Date.now();
     try {
-      await fn({ page, base, browser });
-      assert.deepEqual(errors, [], "no script errors in the page");
-      console.log(`ok - ${name}`);
+      const outcome = await fn({ page, base, browser });
+      const unexpected = errors.filter((e) => !allowConsole.some((allowed) => allowed.test(e)));
+      assert.deepEqual(unexpected, [], "no console or script errors in the page");
+      const took = `(${((Date.now() - started) / 1000).toFixed(1)} s)`;
+      console.log(outcome?.skipped ? `ok - ${name} # SKIP ${outcome.skipped}` : `ok - ${name} ${took}`);
     } catch (e) {
       failed++;
       console.log(`not ok - ${name}\n  ${String(e.stack ?? e).split("\n").join("\n  ")}`);

@@ -28,15 +28,46 @@ export class Shell {
   constructor(page) {
     this.page = page;
   }
+  /** The menu button, shown on narrow screens only. */
+  menuToggle() {
+    return this.page.getByTestId("menu-toggle");
+  }
+  /** Opens the navigation if it is folded behind the menu button (narrow screens). */
+  async openMenu() {
+    await this.page.getByTestId("nav-links").waitFor({ state: "attached", timeout: T });
+    const toggle = this.menuToggle();
+    if ((await toggle.isVisible()) && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click({ timeout: T });
+  }
   async go(testid) {
+    await this.openMenu();
     await this.page.getByTestId(testid).click({ timeout: T });
   }
   async has(testid) {
-    await this.page.getByTestId("who").waitFor({ timeout: T });
+    await this.page.getByTestId("who").waitFor({ state: "attached", timeout: T });
     return (await this.page.getByTestId(testid).count()) > 0;
   }
   async logout() {
+    await this.openMenu();
     await this.page.getByTestId("logout").click({ timeout: T });
+  }
+}
+
+/** The error state every page shows when a call fails (components/states.rs). */
+export class ErrorState {
+  constructor(page) {
+    this.root = page.getByTestId("error");
+  }
+  async title() {
+    return (await this.root.getByTestId("error-title").innerText({ timeout: T })).trim();
+  }
+  async detail() {
+    return (await this.root.getByTestId("error-detail").innerText({ timeout: T })).trim();
+  }
+  async role() {
+    return this.root.getAttribute("role", { timeout: T });
+  }
+  back() {
+    return this.root.getByTestId("error-back");
   }
 }
 
@@ -142,5 +173,201 @@ export class OrganizationPage {
     const h = this.page.getByTestId("org-name");
     await h.waitFor({ timeout: T });
     return (await h.innerText()).trim();
+  }
+}
+
+// ---- Every page at every width ---------------------------------------------------------------
+
+/** The demo's logins (crates/demo), by role. */
+export const USERS = {
+  distributor: "admin@northwind.example",
+  reseller: "admin@alpine-cloud.example",
+};
+export const PASSWORD = "tierdash-demo";
+
+/** The widths every page is checked at: a laptop and a phone. */
+export const WIDTHS = [
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+];
+
+/**
+ * Every page of the app, in one place: change a path here when a page moves. `as` is who looks
+ * at it (no one: logged out); `optional` pages may not exist yet and are skipped, with a note,
+ * when they answer the not-found page. `:id` is filled in by `resolvePath`.
+ */
+export const PAGES = [
+  { name: "login", path: "/login", as: null },
+  { name: "home", path: "/", as: "distributor" },
+  { name: "resellers", path: "/resellers", as: "distributor" },
+  { name: "customers", path: "/customers", as: "distributor" },
+  { name: "organization", path: "/organizations/:id", as: "distributor" },
+  { name: "portal", path: "/portal", as: "reseller" },
+  { name: "report-revenue", path: "/reports/revenue", as: "distributor" },
+  { name: "report-projection", path: "/reports/projection", as: "distributor" },
+  { name: "report-marketplace", path: "/reports/marketplace", as: "distributor" },
+  { name: "report-overview", path: "/reports/overview", as: "distributor" },
+  { name: "settings-users", path: "/settings/users", as: "distributor", optional: true },
+  { name: "settings-api-keys", path: "/settings/api-keys", as: "distributor", optional: true },
+  { name: "settings-fx-rates", path: "/settings/fx-rates", as: "distributor", optional: true },
+];
+
+/** A token for `email`, straight from the API. */
+export async function tokenFor(base, email) {
+  const response = await fetch(`${base}/api/v1/auth/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`login of ${email}: ${response.status}`);
+  return (await response.json()).access_token;
+}
+
+/** A page's path with its parameters filled in (`:id`: the first reseller by name). */
+export async function resolvePath(base, path, token) {
+  if (!path.includes(":id")) return path;
+  const response = await fetch(`${base}/api/v1/organizations?kind=reseller&sort=name&per_page=1`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  if (!response.ok) throw new Error(`no reseller to open: ${response.status}`);
+  return path.replace(":id", String((await response.json()).items[0].id));
+}
+
+/** A browser context of one width, logged in as `email` (or not at all). */
+export async function contextAt(browser, { width, height }, token) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: "en-US" });
+  if (token) await context.addInitScript((t) => sessionStorage.setItem("tierdash.token", t), token);
+  return context;
+}
+
+/** Any page of the app, for the checks that hold on all of them. */
+export class AppPage {
+  constructor(page, base) {
+    this.page = page;
+    this.base = base;
+  }
+
+  /** Opens `path` and waits until it has loaded its data (no loading state left). */
+  async open(path, loggedIn = true) {
+    await this.page.goto(`${this.base}${path}`);
+    await this.ready(loggedIn);
+  }
+
+  async ready(loggedIn = true) {
+    if (loggedIn) await this.page.getByTestId("who").waitFor({ state: "attached", timeout: T });
+    else await this.page.getByTestId("email").waitFor({ timeout: T });
+    await this.page.waitForLoadState("networkidle", { timeout: T }).catch(() => {});
+    await this.page.waitForFunction(() => !document.querySelector('[data-testid="loading"]'), null, { timeout: T });
+    // Two frames: layout and fonts settle before anything is measured.
+    await this.page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  }
+
+  /** The app's own not-found page (pages/not_found.rs) is showing. */
+  async isNotFound() {
+    return (await this.page.getByRole("heading", { name: "Page not found" }).count()) > 0;
+  }
+
+  /** The distinct in-app paths the page links to (no query, no fragment, no API or files). */
+  async linkedPaths() {
+    const hrefs = await this.page.$$eval("a[href]", (as) => as.map((a) => a.href));
+    const paths = new Set();
+    for (const href of hrefs) {
+      const url = new URL(href, this.base);
+      if (url.origin !== new URL(this.base).origin) continue;
+      if (url.pathname.startsWith("/api/")) continue;
+      paths.add(url.pathname);
+    }
+    return [...paths].sort();
+  }
+
+  /** The page is wider than the window: { scrollWidth, innerWidth, culprits } or null. */
+  async horizontalOverflow() {
+    return this.page.evaluate(() => {
+      const scrollWidth = document.scrollingElement.scrollWidth;
+      const innerWidth = window.innerWidth;
+      if (scrollWidth <= innerWidth) return null;
+      const describe = (e) =>
+        e.tagName.toLowerCase() +
+        (e.id ? `#${e.id}` : "") +
+        (typeof e.className === "string" && e.className.trim() ? `.${e.className.trim().split(/\s+/).join(".")}` : "") +
+        (e.dataset?.testid ? `[data-testid=${e.dataset.testid}]` : "");
+      const clipped = (e) => {
+        for (let a = e.parentElement; a && a !== document.body && a !== document.documentElement; a = a.parentElement) {
+          if (getComputedStyle(a).overflowX !== "visible") return true;
+        }
+        return false;
+      };
+      // The elements that stick out while their parent does not: where to look.
+      const culprits = [];
+      for (const e of document.body.querySelectorAll("*")) {
+        const r = e.getBoundingClientRect();
+        if (r.right <= innerWidth + 1 || clipped(e)) continue;
+        const p = e.parentElement?.getBoundingClientRect();
+        if (p && p.right > innerWidth + 1) continue;
+        culprits.push(`${describe(e)} (right edge ${Math.round(r.right)}px)`);
+        if (culprits.length === 5) break;
+      }
+      return { scrollWidth, innerWidth, culprits };
+    });
+  }
+
+  /** Chart labels (svg text in figure.chart) that overlap each other or leave their svg. */
+  async chartLabelProblems() {
+    return this.page.evaluate(() => {
+      const problems = [];
+      const tol = 0.5;
+      const box = (r) => `[${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}×${Math.round(r.height)}]`;
+      document.querySelectorAll("figure.chart").forEach((figure, n) => {
+        const svg = figure.querySelector("svg");
+        if (!svg) return;
+        const frame = svg.getBoundingClientRect();
+        if (frame.width === 0) return;
+        const name = `${figure.dataset.testid ?? "chart"} #${n + 1} "${svg.getAttribute("aria-label") ?? ""}"`;
+        const texts = [...svg.querySelectorAll("text")]
+          .map((t) => ({ text: t.textContent.trim(), r: t.getBoundingClientRect() }))
+          .filter((t) => t.text && t.r.width > 0 && t.r.height > 0);
+        for (const t of texts) {
+          if (t.r.left < frame.left - tol || t.r.right > frame.right + tol || t.r.top < frame.top - tol || t.r.bottom > frame.bottom + tol) {
+            problems.push(`${name}: label "${t.text}" ${box(t.r)} extends past the svg ${box(frame)}`);
+          }
+        }
+        for (let i = 0; i < texts.length; i++) {
+          for (let j = i + 1; j < texts.length; j++) {
+            const [a, b] = [texts[i].r, texts[j].r];
+            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (w > tol && h > tol) problems.push(`${name}: labels "${texts[i].text}" ${box(a)} and "${texts[j].text}" ${box(b)} overlap`);
+          }
+        }
+      });
+      return problems;
+    });
+  }
+
+  /** Buttons at the end of table rows that are outside their table's frame or the window. */
+  async hiddenActionColumns() {
+    return this.page.evaluate(() => {
+      const problems = [];
+      document.querySelectorAll("table").forEach((table, n) => {
+        const row = [...table.querySelectorAll("tbody tr")].find((tr) => tr.lastElementChild?.querySelector("button, a.button"));
+        if (!row) return;
+        let frame = { left: 0, right: window.innerWidth };
+        for (let a = table.parentElement; a && a !== document.body; a = a.parentElement) {
+          if (getComputedStyle(a).overflowX !== "visible") {
+            const r = a.getBoundingClientRect();
+            frame = { left: Math.max(r.left, 0), right: Math.min(r.right, window.innerWidth) };
+            break;
+          }
+        }
+        for (const b of row.lastElementChild.querySelectorAll("button, a.button")) {
+          const r = b.getBoundingClientRect();
+          if (r.left < frame.left - 1 || r.right > frame.right + 1) {
+            const name = table.dataset.testid ?? table.closest("[data-testid]")?.dataset.testid ?? `table #${n + 1}`;
+            problems.push(`${name}: "${b.innerText.trim()}" spans ${Math.round(r.left)}-${Math.round(r.right)}px, its frame ${Math.round(frame.left)}-${Math.round(frame.right)}px`);
+          }
+        }
+      });
+      return problems;
+    });
   }
 }

@@ -65,24 +65,39 @@ pub fn day(d: chrono::NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
+/// English month names; the first three letters are the short form.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// A month as its English name and year (`November 2026`).
 pub fn month_name(d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{} {}", NAMES[d.month0() as usize], d.year())
+    format!("{} {}", MONTHS[d.month0() as usize], d.year())
+}
+
+/// A month for chart labels (`Nov 2026`): every chart writes months this way. The year stays
+/// whole so a month never reads as a day (`Nov 26`).
+pub fn month_short(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{} {}", &MONTHS[d.month0() as usize][..3], d.year())
+}
+
+/// A day for chart labels (`Nov 2`).
+pub fn day_short(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{} {}", &MONTHS[d.month0() as usize][..3], d.day())
 }
 
 /// A whole count.
@@ -90,23 +105,64 @@ pub fn count(value: u64, locale: &Locale) -> String {
     number(Decimal::from(value), 0, locale)
 }
 
-/// An amount of money with its currency's symbol (or code), two places.
-pub fn money(value: Decimal, currency: &str, locale: &Locale) -> String {
-    let (symbol, places) = match currency {
+/// A currency's symbol (or its code) and its decimal places.
+fn currency_symbol(currency: &str) -> (&str, u32) {
+    match currency {
         "USD" => ("$", 2),
         "EUR" => ("€", 2),
         "GBP" => ("£", 2),
         "JPY" => ("¥", 0),
         other => (other, 2),
-    };
-    let amount = number(value.abs(), places, locale);
-    let sign = if value.is_sign_negative() && !value.round_dp(places).is_zero() { "-" } else { "" };
+    }
+}
+
+/// `amount` (without sign) with the currency symbol where the locale puts it.
+fn with_symbol(negative: bool, amount: &str, symbol: &str, locale: &Locale) -> String {
+    let sign = if negative { "-" } else { "" };
     let spaced = symbol.len() > 1 && symbol.chars().all(|c| c.is_ascii_alphabetic());
     match (locale.symbol_after, spaced) {
         (true, _) => format!("{sign}{amount}\u{a0}{symbol}"),
         (false, true) => format!("{sign}{symbol}\u{a0}{amount}"),
         (false, false) => format!("{sign}{symbol}{amount}"),
     }
+}
+
+/// An amount of money with its currency's symbol (or code), two places.
+pub fn money(value: Decimal, currency: &str, locale: &Locale) -> String {
+    let (symbol, places) = currency_symbol(currency);
+    let amount = number(value.abs(), places, locale);
+    let negative = value.is_sign_negative() && !value.round_dp(places).is_zero();
+    with_symbol(negative, &amount, symbol, locale)
+}
+
+/// `abs` scaled to the largest unit it reaches after rounding to two places (so 999,999 is
+/// `1M`, not `1000K`), trailing zeros dropped.
+fn shorten(abs: Decimal) -> (Decimal, &'static str) {
+    const UNITS: [(&str, i64); 4] = [("T", 1_000_000_000_000), ("B", 1_000_000_000), ("M", 1_000_000), ("K", 1_000)];
+    let round = |v: Decimal| v.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven).normalize();
+    UNITS
+        .iter()
+        .map(|(unit, size)| (round(abs / Decimal::from(*size)), *unit))
+        .find(|(scaled, _)| *scaled >= Decimal::ONE)
+        .unwrap_or_else(|| (round(abs), ""))
+}
+
+/// A number in few characters for chart axes (`1.5M`, `250K`, `12`, `0.5`): thousands,
+/// millions, billions or trillions with at most two decimals. For reading a scale, never for a
+/// figure a user takes as exact.
+pub fn short(value: Decimal, locale: &Locale) -> String {
+    let (scaled, unit) = shorten(value.abs());
+    let sign = if value.is_sign_negative() && !scaled.is_zero() { "-" } else { "" };
+    format!("{sign}{}{unit}", number(scaled, scaled.scale(), locale))
+}
+
+/// An amount of money in few characters for chart axes (`$1.5M`, `$250K`, `$0`, `-$50K`);
+/// see [`short`].
+pub fn money_short(value: Decimal, currency: &str, locale: &Locale) -> String {
+    let (symbol, _) = currency_symbol(currency);
+    let (scaled, unit) = shorten(value.abs());
+    let amount = format!("{}{unit}", number(scaled, scaled.scale(), locale));
+    with_symbol(value.is_sign_negative() && !scaled.is_zero(), &amount, symbol, locale)
 }
 
 /// A percentage given in percent units (12.5 means 12.5 %), with `decimals` places.
@@ -119,6 +175,13 @@ pub fn percent(value: Decimal, decimals: u32, locale: &Locale) -> String {
 pub fn change(value: Decimal, locale: &Locale) -> String {
     let text = percent(value, 1, locale);
     if value.round_dp(1) > Decimal::ZERO { format!("+{text}") } else { text }
+}
+
+/// A stored name (`billing_configured`) in words (`Billing configured`).
+pub fn words(s: &str) -> String {
+    let s = s.replace('_', " ");
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -170,5 +233,30 @@ mod tests {
         assert_eq!(Locale::from_tag("fr"), FR);
         assert_eq!(Locale::from_tag("en-GB"), EN);
         assert_eq!(Locale::from_tag("xx"), EN);
+    }
+
+    #[test]
+    fn short_money_fits_an_axis() {
+        assert_eq!(money_short(d("1500000"), "USD", &EN), "$1.5M");
+        assert_eq!(money_short(d("250000"), "USD", &EN), "$250K");
+        assert_eq!(money_short(d("0"), "USD", &EN), "$0");
+        assert_eq!(money_short(d("1250000"), "USD", &EN), "$1.25M");
+        assert_eq!(money_short(d("999999"), "USD", &EN), "$1M", "rounding up moves to the next unit");
+        assert_eq!(money_short(d("-50000"), "USD", &EN), "-$50K");
+        assert_eq!(money_short(d("0.30000000000000004"), "USD", &EN), "$0.3");
+        assert_eq!(money_short(d("-0.001"), "USD", &EN), "$0", "no negative zero");
+        assert_eq!(money_short(d("2000000000"), "USD", &EN), "$2B");
+        assert_eq!(money_short(d("1500000"), "EUR", &DE), "1,5M\u{a0}€");
+        assert_eq!(short(d("12"), &EN), "12");
+        assert_eq!(short(d("12000"), &EN), "12K");
+    }
+
+    #[test]
+    fn chart_months_and_days_are_short() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        assert_eq!(month_short(day), "Nov 2026");
+        assert_eq!(day_short(day), "Nov 2");
+        assert_eq!(month_name(day), "November 2026");
+        assert_eq!(month_short(chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap()), "Sep 2026");
     }
 }

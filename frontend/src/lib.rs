@@ -20,8 +20,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use pages::{
-    Customers, Home, Login, MarketplaceReportPage, NotFound, OrganizationPage, Portal, ProjectionReportPage, Resellers,
-    RevenueOverviewPage, RevenueReportPage, Shell,
+    ApiKeysSettings, BillingIssuesPage, Customers, FxRatesSettings, Home, Login, MarketplaceReportPage, MovedTo,
+    NotFound, OnboardingPage, OrganizationPage, Portal, ProjectionReportPage, Resellers, RevenueOverviewPage,
+    RevenueReportPage, Shell, UsersSettings,
 };
 
 /// The app: the router and its pages. Every page but login sits in the [`Shell`], which
@@ -37,10 +38,20 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/customers") view=|| view! { <Shell><Customers/></Shell> }/>
                 <Route path=path!("/organizations/:id") view=|| view! { <Shell><OrganizationPage/></Shell> }/>
                 <Route path=path!("/portal") view=|| view! { <Shell><Portal/></Shell> }/>
-                <Route path=path!("/reports/revenue") view=|| view! { <Shell><RevenueReportPage/></Shell> }/>
-                <Route path=path!("/reports/projection") view=|| view! { <Shell><ProjectionReportPage/></Shell> }/>
-                <Route path=path!("/reports/marketplace") view=|| view! { <Shell><MarketplaceReportPage/></Shell> }/>
-                <Route path=path!("/reports/overview") view=|| view! { <Shell><RevenueOverviewPage/></Shell> }/>
+                <Route path=path!("/home/revenue") view=|| view! { <Shell><RevenueReportPage/></Shell> }/>
+                <Route path=path!("/home/projection") view=|| view! { <Shell><ProjectionReportPage/></Shell> }/>
+                <Route path=path!("/home/marketplace") view=|| view! { <Shell><MarketplaceReportPage/></Shell> }/>
+                <Route path=path!("/home/overview") view=|| view! { <Shell><RevenueOverviewPage/></Shell> }/>
+                // Home's reports lived under /reports/ until usage reports took that name.
+                <Route path=path!("/reports/revenue") view=|| view! { <MovedTo to="/home/revenue"/> }/>
+                <Route path=path!("/reports/projection") view=|| view! { <MovedTo to="/home/projection"/> }/>
+                <Route path=path!("/reports/marketplace") view=|| view! { <MovedTo to="/home/marketplace"/> }/>
+                <Route path=path!("/reports/overview") view=|| view! { <MovedTo to="/home/overview"/> }/>
+                <Route path=path!("/billing") view=|| view! { <Shell><BillingIssuesPage/></Shell> }/>
+                <Route path=path!("/onboarding") view=|| view! { <Shell><OnboardingPage/></Shell> }/>
+                <Route path=path!("/settings/users") view=|| view! { <Shell><UsersSettings/></Shell> }/>
+                <Route path=path!("/settings/api-keys") view=|| view! { <Shell><ApiKeysSettings/></Shell> }/>
+                <Route path=path!("/settings/fx-rates") view=|| view! { <Shell><FxRatesSettings/></Shell> }/>
             </Routes>
         </Router>
     }

@@ -185,6 +185,7 @@ fn org(kind: OrgKind, parent_id: Option<i64>, name: String, created_at: DateTime
         balance_currency: None,
         // The demo's organisations were last changed when they were created.
         updated_at: created_at,
+        parent_name: None,
     }
 }
 

@@ -1,12 +1,14 @@
 //! Serving the single-page app: its files from the built `dist` folder, and `index.html` for
 //! every other path outside `/api`, so that a deep link survives a reload. Hashed assets never
 //! change under their name and are cached for a year; `index.html` is always revalidated so a
-//! new release is picked up at once.
+//! new release is picked up at once. The build writes a brotli and a gzip copy beside each asset
+//! (`scripts/precompress.mjs`); a client that accepts one gets it as it is, so the bytes a
+//! browser downloads are those `scripts/app-size.sh` measures.
 
 use std::path::{Path, PathBuf};
 
 use actix_files::NamedFile;
-use actix_web::http::header::{self, CacheControl, CacheDirective};
+use actix_web::http::header::{self, CacheControl, CacheDirective, ContentEncoding};
 use actix_web::{HttpRequest, HttpResponse, Responder, web};
 
 use crate::error::ApiError;
@@ -40,16 +42,75 @@ pub async fn serve(req: HttpRequest, dir: web::Data<SpaDir>) -> HttpResponse {
         }
         None => (index, revalidate()),
     };
-    match NamedFile::open_async(&file).await {
+    let accepted = req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let encoded = precompressed(&file, accepted);
+    let opened = match &encoded {
+        Some((copy, encoding)) => NamedFile::open_async(copy).await.map(|named| {
+            named
+                .set_content_type(actix_files::file_extension_to_mime(extension(&file)))
+                .set_content_encoding(*encoding)
+                .disable_content_disposition()
+        }),
+        None => NamedFile::open_async(&file).await,
+    };
+    match opened {
         Ok(named) => {
             let mut response = named.use_etag(true).use_last_modified(true).into_response(&req);
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, cache.to_string().parse().expect("a valid header value"));
+            let headers = response.headers_mut();
+            headers.insert(header::CACHE_CONTROL, cache.to_string().parse().expect("a valid header value"));
+            if has_copies(&file) {
+                headers.insert(header::VARY, header::HeaderValue::from_static("accept-encoding"));
+            }
             response
         }
         Err(_) => ApiError::NotFound.respond_to(&req),
     }
+}
+
+/// The precompressed copies the build writes, best first: (`Accept-Encoding` token, suffix).
+const COPIES: [(&str, &str, ContentEncoding); 2] =
+    [("br", "br", ContentEncoding::Brotli), ("gzip", "gz", ContentEncoding::Gzip)];
+
+fn with_suffix(file: &Path, suffix: &str) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn extension(file: &Path) -> &str {
+    file.extension().and_then(|e| e.to_str()).unwrap_or("")
+}
+
+fn has_copies(file: &Path) -> bool {
+    COPIES.iter().any(|(_, suffix, _)| with_suffix(file, suffix).is_file())
+}
+
+/// The best precompressed copy of `file` that the client accepts, if the build wrote one.
+fn precompressed(file: &Path, accept_encoding: &str) -> Option<(PathBuf, ContentEncoding)> {
+    COPIES.iter().filter(|(token, _, _)| accepts(accept_encoding, token)).find_map(|(_, suffix, encoding)| {
+        let copy = with_suffix(file, suffix);
+        copy.is_file().then_some((copy, *encoding))
+    })
+}
+
+/// Whether an `Accept-Encoding` value accepts `token` (named with a weight above 0; `*` counts).
+fn accepts(accept_encoding: &str, token: &str) -> bool {
+    let weight_of = |name: &str| {
+        accept_encoding.split(',').find_map(|part| {
+            let mut pieces = part.split(';');
+            let coding = pieces.next()?.trim();
+            if !coding.eq_ignore_ascii_case(name) {
+                return None;
+            }
+            let q = pieces
+                .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            Some(q)
+        })
+    };
+    weight_of(token).or_else(|| weight_of("*")).is_some_and(|q| q > 0.0)
 }
 
 /// The file a path names inside `dir`, if it is one. Paths that climb out (`..`) or hide
@@ -93,6 +154,31 @@ mod tests {
         assert!(is_hashed(Path::new("style-0123456789abcdef.css")));
         assert!(!is_hashed(Path::new("index.html")));
         assert!(!is_hashed(Path::new("tierdash-frontend.js")));
+    }
+
+    #[test]
+    fn accept_encoding_is_read_with_its_weights() {
+        assert!(accepts("gzip, deflate, br, zstd", "br"));
+        assert!(accepts("gzip;q=1.0, br;q=0.5", "br"));
+        assert!(!accepts("gzip, br;q=0", "br"));
+        assert!(!accepts("gzip", "br"));
+        assert!(accepts("*", "gzip"));
+        assert!(!accepts("", "gzip"));
+        assert!(accepts("GZIP", "gzip"));
+    }
+
+    #[test]
+    fn the_best_accepted_copy_is_chosen_when_the_build_wrote_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let wasm = dir.path().join("app-0123456789abcdef_bg.wasm");
+        std::fs::write(&wasm, "raw").unwrap();
+        assert_eq!(precompressed(&wasm, "gzip, br"), None, "no copies yet");
+        std::fs::write(dir.path().join("app-0123456789abcdef_bg.wasm.gz"), "gz").unwrap();
+        assert_eq!(precompressed(&wasm, "gzip, br").map(|(_, e)| e), Some(ContentEncoding::Gzip));
+        std::fs::write(dir.path().join("app-0123456789abcdef_bg.wasm.br"), "br").unwrap();
+        assert_eq!(precompressed(&wasm, "gzip, br").map(|(_, e)| e), Some(ContentEncoding::Brotli));
+        assert_eq!(precompressed(&wasm, "gzip").map(|(_, e)| e), Some(ContentEncoding::Gzip));
+        assert_eq!(precompressed(&wasm, "identity"), None);
     }
 
     #[test]

@@ -40,12 +40,45 @@ pub async fn list(
         select = select.filter(paging::search(q, &[Column::Name, Column::ExternalId, Column::Domain]));
     }
     let page = paging::fetch_page(store.db(), select, query, Column::Id).await?;
-    paging::convert(page, to_wire)
+    let mut page = paging::convert(page, to_wire)?;
+    name_parents(store, scope, &mut page.items).await?;
+    Ok(page)
 }
 
 /// One organisation in scope.
 pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<Organization, StoreError> {
-    to_wire(find(store, scope, id).await?)
+    named(store, scope, find(store, scope, id).await?).await
+}
+
+/// One organisation as the API shows it, its parent named.
+async fn named(store: &Store, scope: &Scope, model: organization::Model) -> Result<Organization, StoreError> {
+    let mut one = [to_wire(model)?];
+    name_parents(store, scope, &mut one).await?;
+    let [one] = one;
+    Ok(one)
+}
+
+/// Fills `parent_name` of each organisation whose parent is in scope (never a name from
+/// outside the caller's subtree), with one query for the page.
+async fn name_parents(store: &Store, scope: &Scope, orgs: &mut [Organization]) -> Result<(), StoreError> {
+    let mut ids: Vec<i64> = orgs.iter().filter_map(|o| o.parent_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let names: std::collections::HashMap<i64, String> = Entity::find()
+        .filter(scope.organizations())
+        .filter(Column::Id.is_in(ids))
+        .all(store.db())
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
+    for org in orgs {
+        org.parent_name = org.parent_id.and_then(|p| names.get(&p).cloned());
+    }
+    Ok(())
 }
 
 pub(crate) async fn find(store: &Store, scope: &Scope, id: i64) -> Result<organization::Model, StoreError> {
@@ -126,7 +159,7 @@ pub async fn create(store: &Store, scope: &Scope, new: NewOrganization) -> Resul
         updated_at: Set(now),
         ..Default::default()
     };
-    to_wire(model.insert(store.db()).await?)
+    named(store, scope, model.insert(store.db()).await?).await
 }
 
 /// Applies a partial update to an organisation in scope.
@@ -222,7 +255,7 @@ pub async fn update(
         model.balance_currency = Set(currency.map(String::from));
     }
     model.updated_at = Set(now);
-    to_wire(model.update(store.db()).await?)
+    named(store, scope, model.update(store.db()).await?).await
 }
 
 /// Blank strings mean "none".
@@ -272,5 +305,6 @@ pub(crate) fn to_wire(m: organization::Model) -> Result<Organization, StoreError
             .map(|c| stored::code(c, "organizations.balance_currency", CurrencyCode::parse))
             .transpose()?,
         updated_at: m.updated_at,
+        parent_name: None,
     })
 }

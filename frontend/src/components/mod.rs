@@ -1,13 +1,17 @@
 //! The dashboard building blocks every page is made of.
 
+pub mod anchor;
 pub mod charts;
 pub mod kpi;
 pub mod month_range;
+pub mod pager;
 pub mod states;
 pub mod table;
+pub mod title;
 
 pub use charts::{BarChart, DonutChart, LineChart, Series, Slice};
 pub use kpi::KpiCard;
 pub use month_range::{MonthRange, MonthRangePicker};
+pub use pager::Pager;
 pub use states::{Empty, ErrorView, Loading};
 pub use table::{Column, DataTable, Row, TablePage, TableState};

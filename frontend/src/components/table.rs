@@ -4,9 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::pager::Pager;
+pub use super::pager::last_page;
 use super::states::{Empty, ErrorView, Loading};
 use crate::api::ApiFailure;
-use crate::format::{self, Locale};
 
 /// A column: its heading and, when sortable, the API's sort field.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,11 +83,6 @@ impl TableState {
     }
 }
 
-/// The last page number for a total (at least 1).
-pub fn last_page(total: u64, per_page: u64) -> u64 {
-    total.div_ceil(per_page.max(1)).max(1)
-}
-
 /// The table: a search box, sortable headings, rows, and a pager.
 #[component]
 pub fn DataTable(
@@ -97,7 +93,6 @@ pub fn DataTable(
     #[prop(into)] testid: String,
     #[prop(into, default = "Nothing to show yet.".to_string())] empty: String,
 ) -> impl IntoView {
-    let locale = Locale::browser();
     let search_id = format!("{testid}-search");
     let heading = columns.clone();
     let header = move || {
@@ -144,13 +139,7 @@ pub fn DataTable(
         Some(Ok(page)) if page.rows.is_empty() => view! { <Empty message=empty.clone()/> }.into_any(),
         Some(Ok(page)) => {
             let numeric = numeric.clone();
-            let last = last_page(page.total, page.per_page);
-            let shown = format!(
-                "Page {} of {} · {} in all",
-                format::count(page.page, &locale),
-                format::count(last, &locale),
-                format::count(page.total, &locale)
-            );
+            let (total, per_page) = (page.total, page.per_page);
             let rows = page
                 .rows
                 .into_iter()
@@ -182,13 +171,7 @@ pub fn DataTable(
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
-                <nav class="pager" aria-label="Pages">
-                    <button type="button" class="secondary" data-testid="prev-page" disabled=move || { state.page.get() <= 1 }
-                        on:click=move |_| state.page.update(|p| *p = p.saturating_sub(1).max(1))>"Previous"</button>
-                    <span data-testid="page-info">{shown}</span>
-                    <button type="button" class="secondary" data-testid="next-page" disabled=move || { state.page.get() >= last }
-                        on:click=move |_| state.page.update(|p| *p = (*p + 1).min(last))>"Next"</button>
-                </nav>
+                <Pager page=state.page total=total per_page=per_page/>
             }
             .into_any()
         }
@@ -218,12 +201,5 @@ mod tests {
         assert_eq!(TableState::next_sort("name", "name"), "-name");
         assert_eq!(TableState::next_sort("-name", "name"), "name");
         assert_eq!(TableState::next_sort("-name", "created_at"), "created_at");
-    }
-
-    #[test]
-    fn the_last_page_covers_the_remainder() {
-        assert_eq!(last_page(0, 50), 1);
-        assert_eq!(last_page(50, 50), 1);
-        assert_eq!(last_page(51, 50), 2);
     }
 }

@@ -19,7 +19,14 @@ pub fn with_as_of(path: &str, as_of: Option<NaiveDate>) -> String {
     }
 }
 
-/// A date input that moves the page to another day (empty: today).
+/// Today in UTC, the day the server computes for when no `as_of` is given.
+pub fn today_utc() -> Option<NaiveDate> {
+    let now = js_sys::Date::new_0();
+    NaiveDate::from_ymd_opt(now.get_utc_full_year() as i32, now.get_utc_month() + 1, now.get_utc_date())
+}
+
+/// A date input that moves the page to another day; it always shows the day in force (today in
+/// UTC when the address names none), and clearing it goes back to today.
 #[component]
 pub fn AsOfPicker() -> impl IntoView {
     let as_of = as_of_signal();
@@ -33,7 +40,7 @@ pub fn AsOfPicker() -> impl IntoView {
         <div class="toolbar">
             <label for="as-of">"As of"</label>
             <input id="as-of" type="date" data-testid="as-of"
-                prop:value=move || as_of.get().map(|d| d.to_string()).unwrap_or_default()
+                prop:value=move || as_of.get().or_else(today_utc).map(|d| d.to_string()).unwrap_or_default()
                 on:change=change/>
         </div>
     }

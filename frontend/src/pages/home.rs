@@ -12,13 +12,7 @@ use leptos_router::components::A;
 use super::as_of::{AsOfPicker, as_of_signal, with_as_of};
 use crate::api;
 use crate::components::{Empty, ErrorView, KpiCard, Loading};
-use crate::format::{self, Locale};
-
-fn words(s: &str) -> String {
-    let s = s.replace('_', " ");
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-}
+use crate::format::{self, Locale, words};
 
 /// A pane's menu of reports: a disclosure of links.
 #[component]
@@ -48,9 +42,9 @@ fn money_panes(home: &HomeDashboard, locale: &Locale) -> AnyView {
                 <KpiCard label="Current month revenue" value=usd(revenue.total) testid="kpi-revenue"/>
                 <p class="muted">"Cost " {usd(revenue.cost)} " · margin " {usd(revenue.margin)}</p>
                 <PaneMenu label="Review revenue" testid="menu-revenue" links=vec![
-                    ("Monthly revenue by service", link("/reports/revenue")),
-                    ("Monthly revenue by account", format!("{}#by-customer", link("/reports/revenue"))),
-                    ("Full revenue dashboard", link("/reports/overview")),
+                    ("Monthly revenue by service", link("/home/revenue")),
+                    ("Monthly revenue by account", format!("{}#by-customer", link("/home/revenue"))),
+                    ("Full revenue dashboard", link("/home/overview")),
                 ]/>
             </div>
             <div class="pane">
@@ -68,18 +62,26 @@ fn money_panes(home: &HomeDashboard, locale: &Locale) -> AnyView {
                     None => ().into_any(),
                 }}
                 <PaneMenu label="View projected revenue" testid="menu-projection" links=vec![
-                    ("Projected revenue by provider and service", link("/reports/projection")),
-                    ("Revenue breakdown", link("/reports/overview")),
+                    ("Projected revenue by provider and service", link("/home/projection")),
+                    ("Revenue breakdown", link("/home/overview")),
                 ]/>
             </div>
             <div class="pane">
-                {marketplace.map(|m| view! {
-                    <KpiCard label="Marketplace spend this month" value=usd(m.current) change_pct=m.change_pct.unwrap_or_default() testid="kpi-marketplace"/>
-                    <p class="muted">"Last month " {usd(m.previous)}</p>
+                {marketplace.map(|m| {
+                    // A month to date is compared with the same days of last month, never with
+                    // a whole month; the whole month is shown beside it for reference.
+                    let label = if m.partial { "Marketplace spend, month to date" } else { "Marketplace spend this month" };
+                    view! {
+                        <KpiCard label=label value=usd(m.current) change_pct=m.change_to_date_pct.unwrap_or_default() testid="kpi-marketplace"/>
+                        <p class="muted" data-testid="marketplace-compared">
+                            {if m.partial { "Same days last month " } else { "Last month " }} {usd(m.previous_to_date)}
+                            {m.partial.then(|| format!(" · whole last month {}", usd(m.previous)))}
+                        </p>
+                    }
                 })}
                 <PaneMenu label="View full breakdown" testid="menu-marketplace" links=vec![
-                    ("Marketplace spend month over month", link("/reports/marketplace")),
-                    ("Full revenue dashboard", link("/reports/overview")),
+                    ("Marketplace spend month over month", link("/home/marketplace")),
+                    ("Full revenue dashboard", link("/home/overview")),
                 ]/>
             </div>
         </div>
@@ -116,6 +118,12 @@ fn accounts_pane(kind: OrgKind, a: AccountCounts, locale: &Locale) -> impl IntoV
 }
 
 fn onboarding_pane(list: Vec<OnboardingCustomer>, total: u64, locale: &Locale) -> impl IntoView {
+    let shown = list.len().min(10) as u64;
+    let all = if total > shown {
+        format!("View all {} in progress", format::count(total, locale))
+    } else {
+        "View by stage".into()
+    };
     // The ten longest in their stage; the server sends more for integrators.
     let rows = list
         .into_iter()
@@ -137,10 +145,15 @@ fn onboarding_pane(list: Vec<OnboardingCustomer>, total: u64, locale: &Locale) -
                 view! { <Empty message="Every customer is onboarded."/> }.into_any()
             } else {
                 view! {
-                    <table>
-                        <thead><tr><th>"Customer"</th><th>"Stage"</th><th class="num">"Days in stage"</th></tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
+                    <div class="table-wrap">
+                        <table>
+                            <thead><tr><th>"Customer"</th><th>"Stage"</th><th class="num">"Days in stage"</th></tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                    <p><A href="/onboarding" attr:data-testid="onboarding-all">
+                        {all}
+                    </A></p>
                 }
                 .into_any()
             }}
@@ -163,6 +176,7 @@ fn issues_pane(home: &HomeDashboard, list: Vec<CustomerIssues>, locale: &Locale)
                 }
                 .into_any(),
                 None => view! {
+                    <div class="table-wrap">
                     <table>
                         <thead><tr><th>"Customer"</th><th>"Issues"</th><th class="num">"Open"</th></tr></thead>
                         <tbody>
@@ -177,6 +191,8 @@ fn issues_pane(home: &HomeDashboard, list: Vec<CustomerIssues>, locale: &Locale)
                             }).collect_view()}
                         </tbody>
                     </table>
+                    </div>
+                    <p><A href="/billing" attr:data-testid="billing-issues-all">"View all billing issues"</A></p>
                 }
                 .into_any(),
             }}
@@ -187,6 +203,7 @@ fn issues_pane(home: &HomeDashboard, list: Vec<CustomerIssues>, locale: &Locale)
 /// The Home page.
 #[component]
 pub fn Home() -> impl IntoView {
+    crate::components::title::set_title("Home");
     let as_of = as_of_signal();
     let data = LocalResource::new(move || api::home(as_of.get()));
     let locale = Locale::browser();

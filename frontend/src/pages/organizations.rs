@@ -1,7 +1,7 @@
 //! The resellers and customers lists: searched, sorted and paged by the API.
 
 use domain::api::{ListParams, Organization, OrganizationFilter};
-use domain::kinds::OrgKind;
+use domain::kinds::{OnboardingStage, OrgKind};
 use leptos::prelude::*;
 
 use crate::api;
@@ -17,7 +17,15 @@ fn row(kind: OrgKind, o: Organization) -> Row {
         OrgKind::Reseller => {
             vec![o.name, text(o.external_id), text(o.country), o.status.to_string(), text(o.agreement_status), date]
         }
-        _ => vec![o.name, text(o.external_id), text(o.segment), text(o.onboarding_stage), o.status.to_string(), date],
+        _ => vec![
+            o.name,
+            text(o.external_id),
+            text(o.parent_name),
+            text(o.segment),
+            text(o.onboarding_stage),
+            o.status.to_string(),
+            date,
+        ],
     };
     Row { key: o.id, href: Some(format!("/organizations/{}", o.id)), cells }
 }
@@ -27,6 +35,7 @@ fn row(kind: OrgKind, o: Organization) -> Row {
 pub fn OrganizationTable(
     kind: OrgKind,
     #[prop(optional)] parent_id: Option<i64>,
+    #[prop(optional, into)] onboarding_stage: Option<OnboardingStage>,
     #[prop(into)] testid: String,
 ) -> impl IntoView {
     let state = TableState::new("name");
@@ -42,6 +51,7 @@ pub fn OrganizationTable(
         _ => vec![
             Column::sorted("Name", "name"),
             Column::sorted("External id", "external_id"),
+            Column::plain("Reseller"),
             Column::plain("Segment"),
             Column::plain("Onboarding"),
             Column::sorted("Status", "status"),
@@ -55,7 +65,7 @@ pub fn OrganizationTable(
             q: Some(state.q.get()).filter(|q| !q.trim().is_empty()),
             sort: Some(state.sort.get()).filter(|s| !s.is_empty()),
         };
-        let filter = OrganizationFilter { kind: Some(kind), parent_id, ..Default::default() };
+        let filter = OrganizationFilter { kind: Some(kind), parent_id, onboarding_stage, ..Default::default() };
         async move {
             let page = api::organizations(list, filter).await?;
             Ok(TablePage {
@@ -79,6 +89,7 @@ pub fn OrganizationTable(
 /// The resellers of the caller's subtree.
 #[component]
 pub fn Resellers() -> impl IntoView {
+    crate::components::title::set_title("Resellers");
     view! {
         <h1>"Resellers"</h1>
         <OrganizationTable kind=OrgKind::Reseller testid="resellers-table"/>
@@ -88,6 +99,7 @@ pub fn Resellers() -> impl IntoView {
 /// The customers of the caller's subtree.
 #[component]
 pub fn Customers() -> impl IntoView {
+    crate::components::title::set_title("Customers");
     view! {
         <h1>"Customers"</h1>
         <OrganizationTable kind=OrgKind::Customer testid="customers-table"/>

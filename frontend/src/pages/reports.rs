@@ -10,7 +10,10 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::as_of::{AsOfPicker, as_of_signal, with_as_of};
+use super::revenue_customers::RevenueCustomersTable;
+use super::shell::MeResource;
 use crate::api::{self, ApiFailure};
+use crate::components::anchor::scroll_to_fragment;
 use crate::components::{BarChart, Empty, ErrorView, LineChart, Loading, Series};
 use crate::format::{self, Locale};
 
@@ -18,8 +21,14 @@ fn usd(v: Decimal) -> String {
     format::money(v, "USD", &Locale::browser())
 }
 
+/// A y tick: short money (`$1.5M`) so the axis keeps its room for the bars.
 fn tick(v: f64) -> String {
-    format::money(Decimal::from_f64_retain(v).unwrap_or_default().round(), "USD", &Locale::browser())
+    format::money_short(Decimal::from_f64_retain(v).unwrap_or_default(), "USD", &Locale::browser())
+}
+
+/// A month as every chart writes it (`Nov 2026`).
+fn month_label(m: domain::metrics::Month) -> String {
+    format::month_short(m.first_day())
 }
 
 fn f(v: Decimal) -> f64 {
@@ -35,6 +44,10 @@ fn ReportFrame(
     as_of: Memo<Option<NaiveDate>>,
     children: Children,
 ) -> impl IntoView {
+    crate::components::title::set_title(&title);
+    // The download is offered only to roles that see the report's money (GET /me says which).
+    let me = use_context::<MeResource>();
+    let may_download = move || me.and_then(|me| me.get()).and_then(Result::ok).is_some_and(|me| me.can_view_revenue);
     let failure = RwSignal::new(None::<ApiFailure>);
     let download = move |_| {
         let url = with_as_of(path, as_of.get_untracked());
@@ -49,7 +62,9 @@ fn ReportFrame(
         <div class="page-head">
             <h1>{title}</h1>
             <AsOfPicker/>
-            <button type="button" data-testid="download-csv" on:click=download>"Download CSV"</button>
+            <Show when=may_download>
+                <button type="button" data-testid="download-csv" on:click=download>"Download CSV"</button>
+            </Show>
         </div>
         {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
         {children()}
@@ -64,10 +79,12 @@ fn figures_row(name: String, fig: &RevenueFigures) -> impl IntoView + use<> {
 
 fn figures_table(testid: &'static str, rows: Vec<(String, RevenueFigures)>) -> impl IntoView {
     view! {
-        <table data-testid=testid>
-            <thead><tr><th>"Name"</th><th class="num">"Revenue"</th><th class="num">"Cost"</th><th class="num">"Margin"</th></tr></thead>
-            <tbody>{rows.iter().map(|(n, fig)| figures_row(n.clone(), fig)).collect_view()}</tbody>
-        </table>
+        <div class="table-wrap">
+            <table data-testid=testid>
+                <thead><tr><th>"Name"</th><th class="num">"Revenue"</th><th class="num">"Cost"</th><th class="num">"Margin"</th></tr></thead>
+                <tbody>{rows.iter().map(|(n, fig)| figures_row(n.clone(), fig)).collect_view()}</tbody>
+            </table>
+        </div>
     }
 }
 
@@ -95,15 +112,16 @@ pub fn RevenueReportPage() -> impl IntoView {
                 Some(Ok(r)) => {
                     let mut services: Vec<(String, RevenueFigures)> = r.by_service.clone().into_iter().collect();
                     services.sort_by_key(|s| std::cmp::Reverse(s.1.total));
-                    let mut customers: Vec<(String, RevenueFigures)> =
-                        r.by_customer.iter().map(|(ext, c)| (format!("{} ({ext})", c.name), c.figures.clone())).collect();
-                    customers.sort_by_key(|c| std::cmp::Reverse(c.1.total));
                     let services_chart = bar("Revenue by service", &services[..services.len().min(12)]);
+                    scroll_to_fragment();
                     view! {
-                        <p class="muted">{format!("{} · revenue ", r.month)} <strong data-testid="report-total">{usd(r.total.total)}</strong></p>
+                        <p class="muted">{format!("{} · revenue ", format::month_name(r.month.first_day()))} <strong data-testid="report-total">{usd(r.total.total)}</strong></p>
                         {if services.is_empty() { view! { <Empty message="No revenue this month yet."/> }.into_any() } else { ().into_any() }}
                         <section class="panel"><h2>"By service"</h2>{services_chart}{figures_table("by-service", services)}</section>
-                        <section class="panel" id="by-customer"><h2>"By customer account"</h2>{figures_table("by-customer", customers)}</section>
+                        <section class="panel" id="by-customer">
+                            <h2>"By customer account" <span class="muted">" · " {format::count(r.customers, &Locale::browser())}</span></h2>
+                            <RevenueCustomersTable as_of=as_of/>
+                        </section>
                     }
                     .into_any()
                 }
@@ -131,7 +149,7 @@ pub fn ProjectionReportPage() -> impl IntoView {
                             shown: providers.iter().map(|(_, v)| usd(*v)).collect(),
                         }];
                         view! {
-                            <p class="muted">{format!("{} · projected ", r.month)} <strong data-testid="report-total">{usd(total)}</strong></p>
+                            <p class="muted">{format!("{} · projected ", format::month_name(r.month.first_day()))} <strong data-testid="report-total">{usd(total)}</strong></p>
                             <section class="panel"><h2>"By provider"</h2>
                                 <BarChart categories=providers.iter().map(|(p, _)| p.clone()).collect() series=series title="Projected revenue by provider" tick=tick/>
                             </section>
@@ -172,14 +190,15 @@ pub fn MarketplaceReportPage() -> impl IntoView {
                     }];
                     view! {
                         <section class="panel">
-                            <BarChart categories=r.months.iter().map(|m| m.month.to_string()).collect() series=series title="Marketplace spend by month" tick=tick/>
-                            <table data-testid="marketplace-months">
+                            <BarChart categories=r.months.iter().map(|m| month_label(m.month)).collect() series=series title="Marketplace spend by month"
+                                timeline=true partial=r.months.iter().map(|m| m.partial).collect() tick=tick/>
+                            <div class="table-wrap"><table data-testid="marketplace-months">
                                 <thead><tr><th>"Month"</th><th class="num">"Spend"</th><th class="num">"Change"</th></tr></thead>
                                 <tbody>{r.months.iter().rev().map(|m| view! {
-                                    <tr><td>{m.month.to_string()}</td><td class="num">{usd(m.spend)}</td>
+                                    <tr><td>{format::month_name(m.month.first_day())}{m.partial.then_some(" (to date)")}</td><td class="num">{usd(m.spend)}</td>
                                         <td class="num">{m.change_pct.map(|c| format::change(c, &locale)).unwrap_or_else(|| "—".into())}</td></tr>
                                 }).collect_view()}</tbody>
-                            </table>
+                            </table></div>
                         </section>
                     }
                     .into_any()
@@ -200,7 +219,8 @@ pub fn RevenueOverviewPage() -> impl IntoView {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
                 Some(Ok(r)) => {
-                    let months: Vec<String> = r.months.iter().map(|m| m.month.to_string()).collect();
+                    let months: Vec<String> = r.months.iter().map(|m| month_label(m.month)).collect();
+                    let partial: Vec<bool> = r.months.iter().map(|m| m.partial).collect();
                     let line = |name: &str, pick: fn(&RevenueFigures) -> Decimal| Series {
                         name: name.into(),
                         values: r.months.iter().map(|m| f(pick(&m.total))).collect(),
@@ -218,10 +238,10 @@ pub fn RevenueOverviewPage() -> impl IntoView {
                     let ranked = |list: &[domain::api::RankedRevenue]| list.iter().map(|x| (x.name.clone(), x.figures.clone())).collect::<Vec<_>>();
                     view! {
                         <section class="panel"><h2>"Revenue, cost and margin"</h2>
-                            <LineChart categories=months.clone() series=trend title="Revenue, cost and margin by month" tick=tick/>
+                            <LineChart categories=months.clone() series=trend title="Revenue, cost and margin by month" partial=partial.clone() tick=tick/>
                         </section>
                         <section class="panel"><h2>"Revenue by provider"</h2>
-                            <BarChart categories=months series=stacked stacked=true title="Revenue by provider and month" tick=tick/>
+                            <BarChart categories=months series=stacked stacked=true timeline=true partial=partial title="Revenue by provider and month" tick=tick/>
                         </section>
                         <div class="grid">
                             <section class="panel"><h2>"Top customers"</h2>{figures_table("top-customers", ranked(&r.top_customers))}</section>

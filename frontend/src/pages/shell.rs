@@ -34,13 +34,38 @@ const NAV: &[NavItem] = &[
         href: "/portal",
         label: "Portal",
         testid: "nav-portal",
-        shown: |me| me.organization.kind == OrgKind::Reseller,
+        // A distributor opens one of its resellers' portals from here.
+        shown: |me| me.organization.kind != OrgKind::Customer,
     },
     NavItem {
         href: "/customers",
         label: "Customers",
         testid: "nav-customers",
         shown: |me| me.organization.kind != OrgKind::Customer,
+    },
+    NavItem {
+        href: "/billing",
+        label: "Billing issues",
+        testid: "nav-billing",
+        shown: |me| me.organization.kind != OrgKind::Customer,
+    },
+    NavItem {
+        href: "/settings/users",
+        label: "Users",
+        testid: "nav-settings-users",
+        shown: |me| me.permissions.contains(&domain::roles::Permission::ManageUsers),
+    },
+    NavItem {
+        href: "/settings/api-keys",
+        label: "API keys",
+        testid: "nav-settings-api-keys",
+        shown: |me| me.permissions.contains(&domain::roles::Permission::ManageApiKeys),
+    },
+    NavItem {
+        href: "/settings/fx-rates",
+        label: "FX rates",
+        testid: "nav-settings-fx-rates",
+        shown: |me| me.permissions.contains(&domain::roles::Permission::ReadData),
     },
 ];
 
@@ -80,6 +105,18 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
             }
         })
     };
+    // Narrow screens show the links behind a menu button, closed at first and again after each
+    // navigation; wide screens always show them (style.css).
+    let menu_open = RwSignal::new(false);
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+    let close_on_escape = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            menu_open.set(false);
+        }
+    };
     let logout = move |_| {
         session::clear();
         if let Some(w) = web_sys::window() {
@@ -88,11 +125,20 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
     };
     view! {
         <div class="shell">
-            <nav class="nav" aria-label="Main">
-                <div class="brand">"Tierdash"</div>
-                {nav}
-                {who}
-                <button type="button" class="secondary" style="color:#dbe4ff;border-color:#dbe4ff" data-testid="logout" on:click=logout>"Log out"</button>
+            <nav class="nav" aria-label="Main" on:keydown=close_on_escape>
+                <div class="nav-bar">
+                    <div class="brand">"Tierdash"</div>
+                    <button type="button" class="menu-toggle" aria-controls="nav-links" data-testid="menu-toggle"
+                        aria-expanded=move || menu_open.get().to_string()
+                        on:click=move |_| menu_open.update(|open| *open = !*open)>
+                        <span aria-hidden="true">"☰ "</span>"Menu"
+                    </button>
+                </div>
+                <div id="nav-links" class="nav-links" class:open=move || menu_open.get() data-testid="nav-links">
+                    {nav}
+                    {who}
+                    <button type="button" class="secondary logout" data-testid="logout" on:click=logout>"Log out"</button>
+                </div>
             </nav>
             <main class="content">
                 {move || match me.get() {

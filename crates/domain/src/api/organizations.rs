@@ -52,6 +52,10 @@ pub struct Organization {
     pub balance_currency: Option<CurrencyCode>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// The parent's name (a customer's reseller, a reseller's distributor) when the parent is
+    /// in the caller's subtree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_name: Option<String>,
 }
 
 /// A new reseller or customer. Every field of the data model can be set, including dates in

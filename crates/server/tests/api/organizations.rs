@@ -182,6 +182,17 @@ async fn sibling_reseller_sees_nothing_of_the_other(app: TestApp) {
     let by_parent: Value =
         app.get(&r1, &format!("/api/v1/organizations?parent_id={}", app.tree.r2)).await.json().await.unwrap();
     assert_eq!(by_parent["total"], 0);
+    // Names of parents come only from inside the subtree: R1's customer names R1, but R1 itself
+    // does not name the distributor above it.
+    let own: Value = app.get(&r1, &format!("/api/v1/organizations/{}", app.tree.r1)).await.json().await.unwrap();
+    assert!(own.get("parent_name").is_none(), "{own}");
+    let c1: Value = app.get(&r1, &format!("/api/v1/organizations/{}", app.tree.c1)).await.json().await.unwrap();
+    assert_eq!(c1["parent_name"], "Reseller One");
+    let d = app.token(D_ADMIN).await;
+    let customers: Value = app.get(&d, "/api/v1/organizations?kind=customer&sort=name").await.json().await.unwrap();
+    let resellers: Vec<&str> =
+        customers["items"].as_array().unwrap().iter().map(|c| c["parent_name"].as_str().unwrap()).collect();
+    assert_eq!(resellers, ["Reseller One", "Reseller Two"]);
     // And the other way round.
     let r2 = app.token(R2_ADMIN).await;
     problem(app.get(&r2, &format!("/api/v1/organizations/{}", app.tree.c1)).await, StatusCode::NOT_FOUND).await;

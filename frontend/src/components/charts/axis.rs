@@ -1,39 +1,76 @@
-//! The frame shared by the bar and line charts: their size, the vertical scale on round ticks,
-//! and the horizontal grid lines with their labels.
+//! The frame shared by the bar and line charts at the width they are drawn: the vertical scale
+//! on round ticks, grid lines, and the labels of both axes (marked `data-testid="y-label"` and
+//! `"x-label"`, so a browser test can check that none overlap or are cut).
 
 use leptos::prelude::*;
 
-use super::geometry::{Scale, nice_ticks};
+use super::geometry::{Scale, nice_ticks_at_least};
+use super::layout::{FONT, Frame, Spread, TICK_PAD, frame, plot_height, tick_count};
 
-/// Width of the drawing, in SVG units.
-pub const W: f64 = 640.0;
-/// Height of the drawing.
-pub const H: f64 = 260.0;
-/// Room for the y labels.
-pub const LEFT: f64 = 56.0;
-/// Room for the category labels.
-pub const BOTTOM: f64 = 28.0;
-
-/// The vertical scale for values from `lo` to `hi`, and its round tick values.
-pub fn y_scale(lo: f64, hi: f64) -> (Scale, Vec<f64>) {
-    let ticks = nice_ticks(lo, hi, 4);
-    let y = Scale { domain: (ticks[0], *ticks.last().unwrap_or(&hi)), range: (H - BOTTOM, 10.0) };
-    (y, ticks)
+/// What the axes show: the categories along x, and how y ticks are spaced and written.
+pub struct AxesSpec<'a> {
+    /// One label per category.
+    pub categories: &'a [String],
+    /// Bars in bands or line points.
+    pub spread: Spread,
+    /// Consecutive periods: crowded labels are thinned, not tilted.
+    pub timeline: bool,
+    /// Counts: no ticks between whole numbers.
+    pub counts: bool,
+    /// Writes a tick value (short, such as `$1.5M`).
+    pub tick: fn(f64) -> String,
 }
 
-/// Horizontal grid lines at `ticks`, labelled with `tick`.
-#[component]
-pub fn YAxis(ticks: Vec<f64>, y: Scale, tick: fn(f64) -> String) -> impl IntoView {
-    ticks
-        .into_iter()
-        .map(|t| {
-            let py = y.at(t);
-            view! {
-                <g class="axis">
-                    <line x1=LEFT x2=W y1=py y2=py/>
-                    <text x=LEFT - 6.0 y=py + 4.0 text-anchor="end">{tick(t)}</text>
-                </g>
-            }
-        })
-        .collect_view()
+/// The laid-out axes of one drawing.
+pub struct Axes {
+    /// Where everything goes.
+    pub frame: Frame,
+    /// Values to pixels, bottom to top.
+    pub y: Scale,
+    ticks: Vec<(f64, String)>,
+}
+
+impl Axes {
+    /// Axes `width` px wide for values from `lo` to `hi`.
+    pub fn new(width: f64, (lo, hi): (f64, f64), spec: &AxesSpec) -> Axes {
+        let values = nice_ticks_at_least(lo, hi, tick_count(plot_height(width)), if spec.counts { 1.0 } else { 0.0 });
+        let ticks: Vec<(f64, String)> = values.iter().map(|v| (*v, (spec.tick)(*v))).collect();
+        let labels: Vec<String> = ticks.iter().map(|(_, l)| l.clone()).collect();
+        let frame = frame(width, &labels, spec.categories, spec.spread, spec.timeline);
+        let bottom = values.first().copied().unwrap_or(lo);
+        let y = Scale { domain: (bottom, values.last().copied().unwrap_or(hi)), range: (frame.base, frame.top) };
+        Axes { frame, y, ticks }
+    }
+
+    /// Grid lines with the y labels, and the x labels (in italics for partial periods).
+    pub fn view(&self, partial: &[bool]) -> impl IntoView + use<> {
+        let f = &self.frame;
+        let grid = self
+            .ticks
+            .iter()
+            .map(|(v, label)| {
+                let py = self.y.at(*v);
+                view! {
+                    <line class=if *v == 0.0 { "grid zero" } else { "grid" } x1=f.left x2=f.right y1=py y2=py/>
+                    <text class="y-label" data-testid="y-label" x=f.left - TICK_PAD y=py + FONT * 0.35 text-anchor="end">{label.clone()}</text>
+                }
+            })
+            .collect_view();
+        let y = f.label_y();
+        let tilted = f.tilted;
+        let labels = f
+            .labels
+            .iter()
+            .map(|l| {
+                let class = if partial.get(l.index).copied().unwrap_or(false) { "x-label partial" } else { "x-label" };
+                let (anchor, turn) = if tilted {
+                    ("end", Some(format!("rotate(-45 {:.1} {y:.1})", l.x)))
+                } else {
+                    ("middle", None)
+                };
+                view! { <text class=class data-testid="x-label" x=l.x y=y text-anchor=anchor transform=turn>{l.text.clone()}</text> }
+            })
+            .collect_view();
+        view! { <g class="axis">{grid}{labels}</g> }
+    }
 }

@@ -24,11 +24,17 @@ impl Scale {
 /// The first tick is at or below `min`, the last at or above `max`; zero is always included
 /// when the range spans it.
 pub fn nice_ticks(min: f64, max: f64, count: usize) -> Vec<f64> {
+    nice_ticks_at_least(min, max, count, 0.0)
+}
+
+/// [`nice_ticks`] with steps of at least `least` (1 for counts, which have no halves).
+pub fn nice_ticks_at_least(min: f64, max: f64, count: usize, least: f64) -> Vec<f64> {
     let (min, max) =
         if min == max { (min.min(0.0), max.max(0.0).max(min + 1.0)) } else { (min.min(max), max.max(min)) };
     let raw = (max - min) / count.max(1) as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+    let step = step.max(least);
     let start = (min / step).floor() * step;
     let mut ticks = Vec::new();
     let mut t = start;
@@ -56,15 +62,38 @@ pub fn sparkline_path(values: &[f64], width: f64, height: f64) -> String {
         .collect()
 }
 
+/// The SVG paths through `points`: solid where both ends of a segment are whole periods,
+/// dashed (the second path) where either end is `partial` (counted to date only).
+pub fn line_paths(points: &[(f64, f64)], partial: &[bool]) -> (String, String) {
+    let is_partial = |i: usize| partial.get(i).copied().unwrap_or(false);
+    let mut paths = [String::new(), String::new()];
+    // Where each path's current run ends, so a run continues without a new move.
+    let mut ends = [None, None];
+    for (i, pair) in points.windows(2).enumerate() {
+        let k = usize::from(is_partial(i) || is_partial(i + 1));
+        let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+        if ends[k] != Some(i) {
+            paths[k].push_str(&format!("M{x0:.1},{y0:.1}"));
+        }
+        paths[k].push_str(&format!("L{x1:.1},{y1:.1}"));
+        ends[k] = Some(i + 1);
+    }
+    let [solid, dashed] = paths;
+    (solid, dashed)
+}
+
+/// The point at `fraction` of a circle of radius `r` around (`cx`, `cy`): 0 at the top, clockwise.
+pub fn polar(cx: f64, cy: f64, r: f64, fraction: f64) -> (f64, f64) {
+    let angle = fraction * 2.0 * PI - PI / 2.0;
+    (cx + r * angle.cos(), cy + r * angle.sin())
+}
+
 /// The SVG path of a donut slice from `start` to `end` (fractions of the circle, 0 at the
 /// top, clockwise) between radii `inner` and `outer` around (`cx`, `cy`).
 pub fn donut_arc(cx: f64, cy: f64, inner: f64, outer: f64, start: f64, end: f64) -> String {
     // A whole circle cannot be one arc: stop just short of it.
     let end = if end - start >= 1.0 { start + 0.99999 } else { end };
-    let point = |r: f64, f: f64| {
-        let angle = f * 2.0 * PI - PI / 2.0;
-        (cx + r * angle.cos(), cy + r * angle.sin())
-    };
+    let point = |r: f64, f: f64| polar(cx, cy, r, f);
     let large = if end - start > 0.5 { 1 } else { 0 };
     let (x0, y0) = point(outer, start);
     let (x1, y1) = point(outer, end);
@@ -163,6 +192,22 @@ mod tests {
         let s = stack(&[vec![2.0, -1.0], vec![3.0, -4.0]], 2);
         assert_eq!(s[0], vec![(0.0, 2.0), (-1.0, 0.0)]);
         assert_eq!(s[1], vec![(2.0, 5.0), (-5.0, -1.0)]);
+    }
+
+    #[test]
+    fn count_ticks_have_no_halves() {
+        assert_eq!(nice_ticks_at_least(0.0, 1.0, 4, 1.0), vec![0.0, 1.0]);
+        assert_eq!(nice_ticks(0.0, 1.0, 4), vec![0.0, 0.5, 1.0]);
+    }
+
+    #[test]
+    fn segments_touching_a_partial_period_are_dashed() {
+        let points = [(0.0, 5.0), (10.0, 6.0), (20.0, 7.0), (30.0, 8.0)];
+        let (solid, dashed) = line_paths(&points, &[false, false, false, true]);
+        assert_eq!(solid, "M0.0,5.0L10.0,6.0L20.0,7.0");
+        assert_eq!(dashed, "M20.0,7.0L30.0,8.0");
+        let (solid, dashed) = line_paths(&points, &[]);
+        assert_eq!((solid.matches('M').count(), dashed.as_str()), (1, ""));
     }
 
     #[test]

@@ -1,15 +1,19 @@
 //! Small SVG charts: line, bar (grouped or stacked) and donut, with axes, legends and
-//! tooltips. The geometry is plain functions in [`geometry`], tested without a browser; the
-//! components only turn it into SVG. Values are drawing positions here; the figures shown to
-//! users come formatted by the caller.
+//! tooltips. Bar and line charts are drawn in real pixels at their container's width, so text
+//! keeps its size on a phone. Layout and geometry are plain functions ([`layout`],
+//! [`geometry`]) tested without a browser; the components only turn them into SVG. Values are
+//! drawing positions here; the figures shown to users come formatted by the caller.
 
 pub mod geometry;
+pub mod layout;
 
 mod axis;
 mod bar;
 mod donut;
 mod legend;
 mod line;
+mod size;
+mod tooltip;
 
 pub use bar::BarChart;
 pub use donut::DonutChart;
