@@ -10,7 +10,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
 BIN := target/release/tierdash
-TRUNK_VERSION := 0.21.14
+# Splits the app's wasm at its lazy routes (scripts/build-app.sh); trunk cannot.
+WASM_SPLIT_VERSION := 0.2.4
 # wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
 NODE_BIN := $(CURDIR)/frontend/node_modules/.bin
@@ -28,7 +29,7 @@ tools:
 	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust with rustup (https://rustup.rs)"; exit 1; }
 	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 or newer"; exit 1; }
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-	@trunk --version 2>/dev/null | grep -q "$(TRUNK_VERSION)" || $(CARGO) install trunk --version $(TRUNK_VERSION) --locked
+	@$(CARGO) install --list | grep -q "^wasm_split_cli_support v$(WASM_SPLIT_VERSION)" || $(CARGO) install wasm_split_cli_support --version $(WASM_SPLIT_VERSION) --features build-binary --locked
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@[ -x frontend/node_modules/.bin/wasm-opt ] || (cd frontend && npm ci --no-audit --no-fund)
 
@@ -42,9 +43,7 @@ loadtools:
 
 # ---- build -------------------------------------------------------------------------------
 frontend: tools
-	$(CARGO) fetch --locked
-	cd frontend && PATH="$(NODE_BIN):$$PATH" trunk build --release --cargo-profile wasm-release
-	node scripts/precompress.mjs frontend/dist
+	scripts/build-app.sh
 
 server:
 	$(CARGO) build --release --locked -p tierdash-server

@@ -25,8 +25,11 @@ trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
 curl -sf "$base/readyz" >/dev/null || { echo "the server did not start:" >&2; cat "$data/server.log" >&2; exit 1; }
 
-# What the page loads: the document, then every script, stylesheet and wasm it names.
+# What the first load fetches: the document, every script, stylesheet and wasm it names, and the
+# chunk loader the main module imports. Page chunks (split_*.wasm, and the chunk_*.wasm they
+# share) come later, when a page is first opened, and are listed after.
 assets=$(grep -oE '/[A-Za-z0-9_.-]+\.(js|wasm|css)' "$dist/index.html" | sort -u)
+[ -f "$dist/__wasm_split.js" ] && assets="$assets /__wasm_split.js"
 
 status=0
 for encoding in br gzip; do
@@ -45,4 +48,18 @@ for encoding in br gzip; do
     status=1
   fi
 done
+sent() { curl -s -o /dev/null -H "Accept-Encoding: br" -w '%{size_download}' "$base/$1"; }
+if compgen -G "$dist/split_*.wasm" >/dev/null; then
+  printf '\nLoaded when a page is first opened (Accept-Encoding: br)\n%-56s %12s\n' "page chunk" "sent bytes"
+  for chunk in "$dist"/split_*.wasm; do
+    name=$(basename "$chunk")
+    printf '%-56s %12d\n' "$(echo "$name" | sed -E 's/^split___(.*)_route_view_[0-9]+\.wasm$/\1/')" "$(sent "$name")"
+  done
+  shared=0 count=0
+  for chunk in "$dist"/chunk_*.wasm; do
+    [ -f "$chunk" ] || continue
+    shared=$((shared + $(sent "$(basename "$chunk")"))) count=$((count + 1))
+  done
+  printf '%-56s %12d\n' "$count chunks shared by pages, in all" "$shared"
+fi
 exit $status

@@ -15,18 +15,27 @@ pub mod format;
 pub mod pages;
 pub mod session;
 
+pub mod routes;
+
 use leptos::prelude::*;
+use leptos_router::Lazy;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use wasm_bindgen::prelude::wasm_bindgen;
 
-use pages::{
-    ApiKeysSettings, BillingIssuesPage, Customers, FxRatesSettings, Home, Login, MarketplaceReportPage, MovedTo,
-    NotFound, OnboardingPage, OrganizationPage, Portal, ProjectionReportPage, Resellers, RevenueOverviewPage,
-    RevenueReportPage, Shell, UsersSettings,
-};
+use pages::{Home, Login, MovedTo, NotFound, Shell};
+use routes::*;
+
+/// Starts the app when its wasm is instantiated: panic messages to the browser console, then
+/// mount.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
 
 /// The app: the router and its pages. Every page but login sits in the [`Shell`], which
-/// checks the session and shows the navigation.
+/// checks the session and shows the navigation; all but Home load lazily ([`routes`]).
 #[component]
 pub fn App() -> impl IntoView {
     view! {
@@ -34,24 +43,24 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <Shell><NotFound/></Shell> }>
                 <Route path=path!("/login") view=Login/>
                 <Route path=path!("/") view=|| view! { <Shell><Home/></Shell> }/>
-                <Route path=path!("/resellers") view=|| view! { <Shell><Resellers/></Shell> }/>
-                <Route path=path!("/customers") view=|| view! { <Shell><Customers/></Shell> }/>
-                <Route path=path!("/organizations/:id") view=|| view! { <Shell><OrganizationPage/></Shell> }/>
-                <Route path=path!("/portal") view=|| view! { <Shell><Portal/></Shell> }/>
-                <Route path=path!("/home/revenue") view=|| view! { <Shell><RevenueReportPage/></Shell> }/>
-                <Route path=path!("/home/projection") view=|| view! { <Shell><ProjectionReportPage/></Shell> }/>
-                <Route path=path!("/home/marketplace") view=|| view! { <Shell><MarketplaceReportPage/></Shell> }/>
-                <Route path=path!("/home/overview") view=|| view! { <Shell><RevenueOverviewPage/></Shell> }/>
+                <Route path=path!("/resellers") view={Lazy::<ResellersRoute>::new()}/>
+                <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()}/>
+                <Route path=path!("/organizations/:id") view={Lazy::<OrganizationRoute>::new()}/>
+                <Route path=path!("/portal") view={Lazy::<PortalRoute>::new()}/>
+                <Route path=path!("/home/revenue") view={Lazy::<RevenueReportRoute>::new()}/>
+                <Route path=path!("/home/projection") view={Lazy::<ProjectionReportRoute>::new()}/>
+                <Route path=path!("/home/marketplace") view={Lazy::<MarketplaceReportRoute>::new()}/>
+                <Route path=path!("/home/overview") view={Lazy::<RevenueOverviewRoute>::new()}/>
                 // Home's reports lived under /reports/ until usage reports took that name.
                 <Route path=path!("/reports/revenue") view=|| view! { <MovedTo to="/home/revenue"/> }/>
                 <Route path=path!("/reports/projection") view=|| view! { <MovedTo to="/home/projection"/> }/>
                 <Route path=path!("/reports/marketplace") view=|| view! { <MovedTo to="/home/marketplace"/> }/>
                 <Route path=path!("/reports/overview") view=|| view! { <MovedTo to="/home/overview"/> }/>
-                <Route path=path!("/billing") view=|| view! { <Shell><BillingIssuesPage/></Shell> }/>
-                <Route path=path!("/onboarding") view=|| view! { <Shell><OnboardingPage/></Shell> }/>
-                <Route path=path!("/settings/users") view=|| view! { <Shell><UsersSettings/></Shell> }/>
-                <Route path=path!("/settings/api-keys") view=|| view! { <Shell><ApiKeysSettings/></Shell> }/>
-                <Route path=path!("/settings/fx-rates") view=|| view! { <Shell><FxRatesSettings/></Shell> }/>
+                <Route path=path!("/billing") view={Lazy::<BillingIssuesRoute>::new()}/>
+                <Route path=path!("/onboarding") view={Lazy::<OnboardingRoute>::new()}/>
+                <Route path=path!("/settings/users") view={Lazy::<UsersSettingsRoute>::new()}/>
+                <Route path=path!("/settings/api-keys") view={Lazy::<ApiKeysSettingsRoute>::new()}/>
+                <Route path=path!("/settings/fx-rates") view={Lazy::<FxRatesSettingsRoute>::new()}/>
             </Routes>
         </Router>
     }

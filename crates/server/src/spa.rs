@@ -40,6 +40,9 @@ pub async fn serve(req: HttpRequest, dir: web::Data<SpaDir>) -> HttpResponse {
             let cache = if is_hashed(&file) { immutable() } else { revalidate() };
             (file, cache)
         }
+        // A missing script, stylesheet or wasm chunk is a 404, never the page: the app's loader
+        // would otherwise take HTML for a module and stop.
+        None if is_asset_path(path) => return ApiError::NotFound.respond_to(&req),
         None => (index, revalidate()),
     };
     let accepted = req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -124,7 +127,15 @@ fn asset(dir: &Path, path: &str) -> Option<PathBuf> {
     file.is_file().then_some(file)
 }
 
-/// Trunk names built assets `name-<hash>.ext` (the wasm `name-<hash>_bg.wasm`).
+/// Whether a path names a built file (by its extension) rather than a page of the app.
+fn is_asset_path(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    name.rsplit_once('.').is_some_and(|(_, ext)| {
+        matches!(ext, "wasm" | "js" | "mjs" | "css" | "map" | "br" | "gz" | "json" | "png" | "svg" | "ico")
+    })
+}
+
+/// A name with a content hash, `name-<hash>.ext` (the wasm `name-<hash>_bg.wasm`): such a file never changes.
 fn is_hashed(file: &Path) -> bool {
     let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
@@ -179,6 +190,16 @@ mod tests {
         assert_eq!(precompressed(&wasm, "gzip, br").map(|(_, e)| e), Some(ContentEncoding::Brotli));
         assert_eq!(precompressed(&wasm, "gzip").map(|(_, e)| e), Some(ContentEncoding::Gzip));
         assert_eq!(precompressed(&wasm, "identity"), None);
+    }
+
+    #[test]
+    fn files_and_pages_are_told_apart() {
+        assert!(is_asset_path("/split_0_settings.wasm"));
+        assert!(is_asset_path("/__wasm_split.js"));
+        assert!(is_asset_path("/style.css"));
+        assert!(!is_asset_path("/organizations/12"));
+        assert!(!is_asset_path("/home/revenue"));
+        assert!(!is_asset_path("/"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub struct AxesSpec<'a> {
     pub categories: &'a [String],
     /// Bars in bands or line points.
     pub spread: Spread,
-    /// Consecutive periods: crowded labels are thinned, not tilted.
+    /// Consecutive periods: crowded labels are thinned, not turned upright.
     pub timeline: bool,
     /// Counts: no ticks between whole numbers.
     pub counts: bool,
@@ -57,18 +57,21 @@ impl Axes {
             })
             .collect_view();
         let y = f.label_y();
-        let tilted = f.tilted;
+        let upright = f.upright;
         let labels = f
             .labels
             .iter()
             .map(|l| {
                 let class = if partial.get(l.index).copied().unwrap_or(false) { "x-label partial" } else { "x-label" };
-                let (anchor, turn) = if tilted {
-                    ("end", Some(format!("rotate(-45 {:.1} {y:.1})", l.x)))
+                // Upright text ends at the axis; its baseline sits right of the middle by about
+                // a third of the type so that the glyphs centre on the category.
+                let (x, anchor, turn) = if upright {
+                    let x = l.x + FONT * 0.35;
+                    (x, "end", Some(format!("rotate(-90 {x:.1} {y:.1})")))
                 } else {
-                    ("middle", None)
+                    (l.x, "middle", None)
                 };
-                view! { <text class=class data-testid="x-label" x=l.x y=y text-anchor=anchor transform=turn>{l.text.clone()}</text> }
+                view! { <text class=class data-testid="x-label" x=x y=y text-anchor=anchor transform=turn>{l.text.clone()}</text> }
             })
             .collect_view();
         view! { <g class="axis">{grid}{labels}</g> }

@@ -1,10 +1,8 @@
 //! Where the parts of a bar or line chart go at a given width in pixels: a left margin that
 //! fits the longest tick label, and x labels placed so that none overlap or leave the drawing
-//! (every k-th kept for periods, tilted for names). Pure, so it is tested on the host. Text
+//! (every k-th kept for periods, turned upright for names). Pure, so it is tested on the host. Text
 //! widths are estimated on the generous side rather than measured, so laying out never waits
 //! for the DOM.
-
-use std::f64::consts::FRAC_1_SQRT_2;
 
 /// Axis text size in pixels (charts.css sets the same).
 pub const FONT: f64 = 12.0;
@@ -16,10 +14,12 @@ const EDGE: f64 = 4.0;
 pub const TICK_PAD: f64 = 6.0;
 /// Above the plot, so the top tick label is not cut.
 pub const TOP: f64 = FONT;
-/// Tilted labels: the least distance between neighbours, and the most characters shown (the
-/// tooltip has the whole name).
-const TILT_STEP: f64 = 1.6 * FONT;
-const TILT_CHARS: usize = 16;
+/// Upright labels (turned 90°, read bottom to top): the least distance between neighbours,
+/// half the width of one (a line of text), and the most characters shown (the tooltip has the
+/// whole name). Upright rather than slanted, so that no two labels' boxes overlap.
+const UPRIGHT_STEP: f64 = 1.5 * FONT;
+const UPRIGHT_HALF: f64 = 0.6 * FONT;
+const UPRIGHT_CHARS: usize = 18;
 /// The first and last point of a line stay this far inside the plot.
 const POINT_INSET: f64 = 8.0;
 
@@ -52,9 +52,9 @@ pub enum Spread {
 pub struct XLabel {
     /// Its category.
     pub index: usize,
-    /// Where its anchor is (its middle, or its end when tilted).
+    /// Its middle along x.
     pub x: f64,
-    /// The text, shortened when tilted.
+    /// The text, shortened when upright.
     pub text: String,
 }
 
@@ -73,8 +73,8 @@ pub struct Frame {
     pub top: f64,
     /// The plot's bottom (the x axis).
     pub base: f64,
-    /// Whether the x labels are tilted by 45°.
-    pub tilted: bool,
+    /// Whether the x labels are turned upright.
+    pub upright: bool,
     /// The x labels drawn, left to right.
     pub labels: Vec<XLabel>,
     n: usize,
@@ -93,9 +93,9 @@ impl Frame {
         step(self.spread, self.left + self.inset.0, self.right - self.inset.1, self.n)
     }
 
-    /// The baseline of the x labels.
+    /// Where x labels start below the axis: the baseline of level ones, the end of upright ones.
     pub fn label_y(&self) -> f64 {
-        self.base + if self.tilted { FONT } else { FONT + 4.0 }
+        self.base + if self.upright { 6.0 } else { FONT + 4.0 }
     }
 }
 
@@ -103,14 +103,6 @@ fn step(spread: Spread, from: f64, to: f64, n: usize) -> f64 {
     match spread {
         Spread::Bands => (to - from) / n.max(1) as f64,
         Spread::Points => (to - from) / n.saturating_sub(1).max(1) as f64,
-    }
-}
-
-/// Category `i`'s distance from the first in steps (bands start half a step in).
-fn offset(spread: Spread, i: usize) -> f64 {
-    match spread {
-        Spread::Bands => i as f64 + 0.5,
-        Spread::Points => i as f64,
     }
 }
 
@@ -134,8 +126,8 @@ pub fn tick_count(plot_height: f64) -> usize {
 
 /// Lays out a chart `width` px wide whose y ticks read `y_labels`, over `categories`.
 /// `timeline` marks consecutive periods: when their labels do not fit side by side every k-th
-/// is kept (always the last, the latest period); names are tilted instead, so each stays shown
-/// as long as tilting gives them room.
+/// is kept (always the last, the latest period); names are turned upright instead, so each
+/// stays shown as long as there is a line's width for it.
 pub fn frame(width: f64, y_labels: &[String], categories: &[String], spread: Spread, timeline: bool) -> Frame {
     let width = width.max(160.0);
     let n = categories.len().max(1);
@@ -148,27 +140,19 @@ pub fn frame(width: f64, y_labels: &[String], categories: &[String], spread: Spr
         Spread::Bands => (0.0, 0.0),
         Spread::Points => (POINT_INSET, POINT_INSET),
     };
-    let tilted = !timeline && room(y_room, inset) < widest + GAP;
+    let upright = !timeline && room(y_room, inset) < widest + GAP;
     let texts: Vec<String> =
-        if tilted { categories.iter().map(|c| shorten(c, TILT_CHARS)).collect() } else { categories.to_vec() };
+        if upright { categories.iter().map(|c| shorten(c, UPRIGHT_CHARS)).collect() } else { categories.to_vec() };
     let widths: Vec<f64> = texts.iter().map(|t| text_width(t)).collect();
     let last = widths.last().copied().unwrap_or(0.0);
-    let mut left = y_room;
-    // Each pass narrows the plot a little, which moves the labels a little: three settle it.
+    let left = y_room;
+    // A level label centred on an end category must not stick out of the drawing: move the end
+    // categories in (the last label is always drawn; the first drawn may be any, so the widest
+    // stands in for it). Each pass narrows the plot a little, which moves them a little: three
+    // settle it.
     for _ in 0..3 {
         let s = room(left, inset);
-        if tilted {
-            // A tilted label hangs down and left of its anchor: widen the margin for the first ones.
-            let need = widths
-                .iter()
-                .enumerate()
-                .map(|(i, w)| tilt_reach(*w) + EDGE - (inset.0 + s * offset(spread, i)))
-                .fold(y_room, f64::max);
-            left = need.min(width / 2.0);
-        } else {
-            // A label centred on an end category must not stick out of the drawing: move the end
-            // categories in (the last label is always drawn; the first drawn may be any, so the
-            // widest stands in for it).
+        if !upright {
             inset = match spread {
                 Spread::Bands => ((widest / 2.0 + EDGE - left - s / 2.0).max(0.0), (last / 2.0 - s / 2.0).max(0.0)),
                 Spread::Points => (POINT_INSET.max(widest / 2.0 + EDGE - left), POINT_INSET.max(last / 2.0)),
@@ -176,7 +160,7 @@ pub fn frame(width: f64, y_labels: &[String], categories: &[String], spread: Spr
         }
     }
     let s = room(left, inset);
-    let every = if tilted { (TILT_STEP / s).ceil() } else { ((widest + GAP) / s).ceil() }.max(1.0) as usize;
+    let every = if upright { (UPRIGHT_STEP / s).ceil() } else { ((widest + GAP) / s).ceil() }.max(1.0) as usize;
     let mut frame = Frame {
         width,
         height: 0.0,
@@ -184,21 +168,16 @@ pub fn frame(width: f64, y_labels: &[String], categories: &[String], spread: Spr
         right,
         top: TOP,
         base: TOP + plot_height(width),
-        tilted,
+        upright,
         labels: Vec::new(),
         n,
         spread,
         inset,
     };
-    let axis = if tilted { FONT + tilt_reach(widths.iter().copied().fold(0.0, f64::max)) } else { FONT + 10.0 };
+    let axis = if upright { 6.0 + widths.iter().copied().fold(0.0, f64::max) } else { FONT + 10.0 };
     frame.height = frame.base + axis + EDGE;
     frame.labels = place(&frame, texts, &widths, every);
     frame
-}
-
-/// How far a label tilted by 45° reaches left of (and below) its anchor.
-fn tilt_reach(width: f64) -> f64 {
-    FRAC_1_SQRT_2 * (width + FONT)
 }
 
 fn shorten(text: &str, chars: usize) -> String {
@@ -221,15 +200,15 @@ fn place(frame: &Frame, texts: Vec<String>, widths: &[f64], every: usize) -> Vec
         }
         let w = widths[i];
         let x = frame.x(i);
-        let (x, from, to) = if frame.tilted {
-            (x, x - tilt_reach(w), x + EDGE)
+        let (x, from, to) = if frame.upright {
+            (x, x - UPRIGHT_HALF, x + UPRIGHT_HALF)
         } else {
             let x = x.clamp(w / 2.0 + EDGE, frame.width - EDGE - w / 2.0);
             (x, x - w / 2.0, x + w / 2.0)
         };
-        let clear = if frame.tilted { x + TILT_STEP * 0.9 <= bound } else { to + GAP <= bound };
+        let clear = to + if frame.upright { 2.0 } else { GAP } <= bound;
         if clear && from >= 0.0 && to <= frame.width {
-            bound = if frame.tilted { x } else { from };
+            bound = from;
             kept.push(XLabel { index: i, x, text });
         }
     }
@@ -266,16 +245,16 @@ mod tests {
         assert!(!f.labels.is_empty(), "some label is shown at {}", f.width);
         for pair in f.labels.windows(2) {
             let (a, b) = (&pair[0], &pair[1]);
-            if f.tilted {
-                assert!(b.x - a.x >= FONT * 1.4, "tilted labels overlap at {}: {a:?} {b:?}", f.width);
+            if f.upright {
+                assert!(b.x - a.x >= 2.0 * UPRIGHT_HALF + 2.0, "upright labels overlap at {}: {a:?} {b:?}", f.width);
             } else {
                 let gap = (b.x - text_width(&b.text) / 2.0) - (a.x + text_width(&a.text) / 2.0);
                 assert!(gap >= GAP, "labels overlap at {}: {a:?} {b:?}", f.width);
             }
         }
         for l in &f.labels {
-            let (from, to) = if f.tilted {
-                (l.x - tilt_reach(text_width(&l.text)), l.x)
+            let (from, to) = if f.upright {
+                (l.x - UPRIGHT_HALF, l.x + UPRIGHT_HALF)
             } else {
                 (l.x - text_width(&l.text) / 2.0, l.x + text_width(&l.text) / 2.0)
             };
@@ -313,15 +292,15 @@ mod tests {
     }
 
     #[test]
-    fn periods_are_thinned_keeping_the_latest_and_names_are_tilted() {
+    fn periods_are_thinned_keeping_the_latest_and_names_are_turned_upright() {
         let f = frame(390.0, &money_ticks(), &days(30), Spread::Points, true);
-        assert!(!f.tilted && f.labels.len() < 30 && f.labels.len() >= 4, "{:?}", f.labels);
+        assert!(!f.upright && f.labels.len() < 30 && f.labels.len() >= 4, "{:?}", f.labels);
         assert_eq!(f.labels.last().map(|l| l.index), Some(29), "the latest day keeps its label");
         let wide = frame(1200.0, &money_ticks(), &months(), Spread::Bands, true);
         assert_eq!(wide.labels.len(), 12, "room for every month on a wide screen");
         let named = frame(390.0, &money_ticks(), &services(), Spread::Bands, false);
-        assert!(named.tilted && named.labels.len() == 12, "{:?}", named.labels);
-        assert!(named.labels.iter().all(|l| l.text.chars().count() <= TILT_CHARS));
+        assert!(named.upright && named.labels.len() == 12, "{:?}", named.labels);
+        assert!(named.labels.iter().all(|l| l.text.chars().count() <= UPRIGHT_CHARS));
     }
 
     #[test]
