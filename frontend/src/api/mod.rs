@@ -65,27 +65,46 @@ pub(crate) async fn send(
     body: Option<String>,
     authenticated: bool,
 ) -> Result<(u16, String), ApiFailure> {
-    send_with(method, path, body, authenticated, None).await
+    send_with(method, path, body.map(|b| (b, "application/json")), authenticated, None).await
 }
 
+/// A read is aborted when the reactive owner that asked for it is cleaned up: the page was left,
+/// or the resource asked again with other parameters, so the answer would be thrown away. Writes
+/// are never aborted: the server may have acted on them already, and the user should see how it
+/// went.
+fn abort_on_cleanup(init: &RequestInit) {
+    if leptos::prelude::Owner::current().is_none() {
+        return;
+    }
+    if let Ok(controller) = web_sys::AbortController::new() {
+        init.set_signal(Some(&controller.signal()));
+        let controller = send_wrapper::SendWrapper::new(controller);
+        leptos::prelude::on_cleanup(move || controller.abort());
+    }
+}
+
+/// Sends a request; `body` is the text and its content type.
 pub(crate) async fn send_with(
     method: &str,
     path: &str,
-    body: Option<String>,
+    body: Option<(String, &str)>,
     authenticated: bool,
     idempotency_key: Option<&str>,
 ) -> Result<(u16, String), ApiFailure> {
     let window = web_sys::window().ok_or_else(|| ApiFailure::Network("no window".into()))?;
     let init = RequestInit::new();
     init.set_method(method);
-    if let Some(body) = &body {
-        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    if let Some((text, _)) = &body {
+        init.set_body(&wasm_bindgen::JsValue::from_str(text));
+    }
+    if method == "GET" {
+        abort_on_cleanup(&init);
     }
     let request = Request::new_with_str_and_init(path, &init).map_err(|e| ApiFailure::Network(format!("{e:?}")))?;
     let headers = request.headers();
     let _ = headers.set("Accept", "application/json");
-    if body.is_some() {
-        let _ = headers.set("Content-Type", "application/json");
+    if let Some((_, content_type)) = body {
+        let _ = headers.set("Content-Type", content_type);
     }
     if let Some(key) = idempotency_key {
         let _ = headers.set("Idempotency-Key", key);
@@ -179,7 +198,7 @@ pub(crate) async fn post_keyed<T: DeserializeOwned>(
     key: &str,
 ) -> Result<T, ApiFailure> {
     let body = serde_json::to_string(body).map_err(|e| ApiFailure::Decode(e.to_string()))?;
-    decode(send_with("POST", path, Some(body), true, Some(key)).await?)
+    decode(send_with("POST", path, Some((body, "application/json")), true, Some(key)).await?)
 }
 
 /// A request with a JSON body and no idempotency key (PATCH, PUT, a plain POST), decoded.
@@ -198,31 +217,5 @@ pub(crate) async fn post_raw<T: DeserializeOwned>(
     body: String,
     content_type: &str,
 ) -> Result<T, ApiFailure> {
-    let window = web_sys::window().ok_or_else(|| ApiFailure::Network("no window".into()))?;
-    let Some(token) = session::token() else {
-        session::go_to_login();
-        return Err(ApiFailure::Unauthorized);
-    };
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&wasm_bindgen::JsValue::from_str(&body));
-    let request = Request::new_with_str_and_init(path, &init).map_err(|e| ApiFailure::Network(format!("{e:?}")))?;
-    let headers = request.headers();
-    let _ = headers.set("Accept", "application/json");
-    let _ = headers.set("Content-Type", content_type);
-    let _ = headers.set("Authorization", &format!("Bearer {token}"));
-    let response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(|e| ApiFailure::Network(e.as_string().unwrap_or_else(|| "network error".into())))?;
-    let response: Response = response.dyn_into().map_err(|_| ApiFailure::Network("not a response".into()))?;
-    let status = response.status();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_string()).unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    if status == 401 {
-        session::go_to_login();
-        return Err(ApiFailure::Unauthorized);
-    }
-    decode((status, text))
+    decode(send_with("POST", path, Some((body, content_type)), true, None).await?)
 }

@@ -6,13 +6,15 @@ use rust_decimal::Decimal;
 use super::charts::geometry::sparkline_path;
 use crate::format::{self, Locale};
 
-/// One key figure. `value` comes formatted; `change_pct` is month over month in percent
-/// (none when there is no previous month to compare with); `trend` feeds the micro chart.
+/// One key figure. `value` comes formatted; `change_pct` is the change in percent against
+/// `compared_with` (default "last month"; none when there is nothing to compare with, and then
+/// no change is shown); `trend` feeds the micro chart.
 #[component]
 pub fn KpiCard(
     #[prop(into)] label: String,
     #[prop(into)] value: String,
-    #[prop(optional)] change_pct: Option<Decimal>,
+    #[prop(optional_no_strip)] change_pct: Option<Decimal>,
+    #[prop(optional, into)] compared_with: Option<String>,
     #[prop(optional)] trend: Vec<f64>,
     #[prop(optional, into)] testid: String,
 ) -> impl IntoView {
@@ -25,7 +27,8 @@ pub fn KpiCard(
         } else {
             "change"
         };
-        view! { <div class=class>{format::change(c, &locale)}" vs last month"</div> }
+        let against = compared_with.clone().unwrap_or_else(|| "last month".into());
+        view! { <div class=class data-testid="kpi-change">{format::change(c, &locale)}" vs "{against}</div> }
     });
     let spark = (trend.len() > 1).then(|| {
         let path = sparkline_path(&trend, 120.0, 28.0);

@@ -72,7 +72,8 @@ fn money_panes(home: &HomeDashboard, locale: &Locale) -> AnyView {
                     // a whole month; the whole month is shown beside it for reference.
                     let label = if m.partial { "Marketplace spend, month to date" } else { "Marketplace spend this month" };
                     view! {
-                        <KpiCard label=label value=usd(m.current) change_pct=m.change_to_date_pct.unwrap_or_default() testid="kpi-marketplace"/>
+                        <KpiCard label=label value=usd(m.current) change_pct=m.change_to_date_pct
+                            compared_with=if m.partial { "the same days last month" } else { "last month" } testid="kpi-marketplace"/>
                         <p class="muted" data-testid="marketplace-compared">
                             {if m.partial { "Same days last month " } else { "Last month " }} {usd(m.previous_to_date)}
                             {m.partial.then(|| format!(" · whole last month {}", usd(m.previous)))}
