@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import {
   LoginPage, Shell, TablePage, OrganizationPage, HomePage, ReportPage, ErrorState, AppPage, apiAs, usd,
-  PAGES, WIDTHS, USERS, PASSWORD, tokenFor, resolvePath, contextAt,
+  PAGES, MOVED, WIDTHS, USERS, PASSWORD, pathOf, tokenFor, resolvePath, contextAt,
 } from "./pages.mjs";
 
 const root = resolve(import.meta.dirname, "..");
@@ -70,6 +70,81 @@ function watchConsole(page, into = []) {
   page.on("pageerror", (e) => into.push(`page error: ${e.message}`));
   return into;
 }
+
+// ---- Every page at both widths -----------------------------------------------------------------
+
+/** Route shapes the link check has opened: `/organizations/7` stands for every id (one route). */
+const checkedShapes = new Map();
+const shape = (path) => path.replace(/\/\d+(?=\/|$)/g, "/:id");
+
+/** Opens each linked path whose shape was not opened yet; returns those showing not-found. */
+async function deadLinks(browser, base, paths) {
+  const fresh = paths.filter((p) => !checkedShapes.has(shape(p)));
+  if (fresh.length > 0) {
+    // Whether a path is known is the router's business, not the role's: one login checks all.
+    const context = await contextAt(browser, WIDTHS[0], await tokenFor(base, USERS.distributor));
+    try {
+      const page = await context.newPage();
+      const app = new AppPage(page, base);
+      for (const path of fresh) {
+        await page.goto(`${base}${path}`);
+        await page.getByTestId("who").waitFor({ state: "attached", timeout: 15000 });
+        checkedShapes.set(shape(path), { path, notFound: await app.isNotFound() });
+      }
+    } finally {
+      await context.close();
+    }
+  }
+  return paths.filter((p) => checkedShapes.get(shape(p)).notFound);
+}
+
+for (const spec of PAGES) {
+  const widths = WIDTHS.map((w) => `${w.width} px`).join(" and ");
+  test(`${spec.path} at ${widths}: fits the width, clean chart labels, no dead links, no console errors`, async ({ browser, base }) => {
+    const token = spec.as ? await tokenFor(base, USERS[spec.as]) : null;
+    const path = await resolvePath(base, spec.path, token);
+    const failures = [];
+    for (const size of WIDTHS) {
+      const at = `${path} at ${size.width} px`;
+      const context = await contextAt(browser, size, token);
+      const errors = [];
+      try {
+        const page = await context.newPage();
+        watchConsole(page, errors);
+        const app = new AppPage(page, base);
+        await app.open(path, spec.as !== null);
+        if (await app.isNotFound()) {
+          if (spec.optional) {
+            console.log(`# ${path} answers the not-found page (not built yet): skipped`);
+            return skip(`${path} is not built yet`);
+          }
+          failures.push(`${at}: shows the not-found page`);
+        }
+        await page.screenshot({ path: join(shots, `page-${spec.name}-${size.width}px.png`), fullPage: true });
+        const overflow = await app.horizontalOverflow();
+        if (overflow) {
+          failures.push(
+            `${at}: scrolls sideways: scrollWidth ${overflow.scrollWidth} > innerWidth ${overflow.innerWidth}; ` +
+              `sticking out: ${overflow.culprits.join(", ") || "?"}`,
+          );
+        }
+        for (const problem of await app.chartLabelProblems()) failures.push(`${at}: ${problem}`);
+        if (size.width >= 1024) {
+          for (const problem of await app.hiddenActionColumns()) failures.push(`${at}: action column out of view: ${problem}`);
+        }
+        for (const dead of await deadLinks(browser, base, await app.linkedPaths())) {
+          failures.push(`${at}: links to ${dead}, which shows the not-found page`);
+        }
+      } finally {
+        await context.close();
+      }
+      failures.push(...errors.map((e) => `${at}: ${e}`));
+    }
+    if (failures.length) throw new Error(`${failures.length} problem(s):\n  ${failures.join("\n  ")}`);
+  });
+}
+
+// ---- Flows -------------------------------------------------------------------------------------
 
 test("a wrong password shows an error and stays on the login page", async ({ page, base }) => {
   const login = new LoginPage(page, base);
@@ -144,7 +219,7 @@ test("Home shows the API's figures to a distributor and a reseller; a report dow
 
   await page.getByTestId("menu-revenue").locator("summary").click();
   await page.getByText("Monthly revenue by service").click();
-  await page.waitForURL(/\/reports\/revenue/);
+  await page.waitForURL((u) => u.pathname === pathOf("report-revenue"));
   const report = new ReportPage(page);
   assert.equal(await report.total(), usd(api.current_month_revenue.total), "the report's total is the pane's");
   const csv = await report.downloadCsv();
@@ -271,78 +346,15 @@ test("a failed call shows the problem's title and detail, as an alert, with a wa
   await page.waitForURL((u) => u.pathname === "/");
 }, { allowConsole: [/status of 404/] });
 
-// ---- Every page at both widths -----------------------------------------------------------------
-
-/** Route shapes the link check has opened: `/organizations/7` stands for every id (one route). */
-const checkedShapes = new Map();
-const shape = (path) => path.replace(/\/\d+(?=\/|$)/g, "/:id");
-
-/** Opens each linked path whose shape was not opened yet; returns those showing not-found. */
-async function deadLinks(browser, base, paths) {
-  const fresh = paths.filter((p) => !checkedShapes.has(shape(p)));
-  if (fresh.length > 0) {
-    // Whether a path is known is the router's business, not the role's: one login checks all.
-    const context = await contextAt(browser, WIDTHS[0], await tokenFor(base, USERS.distributor));
-    try {
-      const page = await context.newPage();
-      const app = new AppPage(page, base);
-      for (const path of fresh) {
-        await page.goto(`${base}${path}`);
-        await page.getByTestId("who").waitFor({ state: "attached", timeout: 15000 });
-        checkedShapes.set(shape(path), { path, notFound: await app.isNotFound() });
-      }
-    } finally {
-      await context.close();
-    }
+test("the reports' old addresses lead to where they are now", async ({ browser, base }) => {
+  const context = await contextAt(browser, WIDTHS[0], await tokenFor(base, USERS.distributor));
+  const page = await context.newPage();
+  for (const { from, to } of MOVED) {
+    await page.goto(`${base}${from}`);
+    await page.waitForURL((u) => u.pathname === to, { timeout: 15000 });
   }
-  return paths.filter((p) => checkedShapes.get(shape(p)).notFound);
-}
-
-for (const spec of PAGES) {
-  const widths = WIDTHS.map((w) => `${w.width} px`).join(" and ");
-  test(`${spec.path} at ${widths}: fits the width, clean chart labels, no dead links, no console errors`, async ({ browser, base }) => {
-    const token = spec.as ? await tokenFor(base, USERS[spec.as]) : null;
-    const path = await resolvePath(base, spec.path, token);
-    const failures = [];
-    for (const size of WIDTHS) {
-      const at = `${path} at ${size.width} px`;
-      const context = await contextAt(browser, size, token);
-      const errors = [];
-      try {
-        const page = await context.newPage();
-        watchConsole(page, errors);
-        const app = new AppPage(page, base);
-        await app.open(path, spec.as !== null);
-        if (await app.isNotFound()) {
-          if (spec.optional) {
-            console.log(`# ${path} answers the not-found page (not built yet): skipped`);
-            return skip(`${path} is not built yet`);
-          }
-          failures.push(`${at}: shows the not-found page`);
-        }
-        await page.screenshot({ path: join(shots, `page-${spec.name}-${size.width}px.png`), fullPage: true });
-        const overflow = await app.horizontalOverflow();
-        if (overflow) {
-          failures.push(
-            `${at}: scrolls sideways: scrollWidth ${overflow.scrollWidth} > innerWidth ${overflow.innerWidth}; ` +
-              `sticking out: ${overflow.culprits.join(", ") || "?"}`,
-          );
-        }
-        for (const problem of await app.chartLabelProblems()) failures.push(`${at}: ${problem}`);
-        if (size.width >= 1024) {
-          for (const problem of await app.hiddenActionColumns()) failures.push(`${at}: action column out of view: ${problem}`);
-        }
-        for (const dead of await deadLinks(browser, base, await app.linkedPaths())) {
-          failures.push(`${at}: links to ${dead}, which shows the not-found page`);
-        }
-      } finally {
-        await context.close();
-      }
-      failures.push(...errors.map((e) => `${at}: ${e}`));
-    }
-    if (failures.length) throw new Error(`${failures.length} problem(s):\n  ${failures.join("\n  ")}`);
-  });
-}
+  await context.close();
+});
 
 const { base, child, data } = await startServer();
 const browser = await chromium.launch({
@@ -375,5 +387,6 @@ try {
   child.kill("SIGTERM");
   rmSync(data, { recursive: true, force: true });
 }
+console.log(`# link check: ${checkedShapes.size} in-app route shapes opened: ${[...checkedShapes.keys()].sort().join(" ")}`);
 console.log(`${tests.length - failed} passed, ${failed} failed; screenshots in ${shots}`);
 process.exit(failed ? 1 : 0);

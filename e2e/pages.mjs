@@ -203,13 +203,30 @@ export const PAGES = [
   { name: "customers", path: "/customers", as: "distributor" },
   { name: "organization", path: "/organizations/:id", as: "distributor" },
   { name: "portal", path: "/portal", as: "reseller" },
-  { name: "report-revenue", path: "/reports/revenue", as: "distributor" },
-  { name: "report-projection", path: "/reports/projection", as: "distributor" },
-  { name: "report-marketplace", path: "/reports/marketplace", as: "distributor" },
-  { name: "report-overview", path: "/reports/overview", as: "distributor" },
+  { name: "report-revenue", path: "/home/revenue", as: "distributor" },
+  { name: "report-projection", path: "/home/projection", as: "distributor" },
+  { name: "report-marketplace", path: "/home/marketplace", as: "distributor" },
+  { name: "report-overview", path: "/home/overview", as: "distributor" },
+  { name: "billing-issues", path: "/billing", as: "distributor" },
+  { name: "onboarding", path: "/onboarding", as: "distributor" },
   { name: "settings-users", path: "/settings/users", as: "distributor", optional: true },
   { name: "settings-api-keys", path: "/settings/api-keys", as: "distributor", optional: true },
   { name: "settings-fx-rates", path: "/settings/fx-rates", as: "distributor", optional: true },
+];
+
+/** The path of the page named `name` in PAGES. */
+export function pathOf(name) {
+  const spec = PAGES.find((p) => p.name === name);
+  if (!spec) throw new Error(`no page named ${name}`);
+  return spec.path;
+}
+
+/** Old addresses that must keep working: each sends the browser on to the page's path now. */
+export const MOVED = [
+  { from: "/reports/revenue", to: pathOf("report-revenue") },
+  { from: "/reports/projection", to: pathOf("report-projection") },
+  { from: "/reports/marketplace", to: pathOf("report-marketplace") },
+  { from: "/reports/overview", to: pathOf("report-overview") },
 ];
 
 /** A token for `email`, straight from the API. */

@@ -58,6 +58,10 @@ pub struct XLabel {
     pub text: String,
 }
 
+/// How far below the axis the x labels begin: the lowest y label's text reaches about 0.6 of a
+/// line below the axis, and the first x label may sit under it.
+const X_LABEL_DROP: f64 = 10.0;
+
 /// The layout of a bar or line chart at one width.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
@@ -94,8 +98,9 @@ impl Frame {
     }
 
     /// Where x labels start below the axis: the baseline of level ones, the end of upright ones.
+    /// They keep clear of the lowest y label, which hangs a little below the axis beside them.
     pub fn label_y(&self) -> f64 {
-        self.base + if self.upright { 6.0 } else { FONT + 4.0 }
+        self.base + if self.upright { X_LABEL_DROP } else { FONT + X_LABEL_DROP }
     }
 }
 
@@ -174,7 +179,8 @@ pub fn frame(width: f64, y_labels: &[String], categories: &[String], spread: Spr
         spread,
         inset,
     };
-    let axis = if upright { 6.0 + widths.iter().copied().fold(0.0, f64::max) } else { FONT + 10.0 };
+    let axis =
+        if upright { X_LABEL_DROP + widths.iter().copied().fold(0.0, f64::max) } else { FONT + X_LABEL_DROP + 6.0 };
     frame.height = frame.base + axis + EDGE;
     frame.labels = place(&frame, texts, &widths, every);
     frame
