@@ -193,8 +193,7 @@ export const WIDTHS = [
 
 /**
  * Every page of the app, in one place: change a path here when a page moves. `as` is who looks
- * at it (no one: logged out); `optional` pages may not exist yet and are skipped, with a note,
- * when they answer the not-found page. `:id` is filled in by `resolvePath`.
+ * at it (no one: logged out). `:id` is filled in by `resolvePath`.
  */
 export const PAGES = [
   { name: "login", path: "/login", as: null },
@@ -203,15 +202,16 @@ export const PAGES = [
   { name: "customers", path: "/customers", as: "distributor" },
   { name: "organization", path: "/organizations/:id", as: "distributor" },
   { name: "portal", path: "/portal", as: "reseller" },
+  { name: "portal-choice", path: "/portal", as: "distributor" },
   { name: "report-revenue", path: "/home/revenue", as: "distributor" },
   { name: "report-projection", path: "/home/projection", as: "distributor" },
   { name: "report-marketplace", path: "/home/marketplace", as: "distributor" },
   { name: "report-overview", path: "/home/overview", as: "distributor" },
   { name: "billing-issues", path: "/billing", as: "distributor" },
   { name: "onboarding", path: "/onboarding", as: "distributor" },
-  { name: "settings-users", path: "/settings/users", as: "distributor", optional: true },
-  { name: "settings-api-keys", path: "/settings/api-keys", as: "distributor", optional: true },
-  { name: "settings-fx-rates", path: "/settings/fx-rates", as: "distributor", optional: true },
+  { name: "settings-users", path: "/settings/users", as: "distributor" },
+  { name: "settings-api-keys", path: "/settings/api-keys", as: "distributor" },
+  { name: "settings-fx-rates", path: "/settings/fx-rates", as: "distributor" },
 ];
 
 /** The path of the page named `name` in PAGES. */
