@@ -296,6 +296,18 @@ test("a distributor picks a reseller and acts in its portal", async ({ page, bas
   await page.screenshot({ path: join(shots, "portal-distributor.png"), fullPage: true });
 });
 
+test("a role that may not activate sees the portal without its actions", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await login.submit("viewer@alpine-cloud.example", PASSWORD);
+  await new Shell(page).go("nav-portal");
+  await page.getByTestId("activation").first().waitFor({ timeout: 15000 });
+  assert.equal(await page.getByTestId("activate-submit").count(), 0, "no activation form");
+  assert.equal(await page.getByTestId("renew").count(), 0, "no renew buttons");
+  const me = await apiAs(page, base, "/api/v1/me");
+  assert.ok(!me.permissions.includes("activate"), "the API says so too");
+});
+
 test("without a session a deep link goes to login and back", async ({ page, base }) => {
   await page.goto(`${base}/customers`);
   await page.waitForURL(/\/login\?next=%2Fcustomers/);

@@ -15,6 +15,7 @@ use super::shell::MeResource;
 use crate::api::{self, ApiFailure};
 use crate::components::anchor::scroll_to_fragment;
 use crate::components::{BarChart, Empty, ErrorView, LineChart, Loading, Series};
+use crate::components::{LocalColumn, LocalRow, LocalTable, SortKey};
 use crate::format::{self, Locale};
 
 fn usd(v: Decimal) -> String {
@@ -71,21 +72,26 @@ fn ReportFrame(
     }
 }
 
-fn figures_row(name: String, fig: &RevenueFigures) -> impl IntoView + use<> {
-    view! {
-        <tr><td>{name}</td><td class="num">{usd(fig.total)}</td><td class="num">{usd(fig.cost)}</td><td class="num">{usd(fig.margin)}</td></tr>
-    }
-}
-
+/// Names with their revenue, cost and margin, largest revenue first, searched, sorted and paged.
 fn figures_table(testid: &'static str, rows: Vec<(String, RevenueFigures)>) -> impl IntoView {
-    view! {
-        <div class="table-wrap">
-            <table data-testid=testid>
-                <thead><tr><th>"Name"</th><th class="num">"Revenue"</th><th class="num">"Cost"</th><th class="num">"Margin"</th></tr></thead>
-                <tbody>{rows.iter().map(|(n, fig)| figures_row(n.clone(), fig)).collect_view()}</tbody>
-            </table>
-        </div>
-    }
+    let money = |v: Decimal| (usd(v), SortKey::Amount(v));
+    let rows = rows
+        .into_iter()
+        .map(|(name, fig)| {
+            let (cells, keys): (Vec<String>, Vec<SortKey>) =
+                [(name.clone(), SortKey::Text(name)), money(fig.total), money(fig.cost), money(fig.margin)]
+                    .into_iter()
+                    .unzip();
+            LocalRow { cells, keys }
+        })
+        .collect();
+    let columns = vec![
+        LocalColumn { label: "Name", numeric: false },
+        LocalColumn { label: "Revenue", numeric: true },
+        LocalColumn { label: "Cost", numeric: true },
+        LocalColumn { label: "Margin", numeric: true },
+    ];
+    view! { <LocalTable columns=columns rows=rows testid=testid sorted=(1, true)/> }
 }
 
 fn bar(title: &str, rows: &[(String, RevenueFigures)]) -> impl IntoView + use<> {
@@ -154,12 +160,7 @@ pub fn ProjectionReportPage() -> impl IntoView {
                                 <BarChart categories=providers.iter().map(|(p, _)| p.clone()).collect() series=series title="Projected revenue by provider" tick=tick/>
                             </section>
                             <section class="panel"><h2>"By provider and service"</h2>
-                                <table data-testid="projection-rows">
-                                    <thead><tr><th>"Provider"</th><th>"Service"</th><th class="num">"Non-usage"</th><th class="num">"Usage to date"</th><th class="num">"Projected"</th></tr></thead>
-                                    <tbody>{rows.into_iter().map(|row| view! {
-                                        <tr><td>{row.provider}</td><td>{row.service}</td><td class="num">{usd(row.non_usage)}</td><td class="num">{usd(row.usage_to_date)}</td><td class="num">{usd(row.projected)}</td></tr>
-                                    }).collect_view()}</tbody>
-                                </table>
+                                {projection_table(rows)}
                             </section>
                         }
                         .into_any()
@@ -169,6 +170,30 @@ pub fn ProjectionReportPage() -> impl IntoView {
             }}
         </ReportFrame>
     }
+}
+
+/// The projection's (provider, service) pairs, largest projection first.
+fn projection_table(rows: Vec<domain::api::ProjectionRow>) -> impl IntoView {
+    let money = |v: Decimal| (usd(v), SortKey::Amount(v));
+    let text = |t: String| (t.clone(), SortKey::Text(t));
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let (cells, keys): (Vec<String>, Vec<SortKey>) =
+                [text(r.provider), text(r.service), money(r.non_usage), money(r.usage_to_date), money(r.projected)]
+                    .into_iter()
+                    .unzip();
+            LocalRow { cells, keys }
+        })
+        .collect();
+    let columns = vec![
+        LocalColumn { label: "Provider", numeric: false },
+        LocalColumn { label: "Service", numeric: false },
+        LocalColumn { label: "Non-usage", numeric: true },
+        LocalColumn { label: "Usage to date", numeric: true },
+        LocalColumn { label: "Projected", numeric: true },
+    ];
+    view! { <LocalTable columns=columns rows=rows testid="projection-rows" sorted=(4, true)/> }
 }
 
 /// Marketplace spend month over month.

@@ -84,9 +84,10 @@ pub fn ActivateForm(reseller: Option<i64>, version: RwSignal<u32>) -> impl IntoV
     }
 }
 
-/// The activated products of `reseller`, newest first, a page at a time.
+/// The activated products of `reseller`, newest first, a page at a time; with renew, pause and
+/// deactivate when the caller `may_act`.
 #[component]
-pub fn ActivatedProducts(reseller: Option<i64>, version: RwSignal<u32>) -> impl IntoView {
+pub fn ActivatedProducts(reseller: Option<i64>, version: RwSignal<u32>, may_act: bool) -> impl IntoView {
     let page = RwSignal::new(1u64);
     let q = RwSignal::new(String::new());
     let list = LocalResource::new(move || {
@@ -147,7 +148,7 @@ pub fn ActivatedProducts(reseller: Option<i64>, version: RwSignal<u32>) -> impl 
                         <tbody>{p.items.into_iter().map(|a| {
                             let (r, pa, d) = (a.clone(), a.clone(), a.clone());
                             let paused = a.status == SubscriptionStatus::Paused;
-                            let live = matches!(a.status, SubscriptionStatus::Active | SubscriptionStatus::Paused);
+                            let live = may_act && matches!(a.status, SubscriptionStatus::Active | SubscriptionStatus::Paused);
                             view! {
                                 <tr data-testid="activation">
                                     <td>{a.product_name.clone()}</td><td>{a.assigned_client.clone().unwrap_or_default()}</td>

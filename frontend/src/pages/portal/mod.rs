@@ -13,6 +13,7 @@ mod summary;
 mod top_ups;
 
 use domain::kinds::OrgKind;
+use domain::roles::Permission;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use rust_decimal::Decimal;
@@ -50,14 +51,18 @@ pub fn Portal() -> impl IntoView {
                 <ResellerChoice/>
             }
             .into_any(),
-            (_, reseller) => view! { <ResellerPortal reseller=reseller/> }.into_any(),
+            (_, reseller) => {
+                // Activating and changing activations are offered only to roles that may do it.
+                let may_act = me.permissions.contains(&Permission::Activate);
+                view! { <ResellerPortal reseller=reseller may_act=may_act/> }.into_any()
+            }
         }
     }
 }
 
 /// One reseller's portal (`None`: the caller's own).
 #[component]
-fn ResellerPortal(reseller: Option<i64>) -> impl IntoView {
+fn ResellerPortal(reseller: Option<i64>, may_act: bool) -> impl IntoView {
     let version = RwSignal::new(0u32);
     let summary = LocalResource::new(move || {
         version.track();
@@ -80,8 +85,8 @@ fn ResellerPortal(reseller: Option<i64>) -> impl IntoView {
             Some(Ok(s)) => summary::summary_view(s).into_any(),
         }}
         <ActiveUsersGraph reseller=reseller/>
-        <ActivateForm reseller=reseller version=version/>
-        <ActivatedProducts reseller=reseller version=version/>
+        {may_act.then(|| view! { <ActivateForm reseller=reseller version=version/> })}
+        <ActivatedProducts reseller=reseller version=version may_act=may_act/>
         <TopUps reseller=reseller version=version/>
     }
 }
