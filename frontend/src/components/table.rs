@@ -77,9 +77,54 @@ impl TableState {
         TableState { q: RwSignal::new(String::new()), sort: RwSignal::new(sort.to_owned()), page: RwSignal::new(1) }
     }
 
+    /// The list parameters of the page asked for, `per_page` rows to a page.
+    pub fn list_params(&self, per_page: u64) -> domain::api::ListParams {
+        domain::api::ListParams {
+            page: Some(self.page.get()),
+            per_page: Some(per_page),
+            q: Some(self.q.get()).filter(|q| !q.trim().is_empty()),
+            sort: Some(self.sort.get()).filter(|s| !s.is_empty()),
+        }
+    }
+
     /// Sorting by a column toggles between ascending and descending.
     pub fn next_sort(current: &str, field: &str) -> String {
         if current == field { format!("-{field}") } else { field.to_owned() }
+    }
+}
+
+/// A column's heading: a button that sorts by it when it sorts (again: the other way), with
+/// `aria-sort` saying how the list is sorted now.
+pub fn heading(column: &Column, state: TableState) -> AnyView {
+    let class = if column.numeric { "num" } else { "" };
+    let label = column.label;
+    match column.sort {
+        Some(field) => {
+            let aria = move || {
+                let s = state.sort.get();
+                if s == field {
+                    "ascending"
+                } else if s == format!("-{field}") {
+                    "descending"
+                } else {
+                    "none"
+                }
+            };
+            view! {
+                <th class=class aria-sort=aria scope="col">
+                    <button type="button" data-testid=format!("sort-{field}")
+                        on:click=move |_| {
+                            state.sort.update(|s| *s = TableState::next_sort(s, field));
+                            state.page.set(1);
+                        }>
+                        {label}
+                        {move || match aria() { "ascending" => " ▲", "descending" => " ▼", _ => "" }}
+                    </button>
+                </th>
+            }
+            .into_any()
+        }
+        None => view! { <th class=class scope="col">{label}</th> }.into_any(),
     }
 }
 
@@ -94,44 +139,8 @@ pub fn DataTable(
     #[prop(into, default = "Nothing to show yet.".to_string())] empty: String,
 ) -> impl IntoView {
     let search_id = format!("{testid}-search");
-    let heading = columns.clone();
-    let header = move || {
-        heading
-            .iter()
-            .map(|c| {
-                let class = if c.numeric { "num" } else { "" };
-                match c.sort {
-                    Some(field) => {
-                        let aria = move || {
-                            let s = state.sort.get();
-                            if s == field {
-                                "ascending"
-                            } else if s == format!("-{field}") {
-                                "descending"
-                            } else {
-                                "none"
-                            }
-                        };
-                        let label = c.label;
-                        view! {
-                            <th class=class aria-sort=aria scope="col">
-                                <button type="button" data-testid=format!("sort-{field}")
-                                    on:click=move |_| {
-                                        state.sort.update(|s| *s = TableState::next_sort(s, field));
-                                        state.page.set(1);
-                                    }>
-                                    {label}
-                                    {move || match aria() { "ascending" => " ▲", "descending" => " ▼", _ => "" }}
-                                </button>
-                            </th>
-                        }
-                        .into_any()
-                    }
-                    None => view! { <th class=class scope="col">{c.label}</th> }.into_any(),
-                }
-            })
-            .collect_view()
-    };
+    let heading_columns = columns.clone();
+    let header = move || heading_columns.iter().map(|c| heading(c, state)).collect_view();
     let numeric: Vec<bool> = columns.iter().map(|c| c.numeric).collect();
     let body = move || match data.get() {
         None => view! { <Loading/> }.into_any(),

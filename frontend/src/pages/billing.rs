@@ -1,7 +1,7 @@
 //! Billing issues (`/billing`): every issue in scope, open ones first by default, filtered by
 //! kind and state, paged by the API. Home's billing pane opens this page.
 
-use domain::api::{BillingIssue, BillingIssueFilter, ListParams};
+use domain::api::{BillingIssue, BillingIssueFilter};
 use domain::kinds::BillingIssueKind;
 use leptos::prelude::*;
 
@@ -33,12 +33,7 @@ pub fn BillingIssuesPage() -> impl IntoView {
     let kind = RwSignal::new(None::<BillingIssueKind>);
     let open = RwSignal::new(Some(true));
     let resource = LocalResource::new(move || {
-        let list = ListParams {
-            page: Some(state.page.get()),
-            per_page: Some(25),
-            q: Some(state.q.get()).filter(|q| !q.trim().is_empty()),
-            sort: Some(state.sort.get()).filter(|s| !s.is_empty()),
-        };
+        let list = state.list_params(25);
         let filter = BillingIssueFilter { kind: kind.get(), open: open.get(), ..Default::default() };
         async move {
             let page = api::billing_issues(list, filter).await?;

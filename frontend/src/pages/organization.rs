@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use domain::api::{ListParams, Organization, SubscriptionFilter};
+use domain::api::{Organization, SubscriptionFilter};
 use domain::kinds::OrgKind;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -47,12 +47,7 @@ fn SubscriptionTable(org: Organization) -> impl IntoView {
     };
     let products = LocalResource::new(api::products);
     let subscriptions = LocalResource::new(move || {
-        let list = ListParams {
-            page: Some(state.page.get()),
-            per_page: Some(25),
-            q: Some(state.q.get()).filter(|q| !q.trim().is_empty()),
-            sort: Some(state.sort.get()).filter(|s| !s.is_empty()),
-        };
+        let list = state.list_params(25);
         api::subscriptions(list, filter.clone())
     });
     let locale = Locale::browser();

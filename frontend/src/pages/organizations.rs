@@ -1,6 +1,6 @@
 //! The resellers and customers lists: searched, sorted and paged by the API.
 
-use domain::api::{ListParams, Organization, OrganizationFilter};
+use domain::api::{Organization, OrganizationFilter};
 use domain::kinds::{OnboardingStage, OrgKind};
 use leptos::prelude::*;
 
@@ -59,12 +59,7 @@ pub fn OrganizationTable(
         ],
     };
     let resource = LocalResource::new(move || {
-        let list = ListParams {
-            page: Some(state.page.get()),
-            per_page: Some(25),
-            q: Some(state.q.get()).filter(|q| !q.trim().is_empty()),
-            sort: Some(state.sort.get()).filter(|s| !s.is_empty()),
-        };
+        let list = state.list_params(25);
         let filter = OrganizationFilter { kind: Some(kind), parent_id, onboarding_stage, ..Default::default() };
         async move {
             let page = api::organizations(list, filter).await?;

@@ -2,7 +2,7 @@
 //! may have 100,000), each with its reseller; the report's CSV holds them all.
 
 use chrono::NaiveDate;
-use domain::api::{CustomerRevenue, ListParams, RevenueCustomersQuery};
+use domain::api::{CustomerRevenue, RevenueCustomersQuery};
 use leptos::prelude::*;
 
 use crate::api;
@@ -39,12 +39,7 @@ pub fn RevenueCustomersTable(as_of: Memo<Option<NaiveDate>>) -> impl IntoView {
     ];
     let resource = LocalResource::new(move || {
         let query = RevenueCustomersQuery { as_of: api::as_of_param(as_of.get()), month: None };
-        let list = ListParams {
-            page: Some(state.page.get()),
-            per_page: Some(25),
-            q: Some(state.q.get()).filter(|q| !q.trim().is_empty()),
-            sort: Some(state.sort.get()).filter(|s| !s.is_empty()),
-        };
+        let list = state.list_params(25);
         async move {
             let page = api::revenue_customers(query, list).await?;
             let locale = Locale::browser();

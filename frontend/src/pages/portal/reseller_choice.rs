@@ -1,7 +1,7 @@
 //! A distributor opens a reseller's portal by picking the reseller: a searched list of its
 //! resellers, each a link to `/portal?reseller_id=…`.
 
-use domain::api::{ListParams, OrganizationFilter};
+use domain::api::OrganizationFilter;
 use domain::kinds::OrgKind;
 use leptos::prelude::*;
 
@@ -13,12 +13,7 @@ use crate::components::{Column, DataTable, Row, TablePage, TableState};
 pub fn ResellerChoice() -> impl IntoView {
     let state = TableState::new("name");
     let resource = LocalResource::new(move || {
-        let list = ListParams {
-            page: Some(state.page.get()),
-            per_page: Some(25),
-            q: Some(state.q.get()).filter(|q| !q.trim().is_empty()),
-            sort: Some(state.sort.get()).filter(|s| !s.is_empty()),
-        };
+        let list = state.list_params(25);
         let filter = OrganizationFilter { kind: Some(OrgKind::Reseller), ..Default::default() };
         async move {
             let page = api::organizations(list, filter).await?;

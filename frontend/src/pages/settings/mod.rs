@@ -25,7 +25,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::shell::MeResource;
 use crate::api::{self, ApiFailure};
-use crate::components::table::last_page;
+use crate::components::table::{heading, last_page};
 use crate::components::{Column, Empty, ErrorView, Loading, TableState};
 use crate::format::{self, Locale};
 
@@ -184,40 +184,6 @@ fn FormFailure(errors: FormErrors) -> impl IntoView {
 #[component]
 fn NotAllowed(#[prop(into)] message: String) -> impl IntoView {
     view! { <div class="state" role="alert" data-testid="not-allowed">{message}</div> }
-}
-
-/// A sortable heading.
-fn heading(column: &Column, state: TableState) -> AnyView {
-    let class = if column.numeric { "num" } else { "" };
-    let label = column.label;
-    match column.sort {
-        Some(field) => {
-            let aria = move || {
-                let s = state.sort.get();
-                if s == field {
-                    "ascending"
-                } else if s == format!("-{field}") {
-                    "descending"
-                } else {
-                    "none"
-                }
-            };
-            view! {
-                <th class=class aria-sort=aria scope="col">
-                    <button type="button" data-testid=format!("sort-{field}")
-                        on:click=move |_| {
-                            state.sort.update(|s| *s = TableState::next_sort(s, field));
-                            state.page.set(1);
-                        }>
-                        {label}
-                        {move || match aria() { "ascending" => " ▲", "descending" => " ▼", _ => "" }}
-                    </button>
-                </th>
-            }
-            .into_any()
-        }
-        None => view! { <th class=class scope="col">{label}</th> }.into_any(),
-    }
 }
 
 /// A page of items as a table whose rows carry controls (the shared `DataTable` shows text
