@@ -3,6 +3,7 @@
 pub mod anchor;
 pub mod charts;
 pub mod kpi;
+pub mod loaded;
 pub mod local_table;
 pub mod month_range;
 pub mod pager;
@@ -12,6 +13,7 @@ pub mod title;
 
 pub use charts::{BarChart, DonutChart, LineChart, Series, Slice};
 pub use kpi::KpiCard;
+pub use loaded::Loaded;
 pub use local_table::{LocalColumn, LocalRow, LocalTable, SortKey};
 pub use month_range::{MonthRange, MonthRangePicker};
 pub use pager::Pager;

@@ -4,9 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::loaded::Loaded;
 use super::pager::Pager;
 pub use super::pager::last_page;
-use super::states::{Empty, ErrorView, Loading};
+use super::states::Empty;
 use crate::api::ApiFailure;
 
 /// A column: its heading and, when sortable, the API's sort field.
@@ -133,7 +134,7 @@ pub fn heading(column: &Column, state: TableState) -> AnyView {
 pub fn DataTable(
     columns: Vec<Column>,
     state: TableState,
-    data: Signal<Option<Result<TablePage, ApiFailure>>>,
+    data: LocalResource<Result<TablePage, ApiFailure>>,
     #[prop(into)] caption: String,
     #[prop(into)] testid: String,
     #[prop(into, default = "Nothing to show yet.".to_string())] empty: String,
@@ -142,11 +143,11 @@ pub fn DataTable(
     let heading_columns = columns.clone();
     let header = move || heading_columns.iter().map(|c| heading(c, state)).collect_view();
     let numeric: Vec<bool> = columns.iter().map(|c| c.numeric).collect();
-    let body = move || match data.get() {
-        None => view! { <Loading/> }.into_any(),
-        Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-        Some(Ok(page)) if page.rows.is_empty() => view! { <Empty message=empty.clone()/> }.into_any(),
-        Some(Ok(page)) => {
+    let body = move |page: TablePage| {
+        if page.rows.is_empty() {
+            return view! { <Empty message=empty.clone()/> }.into_any();
+        }
+        {
             let numeric = numeric.clone();
             let (total, per_page) = (page.total, page.per_page);
             let rows = page
@@ -195,7 +196,7 @@ pub fn DataTable(
                         on:input=move |ev| { state.q.set(event_target_value(&ev)); state.page.set(1); }/>
                 </div>
             </div>
-            {body}
+            <Loaded data=data view=body/>
         </div>
     }
 }

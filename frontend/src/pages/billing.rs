@@ -84,7 +84,7 @@ pub fn BillingIssuesPage() -> impl IntoView {
                 </select>
             </div>
         </div>
-        <DataTable columns=columns state=state data=Signal::derive(move || resource.get()) caption="Billing issues"
+        <DataTable columns=columns state=state data=resource caption="Billing issues"
             testid="billing-issues-table" empty="No billing issue matches."/>
     }
 }

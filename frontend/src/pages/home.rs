@@ -11,7 +11,7 @@ use leptos_router::components::A;
 
 use super::as_of::{AsOfPicker, as_of_signal, with_as_of};
 use crate::api;
-use crate::components::{Empty, ErrorView, KpiCard, Loading};
+use crate::components::{Empty, KpiCard, Loaded};
 use crate::format::{self, Locale, words};
 
 /// A pane's menu of reports: a disclosure of links.
@@ -213,10 +213,7 @@ pub fn Home() -> impl IntoView {
             <h1>"Home"</h1>
             <AsOfPicker/>
         </div>
-        {move || match data.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-            Some(Ok(home)) => {
+        <Loaded data=data view=move |home| {
                 let month: NaiveDate = home.month.first_day();
                 view! {
                     <p class="muted" data-testid="home-month">{format!("{} · as of {}", format::month_name(month), home.as_of)}</p>
@@ -228,7 +225,6 @@ pub fn Home() -> impl IntoView {
                     </div>
                 }
                 .into_any()
-            }
-        }}
+            }/>
     }
 }

@@ -9,7 +9,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::organizations::OrganizationTable;
 use crate::api;
-use crate::components::{Column, DataTable, ErrorView, Loading, Row, TablePage, TableState};
+use crate::components::title::set_title;
+use crate::components::{Column, DataTable, Loaded, Row, TablePage, TableState};
 use crate::format::{self, Locale};
 
 fn details(o: &Organization) -> Vec<(&'static str, String)> {
@@ -45,39 +46,34 @@ fn SubscriptionTable(org: Organization) -> impl IntoView {
         OrgKind::Customer => SubscriptionFilter { customer_id: Some(org.id), ..Default::default() },
         _ => SubscriptionFilter { reseller_id: Some(org.id), ..Default::default() },
     };
-    let products = LocalResource::new(api::products);
-    let subscriptions = LocalResource::new(move || {
+    // The product names come from the catalog, which is small: one page of the largest size.
+    let data = LocalResource::new(move || {
         let list = state.list_params(25);
-        api::subscriptions(list, filter.clone())
-    });
-    let locale = Locale::browser();
-    let data = Signal::derive(move || {
-        let page = match subscriptions.get()? {
-            Ok(page) => page,
-            Err(e) => return Some(Err(e)),
-        };
-        let names: HashMap<i64, String> = match products.get()? {
-            Ok(p) => p.items.into_iter().map(|p| (p.id, p.name)).collect(),
-            Err(e) => return Some(Err(e)),
-        };
-        let rows = page
-            .items
-            .into_iter()
-            .map(|s| Row {
-                key: s.id,
-                href: None,
-                cells: vec![
-                    names.get(&s.product_id).cloned().unwrap_or_else(|| format!("product {}", s.product_id)),
-                    format::count(s.quantity.max(0) as u64, &locale),
-                    format::money(s.unit_price, s.currency.as_str(), &locale),
-                    s.billing_interval.to_string(),
-                    if s.trial { format!("{} (trial)", s.status) } else { s.status.to_string() },
-                    s.start_date.to_string(),
-                    s.end_date.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-                ],
-            })
-            .collect();
-        Some(Ok(TablePage { rows, total: page.total, page: page.page, per_page: page.per_page }))
+        let filter = filter.clone();
+        async move {
+            let page = api::subscriptions(list, filter).await?;
+            let names: HashMap<i64, String> =
+                api::products().await?.items.into_iter().map(|p| (p.id, p.name)).collect();
+            let locale = Locale::browser();
+            let rows = page
+                .items
+                .into_iter()
+                .map(|s| Row {
+                    key: s.id,
+                    href: None,
+                    cells: vec![
+                        names.get(&s.product_id).cloned().unwrap_or_else(|| format!("product {}", s.product_id)),
+                        format::count(s.quantity.max(0) as u64, &locale),
+                        format::money(s.unit_price, s.currency.as_str(), &locale),
+                        s.billing_interval.to_string(),
+                        if s.trial { format!("{} (trial)", s.status) } else { s.status.to_string() },
+                        s.start_date.to_string(),
+                        s.end_date.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                    ],
+                })
+                .collect();
+            Ok(TablePage { rows, total: page.total, page: page.page, per_page: page.per_page })
+        }
     });
     let columns = vec![
         Column::plain("Product"),
@@ -102,27 +98,25 @@ pub fn OrganizationPage() -> impl IntoView {
         let id = params.get().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(-1);
         api::organization(id)
     });
-    move || match org.get() {
-        None => view! { <Loading/> }.into_any(),
-        Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-        Some(Ok(o)) => {
-            let rows = details(&o).into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view();
-            let customers = (o.kind == OrgKind::Reseller).then(|| {
-                view! {
-                    <h2>"Customers"</h2>
-                    <OrganizationTable kind=OrgKind::Customer parent_id=o.id testid="org-customers-table"/>
-                }
-            });
-            let subscriptions = (o.kind != OrgKind::Distributor).then(|| {
-                view! { <h2>"Subscriptions"</h2><SubscriptionTable org=o.clone()/> }
-            });
+    set_title("Organisation");
+    let page = move |o: Organization| {
+        set_title(&o.name);
+        let rows = details(&o).into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view();
+        let customers = (o.kind == OrgKind::Reseller).then(|| {
             view! {
-                <h1 data-testid="org-name">{o.name.clone()}</h1>
-                <section class="panel"><dl class="details" data-testid="org-details">{rows}</dl></section>
-                {customers}
-                {subscriptions}
+                <h2>"Customers"</h2>
+                <OrganizationTable kind=OrgKind::Customer parent_id=o.id testid="org-customers-table"/>
             }
-            .into_any()
+        });
+        let subscriptions = (o.kind != OrgKind::Distributor).then(|| {
+            view! { <h2>"Subscriptions"</h2><SubscriptionTable org=o.clone()/> }
+        });
+        view! {
+            <h1 data-testid="org-name">{o.name.clone()}</h1>
+            <section class="panel"><dl class="details" data-testid="org-details">{rows}</dl></section>
+            {customers}
+            {subscriptions}
         }
-    }
+    };
+    view! { <Loaded data=org view=page/> }
 }

@@ -76,7 +76,7 @@ pub fn OrganizationTable(
         _ => "Customers",
     };
     view! {
-        <DataTable columns=columns state=state data=Signal::derive(move || resource.get()) caption=caption testid=testid
+        <DataTable columns=columns state=state data=resource caption=caption testid=testid
             empty="No organisation matches."/>
     }
 }

@@ -14,7 +14,7 @@ use super::revenue_customers::RevenueCustomersTable;
 use super::shell::MeResource;
 use crate::api::{self, ApiFailure};
 use crate::components::anchor::scroll_to_fragment;
-use crate::components::{BarChart, Empty, ErrorView, LineChart, Loading, Series};
+use crate::components::{BarChart, Empty, ErrorView, LineChart, Loaded, Series};
 use crate::components::{LocalColumn, LocalRow, LocalTable, SortKey};
 use crate::format::{self, Locale};
 
@@ -112,10 +112,7 @@ pub fn RevenueReportPage() -> impl IntoView {
     });
     view! {
         <ReportFrame title="Monthly revenue by service and account" path=api::reports::REVENUE file="revenue" as_of=as_of>
-            {move || match data.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-                Some(Ok(r)) => {
+            <Loaded data=data view=move |r| {
                     let mut services: Vec<(String, RevenueFigures)> = r.by_service.clone().into_iter().collect();
                     services.sort_by_key(|s| std::cmp::Reverse(s.1.total));
                     let services_chart = bar("Revenue by service", &services[..services.len().min(12)]);
@@ -130,8 +127,7 @@ pub fn RevenueReportPage() -> impl IntoView {
                         </section>
                     }
                     .into_any()
-                }
-            }}
+                }/>
         </ReportFrame>
     }
 }
@@ -143,10 +139,7 @@ pub fn ProjectionReportPage() -> impl IntoView {
     let data = LocalResource::new(move || api::projection_report(as_of.get()));
     view! {
         <ReportFrame title="Projected monthly revenue" path=api::reports::PROJECTION file="projection" as_of=as_of>
-            {move || match data.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-                Some(Ok(r)) => match (r.projected.value, r.by_provider.clone(), r.rows.clone()) {
+            <Loaded data=data view=move |r| match (r.projected.value, r.by_provider.clone(), r.rows.clone()) {
                     (Some(total), Some(by_provider), Some(rows)) => {
                         let providers: Vec<(String, Decimal)> = by_provider.into_iter().collect();
                         let series = vec![Series {
@@ -166,8 +159,7 @@ pub fn ProjectionReportPage() -> impl IntoView {
                         .into_any()
                     }
                     _ => view! { <Empty message=r.projected.reason.unwrap_or_default()/> }.into_any(),
-                },
-            }}
+                }/>
         </ReportFrame>
     }
 }
@@ -204,10 +196,7 @@ pub fn MarketplaceReportPage() -> impl IntoView {
     let locale = Locale::browser();
     view! {
         <ReportFrame title="Marketplace spend, month over month" path=api::reports::MARKETPLACE file="marketplace" as_of=as_of>
-            {move || match data.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-                Some(Ok(r)) => {
+            <Loaded data=data view=move |r| {
                     let series = vec![Series {
                         name: "Marketplace spend".into(),
                         values: r.months.iter().map(|m| f(m.spend)).collect(),
@@ -227,8 +216,7 @@ pub fn MarketplaceReportPage() -> impl IntoView {
                         </section>
                     }
                     .into_any()
-                }
-            }}
+                }/>
         </ReportFrame>
     }
 }
@@ -240,10 +228,7 @@ pub fn RevenueOverviewPage() -> impl IntoView {
     let data = LocalResource::new(move || api::revenue_overview(as_of.get()));
     view! {
         <ReportFrame title="Revenue overview" path=api::reports::OVERVIEW file="revenue-overview" as_of=as_of>
-            {move || match data.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-                Some(Ok(r)) => {
+            <Loaded data=data view=move |r| {
                     let months: Vec<String> = r.months.iter().map(|m| month_label(m.month)).collect();
                     let partial: Vec<bool> = r.months.iter().map(|m| m.partial).collect();
                     let line = |name: &str, pick: fn(&RevenueFigures) -> Decimal| Series {
@@ -274,8 +259,7 @@ pub fn RevenueOverviewPage() -> impl IntoView {
                         </div>
                     }
                     .into_any()
-                }
-            }}
+                }/>
         </ReportFrame>
     }
 }

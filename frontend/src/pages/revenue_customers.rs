@@ -52,7 +52,7 @@ pub fn RevenueCustomersTable(as_of: Memo<Option<NaiveDate>>) -> impl IntoView {
         }
     });
     view! {
-        <DataTable columns=columns state=state data=Signal::derive(move || resource.get())
+        <DataTable columns=columns state=state data=resource
             caption="Customer accounts" testid="by-customer" empty="No customer has revenue this month yet."/>
     }
 }

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::api::{self, ApiFailure};
-use crate::components::{ErrorView, Loading};
+use crate::components::Loaded;
 use crate::session;
 
 /// The caller, shared with the pages below the shell.
@@ -141,11 +141,7 @@ pub fn Shell(children: ChildrenFn) -> impl IntoView {
                 </div>
             </nav>
             <main class="content">
-                {move || match me.get() {
-                    None => view! { <Loading/> }.into_any(),
-                    Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-                    Some(Ok(_)) => children().into_any(),
-                }}
+                <Loaded data=me view=move |_| children().into_any()/>
             </main>
         </div>
     }

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use super::{confirm, money};
 use crate::api::{self, ApiFailure};
-use crate::components::{Empty, ErrorView, Loading, Pager};
+use crate::components::{Empty, ErrorView, Loaded, Pager};
 
 const PER_PAGE: u64 = 25;
 
@@ -137,11 +137,11 @@ pub fn ActivatedProducts(reseller: Option<i64>, version: RwSignal<u32>, may_act:
                 </div>
             </div>
             {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
-            {move || match list.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-                Some(Ok(p)) if p.items.is_empty() => view! { <Empty message="Nothing activated yet."/> }.into_any(),
-                Some(Ok(p)) => view! {
+            <Loaded data=list view=move |p| {
+                if p.items.is_empty() {
+                    return view! { <Empty message="Nothing activated yet."/> }.into_any();
+                }
+                view! {
                     <div class="table-wrap">
                     <table data-testid="activations">
                         <thead><tr><th>"Product"</th><th>"Client"</th><th>"Activated"</th><th>"Status"</th><th>"Next renewal"</th><th class="num">"Per interval"</th><th class="actions">"Actions"</th></tr></thead>
@@ -166,8 +166,8 @@ pub fn ActivatedProducts(reseller: Option<i64>, version: RwSignal<u32>, may_act:
                     </table>
                     </div>
                     <Pager page=page total=p.total per_page=p.per_page/>
-                }.into_any(),
-            }}
+                }.into_any()
+            }/>
         </section>
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::api;
-use crate::components::{ErrorView, LineChart, Loading, Series};
+use crate::components::{LineChart, Loaded, Series};
 use crate::format::{self, Locale};
 
 /// A y tick of the active-users graph: a short count (`1.2K`).
@@ -27,10 +27,7 @@ pub fn ActiveUsersGraph(reseller: Option<i64>) -> impl IntoView {
         <section class="panel">
             <h2>"Active users"</h2>
             <div class="toolbar">{pick(ActiveUsersRange::Days7, "7 days")}{pick(ActiveUsersRange::Days30, "30 days")}{pick(ActiveUsersRange::Months6, "6 months")}</div>
-            {move || match series.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-                Some(Ok(s)) => {
+            <Loaded data=series view=move |s| {
                     let line = vec![Series {
                         name: "Active users".into(),
                         values: s.points.iter().map(|p| p.users as f64).collect(),
@@ -38,8 +35,7 @@ pub fn ActiveUsersGraph(reseller: Option<i64>) -> impl IntoView {
                     }];
                     let days: Vec<String> = s.points.iter().map(|p| format::day_short(p.start)).collect();
                     view! { <LineChart categories=days series=line title="Active users" counts=true tick=users_tick/> }.into_any()
-                }
-            }}
+                }/>
         </section>
     }
 }

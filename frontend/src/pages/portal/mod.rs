@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 use super::shell::MeResource;
 use crate::api;
 use crate::components::title::set_title;
-use crate::components::{ErrorView, Loading};
+use crate::components::{Loaded, Loading};
 use crate::format::{self, Locale};
 use activations::{ActivateForm, ActivatedProducts};
 use active_users::ActiveUsersGraph;
@@ -79,11 +79,7 @@ fn ResellerPortal(reseller: Option<i64>, may_act: bool) -> impl IntoView {
             <h1>"Portal" {move || whose.get().and_then(Result::ok).flatten().map(|name| format!(" · {name}"))}</h1>
             {reseller.is_some().then(|| view! { <a href="/portal" data-testid="other-reseller">"Another reseller"</a> })}
         </div>
-        {move || match summary.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-            Some(Ok(s)) => summary::summary_view(s).into_any(),
-        }}
+        <Loaded data=summary view=move |s| summary::summary_view(s).into_any()/>
         <ActiveUsersGraph reseller=reseller/>
         {may_act.then(|| view! { <ActivateForm reseller=reseller version=version/> })}
         <ActivatedProducts reseller=reseller version=version may_act=may_act/>

@@ -37,7 +37,7 @@ pub fn ResellerChoice() -> impl IntoView {
         vec![Column::sorted("Reseller", "name"), Column::sorted("External id", "external_id"), Column::plain("Status")];
     view! {
         <p class="muted">"Pick the reseller whose portal to open: its balance, activations and top-ups."</p>
-        <DataTable columns=columns state=state data=Signal::derive(move || resource.get()) caption="Resellers"
+        <DataTable columns=columns state=state data=resource caption="Resellers"
             testid="portal-resellers" empty="No reseller matches."/>
     }
 }

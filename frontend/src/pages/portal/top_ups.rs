@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::money;
 use crate::api;
-use crate::components::{Empty, ErrorView, Loading, Pager};
+use crate::components::{Empty, Loaded, Pager};
 
 /// The top-up history of `reseller`.
 #[component]
@@ -20,11 +20,11 @@ pub fn TopUps(reseller: Option<i64>, version: RwSignal<u32>) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"Top-ups"</h2>
-            {move || match top_ups.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-                Some(Ok(p)) if p.items.is_empty() => view! { <Empty message="No top-ups yet."/> }.into_any(),
-                Some(Ok(p)) => view! {
+            <Loaded data=top_ups view=move |p| {
+                if p.items.is_empty() {
+                    return view! { <Empty message="No top-ups yet."/> }.into_any();
+                }
+                view! {
                     <div class="table-wrap">
                     <table data-testid="top-ups">
                         <thead><tr><th>"Date"</th><th>"Reference"</th><th class="num">"Amount"</th><th class="num">"Balance after"</th></tr></thead>
@@ -35,8 +35,8 @@ pub fn TopUps(reseller: Option<i64>, version: RwSignal<u32>) -> impl IntoView {
                     </table>
                     </div>
                     <Pager page=page total=p.total per_page=p.per_page/>
-                }.into_any(),
-            }}
+                }.into_any()
+            }/>
         </section>
     }
 }

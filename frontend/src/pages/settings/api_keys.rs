@@ -128,7 +128,7 @@ pub fn ApiKeysSettings() -> impl IntoView {
             <ListTable
                 columns=columns
                 state=state
-                data=Signal::derive(move || keys.get())
+                data=keys
                 key=|k: &ApiKey| (k.id, k.revoked_at, k.last_used_at, k.name.clone())
                 row=move |key: ApiKey| view! { <KeyRow key=key revoked=revoked/> }
                 caption="API keys of your organisation and the organisations below it"

@@ -114,7 +114,7 @@ pub fn FxRatesSettings() -> impl IntoView {
             <ListTable
                 columns=columns
                 state=state
-                data=Signal::derive(move || rates.get())
+                data=rates
                 key=|r: &FxRate| (r.currency.as_str().to_owned(), r.month.clone(), r.rate)
                 row=move |rate: FxRate| view! { <RateRow rate=rate editable=editable saved=saved/> }
                 caption="Fx rates of your tree"

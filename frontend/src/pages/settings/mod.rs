@@ -25,9 +25,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::shell::MeResource;
 use crate::api::{self, ApiFailure};
-use crate::components::table::{heading, last_page};
-use crate::components::{Column, Empty, ErrorView, Loading, TableState};
-use crate::format::{self, Locale};
+use crate::components::table::heading;
+use crate::components::{Column, Empty, ErrorView, Loaded, Pager, TableState};
 
 /// Rows per page of every settings list.
 pub(crate) const PER_PAGE: u64 = 25;
@@ -193,7 +192,7 @@ fn NotAllowed(#[prop(into)] message: String) -> impl IntoView {
 fn ListTable<T, K, KV, R, V>(
     columns: Vec<Column>,
     state: TableState,
-    data: Signal<Option<Result<Page<T>, ApiFailure>>>,
+    data: LocalResource<Result<Page<T>, ApiFailure>>,
     /// Each row's key: include what a row shows, so a changed item is drawn again.
     key: K,
     row: R,
@@ -208,41 +207,26 @@ where
     R: Fn(T) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let locale = Locale::browser();
-    let body = move || match data.get() {
-        None => view! { <Loading/> }.into_any(),
-        Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-        Some(Ok(page)) if page.items.is_empty() => view! { <Empty message=empty.clone()/> }.into_any(),
-        Some(Ok(page)) => {
-            let last = last_page(page.total, page.per_page);
-            let shown = format!(
-                "Page {} of {} · {} in all",
-                format::count(page.page, &locale),
-                format::count(last, &locale),
-                format::count(page.total, &locale)
-            );
-            let items = page.items;
-            let headings = columns.iter().map(|c| heading(c, state)).collect_view();
-            view! {
-                <div class="table-wrap">
-                    <table>
-                        <caption class="muted" style="text-align:left">{caption.clone()}</caption>
-                        <thead><tr>{headings}</tr></thead>
-                        <tbody><For each=move || items.clone() key=key.clone() children=row.clone()/></tbody>
-                    </table>
-                </div>
-                <nav class="pager" aria-label="Pages">
-                    <button type="button" class="secondary" data-testid="prev-page" disabled=move || { state.page.get() <= 1 }
-                        on:click=move |_| state.page.update(|p| *p = p.saturating_sub(1).max(1))>"Previous"</button>
-                    <span data-testid="page-info">{shown}</span>
-                    <button type="button" class="secondary" data-testid="next-page" disabled=move || { state.page.get() >= last }
-                        on:click=move |_| state.page.update(|p| *p = (*p + 1).min(last))>"Next"</button>
-                </nav>
-            }
-            .into_any()
+    let body = move |page: Page<T>| {
+        if page.items.is_empty() {
+            return view! { <Empty message=empty.clone()/> }.into_any();
         }
+        let (total, per_page) = (page.total, page.per_page);
+        let items = page.items;
+        let headings = columns.iter().map(|c| heading(c, state)).collect_view();
+        view! {
+            <div class="table-wrap">
+                <table>
+                    <caption class="muted" style="text-align:left">{caption.clone()}</caption>
+                    <thead><tr>{headings}</tr></thead>
+                    <tbody><For each=move || items.clone() key=key.clone() children=row.clone()/></tbody>
+                </table>
+            </div>
+            <Pager page=state.page total=total per_page=per_page/>
+        }
+        .into_any()
     };
-    view! { <div data-testid=testid>{body}</div> }
+    view! { <div data-testid=testid><Loaded data=data view=body/></div> }
 }
 
 /// The search box of a table.

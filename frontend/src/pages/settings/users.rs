@@ -120,7 +120,7 @@ pub fn UsersSettings() -> impl IntoView {
             <ListTable
                 columns=columns
                 state=state
-                data=Signal::derive(move || users.get())
+                data=users
                 key=|u: &User| (u.id, u.role, u.disabled, u.name.clone())
                 row=move |user: User| view! { <UserRow user=user editable=editable self_id=self_id changed=changed/> }
                 caption="Users of your organisation and the organisations below it"
