@@ -25,6 +25,15 @@ pub fn today_utc() -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(now.get_utc_full_year() as i32, now.get_utc_month() + 1, now.get_utc_date())
 }
 
+/// A day written the way the browser's date input writes it (its locale: `12/2/2026` in the
+/// United States, `2.12.2026` in Germany), so that the page's words and the picker agree.
+pub fn day_as_picker_shows(day: NaiveDate) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&format!("{day}T00:00:00Z")));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+    String::from(date.to_locale_date_string("default", &options))
+}
+
 /// A date input that moves the page to another day; it always shows the day in force (today in
 /// UTC when the address names none), and clearing it goes back to today.
 #[component]

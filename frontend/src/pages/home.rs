@@ -9,7 +9,7 @@ use domain::kinds::OrgKind;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::as_of::{AsOfPicker, as_of_signal, with_as_of};
+use super::as_of::{AsOfPicker, as_of_signal, day_as_picker_shows, with_as_of};
 use crate::api;
 use crate::components::{Empty, KpiCard, Loaded};
 use crate::format::{self, Locale, words};
@@ -216,7 +216,7 @@ pub fn Home() -> impl IntoView {
         <Loaded data=data view=move |home| {
                 let month: NaiveDate = home.month.first_day();
                 view! {
-                    <p class="muted" data-testid="home-month">{format!("{} · as of {}", format::month_name(month), home.as_of)}</p>
+                    <p class="muted" data-testid="home-month">{format!("{} · as of {}", format::month_name(month), day_as_picker_shows(home.as_of))}</p>
                     {money_panes(&home, &locale)}
                     {accounts_pane(home.org_kind, home.accounts.clone(), &locale)}
                     <div class="grid">
