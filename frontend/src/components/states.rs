@@ -76,9 +76,8 @@ fn details(error: &ApiFailure) -> Option<String> {
         ApiFailure::Unauthorized => Some("Please log in again.".into()),
         ApiFailure::Problem(p) => {
             let mut parts: Vec<String> = p.detail.iter().cloned().collect();
-            if let (Some(balance), Some(needed)) = (p.balance, p.needed) {
-                parts.push(format!("Balance {balance}, needed {needed}."));
-            }
+            // A 402's detail already states the balance and what was needed, with the money
+            // written out by the server; its raw `balance` and `needed` are for programs.
             if let Some(id) = &p.request_id {
                 parts.push(format!("If it happens again, quote request id {id}."));
             }
