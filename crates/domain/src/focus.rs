@@ -101,11 +101,29 @@ pub struct RowProblem {
     pub column: Option<String>,
     /// What is wrong.
     pub message: String,
+    /// The cell's text as found (at most [`MAX_SHOWN_VALUE`] characters, control characters
+    /// replaced), so that the person fixing the file sees what the exporter wrote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// How much of a bad cell a problem repeats.
+pub const MAX_SHOWN_VALUE: usize = 80;
+
+/// A cell's text as a problem shows it: cut, and without control characters (a NUL would not
+/// even store in PostgreSQL).
+fn shown_value(cell: &str) -> String {
+    let mut shown: String =
+        cell.chars().take(MAX_SHOWN_VALUE).map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
+    if cell.chars().count() > MAX_SHOWN_VALUE {
+        shown.push('…');
+    }
+    shown
 }
 
 impl RowProblem {
     fn header(column: &str, message: impl Into<String>) -> Self {
-        RowProblem { row: None, line: None, column: Some(column.to_owned()), message: message.into() }
+        RowProblem { row: None, line: None, column: Some(column.to_owned()), message: message.into(), value: None }
     }
 
     fn row(row: u64, column: Option<&str>, message: impl Into<String>) -> Self {
@@ -114,14 +132,20 @@ impl RowProblem {
             line: Some(row.saturating_add(1)),
             column: column.map(str::to_owned),
             message: message.into(),
+            value: None,
         }
     }
 }
 
 impl From<RowProblem> for FieldError {
-    /// The API's problem details carry the row and the column; the line follows from the row.
+    /// The API's problem details carry the row and the column (the line follows from the row);
+    /// the message ends with the value found, when there was one.
     fn from(problem: RowProblem) -> Self {
-        FieldError { field: problem.column, row: problem.row, message: problem.message }
+        let message = match problem.value {
+            Some(value) => format!("{}; found \"{value}\"", problem.message),
+            None => problem.message,
+        };
+        FieldError { field: problem.column, row: problem.row, message }
     }
 }
 
@@ -183,6 +207,9 @@ const EFFECTIVE_COST: &str = "EffectiveCost";
 const BILLING_CURRENCY: &str = "BillingCurrency";
 const CHARGE_CATEGORY: &str = "ChargeCategory";
 const PROVIDER_NAME: &str = "ProviderName";
+/// FOCUS 1.3 deprecated `ProviderName` for these two, and 1.4 removed it.
+const SERVICE_PROVIDER_NAME: &str = "ServiceProviderName";
+const HOST_PROVIDER_NAME: &str = "HostProviderName";
 const SERVICE_NAME: &str = "ServiceName";
 const SKU_ID: &str = "SkuId";
 const CONSUMED_QUANTITY: &str = "ConsumedQuantity";
@@ -202,6 +229,8 @@ pub const KNOWN_COLUMNS: &[&str] = &[
     BILLING_CURRENCY,
     CHARGE_CATEGORY,
     PROVIDER_NAME,
+    SERVICE_PROVIDER_NAME,
+    HOST_PROVIDER_NAME,
     SERVICE_NAME,
     SKU_ID,
     CONSUMED_QUANTITY,
@@ -283,7 +312,12 @@ impl Columns {
         let billed_cost = required(find(BILLED_COST), BILLED_COST);
         let currency = required(find(BILLING_CURRENCY), BILLING_CURRENCY);
         let category = required(find(CHARGE_CATEGORY), CHARGE_CATEGORY);
-        let provider = required(find(PROVIDER_NAME), PROVIDER_NAME);
+        // The provider: `ProviderName` (FOCUS 1.0–1.2), else 1.3's and 1.4's `ServiceProviderName`,
+        // else `HostProviderName` (docs/import.md §2).
+        let provider = required(
+            find(PROVIDER_NAME).or_else(|| find(SERVICE_PROVIDER_NAME)).or_else(|| find(HOST_PROVIDER_NAME)),
+            PROVIDER_NAME,
+        );
         let service = required(find(SERVICE_NAME), SERVICE_NAME);
 
         match (customer, period_start, period_end, billed_cost, currency, category, provider, service) {
@@ -404,12 +438,17 @@ struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// A cell, trimmed; `NULL` (any case), which exports write for "no value", is empty.
     fn cell(&self, col: Col) -> &'a str {
-        self.record[col.index].trim()
+        let cell = self.record[col.index].trim();
+        if cell.eq_ignore_ascii_case("null") { "" } else { cell }
     }
 
     fn problem(&mut self, col: Col, message: impl Into<String>) {
-        self.problems.push(RowProblem::row(self.number, Some(col.name), message));
+        let mut problem = RowProblem::row(self.number, Some(col.name), message);
+        let cell = self.cell(col);
+        problem.value = (!cell.is_empty()).then(|| shown_value(cell));
+        self.problems.push(problem);
     }
 
     /// A cell that must hold a value; `None` once its problem is recorded.
@@ -506,10 +545,13 @@ fn times_power_of_ten(value: Decimal, negative: bool, power: u32) -> Option<Deci
     }
 }
 
-const BAD_TIME: &str = "must be a date such as 2026-10-31 or an RFC 3339 time such as 2026-10-31T23:30:00Z";
+const BAD_TIME: &str =
+    "must be a date such as 2026-10-31, an RFC 3339 time such as 2026-10-31T23:30:00Z, or 2026-10-31 23:30:00 (UTC)";
 
 /// `YYYY-MM-DD` (00:00 UTC), RFC 3339 with any offset (converted to UTC, so the month is the
-/// UTC month), or RFC 3339 without an offset, read as UTC since docs/import.md §3 says times are UTC.
+/// UTC month), or a time without an offset — `T` or a space between date and time, as the
+/// FinOps Foundation's sample writes `2024-09-18 22:00:00` — read as UTC, since FOCUS and
+/// docs/import.md §3 say times are UTC.
 fn parse_time(s: &str) -> Result<DateTime<Utc>, &'static str> {
     // chrono alone would also take `2026-1-5` or `+2026-01-05`; insisting on the ISO shape keeps
     // a slip in the exporting tool from becoming a plausible but wrong date.
@@ -532,6 +574,7 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, &'static str> {
             .map(|time| time.with_timezone(&Utc))
             .ok()
             .or_else(|| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|time| time.and_utc()))
+            .or_else(|| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").ok().map(|time| time.and_utc()))
     };
     // Years outside 1–9999 (after conversion to UTC) have no YYYY-MM month to file them under.
     time.filter(|t| (1..=9999).contains(&t.year())).ok_or(BAD_TIME)
@@ -743,7 +786,13 @@ mod tests {
         let problems = columns.parse(4, &["CUST-1", "not a date", "2026-10-01"]).unwrap_err();
         assert_eq!(
             problems,
-            [RowProblem { row: Some(4), line: Some(5), column: None, message: "expected 15 fields, found 3".into() }]
+            [RowProblem {
+                row: Some(4),
+                line: Some(5),
+                column: None,
+                message: "expected 15 fields, found 3".into(),
+                value: None
+            }]
         );
     }
 
@@ -791,14 +840,21 @@ mod tests {
                 row: Some(7),
                 line: Some(8),
                 column: Some("BilledCost".into()),
-                message: NOT_A_NUMBER.into()
+                message: NOT_A_NUMBER.into(),
+                value: Some("abc".into())
             }]
         );
     }
 
     #[test]
     fn row_problems_become_field_errors_with_row_and_column() {
-        let problem = RowProblem { row: Some(3), line: Some(4), column: Some("SkuId".into()), message: "bad".into() };
+        let problem = RowProblem {
+            row: Some(3),
+            line: Some(4),
+            column: Some("SkuId".into()),
+            message: "bad".into(),
+            value: None,
+        };
         assert_eq!(
             FieldError::from(problem),
             FieldError { field: Some("SkuId".into()), row: Some(3), message: "bad".into() }
@@ -826,6 +882,51 @@ mod tests {
         assert_eq!(line.period_start, utc("2026-11-01T01:30:00Z"));
         assert_eq!(line.month(), "2026-11");
         assert_eq!(line.day(), NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+    }
+
+    #[test]
+    fn times_with_a_space_and_no_zone_are_utc_as_focus_says() {
+        let line =
+            line_with(&[("ChargePeriodStart", "2024-09-18 22:00:00"), ("ChargePeriodEnd", "2024-09-30 23:59:59.999")]);
+        assert_eq!(line.period_start, utc("2024-09-18T22:00:00Z"));
+        assert_eq!(line.period_end.timestamp_millis(), utc("2024-09-30T23:59:59.999Z").timestamp_millis());
+        assert_eq!(line.month(), "2024-09");
+    }
+
+    #[test]
+    fn null_in_a_cell_is_empty() {
+        let line = line_with(&[("SkuId", "NULL"), ("x_ResellerId", "null"), ("EffectiveCost", "Null")]);
+        assert_eq!((line.sku, line.reseller_external_id), (None, None));
+        assert_eq!(line.effective_cost, line.billed_cost, "an empty EffectiveCost defaults to BilledCost");
+        assert_eq!(problems_with(&[("BilledCost", "NULL")]), [("BilledCost".into(), "must not be empty".into())]);
+    }
+
+    #[test]
+    fn a_bad_cell_shows_its_value_cut_and_without_control_characters() {
+        let problem = |cell: &str| parse_with(&[("BilledCost", cell)]).unwrap_err().remove(0);
+        let shown = problem("12,50");
+        assert_eq!(shown.value.as_deref(), Some("12,50"));
+        let error = FieldError::from(shown);
+        assert_eq!(error.message, format!("{NOT_A_NUMBER}; found \"12,50\""));
+        let long = problem(&format!("{}x", "9".repeat(100)));
+        assert_eq!(long.value.unwrap().chars().count(), MAX_SHOWN_VALUE + 1, "80 characters and an ellipsis");
+        assert_eq!(problem("1\u{7}2").value.as_deref(), Some("1\u{fffd}2"));
+    }
+
+    #[test]
+    fn the_provider_is_read_from_the_names_focus_1_3_and_1_4_use() {
+        for name in ["ServiceProviderName", "HostProviderName"] {
+            let header: Vec<&str> = HEADER.iter().map(|h| if *h == "ProviderName" { name } else { h }).collect();
+            let columns = Columns::from_header(&header).unwrap();
+            let line = columns.parse(1, ROW).unwrap();
+            assert_eq!(line.provider, "AWS", "{name}");
+        }
+        let mut both: Vec<&str> = HEADER.to_vec();
+        both.push("ServiceProviderName");
+        let columns = Columns::from_header(&both).unwrap();
+        let mut row: Vec<&str> = ROW.to_vec();
+        row.push("Amazon Web Services");
+        assert_eq!(columns.parse(1, &row).unwrap().provider, "AWS", "ProviderName wins where both are present");
     }
 
     #[test]

@@ -19,6 +19,7 @@ on_both_databases!(
     rerating_after_the_cause_is_fixed,
     a_reseller_imports_only_for_its_own_customers,
     json_batches_follow_the_same_rules,
+    focus_1_4_names_zone_less_times_and_null_cells_import,
 );
 
 const HEADER: &str = "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,EffectiveCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName,SkuId,PricingQuantity,x_Marketplace,x_LineItemId";
@@ -52,6 +53,33 @@ async fn rollup_is_consistent(app: &TestApp) -> std::collections::HashMap<store:
     let (stored, rebuilt) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
     assert_eq!(stored, rebuilt, "the incremental rollup equals one rebuilt from the lines");
     stored
+}
+
+/// FOCUS 1.4 names the provider `ServiceProviderName`; the FinOps Foundation's sample writes
+/// times with a space and no zone (UTC) and `NULL` in empty cells.
+async fn focus_1_4_names_zone_less_times_and_null_cells_import(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    setup_catalog(&app, &token).await;
+    let body = "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,EffectiveCost,BillingCurrency,\
+                ChargeCategory,ServiceProviderName,HostProviderName,ServiceName,SkuId,PricingQuantity\n\
+                C1,2026-10-31 23:30:00,2026-11-01 00:00:00,12.50,NULL,USD,Usage,AWS,AWS,EC2,SKU1,NULL\n";
+    let response = import(&app, &token, body).await;
+    let status = response.status();
+    let batch: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{batch}");
+    assert_eq!(batch["rows_rated"], 1);
+    let rollup = rollup_is_consistent(&app).await;
+    let (key, sums) = rollup.iter().next().unwrap();
+    // 23:30 with no zone is UTC: still October. NULL cost means BilledCost, NULL units 0.
+    assert_eq!((key.month.as_str(), key.provider.as_str()), ("2026-10", "AWS"));
+    assert_eq!((sums.billed_usd, sums.effective_usd, sums.units), (d("12.50"), d("12.50"), d("0")));
+
+    // A bad cell's problem shows what the file holds.
+    let bad = "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,\
+               ServiceProviderName,ServiceName\nC1,18/09/2024,2024-09-19,1,USD,Usage,AWS,EC2\n";
+    let refused = problem(import(&app, &token, bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let message = refused["errors"][0]["message"].as_str().unwrap();
+    assert!(message.ends_with("; found \"18/09/2024\""), "{refused}");
 }
 
 fn d(s: &str) -> Decimal {

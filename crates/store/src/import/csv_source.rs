@@ -66,11 +66,11 @@ fn send(tx: &Sender<Vec<Parsed>>, chunk: Vec<Parsed>) {
 }
 
 fn file_problem(message: &str) -> RowProblem {
-    RowProblem { row: None, line: None, column: None, message: message.into() }
+    RowProblem { row: None, line: None, column: None, message: message.into(), value: None }
 }
 
 fn row_problem(row: u64, message: &str) -> RowProblem {
-    RowProblem { row: Some(row), line: Some(row + 1), column: None, message: format!("the row {message}") }
+    RowProblem { row: Some(row), line: Some(row + 1), column: None, message: format!("the row {message}"), value: None }
 }
 
 /// SHA-256 of everything `reader` yields, hex.

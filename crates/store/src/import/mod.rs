@@ -159,6 +159,7 @@ pub async fn import(
             line: None,
             column: None,
             message: "the file has no data rows".into(),
+            value: None,
         }]);
     }
     // The writer stops at its first problem while the stage reads on: a problem the writer

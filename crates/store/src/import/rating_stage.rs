@@ -160,6 +160,7 @@ impl Tally {
                         line: Some(n + 1),
                         column: Some("BilledCost".into()),
                         message: message.into(),
+                        value: None,
                     }]);
                     continue;
                 }

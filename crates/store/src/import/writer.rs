@@ -90,6 +90,7 @@ impl Writer {
                     line: Some(row + 1),
                     column: Some("x_LineItemId".into()),
                     message: "is already used by a line outside your organisation".into(),
+                    value: None,
                 }]);
                 continue;
             }
