@@ -147,44 +147,42 @@ pub fn DataTable(
         if page.rows.is_empty() {
             return view! { <Empty message=empty.clone()/> }.into_any();
         }
-        {
-            let numeric = numeric.clone();
-            let (total, per_page) = (page.total, page.per_page);
-            let rows = page
-                .rows
-                .into_iter()
-                .map(|row| {
-                    let numeric = numeric.clone();
-                    let href = row.href.clone();
-                    let cells = row
-                        .cells
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, text)| {
-                            let class = if numeric.get(i).copied().unwrap_or(false) { "num" } else { "" };
-                            match (i, &href) {
-                                (0, Some(href)) => {
-                                    view! { <td class=class><A href=href.clone()>{text}</A></td> }.into_any()
-                                }
-                                _ => view! { <td class=class>{text}</td> }.into_any(),
+        let numeric = numeric.clone();
+        let (total, per_page) = (page.total, page.per_page);
+        let rows = page
+            .rows
+            .into_iter()
+            .map(|row| {
+                let numeric = numeric.clone();
+                let href = row.href.clone();
+                let cells = row
+                    .cells
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, text)| {
+                        let class = if numeric.get(i).copied().unwrap_or(false) { "num" } else { "" };
+                        match (i, &href) {
+                            (0, Some(href)) => {
+                                view! { <td class=class><A href=href.clone()>{text}</A></td> }.into_any()
                             }
-                        })
-                        .collect_view();
-                    view! { <tr data-testid="row">{cells}</tr> }
-                })
-                .collect_view();
-            view! {
-                <div class="table-wrap">
-                    <table>
-                        <caption class="muted" style="text-align:left">{caption.clone()}</caption>
-                        <thead><tr>{header.clone()}</tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
-                <Pager page=state.page total=total per_page=per_page/>
-            }
-            .into_any()
+                            _ => view! { <td class=class>{text}</td> }.into_any(),
+                        }
+                    })
+                    .collect_view();
+                view! { <tr data-testid="row">{cells}</tr> }
+            })
+            .collect_view();
+        view! {
+            <div class="table-wrap">
+                <table>
+                    <caption class="muted" style="text-align:left">{caption.clone()}</caption>
+                    <thead><tr>{header.clone()}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <Pager page=state.page total=total per_page=per_page/>
         }
+        .into_any()
     };
     view! {
         <div data-testid=testid.clone()>

@@ -8,7 +8,7 @@ mod moved;
 mod not_found;
 mod onboarding;
 mod organization;
-mod organizations;
+pub(crate) mod organizations;
 mod portal;
 mod reports;
 mod revenue_customers;

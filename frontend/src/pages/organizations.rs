@@ -11,7 +11,12 @@ fn text<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string().replace('_', " ")).unwrap_or_else(|| "—".into())
 }
 
-fn row(kind: OrgKind, o: Organization) -> Row {
+/// Where a listed organisation links to, unless a table says otherwise: its own page.
+fn organization_page(id: i64) -> String {
+    format!("/organizations/{id}")
+}
+
+fn row(kind: OrgKind, o: Organization, link: fn(i64) -> String) -> Row {
     let date = crate::format::day(o.created_at.date_naive());
     let cells = match kind {
         OrgKind::Reseller => {
@@ -27,17 +32,20 @@ fn row(kind: OrgKind, o: Organization) -> Row {
             date,
         ],
     };
-    Row { key: o.id, href: Some(format!("/organizations/{}", o.id)), cells }
+    Row { key: o.id, href: Some(link(o.id)), cells }
 }
 
-/// A list of organisations of one kind, optionally the children of one parent.
+/// A list of organisations of one kind, optionally the children of one parent; each name
+/// links to `link(id)` (default: the organisation's page).
 #[component]
 pub fn OrganizationTable(
     kind: OrgKind,
+    #[prop(optional)] link: Option<fn(i64) -> String>,
     #[prop(optional)] parent_id: Option<i64>,
     #[prop(optional, into)] onboarding_stage: Option<OnboardingStage>,
     #[prop(into)] testid: String,
 ) -> impl IntoView {
+    let link = link.unwrap_or(organization_page);
     let state = TableState::new("name");
     let columns = match kind {
         OrgKind::Reseller => vec![
@@ -67,7 +75,7 @@ pub fn OrganizationTable(
                 total: page.total,
                 page: page.page,
                 per_page: page.per_page,
-                rows: page.items.into_iter().map(|o| row(kind, o)).collect(),
+                rows: page.items.into_iter().map(|o| row(kind, o, link)).collect(),
             })
         }
     });

@@ -14,6 +14,18 @@ use crate::components::{Empty, ErrorView, Loaded, Pager};
 
 const PER_PAGE: u64 = 25;
 
+/// After a call that moves money: on success the portal reads its figures again (`version`),
+/// else the failure is shown.
+fn settle(result: Result<Activation, ApiFailure>, failure: RwSignal<Option<ApiFailure>>, version: RwSignal<u32>) {
+    match result {
+        Ok(_) => {
+            failure.set(None);
+            version.update(|v| *v += 1);
+        }
+        Err(e) => failure.set(Some(e)),
+    }
+}
+
 /// The form that activates a plan for a client of `reseller`; a success bumps `version`.
 #[component]
 pub fn ActivateForm(reseller: Option<i64>, version: RwSignal<u32>) -> impl IntoView {
@@ -48,13 +60,7 @@ pub fn ActivateForm(reseller: Option<i64>, version: RwSignal<u32>) -> impl IntoV
         let key = api::new_idempotency_key();
         spawn_local(async move {
             let new = NewActivation { plan_id: plan, quantity: qty, customer_id: Some(customer), client_email: None };
-            match api::activate(&new, reseller, &key).await {
-                Ok(_) => {
-                    failure.set(None);
-                    version.update(|v| *v += 1);
-                }
-                Err(e) => failure.set(Some(e)),
-            }
+            settle(api::activate(&new, reseller, &key).await, failure, version);
         });
     };
     view! {
@@ -116,13 +122,7 @@ pub fn ActivatedProducts(reseller: Option<i64>, version: RwSignal<u32>, may_act:
         if confirm(&question) {
             let key = api::new_idempotency_key();
             spawn_local(async move {
-                match api::change_activation(a.id, action, reseller, &key).await {
-                    Ok(_) => {
-                        failure.set(None);
-                        version.update(|v| *v += 1);
-                    }
-                    Err(e) => failure.set(Some(e)),
-                }
+                settle(api::change_activation(a.id, action, reseller, &key).await, failure, version);
             });
         }
     };
