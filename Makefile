@@ -17,7 +17,7 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/
 NODE_BIN := $(CURDIR)/frontend/node_modules/.bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup tools browser loadtools run build frontend server test lint unit e2e size bench bench-import bench-home openapi clean
+.PHONY: help setup tools browser loadtools run build frontend server test lint unit e2e size bench bench-import bench-home openapi clean venv
 
 help:
 	@sed -n '2,8p' Makefile
@@ -40,6 +40,15 @@ browser:
 # wrk (load generator) and the sqlite3 tool, for the benchmarks only.
 loadtools:
 	@command -v wrk >/dev/null && command -v sqlite3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk sqlite3 curl; }
+
+# Python tools for the test fixtures (scripts/make-focus-fixtures.sh): .venv with the pinned
+# scripts/requirements-dev.txt, installed again only when that file changes.
+venv: .venv/.installed
+
+.venv/.installed: scripts/requirements-dev.txt
+	@[ -x .venv/bin/python ] || python3 -m venv .venv
+	.venv/bin/pip install --quiet --disable-pip-version-check --no-input -r scripts/requirements-dev.txt
+	@touch $@
 
 # ---- build -------------------------------------------------------------------------------
 frontend: tools

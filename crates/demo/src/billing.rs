@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use domain::api::{FxRate, Organization, Subscription};
 use domain::codes::CurrencyCode;
-use domain::focus::{ChargeCategory, LineInput};
+use domain::focus::{ChargeCategory, LineDetails, LineInput};
 use domain::kinds::BillingModel;
 use rust_decimal::Decimal;
 use store::billing::fx_rates;
@@ -164,6 +164,7 @@ fn line(
         reseller_external_id: None,
         marketplace: s.marketplace,
         line_item_id: Some(id),
+        details: LineDetails { billing_account_id: Some(customer.to_owned()), ..LineDetails::default() },
     })
 }
 

@@ -186,6 +186,7 @@ fn org(kind: OrgKind, parent_id: Option<i64>, name: String, created_at: DateTime
         // The demo's organisations were last changed when they were created.
         updated_at: created_at,
         parent_name: None,
+        billing_accounts: Vec::new(),
     }
 }
 

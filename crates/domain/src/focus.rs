@@ -145,14 +145,15 @@ impl From<RowProblem> for FieldError {
             Some(value) => format!("{}; found \"{value}\"", problem.message),
             None => problem.message,
         };
-        FieldError { field: problem.column, row: problem.row, message }
+        FieldError { field: problem.column, row: problem.row, message, rows: None }
     }
 }
 
 /// One billing line item as read from a row, checked but not yet rated (docs/import.md §2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineInput {
-    /// `BillingAccountId` (or `x_CustomerId`): the customer's external id.
+    /// The key the customer is looked up by, as the line shows it: `x_CustomerId`, else
+    /// `SubAccountId`, else `BillingAccountId` (see [`LineDetails`] for each).
     pub customer_external_id: String,
     /// `ChargePeriodStart` in UTC; the line belongs to its month and day.
     pub period_start: DateTime<Utc>,
@@ -180,6 +181,45 @@ pub struct LineInput {
     pub marketplace: bool,
     /// `x_LineItemId`: with it, re-importing the line replaces it instead of adding it.
     pub line_item_id: Option<String>,
+    /// The accounts the customer is found by, and what else a provider's export says of the
+    /// line (kept, not rated on).
+    pub details: LineDetails,
+}
+
+/// What a provider's export says of a line beyond what rating needs (docs/import.md §2): the
+/// accounts it was billed to, its invoice and its classification. Every field is optional;
+/// lines imported before these were read have none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineDetails {
+    /// `x_CustomerId`: a customer's `external_id`, which wins over the accounts.
+    pub customer_id: Option<String>,
+    /// `BillingAccountId`: the account billed (in a provider's export, often the payer).
+    pub billing_account_id: Option<String>,
+    /// `BillingAccountName`.
+    pub billing_account_name: Option<String>,
+    /// `SubAccountId`: the account that used the service (AWS linked account, Azure
+    /// subscription, GCP project).
+    pub sub_account_id: Option<String>,
+    /// `SubAccountName`.
+    pub sub_account_name: Option<String>,
+    /// `BillingPeriodStart`'s UTC month, `YYYY-MM`.
+    pub billing_period: Option<String>,
+    /// `InvoiceId`.
+    pub invoice_id: Option<String>,
+    /// `InvoiceIssuerName`.
+    pub invoice_issuer: Option<String>,
+    /// `PublisherName`, else `ServiceProviderName`.
+    pub publisher: Option<String>,
+    /// `HostProviderName`.
+    pub host_provider: Option<String>,
+    /// `ChargeClass` (`Correction` for a correction of an earlier period).
+    pub charge_class: Option<String>,
+    /// `ServiceCategory`.
+    pub service_category: Option<String>,
+    /// `RegionId`.
+    pub region_id: Option<String>,
+    /// `ConsumedQuantity`, kept beside the chargeable quantity.
+    pub consumed_quantity: Option<Decimal>,
 }
 
 impl LineInput {
@@ -217,6 +257,16 @@ const PRICING_QUANTITY: &str = "PricingQuantity";
 const RESELLER_ID: &str = "x_ResellerId";
 const MARKETPLACE: &str = "x_Marketplace";
 const LINE_ITEM_ID: &str = "x_LineItemId";
+const BILLING_ACCOUNT_NAME: &str = "BillingAccountName";
+const SUB_ACCOUNT_ID: &str = "SubAccountId";
+const SUB_ACCOUNT_NAME: &str = "SubAccountName";
+const BILLING_PERIOD_START: &str = "BillingPeriodStart";
+const INVOICE_ID: &str = "InvoiceId";
+const INVOICE_ISSUER_NAME: &str = "InvoiceIssuerName";
+const PUBLISHER_NAME: &str = "PublisherName";
+const CHARGE_CLASS: &str = "ChargeClass";
+const SERVICE_CATEGORY: &str = "ServiceCategory";
+const REGION_ID: &str = "RegionId";
 
 /// Every column Tierdash reads, in the order of docs/import.md §2; others are ignored.
 pub const KNOWN_COLUMNS: &[&str] = &[
@@ -238,6 +288,26 @@ pub const KNOWN_COLUMNS: &[&str] = &[
     RESELLER_ID,
     MARKETPLACE,
     LINE_ITEM_ID,
+    BILLING_ACCOUNT_NAME,
+    SUB_ACCOUNT_ID,
+    SUB_ACCOUNT_NAME,
+    BILLING_PERIOD_START,
+    INVOICE_ID,
+    INVOICE_ISSUER_NAME,
+    PUBLISHER_NAME,
+    CHARGE_CLASS,
+    SERVICE_CATEGORY,
+    REGION_ID,
+];
+
+/// FOCUS 1.4's datasets other than cost and usage, each by a column only it has: a file of one
+/// of them is refused by name rather than for the cost columns it lacks.
+const OTHER_DATASETS: &[(&str, &str)] = &[
+    ("ContractCommitmentId", "contract commitment"),
+    ("ContractCommitmentCategory", "contract commitment"),
+    ("InvoiceLineId", "invoice detail"),
+    ("InvoiceLineItemId", "invoice detail"),
+    ("BillingPeriodId", "billing period"),
 ];
 
 /// A column found in the header: where it is and what to call it in a problem.
@@ -251,7 +321,8 @@ struct Col {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Columns {
     width: usize,
-    customer: Col,
+    billing_account: Option<Col>,
+    customer_id: Option<Col>,
     period_start: Col,
     period_end: Col,
     billed_cost: Col,
@@ -266,6 +337,18 @@ pub struct Columns {
     reseller: Option<Col>,
     marketplace: Option<Col>,
     line_item: Option<Col>,
+    billing_account_name: Option<Col>,
+    sub_account: Option<Col>,
+    sub_account_name: Option<Col>,
+    billing_period_start: Option<Col>,
+    invoice_id: Option<Col>,
+    invoice_issuer: Option<Col>,
+    publisher: Option<Col>,
+    service_provider: Option<Col>,
+    host_provider: Option<Col>,
+    charge_class: Option<Col>,
+    service_category: Option<Col>,
+    region: Option<Col>,
 }
 
 impl Columns {
@@ -299,14 +382,27 @@ impl Columns {
         }
 
         let find = |name: &'static str| index.get(&name.to_lowercase()).map(|&index| Col { index, name });
+        // Another dataset of FOCUS 1.4 has none of the cost columns: say which it is.
+        if find(CHARGE_PERIOD_START).is_none() || find(BILLED_COST).is_none() {
+            let found = OTHER_DATASETS.iter().find(|(column, _)| index.contains_key(&column.to_lowercase()));
+            if let Some((column, dataset)) = found {
+                let message = format!(
+                    "this is FOCUS's {dataset} dataset (it has {column}); only the cost and usage dataset \
+                     is imported"
+                );
+                return Err(vec![RowProblem { row: None, line: None, column: None, message, value: None }]);
+            }
+        }
         let mut required = |found: Option<Col>, name: &str| {
             if found.is_none() {
                 problems.push(RowProblem::header(name, "missing required column"));
             }
             found
         };
-        // FOCUS names the customer BillingAccountId; some exports say x_CustomerId instead.
-        let customer = required(find(BILLING_ACCOUNT_ID).or_else(|| find(CUSTOMER_ID)), BILLING_ACCOUNT_ID);
+        // FOCUS names the account billed BillingAccountId; a channel export may name the customer
+        // in x_CustomerId instead (or as well).
+        let (billing_account, customer_id) = (find(BILLING_ACCOUNT_ID), find(CUSTOMER_ID));
+        let customer = required(billing_account.or(customer_id), BILLING_ACCOUNT_ID);
         let period_start = required(find(CHARGE_PERIOD_START), CHARGE_PERIOD_START);
         let period_end = required(find(CHARGE_PERIOD_END), CHARGE_PERIOD_END);
         let billed_cost = required(find(BILLED_COST), BILLED_COST);
@@ -322,7 +418,7 @@ impl Columns {
 
         match (customer, period_start, period_end, billed_cost, currency, category, provider, service) {
             (
-                Some(customer),
+                Some(_),
                 Some(period_start),
                 Some(period_end),
                 Some(billed_cost),
@@ -332,7 +428,8 @@ impl Columns {
                 Some(service),
             ) if problems.is_empty() => Ok(Columns {
                 width: header.len(),
-                customer,
+                billing_account,
+                customer_id,
                 period_start,
                 period_end,
                 billed_cost,
@@ -347,6 +444,18 @@ impl Columns {
                 reseller: find(RESELLER_ID),
                 marketplace: find(MARKETPLACE),
                 line_item: find(LINE_ITEM_ID),
+                billing_account_name: find(BILLING_ACCOUNT_NAME),
+                sub_account: find(SUB_ACCOUNT_ID),
+                sub_account_name: find(SUB_ACCOUNT_NAME),
+                billing_period_start: find(BILLING_PERIOD_START),
+                invoice_id: find(INVOICE_ID),
+                invoice_issuer: find(INVOICE_ISSUER_NAME),
+                publisher: find(PUBLISHER_NAME),
+                service_provider: find(SERVICE_PROVIDER_NAME),
+                host_provider: find(HOST_PROVIDER_NAME),
+                charge_class: find(CHARGE_CLASS),
+                service_category: find(SERVICE_CATEGORY),
+                region: find(REGION_ID),
             }),
             _ => Err(problems),
         }
@@ -370,7 +479,37 @@ impl Columns {
             s => Ok(s.to_owned()),
         };
 
-        let customer = row.required(self.customer, text);
+        // The customer's key: x_CustomerId, else SubAccountId, else BillingAccountId; at least
+        // one must be filled.
+        let customer_id = row.optional(self.customer_id, text);
+        let billing_account_id = row.optional(self.billing_account, text);
+        let sub_account_id = row.optional(self.sub_account, text);
+        let customer = customer_id.clone().or_else(|| sub_account_id.clone()).or_else(|| billing_account_id.clone());
+        let keys = [self.customer_id, self.billing_account, self.sub_account];
+        if customer.is_none() && keys.iter().flatten().all(|col| row.cell(*col).is_empty()) {
+            let col = self.billing_account.or(self.customer_id).expect("the header has one of the two");
+            row.problem(col, "must not be empty");
+        }
+        let billing_period = row.optional(self.billing_period_start, parse_time).map(|start| {
+            let day = start.date_naive();
+            format!("{:04}-{:02}", day.year(), day.month())
+        });
+        let details = LineDetails {
+            customer_id,
+            billing_account_id,
+            billing_account_name: row.optional(self.billing_account_name, text),
+            sub_account_id,
+            sub_account_name: row.optional(self.sub_account_name, text),
+            billing_period,
+            invoice_id: row.optional(self.invoice_id, text),
+            invoice_issuer: row.optional(self.invoice_issuer, text),
+            publisher: row.optional(self.publisher, text).or_else(|| row.optional(self.service_provider, text)),
+            host_provider: row.optional(self.host_provider, text),
+            charge_class: row.optional(self.charge_class, text),
+            service_category: row.optional(self.service_category, text),
+            region_id: row.optional(self.region, text),
+            consumed_quantity: None,
+        };
         let period_start = row.required(self.period_start, parse_time);
         let period_end = row.required(self.period_end, parse_time);
         let billed_cost = row.required(self.billed_cost, parse_decimal);
@@ -411,6 +550,7 @@ impl Columns {
         if !row.problems.is_empty() {
             return Err(row.problems);
         }
+        let details = LineDetails { consumed_quantity, ..details };
         Ok(LineInput {
             customer_external_id,
             period_start,
@@ -426,6 +566,7 @@ impl Columns {
             reseller_external_id,
             marketplace,
             line_item_id,
+            details,
         })
     }
 }
@@ -666,6 +807,11 @@ mod tests {
                 reseller_external_id: Some("RES-1".into()),
                 marketplace: true,
                 line_item_id: Some("L-1".into()),
+                details: LineDetails {
+                    billing_account_id: Some("CUST-1".into()),
+                    consumed_quantity: Some(dec("3")),
+                    ..LineDetails::default()
+                },
             }
         );
         assert_eq!(line.month(), "2026-10");
@@ -749,15 +895,53 @@ mod tests {
     }
 
     #[test]
-    fn x_customer_id_stands_in_for_billing_account_id_which_wins_when_both_are_present() {
+    fn x_customer_id_stands_in_for_billing_account_id_and_wins_when_both_are_present() {
         let mut header = HEADER.to_vec();
         header[0] = "x_CustomerId";
         assert_eq!(Columns::from_header(&header).unwrap().parse(1, ROW).unwrap().customer_external_id, "CUST-1");
 
+        // x_CustomerId names the customer; BillingAccountId (a payer, in a provider's export) is kept.
         header.push("BillingAccountId");
         let mut record = ROW.to_vec();
         record.push("ACCOUNT-9");
-        assert_eq!(Columns::from_header(&header).unwrap().parse(1, &record).unwrap().customer_external_id, "ACCOUNT-9");
+        let line = Columns::from_header(&header).unwrap().parse(1, &record).unwrap();
+        assert_eq!(line.customer_external_id, "CUST-1");
+        assert_eq!(line.details.customer_id.as_deref(), Some("CUST-1"));
+        assert_eq!(line.details.billing_account_id.as_deref(), Some("ACCOUNT-9"));
+    }
+
+    #[test]
+    fn a_sub_account_keys_the_customer_under_its_payer_and_the_export_details_are_kept() {
+        let mut header = HEADER.to_vec();
+        header.extend(["SubAccountId", "SubAccountName", "BillingPeriodStart", "InvoiceId", "ChargeClass"]);
+        let mut record = ROW.to_vec();
+        record.extend(["123456789012", "Acme Prod", "2026-09-01 00:00:00", "INV-1", "Correction"]);
+        let line = Columns::from_header(&header).unwrap().parse(1, &record).unwrap();
+        assert_eq!(line.customer_external_id, "123456789012");
+        let details = &line.details;
+        assert_eq!(details.billing_account_id.as_deref(), Some("CUST-1"));
+        assert_eq!(details.sub_account_name.as_deref(), Some("Acme Prod"));
+        // A correction of September billed in October's export: the line's month is its charge
+        // period's, the billing period is kept beside it.
+        assert_eq!((line.month().as_str(), details.billing_period.as_deref()), ("2026-10", Some("2026-09")));
+        assert_eq!(
+            (details.invoice_id.as_deref(), details.charge_class.as_deref()),
+            (Some("INV-1"), Some("Correction"))
+        );
+
+        // With no key at all the row names the customer column.
+        record[0] = "";
+        record[HEADER.len()] = "NULL";
+        let problems = Columns::from_header(&header).unwrap().parse(1, &record).unwrap_err();
+        assert_eq!(problems[0].column.as_deref(), Some("BillingAccountId"));
+    }
+
+    #[test]
+    fn focus_datasets_other_than_cost_and_usage_are_named() {
+        let problems =
+            Columns::from_header(&["BillingAccountId", "ContractCommitmentId", "BillingCurrency"]).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("contract commitment dataset"), "{:?}", problems[0]);
     }
 
     #[test]
@@ -857,7 +1041,7 @@ mod tests {
         };
         assert_eq!(
             FieldError::from(problem),
-            FieldError { field: Some("SkuId".into()), row: Some(3), message: "bad".into() }
+            FieldError { field: Some("SkuId".into()), row: Some(3), message: "bad".into(), rows: None }
         );
     }
 

@@ -202,16 +202,21 @@ closed_set! {
 }
 
 closed_set! {
-    /// Why billing lines are held out of revenue: the kind of a billing issue (in name order).
+    /// What a billing issue reports: why lines are held out of revenue, or (`unmapped_product`)
+    /// lines counted without a product (in name order).
     BillingIssueKind {
         /// No rate for the line's currency and month.
         MissingFxRate => "missing_fx_rate",
         /// The customer id is not a customer the importer can see.
         UnknownCustomer => "unknown_customer",
-        /// The SKU is not in the catalog.
+        /// Retired: lines of an unknown SKU are no longer held back (`unmapped_product`); kept so
+        /// that issues raised before say what they were.
         UnknownProduct => "unknown_product",
         /// `x_ResellerId` names no reseller the importer can see.
         UnknownReseller => "unknown_reseller",
+        /// Lines of a SKU the catalog does not know: rated under the family "Unmapped", not held
+        /// back; one issue per SKU and reseller, resolved when the SKU is added.
+        UnmappedProduct => "unmapped_product",
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod codes;
+pub mod column_map;
 pub mod focus;
 pub mod kinds;
 pub mod metrics;

@@ -68,7 +68,7 @@ pub enum RenewalsCommand {
 /// `tierdash import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The CSV file (FOCUS columns, see README).
+    /// The FOCUS export: CSV, gzip-compressed CSV or Parquet (see docs/import.md).
     pub file: PathBuf,
     /// Check everything and report, but keep nothing.
     #[arg(long)]
@@ -76,6 +76,10 @@ pub struct ImportArgs {
     /// The importing organisation (default: the top of the tree, when there is one).
     #[arg(long)]
     pub org_id: Option<i64>,
+    /// `Source:Target`: read the file's column `Source` as the FOCUS column `Target`
+    /// (repeatable; docs/import.md §7).
+    #[arg(long = "map", value_name = "SOURCE:TARGET")]
+    pub map: Vec<String>,
 }
 
 /// `tierdash rollups …`.
@@ -271,7 +275,8 @@ async fn demo_data(args: DemoArgs) -> anyhow::Result<()> {
 }
 
 async fn import_file(args: ImportArgs) -> anyhow::Result<()> {
-    use store::import::{self, csv_source};
+    use store::import::{self, csv_source, file_source};
+    let map = domain::column_map::ColumnMap::parse(&args.map).map_err(|e| anyhow::anyhow!("--map: {e}"))?;
     let store = open_store().await?;
     let org_id = match args.org_id {
         Some(id) => id,
@@ -284,16 +289,18 @@ async fn import_file(args: ImportArgs) -> anyhow::Result<()> {
     let open = || std::fs::File::open(&args.file).with_context(|| format!("opening {}", args.file.display()));
     let sha256 = csv_source::sha256(std::io::BufReader::new(open()?))?;
     let size = open()?.metadata().map(|m| m.len()).unwrap_or(0);
+    let format = file_source::sniff(&mut open()?)?;
     let source = import::Source {
         file_name: args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         sha256,
-        kind: "csv",
+        kind: format.as_str(),
         created_by: None,
         dry_run: args.dry_run,
     };
     let started = std::time::Instant::now();
     let shown = std::sync::Arc::new(ImportProgress::new(size, std::io::IsTerminal::is_terminal(&std::io::stderr())));
-    let rows = csv_source::spawn(std::io::BufReader::with_capacity(1 << 20, shown.reader(open()?)));
+    let reading = shown.clone();
+    let rows = file_source::spawn(open()?, map, move |file| reading.reader(file))?;
     let progress: import::Progress = Box::new(move |n| shown.rows(n));
     match import::import(&store, &scope, source, rows, Some(progress)).await {
         Ok(batch) => {
@@ -317,7 +324,10 @@ async fn import_file(args: ImportArgs) -> anyhow::Result<()> {
             for e in &errors {
                 eprintln!("  {}{}", e.field.as_deref().map(|f| format!("{f}: ")).unwrap_or_default(), e.message);
             }
-            bail!("{total} problem(s) found (the first {} listed above); nothing was imported", errors.len())
+            bail!(
+                "{total} problem(s) found, listed above as {} distinct one(s) with their rows; nothing was imported",
+                errors.len()
+            )
         }
         Err(other) => Err(other.into()),
     }

@@ -100,9 +100,10 @@ impl ApiError {
                 1 => format!("{} {}", errors[0].field.as_deref().unwrap_or("the body"), errors[0].message),
                 n => format!("{n} fields are not valid"),
             }),
-            ApiError::Rejected { errors, total } => {
-                Some(format!("{total} problem(s) found (the first {} listed); nothing was imported", errors.len()))
-            }
+            ApiError::Rejected { errors, total } => Some(format!(
+                "{total} problem(s) found, listed as {} distinct one(s) with their rows; nothing was imported",
+                errors.len()
+            )),
             ApiError::PaymentRequired { balance, needed, currency } => Some(format!(
                 "the balance of {} does not cover {}",
                 money_text(*balance, currency),

@@ -71,6 +71,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
                     ApiError::Invalid(vec![FieldError {
                         field,
                         row: None,
+                        rows: None,
                         message: strip_position(&inner.to_string()),
                     }])
                 }
@@ -123,6 +124,7 @@ impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
             ApiError::Invalid(vec![FieldError {
                 field: (path != ".").then_some(path),
                 row: None,
+                rows: None,
                 message: e.into_inner().to_string(),
             }])
         }))

@@ -7,8 +7,11 @@ use domain::api::{
 };
 use domain::codes::CurrencyCode;
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
+};
 
+use crate::billing::unmapped;
 use crate::entities::{product, service_plan};
 use crate::{Scope, Store, StoreError, clock, paging, stored};
 
@@ -90,7 +93,12 @@ pub async fn create_product(store: &Store, scope: &Scope, new: NewProduct) -> Re
         updated_at: Set(now),
         ..Default::default()
     };
-    product_to_wire(model.insert(store.db()).await?)
+    // The lines already imported with this SKU take the product, in the same transaction.
+    let txn = store.db().begin().await?;
+    let product = model.insert(&txn).await?;
+    unmapped::map_sku(&txn, product.tenant_id, &product.sku, product.id).await?;
+    txn.commit().await?;
+    product_to_wire(product)
 }
 
 /// Changes a product of the caller's catalog.
@@ -128,7 +136,12 @@ pub async fn update_product(store: &Store, scope: &Scope, id: i64, patch: Produc
         model.marketplace = Set(marketplace);
     }
     model.updated_at = Set(clock::now());
-    product_to_wire(model.update(store.db()).await?)
+    let txn = store.db().begin().await?;
+    let product = model.update(&txn).await?;
+    // A new SKU may be one lines were imported with.
+    unmapped::map_sku(&txn, product.tenant_id, &product.sku, product.id).await?;
+    txn.commit().await?;
+    product_to_wire(product)
 }
 
 fn product_to_wire(m: product::Model) -> Result<Product, StoreError> {

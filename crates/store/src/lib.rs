@@ -71,13 +71,14 @@ impl Store {
         Ok(Store { db })
     }
 
-    /// Brings the schema up to date, and fills a rollup added since the data was imported.
+    /// Brings the schema up to date, fills a rollup added since the data was imported, and rates
+    /// the lines an earlier version held back for a reason that no longer holds a line back.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         Migrator::up(&self.db, None).await?;
         if rollups::missing_grain(&self.db).await? {
             rollups::rebuild(self).await?;
         }
-        Ok(())
+        billing::issues::rerate_retired_kinds(self).await
     }
 
     /// Whether the database answers (for `/readyz`).

@@ -5,8 +5,13 @@ use domain::api::{
 };
 use domain::codes::{CountryCode, CurrencyCode};
 use domain::kinds::{AgreementStatus, OnboardingStage, OrgKind, OrgStatus, VettingStatus};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    TransactionTrait,
+};
 
+use crate::billing;
+use crate::billing::issues::rerate_in;
 use crate::entities::organization::{self, Column, Entity};
 use crate::{Scope, Store, StoreError, clock, paging, stored};
 
@@ -59,8 +64,14 @@ async fn named(store: &Store, scope: &Scope, model: organization::Model) -> Resu
 }
 
 /// Fills `parent_name` of each organisation whose parent is in scope (never a name from
-/// outside the caller's subtree), with one query for the page.
+/// outside the caller's subtree), and each customer's `billing_accounts`, with one query each
+/// for the page.
 async fn name_parents(store: &Store, scope: &Scope, orgs: &mut [Organization]) -> Result<(), StoreError> {
+    let customers: Vec<i64> = orgs.iter().filter(|o| o.kind == OrgKind::Customer).map(|o| o.id).collect();
+    let mut accounts = billing::accounts::of(store.db(), &customers).await?;
+    for org in orgs.iter_mut() {
+        org.billing_accounts = accounts.remove(&org.id).unwrap_or_default();
+    }
     let mut ids: Vec<i64> = orgs.iter().filter_map(|o| o.parent_id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -85,8 +96,25 @@ pub(crate) async fn find(store: &Store, scope: &Scope, id: i64) -> Result<organi
     Entity::find_by_id(id).filter(scope.organizations()).one(store.db()).await?.ok_or(StoreError::NotFound)
 }
 
-/// Creates a reseller or customer below an organisation in scope.
+/// Creates a reseller or customer below an organisation in scope; a customer's billing accounts
+/// rate the lines they held back, in the same transaction.
 pub async fn create(store: &Store, scope: &Scope, new: NewOrganization) -> Result<Organization, StoreError> {
+    let txn = store.db().begin().await?;
+    let rerate = new.billing_accounts.as_ref().is_some_and(|a| !a.is_empty());
+    let created = create_in(&txn, scope, new).await?;
+    if rerate {
+        rerate_in(&txn, scope).await?;
+    }
+    txn.commit().await?;
+    get(store, scope, created.id).await
+}
+
+/// [`create`] in the caller's transaction, without re-rating.
+pub(crate) async fn create_in(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    new: NewOrganization,
+) -> Result<organization::Model, StoreError> {
     let parent_id = match (new.parent_id, new.kind, scope.kind) {
         (Some(id), _, _) => id,
         (None, OrgKind::Customer, OrgKind::Reseller) | (None, OrgKind::Reseller, OrgKind::Distributor) => scope.org_id,
@@ -106,7 +134,7 @@ pub async fn create(store: &Store, scope: &Scope, new: NewOrganization) -> Resul
     };
     let parent = Entity::find_by_id(parent_id)
         .filter(scope.organizations())
-        .one(store.db())
+        .one(txn)
         .await?
         .ok_or_else(|| StoreError::invalid("parent_id", "is not an organisation you can see"))?;
     if parent.kind != expected_parent.as_str() {
@@ -132,6 +160,7 @@ pub async fn create(store: &Store, scope: &Scope, new: NewOrganization) -> Resul
     .map_err(StoreError::Invalid)?;
 
     check_identifiers(new.external_id.as_deref(), new.domain.as_deref())?;
+    let accounts = billing_accounts_of(new.kind, new.billing_accounts.as_deref())?;
     let is_customer = new.kind == OrgKind::Customer;
     let is_reseller = new.kind == OrgKind::Reseller;
     let stage = is_customer.then(|| new.onboarding_stage.unwrap_or(OnboardingStage::Invited));
@@ -159,7 +188,22 @@ pub async fn create(store: &Store, scope: &Scope, new: NewOrganization) -> Resul
         updated_at: Set(now),
         ..Default::default()
     };
-    named(store, scope, model.insert(store.db()).await?).await
+    let created = model.insert(txn).await?;
+    if let Some(accounts) = accounts {
+        billing::accounts::set(txn, created.tenant_id, created.id, &accounts).await?;
+    }
+    Ok(created)
+}
+
+/// The billing accounts sent for an organisation of `kind`, checked; only customers own them.
+fn billing_accounts_of(kind: OrgKind, accounts: Option<&[String]>) -> Result<Option<Vec<String>>, StoreError> {
+    match accounts {
+        None => Ok(None),
+        Some(accounts) if kind != OrgKind::Customer && !accounts.is_empty() => {
+            Err(StoreError::invalid("billing_accounts", "only customers own provider accounts"))
+        }
+        Some(accounts) => billing::accounts::check(accounts).map(Some),
+    }
 }
 
 /// Applies a partial update to an organisation in scope.
@@ -216,6 +260,7 @@ pub async fn update(
         patch.external_id.as_ref().and_then(|v| v.as_deref()),
         patch.domain.as_ref().and_then(|v| v.as_deref()),
     )?;
+    let accounts = billing_accounts_of(kind, patch.billing_accounts.as_deref())?;
     let now = clock::now();
     let stage_changed = patch.onboarding_stage.is_some_and(|s| Some(s.as_str()) != current.onboarding_stage.as_deref());
     let mut model = current.clone().into_active_model();
@@ -255,7 +300,16 @@ pub async fn update(
         model.balance_currency = Set(currency.map(String::from));
     }
     model.updated_at = Set(now);
-    named(store, scope, model.update(store.db()).await?).await
+    let txn = store.db().begin().await?;
+    let updated = model.update(&txn).await?;
+    if let Some(accounts) = accounts {
+        billing::accounts::set(&txn, updated.tenant_id, updated.id, &accounts).await?;
+        if !accounts.is_empty() {
+            rerate_in(&txn, scope).await?;
+        }
+    }
+    txn.commit().await?;
+    named(store, scope, updated).await
 }
 
 /// Blank strings mean "none".
@@ -306,5 +360,6 @@ pub(crate) fn to_wire(m: organization::Model) -> Result<Organization, StoreError
             .transpose()?,
         updated_at: m.updated_at,
         parent_name: None,
+        billing_accounts: Vec::new(),
     })
 }

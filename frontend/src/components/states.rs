@@ -128,8 +128,8 @@ mod tests {
             Some("2 fields are not valid"),
             vec![
                 FieldError::field("country", "must be a country code"),
-                FieldError { field: Some("sku".into()), row: Some(3), message: "is unknown".into() },
-                FieldError { field: None, row: Some(4), message: "has too few columns".into() },
+                FieldError { field: Some("sku".into()), row: Some(3), message: "is unknown".into(), rows: None },
+                FieldError { field: None, row: Some(4), message: "has too few columns".into(), rows: None },
             ],
         );
         assert_eq!(heading(&error), "The request is not valid");

@@ -88,12 +88,16 @@ pub struct FieldError {
     pub row: Option<u64>,
     /// What is wrong.
     pub message: String,
+    /// For imports: how many rows have this same problem, when more than one (`row` is the
+    /// first of them; the message names the first few).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u64>,
 }
 
 impl FieldError {
     /// An error about one field.
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { field: Some(field.into()), row: None, message: message.into() }
+        FieldError { field: Some(field.into()), row: None, message: message.into(), rows: None }
     }
 }
 

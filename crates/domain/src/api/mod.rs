@@ -7,6 +7,7 @@
 pub mod api_keys;
 pub mod auth;
 pub mod billing;
+pub mod billing_accounts;
 pub mod catalog;
 pub mod common;
 pub mod dashboards;
@@ -19,6 +20,7 @@ pub mod users;
 pub use api_keys::*;
 pub use auth::*;
 pub use billing::*;
+pub use billing_accounts::*;
 pub use catalog::*;
 pub use common::*;
 pub use dashboards::*;

@@ -56,6 +56,10 @@ pub struct Organization {
     /// in the caller's subtree.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_name: Option<String>,
+    /// Customers: the provider accounts it owns (AWS linked accounts, Azure subscriptions, GCP
+    /// projects, payer accounts), which billing lines are matched by (docs/import.md §6).
+    #[serde(default)]
+    pub billing_accounts: Vec<String>,
 }
 
 /// A new reseller or customer. Every field of the data model can be set, including dates in
@@ -115,7 +119,14 @@ pub struct NewOrganization {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "EUR"))]
     pub balance_currency: Option<CurrencyCode>,
+    /// Customers only: the provider accounts it owns, each unique in the tree (at most
+    /// [`MAX_BILLING_ACCOUNTS`]). Lines held back for want of them are rated at once.
+    #[serde(default)]
+    pub billing_accounts: Option<Vec<String>>,
 }
+
+/// The most provider accounts one customer may own.
+pub const MAX_BILLING_ACCOUNTS: usize = 1000;
 
 /// A partial update: absent fields are left as they are; `null` clears a field that may be
 /// empty. The kind and parent of an organisation never change.
@@ -169,6 +180,10 @@ pub struct OrganizationPatch {
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub balance_currency: Option<Option<CurrencyCode>>,
+    /// Customers: the provider accounts it owns, replacing the list (`[]` empties it). Lines
+    /// held back for want of them are rated at once.
+    #[serde(default)]
+    pub billing_accounts: Option<Vec<String>>,
 }
 
 /// Filters of `GET /organizations`, besides paging, `q` and `sort`.

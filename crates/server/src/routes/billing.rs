@@ -8,11 +8,12 @@ use domain::api::{
     BILLING_ISSUE_SORTS, BillingIssue, BillingIssueFilter, FX_RATE_SORTS, FxRate, FxRateFilter, FxRateUpsert,
     IMPORT_SORTS, ImportBatch, ImportQuery, ImportStatus, JsonImport, ListParams, Page, Problem, RerateResult,
 };
+use domain::column_map::ColumnMap;
 use domain::roles::Permission;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use store::billing::{batches, fx_rates, issues};
-use store::import::{self, csv_source, json_source};
+use store::import::{self, file_source, json_source};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
@@ -38,8 +39,11 @@ fn outcome(batch: ImportBatch) -> HttpResponse {
 /// the file with 422 listing the first 100 bad rows and the total, and changes nothing.
 #[utoipa::path(
     tag = "billing",
-    params(ImportQuery),
-    request_body(content = String, content_type = "text/csv", description = "A FOCUS CSV with the columns of docs/import.md §2"),
+    params(
+        ImportQuery,
+        ("map" = Option<Vec<String>>, Query, explode, description = "Repeatable `Source:Target`: the file's column `Source` is read as the FOCUS column `Target` (docs/import.md §7)")
+    ),
+    request_body(content = String, content_type = "text/csv", description = "A FOCUS export with the columns of docs/import.md §2: CSV, gzip-compressed CSV or Parquet, told by its first bytes"),
     responses(
         (status = 201, description = "Imported", body = ImportBatch),
         (status = 200, description = "A duplicate of an earlier import, or a dry run: nothing changed", body = ImportBatch),
@@ -57,6 +61,7 @@ pub async fn create_import(
     mut body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ImportBilling)?;
+    let map = column_map(&req)?;
     let content_type =
         req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     // Spool to a temporary file while hashing, so memory stays bounded whatever the size.
@@ -99,18 +104,27 @@ pub async fn create_import(
         return Err(ApiError::UnsupportedMediaType);
     }
     let sha256 = hex::encode(hasher.finalize());
-    use std::io::Seek;
-    spool.rewind().map_err(|e| ApiError::Internal(e.into()))?;
+    let format = file_source::sniff(&mut spool).map_err(|e| ApiError::Internal(e.into()))?;
     let source = import::Source {
         file_name: file_name.unwrap_or_else(|| "upload.csv".into()),
         sha256,
-        kind: "csv",
+        kind: format.as_str(),
         created_by: caller.user_id,
         dry_run: query.dry_run.unwrap_or(false),
     };
-    let rows = csv_source::spawn(std::io::BufReader::new(spool));
+    let rows = file_source::spawn(spool, map, |file| file).map_err(|e| ApiError::Internal(e.into()))?;
     let batch = import::import(&state.store, &caller.scope, source, rows, None).await?;
     Ok(outcome(batch))
+}
+
+/// The `map` parameters of a request, checked (a query string repeats them, which the query
+/// extractor does not read).
+fn column_map(req: &HttpRequest) -> Result<ColumnMap, ApiError> {
+    let pairs: Vec<String> = form_urlencoded::parse(req.query_string().as_bytes())
+        .filter(|(key, _)| key == "map")
+        .map(|(_, value)| value.into_owned())
+        .collect();
+    ColumnMap::parse(&pairs).map_err(|message| ApiError::invalid("map", message))
 }
 
 /// Imports a batch of lines given as JSON, all or nothing, with the same rules as a file.
@@ -139,7 +153,7 @@ pub async fn create_json_import(
         .map_err(|e| ApiError::invalid(&e.path().to_string(), e.into_inner().to_string()))?;
     let source = import::Source {
         file_name: batch.file_name.clone().unwrap_or_else(|| "json".into()),
-        sha256: csv_source::sha256_bytes(&body),
+        sha256: import::csv_source::sha256_bytes(&body),
         kind: "json",
         created_by: caller.user_id,
         dry_run: batch.dry_run,

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod auth;
 pub mod billing;
+pub mod billing_accounts;
 pub mod catalog;
 pub mod dashboards;
 pub mod health;
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(users::configure)
             .configure(api_keys::configure)
             .configure(billing::configure)
+            .configure(billing_accounts::configure)
             .configure(dashboards::configure)
             .configure(portal::configure),
     );

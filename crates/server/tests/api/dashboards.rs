@@ -410,7 +410,7 @@ async fn accounts_are_counted_as_of_the_day(app: TestApp) {
 async fn billing_issues_are_grouped_by_customer(app: TestApp) {
     let d = app.token(D_ADMIN).await;
     let body = format!(
-        "{HEADER}\nCX,2026-11-02,2026-11-03,5,5,USD,Usage,AWS,Compute,,false\nCX,2026-11-03,2026-11-04,5,5,USD,Usage,AWS,Compute,,false\nC1,2026-11-02,2026-11-03,5,5,USD,Usage,AWS,Compute,NOPE,false\n"
+        "{HEADER}\nCX,2026-11-02,2026-11-03,5,5,USD,Usage,AWS,Compute,,false\nCX,2026-11-03,2026-11-04,5,5,USD,Usage,AWS,Compute,,false\nC1,2026-11-02,2026-11-03,5,5,EUR,Usage,AWS,Compute,NOPE,false\n"
     );
     assert_eq!(app.post_csv(&d, body).await.status(), StatusCode::CREATED);
     let home = json_of(&app, &d, "/api/v1/dashboards/home").await;
@@ -419,7 +419,8 @@ async fn billing_issues_are_grouped_by_customer(app: TestApp) {
     let c1 = issues.iter().find(|i| i["external_id"] == "C1").unwrap();
     assert_eq!(c1["customer_id"], app.tree.c1);
     assert_eq!(c1["name"], "Customer One");
-    assert_eq!(c1["kinds"], json!(["unknown_product"]));
+    // Its unknown SKU is no issue of the customer's (the line counts); its missing rate is.
+    assert_eq!(c1["kinds"], json!(["missing_fx_rate"]));
     let cx = issues.iter().find(|i| i["external_id"] == "CX").unwrap();
     assert_eq!(cx["customer_id"], Value::Null);
     assert!(home.get("billing_issues_empty").is_none());

@@ -72,7 +72,7 @@ async fn demo_distributor_is_complete_and_isolated_from_other_trees(app: TestApp
     let issues: Value = app.get(&demo, "/api/v1/billing-issues?open=true").await.json().await.unwrap();
     let kinds: std::collections::BTreeSet<&str> =
         issues["items"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["unknown_customer", "unknown_product"]);
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["unknown_customer", "unmapped_product"]);
     let rates: Value = app.get(&demo, "/api/v1/fx-rates?per_page=500").await.json().await.unwrap();
     assert!(rates["total"].as_u64().unwrap() >= 48, "EUR and GBP for every month");
 

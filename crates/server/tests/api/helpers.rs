@@ -218,6 +218,7 @@ async fn seed(store: &Store) -> Tree {
         agreement_status: None,
         vetting_status: None,
         balance_currency: None,
+        billing_accounts: None,
     };
     let r1 = organizations::create(store, &d, org(OrgKind::Reseller, dist.id, "Reseller One", "R1")).await.unwrap();
     let r2 = organizations::create(store, &d, org(OrgKind::Reseller, dist.id, "Reseller Two", "R2")).await.unwrap();

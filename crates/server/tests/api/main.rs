@@ -15,6 +15,7 @@ mod imports;
 mod openapi;
 mod organizations;
 mod portal;
+mod provider_exports;
 mod rollup_property;
 mod spa;
 mod subscriptions;

@@ -128,6 +128,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<FxRate>, Vec<domain::api::FieldErro
             return Err(vec![FieldError {
                 field: None,
                 row: None,
+                rows: None,
                 message: format!("the header cannot be read: {e}"),
             }]);
         }
@@ -137,6 +138,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<FxRate>, Vec<domain::api::FieldErro
         return Err(vec![FieldError {
             field: None,
             row: None,
+            rows: None,
             message: "the columns currency, month and rate are required".into(),
         }]);
     };
@@ -147,6 +149,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<FxRate>, Vec<domain::api::FieldErro
         let problem = |field: &str, message: &str| FieldError {
             field: Some(field.into()),
             row: Some(row),
+            rows: None,
             message: format!("row {row}: {message}"),
         };
         let record = match record {
@@ -155,6 +158,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<FxRate>, Vec<domain::api::FieldErro
                 errors.push(FieldError {
                     field: None,
                     row: Some(row),
+                    rows: None,
                     message: format!("row {row} cannot be read: {e}"),
                 });
                 continue;
@@ -175,7 +179,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<FxRate>, Vec<domain::api::FieldErro
         }
     }
     if rates.is_empty() && errors.is_empty() {
-        errors.push(FieldError { field: None, row: None, message: "the file has no rates".into() });
+        errors.push(FieldError { field: None, row: None, message: "the file has no rates".into(), rows: None });
     }
     if errors.is_empty() { Ok(rates) } else { Err(errors) }
 }

@@ -1,14 +1,18 @@
 //! Billing issues: lines held back from revenue, by customer and reason; and re-rating them
 //! once the cause is fixed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use domain::api::{BillingIssue, BillingIssueFilter, ListQuery, Page, RerateResult};
-use domain::focus::LineInput;
+use domain::focus::{ChargeCategory, LineDetails, LineInput};
 use domain::kinds::OrgKind;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
 
+use crate::billing::unmapped::{self, UnmappedLines};
 use crate::entities::{billing_issue, billing_line_item};
 use crate::import::rating::Rater;
 use crate::rollups::deltas::Deltas;
@@ -78,21 +82,48 @@ pub async fn list(
     })
 }
 
+/// Re-rates every tree with open `unknown_product` issues, raised before lines of an unknown
+/// SKU were rated (docs/import.md §6): their lines now count, under the family "Unmapped".
+/// Run once after the migrations; a tree with none costs one query.
+pub async fn rerate_retired_kinds(store: &Store) -> Result<(), StoreError> {
+    let tenants: HashSet<i64> = billing_issue::Entity::find()
+        .filter(billing_issue::Column::Kind.eq(domain::kinds::BillingIssueKind::UnknownProduct.as_str()))
+        .filter(billing_issue::Column::ResolvedAt.is_null())
+        .all(store.db())
+        .await?
+        .into_iter()
+        .map(|issue| issue.tenant_id)
+        .collect();
+    for tenant in tenants {
+        let scope = crate::admin::scope_of(store, tenant).await?;
+        rerate(store, &scope).await?;
+    }
+    Ok(())
+}
+
 /// Rates the unrated lines in scope again (after a customer, SKU or rate was added), adds the
 /// newly rated ones to the rollup, and resolves the issues none of whose lines is left unrated.
 pub async fn rerate(store: &Store, scope: &Scope) -> Result<RerateResult, StoreError> {
     let txn = store.db().begin().await?;
-    let rater = Rater::load(&txn, scope).await?;
+    let result = rerate_in(&txn, scope).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// [`rerate`], in a transaction of the caller's (one that has just mapped an account).
+pub(crate) async fn rerate_in(txn: &DatabaseTransaction, scope: &Scope) -> Result<RerateResult, StoreError> {
+    let rater = Rater::load(txn, scope).await?;
     let lines = billing_line_item::Entity::find()
         .filter(line_scope(scope))
         // Written as the partial index's own term (`NOT rated`), so that the index of the
         // unrated lines is used rather than a scan of the tree's lines.
         .filter(Expr::col(billing_line_item::Column::Rated).not())
-        .all(&txn)
+        .all(txn)
         .await?;
     let mut deltas = Deltas::default();
     let (mut rated, mut still) = (0u64, 0u64);
     let mut still_unrated: HashSet<(i64, String)> = HashSet::new();
+    let mut unmapped: HashMap<(String, Option<i64>), (i64, UnmappedLines)> = HashMap::new();
     for line in lines {
         let input = LineInput {
             customer_external_id: line.customer_external_id.clone(),
@@ -109,6 +140,7 @@ pub async fn rerate(store: &Store, scope: &Scope) -> Result<RerateResult, StoreE
             reseller_external_id: None,
             marketplace: line.marketplace,
             line_item_id: line.line_item_id.clone(),
+            details: stored_keys(&line),
         };
         // A line keeps the reseller it was imported under: a distributor's re-rate must not
         // move a reseller's upload into a sibling's revenue. One that would overflow stays out.
@@ -132,15 +164,28 @@ pub async fn rerate(store: &Store, scope: &Scope) -> Result<RerateResult, StoreE
         model.billed_usd = Set(rating.usd.map(|(_, b, _)| b.to_string()));
         model.effective_usd = Set(rating.usd.map(|(_, _, e)| e.to_string()));
         model.rated = Set(true);
-        let updated = model.update(&txn).await?;
+        let updated = model.update(txn).await?;
         deltas.line(&updated, 1)?;
+        if rating.unmapped_sku
+            && let (Some(sku), Some((_, billed, _))) = (&updated.sku, rating.usd)
+        {
+            let found =
+                unmapped.entry((sku.clone(), updated.reseller_id)).or_insert((updated.batch_id, Default::default()));
+            found.1.lines += 1;
+            if updated.charge_category != ChargeCategory::Tax.as_str() {
+                found.1.revenue += billed;
+            }
+        }
         rated += 1;
     }
-    deltas.apply(&txn, scope.tenant_id).await?;
+    deltas.apply(txn, scope.tenant_id).await?;
+    for (key, (batch_id, found)) in unmapped {
+        unmapped::record(txn, scope.tenant_id, batch_id, key, &found).await?;
+    }
     let open = billing_issue::Entity::find()
         .filter(issue_scope(scope))
         .filter(billing_issue::Column::ResolvedAt.is_null())
-        .all(&txn)
+        .all(txn)
         .await?;
     let mut resolved = 0u64;
     let now = clock::now();
@@ -152,10 +197,25 @@ pub async fn rerate(store: &Store, scope: &Scope) -> Result<RerateResult, StoreE
         billing_issue::Entity::update_many()
             .col_expr(billing_issue::Column::ResolvedAt, Expr::value(now))
             .filter(billing_issue::Column::Id.eq(issue.id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         resolved += 1;
     }
-    txn.commit().await?;
     Ok(RerateResult { rated, still_unrated: still, issues_resolved: resolved })
+}
+
+/// The customer keys a stored line was imported with, as rating reads them: its accounts, and
+/// its customer key as `x_CustomerId` when it is neither account (a line stored before accounts
+/// were kept has only its billing account, which was its customer key).
+fn stored_keys(line: &billing_line_item::Model) -> LineDetails {
+    let key = line.customer_external_id.as_str();
+    let is_account = |account: &Option<String>| account.as_deref() == Some(key);
+    let customer_id =
+        (!is_account(&line.sub_account_id) && !is_account(&line.billing_account_id)).then(|| key.to_owned());
+    LineDetails {
+        customer_id,
+        sub_account_id: line.sub_account_id.clone(),
+        billing_account_id: line.billing_account_id.clone(),
+        ..LineDetails::default()
+    }
 }

@@ -2,6 +2,8 @@
 //! back from revenue, and re-rating them), and the history of import batches. The import
 //! pipeline itself is [`crate::import`]; the rollups it maintains are [`crate::rollups`].
 
+pub mod accounts;
 pub mod batches;
 pub mod fx_rates;
 pub mod issues;
+pub mod unmapped;

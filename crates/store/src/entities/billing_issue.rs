@@ -15,6 +15,9 @@ pub struct Model {
     pub message: String,
     pub detected_at: DateTimeUtc,
     pub resolved_at: Option<DateTimeUtc>,
+    pub sku: Option<String>,
+    pub lines: Option<i64>,
+    pub amount_usd: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,6 +30,19 @@ pub struct Model {
     pub quantity: Option<String>,
     pub marketplace: bool,
     pub rated: bool,
+    pub billing_account_id: Option<String>,
+    pub billing_account_name: Option<String>,
+    pub sub_account_id: Option<String>,
+    pub sub_account_name: Option<String>,
+    pub billing_period: Option<String>,
+    pub invoice_id: Option<String>,
+    pub invoice_issuer: Option<String>,
+    pub publisher: Option<String>,
+    pub host_provider: Option<String>,
+    pub charge_class: Option<String>,
+    pub service_category: Option<String>,
+    pub region_id: Option<String>,
+    pub consumed_quantity: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

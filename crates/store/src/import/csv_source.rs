@@ -4,6 +4,7 @@
 
 use std::io::Read;
 
+use domain::column_map::ColumnMap;
 use domain::focus::{Columns, RowProblem};
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc::{Receiver, Sender, channel};
@@ -13,12 +14,13 @@ use super::parsed::{CHUNK, Parsed};
 /// Starts parsing `reader` on a blocking thread; rows arrive on the returned channel.
 pub fn spawn(reader: impl Read + Send + 'static) -> Receiver<Vec<Parsed>> {
     let (tx, rx) = channel(4);
-    tokio::task::spawn_blocking(move || parse(reader, &tx));
+    tokio::task::spawn_blocking(move || parse(reader, &ColumnMap::default(), &tx));
     rx
 }
 
-/// Parses synchronously into `tx` (blocking sends: the importer sets the pace).
-pub fn parse(reader: impl Read, tx: &Sender<Vec<Parsed>>) {
+/// Parses synchronously into `tx` (blocking sends: the importer sets the pace), the header's
+/// columns renamed by `map` first.
+pub fn parse(reader: impl Read, map: &ColumnMap, tx: &Sender<Vec<Parsed>>) {
     let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
     let mut records = csv.byte_records();
     let header = match records.next() {
@@ -32,8 +34,7 @@ pub fn parse(reader: impl Read, tx: &Sender<Vec<Parsed>>) {
         Ok(h) => h,
         Err(_) => return send(tx, vec![Parsed::Bad(vec![file_problem("the header is not valid UTF-8")])]),
     };
-    let names: Vec<&str> = header.iter().map(String::as_str).collect();
-    let columns = match Columns::from_header(&names) {
+    let columns = match columns_of(header, map) {
         Ok(c) => c,
         Err(problems) => return send(tx, vec![Parsed::Bad(problems)]),
     };
@@ -61,11 +62,18 @@ pub fn parse(reader: impl Read, tx: &Sender<Vec<Parsed>>) {
     }
 }
 
-fn send(tx: &Sender<Vec<Parsed>>, chunk: Vec<Parsed>) {
+/// The columns of a header, renamed by `map` first.
+pub(super) fn columns_of(mut header: Vec<String>, map: &ColumnMap) -> Result<Columns, Vec<RowProblem>> {
+    map.apply(&mut header)?;
+    let names: Vec<&str> = header.iter().map(String::as_str).collect();
+    Columns::from_header(&names)
+}
+
+pub(super) fn send(tx: &Sender<Vec<Parsed>>, chunk: Vec<Parsed>) {
     let _ = tx.blocking_send(chunk);
 }
 
-fn file_problem(message: &str) -> RowProblem {
+pub(super) fn file_problem(message: &str) -> RowProblem {
     RowProblem { row: None, line: None, column: None, message: message.into(), value: None }
 }
 

@@ -88,7 +88,23 @@ fn bind(
     args.add(own(&line.effective_usd))?;
     args.add(own(&line.quantity))?;
     args.add(line.marketplace)?;
-    args.add(line.rated)
+    args.add(line.rated)?;
+    // The accounts, period, issuer and classification repeat from line to line; an invoice id
+    // and a quantity are the line's own.
+    let shared = |text: &Option<String>, texts: &mut BoundTexts| text.as_deref().map(|t| texts.shared(t));
+    args.add(shared(&line.billing_account_id, texts))?;
+    args.add(shared(&line.billing_account_name, texts))?;
+    args.add(shared(&line.sub_account_id, texts))?;
+    args.add(shared(&line.sub_account_name, texts))?;
+    args.add(shared(&line.billing_period, texts))?;
+    args.add(shared(&line.invoice_id, texts))?;
+    args.add(shared(&line.invoice_issuer, texts))?;
+    args.add(shared(&line.publisher, texts))?;
+    args.add(shared(&line.host_provider, texts))?;
+    args.add(shared(&line.charge_class, texts))?;
+    args.add(shared(&line.service_category, texts))?;
+    args.add(shared(&line.region_id, texts))?;
+    args.add(own(&line.consumed_quantity))
 }
 
 /// Distinct values held at most, per kind: a file with more (a cost column, say) starts afresh
@@ -179,6 +195,19 @@ mod tests {
             quantity: None,
             marketplace: false,
             rated: true,
+            billing_account_id: Some("PAYER".into()),
+            billing_account_name: None,
+            sub_account_id: Some("C".into()),
+            sub_account_name: Some("Customer C".into()),
+            billing_period: Some("2026-01".into()),
+            invoice_id: None,
+            invoice_issuer: Some("AWS".into()),
+            publisher: None,
+            host_provider: None,
+            charge_class: None,
+            service_category: Some("Compute".into()),
+            region_id: None,
+            consumed_quantity: Some("2.5".into()),
         }
     }
 

@@ -31,10 +31,12 @@
 //! [`problems`], and only this file drives them.
 
 pub mod csv_source;
+pub mod file_source;
 pub mod json_source;
 mod line_binding;
 mod line_columns;
 mod line_writes;
+mod parquet_source;
 mod parsed;
 mod problems;
 pub(crate) mod rating;
@@ -59,6 +61,7 @@ use self::rating_stage::{Rated, Target};
 use self::transaction::ImportTxn;
 use self::writer::Writer;
 use crate::billing::batches::to_wire;
+use crate::billing::unmapped;
 use crate::entities::import_batch;
 use crate::{Scope, Store, StoreError, clock};
 
@@ -167,12 +170,16 @@ pub async fn import(
     tally.problems.merge(std::mem::take(&mut writer.problems));
     if tally.problems.count > 0 {
         txn.rollback().await?;
-        return Err(StoreError::Rejected { errors: tally.problems.reported, total: tally.problems.count });
+        let total = tally.problems.count;
+        return Err(StoreError::Rejected { errors: tally.problems.reported(), total });
     }
     let mut deltas = std::mem::take(&mut tally.deltas);
     deltas.merge(std::mem::take(&mut writer.deltas))?;
     deltas.apply(&txn, scope.tenant_id).await?;
     writer.record_issues(&txn, std::mem::take(&mut tally.issues)).await?;
+    for (key, found) in std::mem::take(&mut tally.unmapped) {
+        unmapped::record(&txn, scope.tenant_id, batch.id, key, &found).await?;
+    }
     let completed = clock::now();
     let mut batch: import_batch::ActiveModel = batch.into();
     batch.status = Set("completed".into());

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use domain::focus::{LineInput, RowProblem};
+use domain::focus::{ChargeCategory, LineInput, RowProblem};
 use sea_orm::DbBackend;
 use tokio::sync::mpsc::{Receiver, channel};
 use tokio::task::JoinHandle;
@@ -17,6 +17,7 @@ use super::line_binding::{BoundTexts, Prepared};
 use super::parsed::{Parsed, Progress};
 use super::problems::Problems;
 use super::rating::{Rater, Unrated};
+use crate::billing::unmapped::UnmappedLines;
 use crate::entities::billing_line_item;
 use crate::rollups::deltas::{Deltas, KEYS_HELD};
 use crate::rollups::lines::key_of_line;
@@ -55,6 +56,8 @@ pub(super) struct Tally {
     /// Rollup changes not yet handed over.
     pub deltas: Deltas,
     pub issues: HashMap<(String, Unrated), IssueCount>,
+    /// Rated lines whose SKU the catalog does not know, by SKU and reseller.
+    pub unmapped: HashMap<(String, Option<i64>), UnmappedLines>,
 }
 
 /// The batch the lines go into.
@@ -178,6 +181,7 @@ impl Tally {
             let (month, day, units) = (line.month(), line.day(), line.quantity.unwrap_or_default());
             // The line's texts move into the model: an import copies each of them once less.
             let line = *line;
+            let details = line.details;
             let model = billing_line_item::Model {
                 id: 0,
                 tenant_id: target.tenant,
@@ -194,7 +198,6 @@ impl Tally {
                 charge_category: line.category.as_str().to_owned(),
                 period_start: clock::stored(line.period_start),
                 period_end: clock::stored(line.period_end),
-                month,
                 day,
                 billed_cost: line.billed_cost.to_string(),
                 effective_cost: line.effective_cost.to_string(),
@@ -205,10 +208,33 @@ impl Tally {
                 quantity: line.quantity.map(|q| q.to_string()),
                 marketplace: line.marketplace,
                 rated: rating.unrated.is_none(),
+                billing_period: Some(details.billing_period.unwrap_or_else(|| month.clone())),
+                month,
+                billing_account_id: details.billing_account_id,
+                billing_account_name: details.billing_account_name,
+                sub_account_id: details.sub_account_id,
+                sub_account_name: details.sub_account_name,
+                invoice_id: details.invoice_id,
+                invoice_issuer: details.invoice_issuer,
+                publisher: details.publisher,
+                host_provider: details.host_provider,
+                charge_class: details.charge_class,
+                service_category: details.service_category,
+                region_id: details.region_id,
+                consumed_quantity: details.consumed_quantity.map(|q| q.to_string()),
             };
             match (rating.unrated, rating.usd) {
                 (None, Some((_, billed_usd, effective_usd))) => {
                     self.rated += 1;
+                    if rating.unmapped_sku
+                        && let Some(sku) = &model.sku
+                    {
+                        let unmapped = self.unmapped.entry((sku.clone(), model.reseller_id)).or_default();
+                        unmapped.lines += 1;
+                        if model.charge_category != ChargeCategory::Tax.as_str() {
+                            unmapped.revenue += billed_usd;
+                        }
+                    }
                     // Summed from the values just rated, not read back from their text.
                     if let Some(key) = key_of_line(&model) {
                         let sums = Sums { billed_usd, effective_usd, units, lines: 1 };
@@ -232,7 +258,6 @@ fn example(line: &LineInput, reason: Unrated) -> String {
         Unrated::UnknownReseller => {
             format!("reseller {} is not known", line.reseller_external_id.clone().unwrap_or_default())
         }
-        Unrated::UnknownProduct => format!("SKU {} is not in the catalog", line.sku.clone().unwrap_or_default()),
         Unrated::MissingFxRate => format!("no {} rate for {}", line.currency, line.month()),
     }
 }

@@ -141,7 +141,8 @@ fn whole_days(since: DateTime<Utc>, as_of: NaiveDate) -> i64 {
     Ord::max((as_of - since.date_naive()).num_days(), 0)
 }
 
-/// Billing issues open on `as_of` (found by its end, not resolved by it), grouped by customer:
+/// Billing issues open on `as_of` (found by its end, not resolved by it) that hold lines back,
+/// grouped by customer:
 /// the [`LISTED`] customers with most, and how many issues in all.
 pub async fn open_issues_by_customer(
     store: &Store,
@@ -152,6 +153,8 @@ pub async fn open_issues_by_customer(
     let next = end_of(as_of);
     let issues = billing_issue::Entity::find()
         .filter(issue_scope(scope))
+        // A SKU the catalog lacks holds no line back and is no customer's: it is the catalog's.
+        .filter(Column::Kind.ne(BillingIssueKind::UnmappedProduct.as_str()))
         .filter(Column::DetectedAt.lt(next))
         .filter(Condition::any().add(Column::ResolvedAt.is_null()).add(Column::ResolvedAt.gte(next)))
         .all(store.db())

@@ -1,0 +1,282 @@
+//! Provider exports imported unmodified (docs/import.md): FOCUS 1.0–1.4 as AWS, Azure and GCP
+//! write them (fixtures made by `focus-data-toolkit`, see tests/fixtures/focus/README.md),
+//! gzip and Parquet copies, accounts mapped to customers, SKUs the catalog lacks counted, column
+//! mapping, FOCUS's other datasets refused and repeated row errors grouped.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use reqwest::StatusCode;
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::on_both_databases;
+
+on_both_databases!(
+    every_fixture_imports_unmodified_and_counts_its_whole_revenue_once_its_accounts_are_mapped,
+    gzip_and_parquet_copies_import_as_their_csv,
+    an_unmapped_sku_counts_under_unmapped_and_resolves_when_the_sku_is_added,
+    an_account_mapped_to_a_customer_rates_its_lines_and_stays_in_the_callers_subtree,
+    a_column_map_reads_an_export_that_names_columns_its_own_way,
+    other_focus_datasets_are_refused_by_name,
+    one_bad_column_in_every_row_is_reported_once_with_its_count,
+);
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/focus").join(name)
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(name)).unwrap()
+}
+
+/// What the test expects of a CSV, computed here from the file itself: its rows, its revenue
+/// (BilledCost of every category but Tax, exact) and its customer keys (SubAccountId, else
+/// BillingAccountId).
+struct Expected {
+    rows: u64,
+    revenue: Decimal,
+    accounts: std::collections::BTreeSet<String>,
+}
+
+fn expected(name: &str) -> Expected {
+    let bytes = read(name);
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let at = |column: &str| header.iter().position(|h| h == column);
+    let (billed, category) = (at("BilledCost").unwrap(), at("ChargeCategory").unwrap());
+    let (sub, payer) = (at("SubAccountId"), at("BillingAccountId").unwrap());
+    let mut out = Expected { rows: 0, revenue: Decimal::ZERO, accounts: Default::default() };
+    for record in reader.records() {
+        let record = record.unwrap();
+        out.rows += 1;
+        if &record[category] != "Tax" {
+            out.revenue += record[billed].parse::<Decimal>().unwrap();
+        }
+        let key = sub.map(|s| &record[s]).filter(|s| !s.is_empty() && *s != "NULL").unwrap_or(&record[payer]);
+        out.accounts.insert(key.to_owned());
+    }
+    out
+}
+
+async fn post_file(app: &TestApp, token: &str, query: &str, body: Vec<u8>) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v1/imports?{query}")))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn imported(response: reqwest::Response) -> Value {
+    let status = response.status();
+    let batch: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{batch}");
+    batch
+}
+
+/// Revenue in the rollups (every category but Tax), after checking they equal a rebuild.
+async fn rolled_up_revenue(app: &TestApp) -> Decimal {
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    let (stored, rebuilt) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    assert_eq!(stored, rebuilt, "the incremental rollup equals one rebuilt from the lines");
+    stored.iter().filter(|(k, _)| k.category != "Tax").map(|(_, s)| s.billed_usd).sum()
+}
+
+/// Makes a customer of reseller R1 from every unmapped account; returns how many.
+async fn map_every_account(app: &TestApp, token: &str) -> u64 {
+    let page: Value = app.get(token, "/api/v1/billing-accounts/unmapped?per_page=500").await.json().await.unwrap();
+    let accounts = page["items"].as_array().unwrap();
+    for account in accounts {
+        let body = json!({"account_id": account["account_id"], "parent_id": app.tree.r1});
+        let response = app.post(token, "/api/v1/billing-accounts/unmapped/customer", &body).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{account}");
+    }
+    accounts.len() as u64
+}
+
+async fn every_fixture_imports_unmodified_and_counts_its_whole_revenue_once_its_accounts_are_mapped(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let mut revenue = Decimal::ZERO;
+    // The toolkit's files of one provider share their accounts: once mapped, later files rate.
+    let mut mapped = std::collections::BTreeSet::new();
+    for name in [
+        "aws-1.2.csv",
+        "aws-1.3.csv",
+        "aws-1.4.csv",
+        "azure-1.2.csv",
+        "azure-1.3.csv",
+        "azure-1.4.csv",
+        "gcp-1.2.csv",
+        "gcp-1.3.csv",
+        "gcp-1.4.csv",
+        "focus-1.0-sample.csv",
+    ] {
+        let want = expected(name);
+        let batch = imported(post_file(&app, &token, &format!("file_name={name}"), read(name)).await).await;
+        assert_eq!(batch["rows_total"].as_u64(), Some(want.rows), "{name}: {batch}");
+        // Lines of accounts no customer owns yet wait for one, and their accounts are listed.
+        let page: Value = app.get(&token, "/api/v1/billing-accounts/unmapped?per_page=500").await.json().await.unwrap();
+        let listed: std::collections::BTreeSet<String> =
+            page["items"].as_array().unwrap().iter().map(|a| a["account_id"].as_str().unwrap().to_owned()).collect();
+        let new: std::collections::BTreeSet<String> = want.accounts.difference(&mapped).cloned().collect();
+        assert_eq!(listed, new, "{name}");
+        assert_eq!(batch["rows_rated"].as_u64() == Some(0), mapped.is_disjoint(&want.accounts), "{name}: {batch}");
+        assert_eq!(map_every_account(&app, &token).await, new.len() as u64);
+        mapped.extend(new);
+        revenue += want.revenue;
+        assert_eq!(rolled_up_revenue(&app).await, revenue, "{name}: every line counts, SKUs in the catalog or not");
+    }
+    // The FOCUS 1.0 sample: 73 sub-accounts under 3 payers became 73 customers.
+    assert_eq!(expected("focus-1.0-sample.csv").accounts.len(), 73);
+    let issues: Value =
+        app.get(&token, "/api/v1/billing-issues?open=true&kind=unknown_customer").await.json().await.unwrap();
+    assert_eq!(issues["total"], 0, "every held-back line was rated once its account was mapped: {issues}");
+}
+
+async fn gzip_and_parquet_copies_import_as_their_csv(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&read("azure-1.2.csv")).unwrap();
+    let mut revenue = Decimal::ZERO;
+    for (name, body, like) in [
+        ("azure-1.2.csv.gz", gz.finish().unwrap(), "azure-1.2.csv"),
+        ("aws-1.4.parquet", read("aws-1.4.parquet"), "aws-1.4.csv"),
+        ("gcp-1.3.zstd.parquet", read("gcp-1.3.zstd.parquet"), "gcp-1.3.csv"),
+    ] {
+        let want = expected(like);
+        // The format is told by the first bytes, not the Content-Type or the name.
+        let batch = imported(post_file(&app, &token, "file_name=export", body).await).await;
+        assert_eq!(batch["rows_total"].as_u64(), Some(want.rows), "{name}: {batch}");
+        map_every_account(&app, &token).await;
+        revenue += want.revenue;
+        assert_eq!(rolled_up_revenue(&app).await, revenue, "{name}");
+    }
+}
+
+/// A CSV of one line for `customer` with SKU `sku`.
+fn one_line(customer: &str, sku: &str, billed: &str) -> String {
+    format!(
+        "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ProviderName,\
+         ServiceName,SkuId\n{customer},2026-10-05,2026-10-06,{billed},USD,Usage,AWS,Amazon EC2,{sku}\n"
+    )
+}
+
+async fn an_unmapped_sku_counts_under_unmapped_and_resolves_when_the_sku_is_added(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    imported(app.post_csv(&token, one_line("C1", "NEW-SKU", "10.25")).await).await;
+    imported(app.post_csv(&token, one_line("C1", "NEW-SKU", "4.75")).await).await;
+    assert_eq!(rolled_up_revenue(&app).await, "15.00".parse().unwrap(), "a SKU the catalog lacks still counts");
+    let issues: Value =
+        app.get(&token, "/api/v1/billing-issues?open=true&kind=unmapped_product").await.json().await.unwrap();
+    assert_eq!(issues["total"], 1, "one issue per SKU and reseller: {issues}");
+    let message = issues["items"][0]["message"].as_str().unwrap();
+    assert!(message.contains("NEW-SKU") && message.contains("2 line(s)") && message.contains("15.00"), "{message}");
+
+    let product =
+        json!({"sku": "NEW-SKU", "name": "New", "family": "Compute", "provider": "AWS", "billing_model": "usage"});
+    let created: Value = app.post(&token, "/api/v1/products", &product).await.json().await.unwrap();
+    let issues: Value =
+        app.get(&token, "/api/v1/billing-issues?open=true&kind=unmapped_product").await.json().await.unwrap();
+    assert_eq!(issues["total"], 0, "adding the SKU resolves its issue: {issues}");
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    let (stored, _) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    assert!(stored.keys().all(|k| k.product_id == created["id"].as_i64().unwrap()), "{stored:?}");
+    assert_eq!(rolled_up_revenue(&app).await, "15.00".parse().unwrap());
+}
+
+async fn an_account_mapped_to_a_customer_rates_its_lines_and_stays_in_the_callers_subtree(app: TestApp) {
+    let d_ops = app.token(D_OPS).await;
+    let r1 = app.token(R1_ADMIN).await;
+    let r2 = app.token(R2_ADMIN).await;
+    let body = "BillingAccountId,BillingAccountName,SubAccountId,SubAccountName,ChargePeriodStart,ChargePeriodEnd,\
+                BilledCost,BillingCurrency,ChargeCategory,ServiceProviderName,ServiceName\n\
+                PAYER,Channel Co,ACC-9,Acme Prod,2026-10-03 00:00:00,2026-10-04 00:00:00,30.5,USD,Usage,AWS,Amazon S3\n\
+                PAYER,Channel Co,ACC-9,Acme Prod,2026-10-09 00:00:00,2026-10-10 00:00:00,1.5,USD,Tax,AWS,Amazon S3\n";
+    let batch = imported(app.post_csv(&r1, body.to_owned()).await).await;
+    assert_eq!(batch["rows_unrated"], 2);
+    let page: Value = app.get(&r1, "/api/v1/billing-accounts/unmapped").await.json().await.unwrap();
+    let account = &page["items"][0];
+    assert_eq!(
+        (&account["account_id"], &account["name"], &account["billing_account_id"], &account["lines"]),
+        (&json!("ACC-9"), &json!("Acme Prod"), &json!("PAYER"), &json!(2))
+    );
+    assert_eq!((&account["billed_cost"], &account["first_day"]), (&json!("32.0"), &json!("2026-10-03")));
+    // A sibling reseller neither sees the account nor can take it.
+    let sibling: Value = app.get(&r2, "/api/v1/billing-accounts/unmapped").await.json().await.unwrap();
+    assert_eq!(sibling["total"], 0, "{sibling}");
+    let taken = app
+        .post(&r2, "/api/v1/billing-accounts/unmapped/map", &json!({"account_id": "ACC-9", "customer_id": app.tree.c2}))
+        .await;
+    let mapped: Value = taken.json().await.unwrap();
+    assert_eq!(mapped["rated"], 0, "R2's re-rate does not reach R1's lines: {mapped}");
+    // R1 cannot map it to R2's customer.
+    let refused = app
+        .post(&r1, "/api/v1/billing-accounts/unmapped/map", &json!({"account_id": "ACC-9", "customer_id": app.tree.c2}))
+        .await;
+    assert_eq!(error_fields(&problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await), ["customer_id"]);
+    // The account is R2's customer's now, so R1's customer cannot have it too.
+    let clash = app
+        .patch(&d_ops, &format!("/api/v1/organizations/{}", app.tree.c1), &json!({"billing_accounts": ["ACC-9"]}))
+        .await;
+    assert_eq!(error_fields(&problem(clash, StatusCode::UNPROCESSABLE_ENTITY).await), ["billing_accounts[0]"]);
+    app.patch(&d_ops, &format!("/api/v1/organizations/{}", app.tree.c2), &json!({"billing_accounts": []})).await;
+    let mapped: Value = app
+        .post(&r1, "/api/v1/billing-accounts/unmapped/map", &json!({"account_id": "ACC-9", "customer_id": app.tree.c1}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((&mapped["rated"], &mapped["still_unrated"]), (&json!(2), &json!(0)), "{mapped}");
+    let customer: Value = app.get(&r1, &format!("/api/v1/organizations/{}", app.tree.c1)).await.json().await.unwrap();
+    assert_eq!(customer["billing_accounts"], json!(["ACC-9"]));
+    assert_eq!(rolled_up_revenue(&app).await, "30.5".parse().unwrap());
+}
+
+async fn a_column_map_reads_an_export_that_names_columns_its_own_way(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    // OCI names the provider `provider` and the region `region`.
+    let body = "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,provider,\
+                ServiceName,region\nC1,2026-10-05,2026-10-06,3,USD,Usage,Oracle,Compute,eu-frankfurt-1\n";
+    let refused = problem(app.post_csv(&token, body.to_owned()).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&refused), ["ProviderName"]);
+    let batch =
+        post_file(&app, &token, "map=provider:ProviderName&map=region:RegionId", body.as_bytes().to_vec()).await;
+    assert_eq!(imported(batch).await["rows_rated"], 1);
+    let bad = post_file(&app, &token, "map=provider:Nonsense", body.as_bytes().to_vec()).await;
+    assert_eq!(error_fields(&problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await), ["map"]);
+}
+
+async fn other_focus_datasets_are_refused_by_name(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let body = "BillingAccountId,ContractCommitmentId,ContractCommitmentCategory,BillingCurrency\nA,CC-1,Spend,USD\n";
+    let refused = problem(app.post_csv(&token, body.to_owned()).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let message = refused["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("contract commitment dataset"), "{refused}");
+}
+
+async fn one_bad_column_in_every_row_is_reported_once_with_its_count(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let mut body = String::from(
+        "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName\n",
+    );
+    for _ in 0..1000 {
+        body.push_str("C1,18/09/2024,2024-09-19,1,USD,Usage,AWS,EC2\n");
+    }
+    body.push_str("C1,2024-09-18,2024-09-19,one,USD,Usage,AWS,EC2\n");
+    let refused = problem(app.post_csv(&token, body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(refused["detail"].as_str().unwrap().starts_with("1001 problem(s) found"), "{refused}");
+    let errors = refused["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{refused}");
+    assert_eq!(
+        (&errors[0]["field"], &errors[0]["row"], &errors[0]["rows"]),
+        (&json!("ChargePeriodStart"), &json!(1), &json!(1000))
+    );
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(message.starts_with("rows 1, 2, 3, 4, 5 and 995 more: must be a date"), "{message}");
+    assert!(message.ends_with("; found \"18/09/2024\""), "{message}");
+    assert_eq!((&errors[1]["field"], &errors[1]["row"]), (&json!("BilledCost"), &json!(1001)));
+}

@@ -1,0 +1,137 @@
+//! SKUs the catalog does not know (docs/import.md §6): their lines are rated and count under the
+//! family "Unmapped", and one open `unmapped_product` billing issue per SKU and reseller keeps
+//! their line count and revenue. Adding the SKU to the catalog ties its lines to the product
+//! (moving them in the rollups from no product to it) and resolves the issues.
+
+use domain::kinds::BillingIssueKind;
+use rust_decimal::Decimal;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::entities::{billing_issue, billing_line_item};
+use crate::rollups::deltas::{Deltas, KEYS_HELD};
+use crate::{StoreError, clock, stored};
+
+/// The family the lines of an unknown SKU count under.
+pub const UNMAPPED_FAMILY: &str = "Unmapped";
+
+/// Lines of one SKU the catalog does not know, for one reseller, found by an import.
+#[derive(Debug, Clone, Default)]
+pub struct UnmappedLines {
+    /// How many.
+    pub lines: u64,
+    /// Their revenue, in USD.
+    pub revenue: Decimal,
+}
+
+fn message(sku: &str, lines: i64, revenue: Decimal) -> String {
+    format!(
+        "SKU {sku} is not in the catalog: {lines} line(s) with {} USD of revenue count under the family \
+         \"{UNMAPPED_FAMILY}\"; add the SKU to the catalog to give them their product",
+        revenue.round_dp(2)
+    )
+}
+
+/// Adds an import's unmapped lines of `sku` (for `reseller`) to the open issue of that SKU and
+/// reseller, or opens one.
+pub(crate) async fn record(
+    db: &impl ConnectionTrait,
+    tenant: i64,
+    batch_id: i64,
+    (sku, reseller): (String, Option<i64>),
+    found: &UnmappedLines,
+) -> Result<(), StoreError> {
+    use billing_issue::Column;
+    let mut open = billing_issue::Entity::find()
+        .filter(Column::TenantId.eq(tenant))
+        .filter(Column::Kind.eq(BillingIssueKind::UnmappedProduct.as_str()))
+        .filter(Column::Sku.eq(sku.as_str()))
+        .filter(Column::ResolvedAt.is_null());
+    open = match reseller {
+        Some(reseller) => open.filter(Column::ResellerId.eq(reseller)),
+        None => open.filter(Column::ResellerId.is_null()),
+    };
+    let now = clock::now();
+    match open.one(db).await? {
+        Some(issue) => {
+            let lines = issue.lines.unwrap_or(0) + found.lines as i64;
+            let revenue = match issue.amount_usd.as_deref() {
+                Some(amount) => stored::parse::<Decimal>(amount, "billing_issues.amount_usd")? + found.revenue,
+                None => found.revenue,
+            };
+            let mut issue: billing_issue::ActiveModel = issue.into();
+            issue.lines = Set(Some(lines));
+            issue.amount_usd = Set(Some(revenue.to_string()));
+            issue.message = Set(message(&sku, lines, revenue));
+            issue.batch_id = Set(Some(batch_id));
+            issue.update(db).await?;
+        }
+        None => {
+            billing_issue::ActiveModel {
+                tenant_id: Set(tenant),
+                customer_id: Set(None),
+                customer_external_id: Set(None),
+                reseller_id: Set(reseller),
+                batch_id: Set(Some(batch_id)),
+                line_id: Set(None),
+                kind: Set(BillingIssueKind::UnmappedProduct.as_str().to_owned()),
+                message: Set(message(&sku, found.lines as i64, found.revenue)),
+                detected_at: Set(now),
+                resolved_at: Set(None),
+                sku: Set(Some(sku)),
+                lines: Set(Some(found.lines as i64)),
+                amount_usd: Set(Some(found.revenue.to_string())),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// `sku` is now product `product_id` of `tenant`'s catalog: its rated lines without a product
+/// take it (leaving the rollups' "no product" for the product's), and its open issues resolve.
+/// Returns how many lines were tied.
+pub(crate) async fn map_sku(
+    db: &impl ConnectionTrait,
+    tenant: i64,
+    sku: &str,
+    product_id: i64,
+) -> Result<u64, StoreError> {
+    use billing_line_item::Column;
+    let lines = billing_line_item::Entity::find()
+        .filter(Column::TenantId.eq(tenant))
+        .filter(Column::Sku.eq(sku))
+        .filter(Column::ProductId.is_null())
+        .all(db)
+        .await?;
+    let mut deltas = Deltas::default();
+    let mut tied = 0;
+    for line in &lines {
+        deltas.line(line, -1)?;
+        let moved = billing_line_item::Model { product_id: Some(product_id), ..line.clone() };
+        deltas.line(&moved, 1)?;
+        tied += 1;
+        if deltas.len() >= KEYS_HELD {
+            std::mem::take(&mut deltas).apply(db, tenant).await?;
+        }
+    }
+    deltas.apply(db, tenant).await?;
+    billing_line_item::Entity::update_many()
+        .col_expr(Column::ProductId, Expr::value(product_id))
+        .filter(Column::TenantId.eq(tenant))
+        .filter(Column::Sku.eq(sku))
+        .filter(Column::ProductId.is_null())
+        .exec(db)
+        .await?;
+    billing_issue::Entity::update_many()
+        .col_expr(billing_issue::Column::ResolvedAt, Expr::value(clock::now()))
+        .filter(billing_issue::Column::TenantId.eq(tenant))
+        .filter(billing_issue::Column::Kind.eq(BillingIssueKind::UnmappedProduct.as_str()))
+        .filter(billing_issue::Column::Sku.eq(sku))
+        .filter(billing_issue::Column::ResolvedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(tied)
+}
