@@ -6,6 +6,7 @@
 //!   have none, except their billing period, which is their charge period's month, and their
 //!   billing account, which was the customer key they were imported with.
 //! - `customer_billing_accounts`: each provider account id a customer owns, unique in its tree.
+//! - Line items are found by (tree, billing period, billing account), for restated periods.
 //! - Billing issues gain the SKU, line count and revenue of an `unmapped_product` issue.
 
 use sea_orm_migration::prelude::*;
@@ -59,6 +60,7 @@ const LINE_TEXTS: &[&str] = &[
     "consumed_quantity",
 ];
 
+const LINE_PERIOD: &str = "ix_billing_line_items_period";
 const ACCOUNT_UNIQUE: &str = "ux_customer_billing_accounts_tenant_account";
 const ACCOUNT_CUSTOMER: &str = "ix_customer_billing_accounts_customer";
 
@@ -81,6 +83,9 @@ impl MigrationTrait for Migration {
             "UPDATE billing_line_items SET billing_period = month, billing_account_id = customer_external_id",
         )
         .await?;
+        // A restated period's stored lines are found by it (docs/import.md §5).
+        let lines = BillingLineItems::Table;
+        manager.create_index(index(lines, LINE_PERIOD, &["tenant_id", "billing_period", "billing_account_id"])).await?;
         for def in [
             ColumnDef::new(Alias::new("sku")).string().null().to_owned(),
             ColumnDef::new(Alias::new("lines")).big_integer().null().to_owned(),
@@ -117,6 +122,7 @@ impl MigrationTrait for Migration {
                 .alter_table(Table::alter().table(BillingIssues::Table).drop_column(Alias::new(column)).to_owned())
                 .await?;
         }
+        manager.drop_index(Index::drop().name(LINE_PERIOD).table(BillingLineItems::Table).to_owned()).await?;
         for column in LINE_TEXTS {
             manager
                 .alter_table(Table::alter().table(BillingLineItems::Table).drop_column(Alias::new(*column)).to_owned())

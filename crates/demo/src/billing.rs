@@ -277,6 +277,7 @@ async fn import(store: &Store, distributor: &Scope, lines: Vec<LineInput>) -> Re
         kind: "csv",
         created_by: None,
         dry_run: false,
+        replace_periods: false,
     };
     import::import(store, distributor, source, rx, None).await?;
     Ok(total)

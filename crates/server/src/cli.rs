@@ -68,8 +68,14 @@ pub enum RenewalsCommand {
 /// `tierdash import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The FOCUS export: CSV, gzip-compressed CSV or Parquet (see docs/import.md).
-    pub file: PathBuf,
+    /// The FOCUS export: CSV, gzip-compressed CSV or Parquet (see docs/import.md). Several
+    /// files are one batch, in one transaction (one billing period's export in parts).
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+    /// Replace every stored line of each (provider, billing account, billing period) the files
+    /// cover: a restated period's figures replace the earlier ones instead of adding to them.
+    #[arg(long)]
+    pub replace_period: bool,
     /// Check everything and report, but keep nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -286,21 +292,32 @@ async fn import_file(args: ImportArgs) -> anyhow::Result<()> {
     };
     let scope =
         admin::scope_of(&store, org_id).await.map_err(|_| anyhow::anyhow!("no organisation with id {org_id}"))?;
-    let open = || std::fs::File::open(&args.file).with_context(|| format!("opening {}", args.file.display()));
-    let sha256 = csv_source::sha256(std::io::BufReader::new(open()?))?;
-    let size = open()?.metadata().map(|m| m.len()).unwrap_or(0);
-    let format = file_source::sniff(&mut open()?)?;
+    let open = |path: &PathBuf| std::fs::File::open(path).with_context(|| format!("opening {}", path.display()));
+    let mut hashes = Vec::new();
+    let mut names = Vec::new();
+    let mut size = 0;
+    let mut parts = Vec::new();
+    let mut format = "batch";
+    for path in &args.files {
+        hashes.push(csv_source::sha256(std::io::BufReader::new(open(path)?))?);
+        names.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        let mut file = open(path)?;
+        size += file.metadata().map(|m| m.len()).unwrap_or(0);
+        format = file_source::sniff(&mut file)?.as_str();
+        parts.push((names.last().cloned().unwrap_or_default(), file));
+    }
     let source = import::Source {
-        file_name: args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-        sha256,
-        kind: format.as_str(),
+        file_name: import::batch_name(&names),
+        sha256: import::batch_hash(&hashes),
+        kind: if parts.len() == 1 { format } else { "batch" },
         created_by: None,
         dry_run: args.dry_run,
+        replace_periods: args.replace_period,
     };
     let started = std::time::Instant::now();
     let shown = std::sync::Arc::new(ImportProgress::new(size, std::io::IsTerminal::is_terminal(&std::io::stderr())));
     let reading = shown.clone();
-    let rows = file_source::spawn(open()?, map, move |file| reading.reader(file))?;
+    let rows = file_source::spawn_all(parts, map, move |file| reading.reader(file))?;
     let progress: import::Progress = Box::new(move |n| shown.rows(n));
     match import::import(&store, &scope, source, rows, Some(progress)).await {
         Ok(batch) => {

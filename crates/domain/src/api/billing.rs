@@ -66,6 +66,19 @@ pub struct ImportQuery {
     pub file_name: Option<String>,
     /// Check everything, keep nothing.
     pub dry_run: Option<bool>,
+    /// `billing_period`: the batch replaces every stored line, in the caller's scope, of each
+    /// (provider, billing account, billing period) it covers — a restated period's figures
+    /// replace the earlier ones instead of adding to them (docs/import.md §5).
+    pub replace: Option<ReplaceMode>,
+}
+
+/// What an import replaces besides lines with the same `x_LineItemId`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReplaceMode {
+    /// Every stored line of each (provider, billing account, billing period) the batch covers.
+    BillingPeriod,
 }
 
 /// Fields `GET /imports` sorts by.

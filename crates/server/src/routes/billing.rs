@@ -6,7 +6,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use domain::api::{
     BILLING_ISSUE_SORTS, BillingIssue, BillingIssueFilter, FX_RATE_SORTS, FxRate, FxRateFilter, FxRateUpsert,
-    IMPORT_SORTS, ImportBatch, ImportQuery, ImportStatus, JsonImport, ListParams, Page, Problem, RerateResult,
+    IMPORT_SORTS, ImportBatch, ImportQuery, ImportStatus, JsonImport, ListParams, Page, Problem, ReplaceMode,
+    RerateResult,
 };
 use domain::column_map::ColumnMap;
 use domain::roles::Permission;
@@ -32,8 +33,8 @@ fn outcome(batch: ImportBatch) -> HttpResponse {
     }
 }
 
-/// Imports a FOCUS CSV sent as the request body (`Content-Type: text/csv`) or as the file of a
-/// `multipart/form-data` form, all or nothing.
+/// Imports a FOCUS export sent as the request body (`Content-Type: text/csv`) or as the files of
+/// a `multipart/form-data` form (several files are one batch), all or nothing.
 /// Rows that cannot be rated are kept out of revenue and reported as billing issues; the same
 /// content sent again changes nothing and answers `duplicate`. A structural problem rejects
 /// the file with 422 listing the first 100 bad rows and the total, and changes nothing.
@@ -64,57 +65,101 @@ pub async fn create_import(
     let map = column_map(&req)?;
     let content_type =
         req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
-    // Spool to a temporary file while hashing, so memory stays bounded whatever the size.
-    let mut spool = tempfile::tempfile().map_err(|e| ApiError::Internal(e.into()))?;
-    let mut hasher = Sha256::new();
-    let mut size = 0usize;
-    let mut keep = |chunk: &[u8]| -> Result<(), ApiError> {
-        size += chunk.len();
-        if size > MAX_CSV_BYTES {
-            return Err(ApiError::PayloadTooLarge("at most 2 GiB over HTTP; use `tierdash import` for more".into()));
-        }
-        hasher.update(chunk);
-        spool.write_all(chunk).map_err(|e| ApiError::Internal(e.into()))
-    };
     let mut file_name = query.file_name.clone();
+    // Each file spooled to a temporary one while hashed, so memory stays bounded whatever the size.
+    let mut files: Vec<(String, std::fs::File, String)> = Vec::new();
+    let mut size = 0usize;
     if content_type.starts_with("multipart/form-data") {
-        // The first part that carries a file (a form's `<input type=file>`) is the CSV.
+        // Every part that carries a file (a form's `<input type=file multiple>`) is one part of
+        // the batch: one billing period's export may come in several files.
         let mut form = actix_multipart::Multipart::new(req.headers(), body);
-        let mut found = false;
         while let Some(field) = form.next().await {
             let mut field = field.map_err(|e| ApiError::BadRequest(format!("could not read the form: {e}")))?;
             let Some(name) = field.content_disposition().and_then(|d| d.get_filename()).map(str::to_owned) else {
                 continue;
             };
-            file_name = file_name.or(Some(name));
-            while let Some(chunk) = field.next().await {
-                keep(&chunk.map_err(|e| ApiError::BadRequest(format!("could not read the file: {e}")))?)?;
+            if files.len() == MAX_FILES {
+                return Err(ApiError::invalid("file", format!("at most {MAX_FILES} files in one batch")));
             }
-            found = true;
-            break;
+            let mut spool = Spool::new()?;
+            while let Some(chunk) = field.next().await {
+                spool.keep(
+                    &chunk.map_err(|e| ApiError::BadRequest(format!("could not read the file: {e}")))?,
+                    &mut size,
+                )?;
+            }
+            let (file, sha) = spool.finish();
+            files.push((name, file, sha));
         }
-        if !found {
+        if files.is_empty() {
             return Err(ApiError::invalid("file", "the form has no file part"));
         }
     } else if ["text/csv", "application/octet-stream", "text/plain"].iter().any(|t| content_type.starts_with(t)) {
+        let mut spool = Spool::new()?;
         while let Some(chunk) = body.next().await {
-            keep(&chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?)?;
+            spool
+                .keep(&chunk.map_err(|e| ApiError::BadRequest(format!("could not read the body: {e}")))?, &mut size)?;
         }
+        let (file, sha) = spool.finish();
+        files.push((file_name.clone().unwrap_or_else(|| "upload.csv".into()), file, sha));
     } else {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let sha256 = hex::encode(hasher.finalize());
-    let format = file_source::sniff(&mut spool).map_err(|e| ApiError::Internal(e.into()))?;
+    let names: Vec<String> = files.iter().map(|(name, _, _)| name.clone()).collect();
+    let hashes: Vec<String> = files.iter().map(|(_, _, sha)| sha.clone()).collect();
+    let format = match files.as_mut_slice() {
+        [(_, file, _)] => file_source::sniff(file).map_err(|e| ApiError::Internal(e.into()))?.as_str(),
+        _ => "batch",
+    };
+    if file_name.is_none() || files.len() > 1 {
+        file_name = Some(import::batch_name(&names));
+    }
     let source = import::Source {
         file_name: file_name.unwrap_or_else(|| "upload.csv".into()),
-        sha256,
-        kind: format.as_str(),
+        sha256: import::batch_hash(&hashes),
+        kind: format,
         created_by: caller.user_id,
         dry_run: query.dry_run.unwrap_or(false),
+        replace_periods: query.replace == Some(ReplaceMode::BillingPeriod),
     };
-    let rows = file_source::spawn(spool, map, |file| file).map_err(|e| ApiError::Internal(e.into()))?;
+    let parts = files.into_iter().map(|(name, file, _)| (name, file)).collect();
+    let rows = file_source::spawn_all(parts, map, |file| file).map_err(|e| ApiError::Internal(e.into()))?;
     let batch = import::import(&state.store, &caller.scope, source, rows, None).await?;
     Ok(outcome(batch))
+}
+
+/// The most files one multipart import takes.
+const MAX_FILES: usize = 100;
+
+/// A file of an upload, written to a temporary file while hashed.
+struct Spool {
+    file: std::fs::File,
+    hasher: Sha256,
+}
+
+impl Spool {
+    fn new() -> Result<Spool, ApiError> {
+        Ok(Spool { file: tempfile::tempfile().map_err(|e| ApiError::Internal(e.into()))?, hasher: Sha256::new() })
+    }
+
+    /// Keeps `chunk`, with `size` the bytes of the whole upload so far.
+    fn keep(&mut self, chunk: &[u8], size: &mut usize) -> Result<(), ApiError> {
+        *size += chunk.len();
+        if *size > MAX_CSV_BYTES {
+            return Err(ApiError::PayloadTooLarge("at most 2 GiB over HTTP; use `tierdash import` for more".into()));
+        }
+        self.hasher.update(chunk);
+        self.file.write_all(chunk).map_err(|e| ApiError::Internal(e.into()))
+    }
+
+    /// The file, at its start, and its SHA-256.
+    fn finish(self) -> (std::fs::File, String) {
+        use std::io::Seek;
+        let mut file = self.file;
+        // A failed rewind shows up as the file being read from its end: "no data rows".
+        let _ = file.rewind();
+        (file, hex::encode(self.hasher.finalize()))
+    }
 }
 
 /// The `map` parameters of a request, checked (a query string repeats them, which the query
@@ -157,6 +202,7 @@ pub async fn create_json_import(
         kind: "json",
         created_by: caller.user_id,
         dry_run: batch.dry_run,
+        replace_periods: false,
     };
     let rows = json_source::spawn(batch.items);
     Ok(outcome(import::import(&state.store, &caller.scope, source, rows, None).await?))

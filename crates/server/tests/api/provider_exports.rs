@@ -21,6 +21,8 @@ on_both_databases!(
     a_column_map_reads_an_export_that_names_columns_its_own_way,
     other_focus_datasets_are_refused_by_name,
     one_bad_column_in_every_row_is_reported_once_with_its_count,
+    a_restated_period_replaces_the_earlier_figures_and_a_period_in_parts_is_one_batch,
+    a_restatement_replaces_only_the_importers_own_lines,
 );
 
 fn fixture(name: &str) -> PathBuf {
@@ -279,4 +281,106 @@ async fn one_bad_column_in_every_row_is_reported_once_with_its_count(app: TestAp
     assert!(message.starts_with("rows 1, 2, 3, 4, 5 and 995 more: must be a date"), "{message}");
     assert!(message.ends_with("; found \"18/09/2024\""), "{message}");
     assert_eq!((&errors[1]["field"], &errors[1]["row"]), (&json!("BilledCost"), &json!(1001)));
+}
+
+/// A payer-level export of `period` (`YYYY-MM`): one line per (sub-account, amount).
+fn period_export(period: &str, lines: &[(&str, &str)]) -> String {
+    let mut body = String::from(
+        "BillingAccountId,SubAccountId,BillingPeriodStart,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,\
+         ChargeCategory,ProviderName,ServiceName\n",
+    );
+    for (sub, amount) in lines {
+        body.push_str(&format!(
+            "PAYER,{sub},{period}-01T00:00:00Z,{period}-03,{period}-04,{amount},USD,Usage,AWS,Amazon EC2\n"
+        ));
+    }
+    body
+}
+
+/// A multipart form with one file part per (name, content).
+async fn post_parts(app: &TestApp, token: &str, query: &str, parts: &[(&str, String)]) -> reqwest::Response {
+    let boundary = "tierdash-test-boundary";
+    let mut body = String::new();
+    for (name, content) in parts {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: text/csv\r\n\r\n{content}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    app.client
+        .post(app.url(&format!("/api/v1/imports?{query}")))
+        .bearer_auth(token)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn map_accounts(app: &TestApp, token: &str, customer: i64, accounts: &[&str]) {
+    let path = format!("/api/v1/organizations/{customer}");
+    let response = app.patch(token, &path, &json!({ "billing_accounts": accounts })).await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+async fn a_restated_period_replaces_the_earlier_figures_and_a_period_in_parts_is_one_batch(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    map_accounts(&app, &token, app.tree.c1, &["SUB-1", "SUB-2"]).await;
+    let first = period_export("2026-10", &[("SUB-1", "10"), ("SUB-2", "20")]);
+    imported(post_file(&app, &token, "file_name=oct.csv", first.into_bytes()).await).await;
+    assert_eq!(rolled_up_revenue(&app).await, "30".parse().unwrap());
+
+    // The provider re-exports October: the restated lines replace the earlier ones.
+    let restated = period_export("2026-10", &[("SUB-1", "12.5"), ("SUB-2", "20"), ("SUB-2", "1")]);
+    let batch = imported(post_file(&app, &token, "replace=billing_period", restated.clone().into_bytes()).await).await;
+    assert_eq!(batch["rows_replaced"], 2, "{batch}");
+    assert_eq!(rolled_up_revenue(&app).await, "33.5".parse().unwrap(), "the restated figures, not the sum");
+
+    // November comes in three parts: one batch, all or nothing, restated as a whole later.
+    let parts = [
+        ("nov-1.csv", period_export("2026-11", &[("SUB-1", "1")])),
+        ("nov-2.csv", period_export("2026-11", &[("SUB-2", "2")])),
+        ("nov-3.csv", period_export("2026-11", &[("SUB-1", "3")])),
+    ];
+    let batch = imported(post_parts(&app, &token, "replace=billing_period", &parts).await).await;
+    assert_eq!((&batch["rows_total"], &batch["file_name"]), (&json!(3), &json!("nov-1.csv + nov-2.csv + nov-3.csv")));
+    assert_eq!(rolled_up_revenue(&app).await, "39.5".parse().unwrap());
+    let mut broken = parts.clone();
+    broken[2].1.push_str("PAYER,SUB-1,2026-11-01,2026-11-03,2026-11-04,lots,USD,Usage,AWS,Amazon EC2\n");
+    let refused =
+        problem(post_parts(&app, &token, "replace=billing_period", &broken).await, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+    let message = refused["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("row 2 (line 3): nov-3.csv: "), "the problem names its file and row: {message}");
+    assert_eq!(rolled_up_revenue(&app).await, "39.5".parse().unwrap(), "a rejected batch changes nothing");
+    let again = [
+        ("nov-1.csv", period_export("2026-11", &[("SUB-1", "1.5")])),
+        ("nov-2.csv", period_export("2026-11", &[("SUB-2", "2")])),
+        ("nov-3.csv", period_export("2026-11", &[])),
+    ];
+    let again: Vec<(&str, String)> = again.into_iter().filter(|(_, body)| body.lines().count() > 1).collect();
+    imported(post_parts(&app, &token, "replace=billing_period", &again).await).await;
+    assert_eq!(rolled_up_revenue(&app).await, "37".parse().unwrap(), "October 33.5, November restated to 3.5");
+
+    // Without replace=billing_period the same restatement adds up, as before.
+    let added = period_export("2026-10", &[("SUB-1", "0.5")]);
+    imported(post_file(&app, &token, "", added.into_bytes()).await).await;
+    assert_eq!(rolled_up_revenue(&app).await, "37.5".parse().unwrap());
+}
+
+async fn a_restatement_replaces_only_the_importers_own_lines(app: TestApp) {
+    let d_ops = app.token(D_OPS).await;
+    map_accounts(&app, &d_ops, app.tree.c1, &["SUB-1"]).await;
+    map_accounts(&app, &d_ops, app.tree.c2, &["SUB-2"]).await;
+    let r1 = app.token(R1_ADMIN).await;
+    let r2 = app.token(R2_ADMIN).await;
+    imported(post_file(&app, &r1, "", period_export("2026-10", &[("SUB-1", "10")]).into_bytes()).await).await;
+    // R2 restates the same payer's October with its own customer's lines: R1's stay.
+    let batch = imported(
+        post_file(&app, &r2, "replace=billing_period", period_export("2026-10", &[("SUB-2", "4")]).into_bytes()).await,
+    )
+    .await;
+    assert_eq!(batch["rows_replaced"], 0, "{batch}");
+    assert_eq!(rolled_up_revenue(&app).await, "14".parse().unwrap());
 }

@@ -7,16 +7,9 @@ use std::io::Read;
 use domain::column_map::ColumnMap;
 use domain::focus::{Columns, RowProblem};
 use sha2::{Digest, Sha256};
-use tokio::sync::mpsc::{Receiver, Sender, channel};
+use tokio::sync::mpsc::Sender;
 
 use super::parsed::{CHUNK, Parsed};
-
-/// Starts parsing `reader` on a blocking thread; rows arrive on the returned channel.
-pub fn spawn(reader: impl Read + Send + 'static) -> Receiver<Vec<Parsed>> {
-    let (tx, rx) = channel(4);
-    tokio::task::spawn_blocking(move || parse(reader, &ColumnMap::default(), &tx));
-    rx
-}
 
 /// Parses synchronously into `tx` (blocking sends: the importer sets the pace), the header's
 /// columns renamed by `map` first.

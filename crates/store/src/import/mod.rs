@@ -8,15 +8,20 @@
 //!   source                 rating                             writing
 //!   (a thread or task)     (rating_stage: a thread)           (import(): the caller's task)
 //!
-//!   csv_source ──┐         rating: Rater::rate                writer, in one transaction:
-//!                ├─Parsed─▶ line_binding: Prepared ──Rated──▶  line_writes: the lines inserted,
+//!   file_source:           rating: Rater::rate                writer, in one transaction:
+//!    csv_source ─┐
+//!    (gzip)      │
+//!    parquet_src ├─Parsed─▶ line_binding: Prepared ──Rated──▶  line_writes: the lines inserted,
 //!   json_source ─┘ chunks  rollup changes (Deltas),            stored_lines: stored ones replaced,
 //!                (parsed)  problems, billing issues            rollup changes written,
+//!                               │                              restated: periods replaced,
 //!                               │                              billing issues recorded
 //!                               └───── Tally, at the end ─────▶ batch completed, or rolled back
 //! ```
 //!
-//! - source: [`csv_source`] and [`json_source`] parse into [`Parsed`] rows, [`CHUNK`] at a time
+//! - source: [`file_source`] tells a file's format by its first bytes and reads one or several
+//!   files as one batch through [`csv_source`] (plain or gzip) or [`parquet_source`];
+//!   [`json_source`] reads a JSON batch; all parse into [`Parsed`] rows, [`CHUNK`] at a time
 //!   ([`parsed`]);
 //! - rating: [`rating`] ties a line to its customer, reseller and product and fixes its USD
 //!   value; [`rating_stage`] runs it on every chunk, binds the chunk's statements ahead of the
@@ -24,7 +29,8 @@
 //!   issues, and hands the writer [`Rated`](rating_stage::Rated) chunks;
 //! - writing: [`writer`] inserts each chunk ([`line_writes`], the columns in [`line_columns`]),
 //!   replaces the stored lines a chunk's x_LineItemIds meet ([`stored_lines`]), writes the rollup
-//!   changes, and records the billing issues; all in the import's [`transaction`].
+//!   changes, removes the stored lines of the periods a batch restates ([`restated`]), and records
+//!   the billing issues; all in the import's [`transaction`].
 //!
 //! Problems from either stage are gathered in [`Problems`]. No file of this folder imports one
 //! that imports it back: each stage imports the ones before it and the shared [`parsed`] and
@@ -41,6 +47,7 @@ mod parsed;
 mod problems;
 pub(crate) mod rating;
 mod rating_stage;
+mod restated;
 mod stored_lines;
 mod transaction;
 mod writer;
@@ -78,6 +85,30 @@ pub struct Source {
     pub created_by: Option<i64>,
     /// Check and report, but keep nothing.
     pub dry_run: bool,
+    /// Replace every stored line in scope of each (provider, billing account, billing period)
+    /// the batch covers ([`restated`]).
+    pub replace_periods: bool,
+}
+
+/// The name a batch of several files is recorded under: their names, joined (cut at 200
+/// characters).
+pub fn batch_name(names: &[String]) -> String {
+    let joined = names.join(" + ");
+    if joined.chars().count() <= 200 {
+        return joined;
+    }
+    let mut cut: String = joined.chars().take(199).collect();
+    cut.push('…');
+    cut
+}
+
+/// The content hash of a batch of files, from each file's SHA-256 in order: a single file's
+/// own, so that a file is a duplicate of itself whichever way it came in.
+pub fn batch_hash(hashes: &[String]) -> String {
+    match hashes {
+        [one] => one.clone(),
+        several => csv_source::sha256_bytes(format!("batch\n{}", several.join("\n")).as_bytes()),
+    }
 }
 
 /// Imports the rows of one source into the importer's scope, all or nothing.
@@ -175,6 +206,11 @@ pub async fn import(
     }
     let mut deltas = std::mem::take(&mut tally.deltas);
     deltas.merge(std::mem::take(&mut writer.deltas))?;
+    let restated = if source.replace_periods {
+        restated::replace(&txn, scope, batch.id, &tally.periods, &mut deltas).await?
+    } else {
+        0
+    };
     deltas.apply(&txn, scope.tenant_id).await?;
     writer.record_issues(&txn, std::mem::take(&mut tally.issues)).await?;
     for (key, found) in std::mem::take(&mut tally.unmapped) {
@@ -186,7 +222,7 @@ pub async fn import(
     batch.rows_total = Set(tally.total as i64);
     batch.rows_rated = Set(tally.rated as i64);
     batch.rows_unrated = Set(tally.unrated as i64);
-    batch.rows_replaced = Set((tally.replaced + writer.replaced) as i64);
+    batch.rows_replaced = Set((tally.replaced + writer.replaced + restated) as i64);
     batch.completed_at = Set(Some(completed));
     let batch = batch.update(&txn).await?;
     if source.dry_run {

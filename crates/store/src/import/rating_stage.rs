@@ -4,7 +4,7 @@
 //! the database's work alone, so the database (SQLite's worker thread, or PostgreSQL) is kept
 //! busy while the next chunks are rated on the other core.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -17,6 +17,7 @@ use super::line_binding::{BoundTexts, Prepared};
 use super::parsed::{Parsed, Progress};
 use super::problems::Problems;
 use super::rating::{Rater, Unrated};
+use super::restated::Period;
 use crate::billing::unmapped::UnmappedLines;
 use crate::entities::billing_line_item;
 use crate::rollups::deltas::{Deltas, KEYS_HELD};
@@ -58,6 +59,9 @@ pub(super) struct Tally {
     pub issues: HashMap<(String, Unrated), IssueCount>,
     /// Rated lines whose SKU the catalog does not know, by SKU and reseller.
     pub unmapped: HashMap<(String, Option<i64>), UnmappedLines>,
+    /// The (provider, billing account, billing period) of every line, for a batch that
+    /// replaces the periods it covers.
+    pub periods: HashSet<Period>,
 }
 
 /// The batch the lines go into.
@@ -181,7 +185,10 @@ impl Tally {
             let (month, day, units) = (line.month(), line.day(), line.quantity.unwrap_or_default());
             // The line's texts move into the model: an import copies each of them once less.
             let line = *line;
-            let details = line.details;
+            let mut details = line.details;
+            // A file without BillingAccountId (x_CustomerId only) is billed to the customer.
+            let billing_account =
+                details.billing_account_id.take().unwrap_or_else(|| line.customer_external_id.clone());
             let model = billing_line_item::Model {
                 id: 0,
                 tenant_id: target.tenant,
@@ -210,7 +217,7 @@ impl Tally {
                 rated: rating.unrated.is_none(),
                 billing_period: Some(details.billing_period.unwrap_or_else(|| month.clone())),
                 month,
-                billing_account_id: details.billing_account_id,
+                billing_account_id: Some(billing_account),
                 billing_account_name: details.billing_account_name,
                 sub_account_id: details.sub_account_id,
                 sub_account_name: details.sub_account_name,
@@ -223,6 +230,11 @@ impl Tally {
                 region_id: details.region_id,
                 consumed_quantity: details.consumed_quantity.map(|q| q.to_string()),
             };
+            if let (Some(account), Some(period)) = (&model.billing_account_id, &model.billing_period)
+                && !self.periods.contains(&(model.provider.clone(), account.clone(), period.clone()))
+            {
+                self.periods.insert((model.provider.clone(), account.clone(), period.clone()));
+            }
             match (rating.unrated, rating.usd) {
                 (None, Some((_, billed_usd, effective_usd))) => {
                     self.rated += 1;

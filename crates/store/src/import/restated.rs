@@ -1,0 +1,90 @@
+//! Restated billing periods (docs/import.md §5): providers re-export a whole billing period
+//! without stable line ids (Azure's month to date every day, AWS's last month after invoicing).
+//! An import asked to replace periods removes, once its own lines are written, every stored line
+//! in the importer's scope of each (provider, billing account, billing period) the batch covers,
+//! except the batch's own: re-importing a restated period gives the restated figures, never the
+//! sum.
+
+use std::collections::{HashMap, HashSet};
+
+use domain::kinds::BillingIssueKind;
+use sea_orm::sea_query::{Expr, ExprTrait as _};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::billing::issues::line_scope;
+use crate::entities::{billing_issue, billing_line_item};
+use crate::rollups::deltas::{Deltas, KEYS_HELD};
+use crate::{Scope, StoreError, clock};
+
+/// A billing period of one account at one provider: (provider, billing account, `YYYY-MM`).
+pub(crate) type Period = (String, String, String);
+
+/// Stored lines read at a time.
+const READ_AT_ONCE: u64 = 5_000;
+
+/// Removes the stored lines of `periods` in `scope` that batch `batch_id` did not write, taking
+/// their contributions out of the rollups (into `deltas`, written when they hold enough), and
+/// resolves the billing issues whose held-back lines all went with them. Returns how many lines
+/// were removed.
+pub(crate) async fn replace(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    batch_id: i64,
+    periods: &HashSet<Period>,
+    deltas: &mut Deltas,
+) -> Result<u64, StoreError> {
+    use billing_line_item::Column;
+    let mut removed = 0u64;
+    // Unrated lines removed, by (batch, customer key): their issues may now hold nothing back.
+    let mut emptied: HashMap<(i64, String), u64> = HashMap::new();
+    for (provider, account, period) in periods {
+        loop {
+            let lines = billing_line_item::Entity::find()
+                .filter(line_scope(scope))
+                .filter(Column::BillingPeriod.eq(period.as_str()))
+                .filter(Column::BillingAccountId.eq(account.as_str()))
+                .filter(Column::Provider.eq(provider.as_str()))
+                .filter(Column::BatchId.ne(batch_id))
+                .order_by_asc(Column::Id)
+                .limit(READ_AT_ONCE)
+                .all(db)
+                .await?;
+            if lines.is_empty() {
+                break;
+            }
+            let ids: Vec<i64> = lines.iter().map(|l| l.id).collect();
+            for line in &lines {
+                deltas.line(line, -1)?;
+                if !line.rated {
+                    *emptied.entry((line.batch_id, line.customer_external_id.clone())).or_default() += 1;
+                }
+            }
+            billing_line_item::Entity::delete_many().filter(Column::Id.is_in(ids)).exec(db).await?;
+            removed += lines.len() as u64;
+            if deltas.len() >= KEYS_HELD {
+                std::mem::take(deltas).apply(db, scope.tenant_id).await?;
+            }
+        }
+    }
+    for (batch, key) in emptied.into_keys() {
+        let left = billing_line_item::Entity::find()
+            .filter(Column::TenantId.eq(scope.tenant_id))
+            .filter(Expr::col(Column::Rated).not())
+            .filter(Column::BatchId.eq(batch))
+            .filter(Column::CustomerExternalId.eq(key.as_str()))
+            .count(db)
+            .await?;
+        if left == 0 {
+            billing_issue::Entity::update_many()
+                .col_expr(billing_issue::Column::ResolvedAt, Expr::value(clock::now()))
+                .filter(billing_issue::Column::TenantId.eq(scope.tenant_id))
+                .filter(billing_issue::Column::BatchId.eq(batch))
+                .filter(billing_issue::Column::CustomerExternalId.eq(key.as_str()))
+                .filter(billing_issue::Column::Kind.ne(BillingIssueKind::UnmappedProduct.as_str()))
+                .filter(billing_issue::Column::ResolvedAt.is_null())
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(removed)
+}
