@@ -8,6 +8,7 @@ pub mod billing_accounts;
 pub mod catalog;
 pub mod dashboards;
 pub mod health;
+pub mod invoices;
 pub mod organizations;
 pub mod portal;
 pub mod subscriptions;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(api_keys::configure)
             .configure(billing::configure)
             .configure(billing_accounts::configure)
+            .configure(invoices::configure)
             .configure(dashboards::configure)
             .configure(portal::configure),
     );

@@ -23,6 +23,7 @@ on_both_databases!(
     one_bad_column_in_every_row_is_reported_once_with_its_count,
     a_restated_period_replaces_the_earlier_figures_and_a_period_in_parts_is_one_batch,
     a_restatement_replaces_only_the_importers_own_lines,
+    a_payers_invoice_shows_each_customer_its_own_part,
 );
 
 fn fixture(name: &str) -> PathBuf {
@@ -383,4 +384,66 @@ async fn a_restatement_replaces_only_the_importers_own_lines(app: TestApp) {
     .await;
     assert_eq!(batch["rows_replaced"], 0, "{batch}");
     assert_eq!(rolled_up_revenue(&app).await, "14".parse().unwrap());
+}
+
+async fn a_payers_invoice_shows_each_customer_its_own_part(app: TestApp) {
+    let d_ops = app.token(D_OPS).await;
+    map_accounts(&app, &d_ops, app.tree.c1, &["SUB-1"]).await;
+    map_accounts(&app, &d_ops, app.tree.c2, &["SUB-2"]).await;
+    let body = "BillingAccountId,BillingAccountName,SubAccountId,InvoiceId,InvoiceIssuerName,BillingPeriodStart,\
+                ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName,\
+                ServiceCategory\n\
+                PAYER,Channel Co,SUB-1,INV-1,AWS EMEA,2026-10-01,2026-10-02,2026-10-03,100,EUR,Usage,AWS,Amazon EC2,Compute\n\
+                PAYER,Channel Co,SUB-2,INV-1,AWS EMEA,2026-10-01,2026-10-02,2026-10-03,50,EUR,Usage,AWS,Amazon S3,Storage\n\
+                PAYER,Channel Co,SUB-2,INV-1,AWS EMEA,2026-10-01,2026-10-02,2026-10-03,5,EUR,Tax,AWS,Amazon S3,Storage\n\
+                PAYER,Channel Co,SUB-1,INV-1,AWS EMEA,2026-10-01,2026-10-05,2026-10-06,-10,EUR,Credit,AWS,Amazon EC2,Compute\n\
+                OTHER,,,,,2026-10-01,2026-10-02,2026-10-03,7,USD,Usage,AWS,Amazon EC2,Compute\n";
+    imported(app.post_csv(&d_ops, body.to_owned()).await).await;
+
+    let all: Value = app.get(&d_ops, "/api/v1/invoices").await.json().await.unwrap();
+    assert_eq!(all["total"], 2, "by InvoiceId, else by billing account and period: {all}");
+    let inv = all["items"].as_array().unwrap().iter().find(|i| i["invoice_id"] == "INV-1").unwrap();
+    assert_eq!(
+        (&inv["billed_total"], &inv["tax"], &inv["credits"], &inv["lines"], &inv["currency"], &inv["issuer"]),
+        (&json!("145.00"), &json!("5.00"), &json!("-10.00"), &json!(4), &json!("EUR"), &json!("AWS EMEA"))
+    );
+    let parts: Vec<(i64, &str)> = inv["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["customer_id"].as_i64().unwrap(), c["billed"].as_str().unwrap()))
+        .collect();
+    assert_eq!(parts, [(app.tree.c1, "90.00"), (app.tree.c2, "55.00")]);
+    let other = all["items"].as_array().unwrap().iter().find(|i| i["invoice_id"].is_null()).unwrap();
+    assert_eq!((&other["billing_account_id"], &other["unassigned_lines"]), (&json!("OTHER"), &json!(1)));
+
+    // Each reseller sees only its customer's part of the payer's invoice, and nothing else.
+    for (login, total, customer) in [(R1_ADMIN, "90.00", app.tree.c1), (R2_ADMIN, "55.00", app.tree.c2)] {
+        let token = app.token(login).await;
+        let mine: Value = app.get(&token, "/api/v1/invoices").await.json().await.unwrap();
+        assert_eq!(mine["total"], 1, "{login}: {mine}");
+        assert_eq!(mine["items"][0]["billed_total"], total, "{login}");
+        assert_eq!(mine["items"][0]["customers"][0]["customer_id"], customer);
+        let hidden = app.get(&token, &format!("/api/v1/invoices/{}", other["id"].as_str().unwrap())).await;
+        assert_eq!(hidden.status(), StatusCode::NOT_FOUND, "{login}");
+    }
+
+    let detail: Value =
+        app.get(&d_ops, &format!("/api/v1/invoices/{}", inv["id"].as_str().unwrap())).await.json().await.unwrap();
+    let services: Vec<(&str, &str, &str)> = detail["by_service"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["service"].as_str().unwrap(), s["billed"].as_str().unwrap(), s["tax"].as_str().unwrap()))
+        .collect();
+    assert_eq!(services, [("Amazon EC2", "90.00", "0.00"), ("Amazon S3", "55.00", "5.00")]);
+
+    let csv =
+        app.client.get(app.url("/api/v1/invoices?period=2026-10&format=csv")).bearer_auth(&d_ops).send().await.unwrap();
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("id,invoice_id,issuer,provider,billing_account_id"), "{text}");
+    assert_eq!(text.lines().count(), 3, "{text}");
+    let viewer = app.token(D_VIEWER).await;
+    assert_eq!(app.get(&viewer, "/api/v1/invoices").await.status(), StatusCode::FORBIDDEN);
 }

@@ -5,5 +5,6 @@
 pub mod accounts;
 pub mod batches;
 pub mod fx_rates;
+pub mod invoices;
 pub mod issues;
 pub mod unmapped;

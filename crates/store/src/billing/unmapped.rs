@@ -28,7 +28,7 @@ fn message(sku: &str, lines: i64, revenue: Decimal) -> String {
     format!(
         "SKU {sku} is not in the catalog: {lines} line(s) with {} USD of revenue count under the family \
          \"{UNMAPPED_FAMILY}\"; add the SKU to the catalog to give them their product",
-        revenue.round_dp(2)
+        domain::metrics::reported(revenue)
     )
 }
 
