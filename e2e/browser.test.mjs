@@ -308,6 +308,50 @@ test("a role that may not activate sees the portal without its actions", async (
   assert.ok(!me.permissions.includes("activate"), "the API says so too");
 });
 
+test("a distributor uploads a provider export, sees it counted, and makes a customer of an unmapped account", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await login.submit(USERS.distributor, PASSWORD);
+  await new Shell(page).go("nav-imports");
+  await page.getByTestId("unmapped-accounts-table").waitFor({ timeout: 15000 });
+  const csv =
+    "BillingAccountId,SubAccountId,SubAccountName,BillingPeriodStart,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ServiceProviderName,ServiceName,SkuId\n" +
+    "480011223344,480077000001,E2E Shop,2026-10-01 00:00:00,2026-10-02 00:00:00,2026-10-03 00:00:00,12.5,USD,Usage,AWS,Amazon EC2,NULL\n";
+  await page.getByTestId("import-files").setInputFiles({ name: "e2e-export.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByTestId("import-submit").click();
+  const summary = await page.getByTestId("import-summary").innerText({ timeout: 15000 });
+  assert.match(summary, /1 rows: 0 counted, 1 held back/);
+  const row = page.getByTestId("unmapped-account").filter({ hasText: "480077000001" });
+  await row.waitFor({ timeout: 15000 });
+  await page.getByTestId("account-reseller").selectOption({ index: 1 });
+  await row.getByTestId("account-create").click();
+  assert.match(await page.getByTestId("account-mapped").innerText({ timeout: 15000 }), /480077000001 now belongs to customer #\d+: 1 line\(s\) counted/);
+  await page.screenshot({ path: join(shots, "flow-imports-mapped-1440px.png"), fullPage: true });
+  // A refused file lists each problem once, with its rows.
+  const bad = "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName\n" +
+    "A,18/09/2024,2024-09-19,1,USD,Usage,AWS,EC2\n".repeat(30);
+  await page.getByTestId("import-files").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+  await page.getByTestId("import-submit").click();
+  await page.getByTestId("import-errors").waitFor({ timeout: 15000 });
+  assert.equal(await page.getByTestId("import-error").count(), 1);
+  assert.match(await page.getByTestId("import-error").innerText(), /rows 1, 2, 3, 4, 5 and 25 more/);
+  await page.screenshot({ path: join(shots, "flow-imports-refused-1440px.png"), fullPage: true });
+});
+
+test("Home's projection menu leads to the invoices, and an invoice to its services", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await login.submit(USERS.distributor, PASSWORD);
+  await page.getByTestId("menu-projection").locator("summary").click();
+  await page.getByTestId("menu-projection").getByText("Review invoices").click();
+  await page.waitForURL((u) => u.pathname === "/invoices", { timeout: 15000 });
+  const first = page.getByTestId("invoices-table").locator("tbody tr a").first();
+  await first.waitFor({ timeout: 15000 });
+  await first.click();
+  await page.getByTestId("invoice-services").waitFor({ timeout: 15000 });
+  assert.match(await page.getByTestId("invoice-facts").innerText(), /Billing period/);
+});
+
 test("without a session a deep link goes to login and back", async ({ page, base }) => {
   await page.goto(`${base}/customers`);
   await page.waitForURL(/\/login\?next=%2Fcustomers/);

@@ -208,6 +208,10 @@ export const PAGES = [
   { name: "report-marketplace", path: "/home/marketplace", as: "distributor" },
   { name: "report-overview", path: "/home/overview", as: "distributor" },
   { name: "billing-issues", path: "/billing", as: "distributor" },
+  { name: "imports", path: "/imports", as: "distributor" },
+  { name: "invoices", path: "/invoices", as: "distributor" },
+  { name: "invoice", path: "/invoices/:invoice", as: "distributor" },
+  { name: "invoices-reseller", path: "/invoices", as: "reseller" },
   { name: "onboarding", path: "/onboarding", as: "distributor" },
   { name: "settings-users", path: "/settings/users", as: "distributor" },
   { name: "settings-api-keys", path: "/settings/api-keys", as: "distributor" },
@@ -240,8 +244,14 @@ export async function tokenFor(base, email) {
   return (await response.json()).access_token;
 }
 
-/** A page's path with its parameters filled in (`:id`: the first reseller by name). */
+/** A page's path with its parameters filled in (`:id`: the first reseller by name; `:invoice`:
+ * the first invoice listed). */
 export async function resolvePath(base, path, token) {
+  if (path.includes(":invoice")) {
+    const response = await fetch(`${base}/api/v1/invoices?per_page=1`, { headers: { Authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(`no invoice to open: ${response.status}`);
+    return path.replace(":invoice", (await response.json()).items[0].id);
+  }
   if (!path.includes(":id")) return path;
   const response = await fetch(`${base}/api/v1/organizations?kind=reseller&sort=name&per_page=1`, {
     headers: { Authorization: `Bearer ${token}` },

@@ -57,6 +57,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/reports/marketplace") view=|| view! { <MovedTo to="/home/marketplace"/> }/>
                 <Route path=path!("/reports/overview") view=|| view! { <MovedTo to="/home/overview"/> }/>
                 <Route path=path!("/billing") view={Lazy::<BillingIssuesRoute>::new()}/>
+                <Route path=path!("/imports") view={Lazy::<ImportsRoute>::new()}/>
+                <Route path=path!("/invoices") view={Lazy::<InvoicesRoute>::new()}/>
+                <Route path=path!("/invoices/:id") view={Lazy::<InvoiceRoute>::new()}/>
                 <Route path=path!("/onboarding") view={Lazy::<OnboardingRoute>::new()}/>
                 <Route path=path!("/settings/users") view={Lazy::<UsersSettingsRoute>::new()}/>
                 <Route path=path!("/settings/api-keys") view={Lazy::<ApiKeysSettingsRoute>::new()}/>

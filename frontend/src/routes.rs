@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::pages::{
-    ApiKeysSettings, BillingIssuesPage, Customers, FxRatesSettings, MarketplaceReportPage, OnboardingPage,
-    OrganizationPage, Portal, ProjectionReportPage, Resellers, RevenueOverviewPage, RevenueReportPage, Shell,
-    UsersSettings,
+    ApiKeysSettings, BillingIssuesPage, Customers, FxRatesSettings, ImportsPage, InvoicePage, InvoicesPage,
+    MarketplaceReportPage, OnboardingPage, OrganizationPage, Portal, ProjectionReportPage, Resellers,
+    RevenueOverviewPage, RevenueReportPage, Shell, UsersSettings,
 };
 
 /// A route whose page, inside the [`Shell`], is its own chunk.
@@ -43,6 +43,9 @@ lazy_pages! {
     MarketplaceReportRoute => MarketplaceReportPage,
     RevenueOverviewRoute => RevenueOverviewPage,
     BillingIssuesRoute => BillingIssuesPage,
+    ImportsRoute => ImportsPage,
+    InvoicesRoute => InvoicesPage,
+    InvoiceRoute => InvoicePage,
     OnboardingRoute => OnboardingPage,
     UsersSettingsRoute => UsersSettings,
     ApiKeysSettingsRoute => ApiKeysSettings,

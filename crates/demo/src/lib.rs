@@ -15,10 +15,12 @@
 //!    right after it (from the same random stream); then the subscriptions are written.
 //! 4. `logins`: the demo logins ([`LOGINS`], all with [`DEMO_PASSWORD`]).
 //! 5. `billing`: fx rates and the billing lines, through the real import.
-//! 6. `portal`: top-ups, activations and user activity, through the portal's functions.
+//! 6. `provider_export`: a provider's export of last month and this month (a payer's invoice,
+//!    linked accounts owned by a few customers and two by none, SKUs the catalog lacks).
+//! 7. `portal`: top-ups, activations and user activity, through the portal's functions.
 //!
 //! Steps 1 to 4 write through [`store::seed`], in one transaction: rows as drawn, their dates
-//! kept. Steps 5 and 6 go through the store's public API, as a distributor's own data would,
+//! kept. Steps 5 to 7 go through the store's public API, as a distributor's own data would,
 //! so that the rollups, billing issues and ledger are the store's own work. A step reads
 //! nothing back from the database: what later steps need (ids, dates, currencies) is handed
 //! on in memory.
@@ -33,6 +35,7 @@ mod billing;
 mod catalog;
 mod logins;
 mod portal;
+mod provider_export;
 mod rng;
 mod subscriptions;
 mod tree;
@@ -113,7 +116,8 @@ pub async fn generate(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, 
     seed.commit().await?;
 
     let distributor = admin::scope_of(store, tenant).await?;
-    let line_items = billing::write(store, &distributor, &dates, &catalog, &customers, &subscriptions).await?;
+    let mut line_items = billing::write(store, &distributor, &dates, &catalog, &customers, &subscriptions).await?;
+    line_items += provider_export::write(store, &distributor, &dates, &customers).await?;
     portal::write(store, &distributor, &dates, &resellers, &customers, &catalog).await?;
     Ok(DemoSummary {
         resellers: resellers.len(),

@@ -20,7 +20,7 @@ async fn the_same_now_gives_the_same_demo_data() {
             products: 14,
             plans: 26,
             subscriptions: 2338,
-            line_items: 23984,
+            line_items: 24168,
         }
     );
 }

@@ -4,6 +4,7 @@
 use domain::api::{BillingIssue, BillingIssueFilter};
 use domain::kinds::BillingIssueKind;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::components::title::set_title;
@@ -66,7 +67,8 @@ pub fn BillingIssuesPage() -> impl IntoView {
     };
     view! {
         <h1>"Billing issues"</h1>
-        <p class="muted">"Lines held out of revenue until their customer, product or exchange rate is known."</p>
+        <p class="muted">"Lines held out of revenue until their customer or exchange rate is known, and SKUs the catalog lacks (counted under Unmapped). "
+            <A href="/imports">"Give accounts to customers on the imports page"</A>"."</p>
         <div class="toolbar">
             <div>
                 <label for="issue-kind">"Kind"</label>

@@ -64,6 +64,7 @@ fn money_panes(home: &HomeDashboard, locale: &Locale) -> AnyView {
                 <PaneMenu label="View projected revenue" testid="menu-projection" links=vec![
                     ("Projected revenue by provider and service", link("/home/projection")),
                     ("Revenue breakdown", link("/home/overview")),
+                    ("Review invoices", "/invoices".to_owned()),
                 ]/>
             </div>
             <div class="pane">

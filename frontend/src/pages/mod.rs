@@ -3,6 +3,8 @@
 mod as_of;
 mod billing;
 mod home;
+mod imports;
+mod invoices;
 mod login;
 mod moved;
 mod not_found;
@@ -13,10 +15,12 @@ mod portal;
 mod reports;
 mod revenue_customers;
 mod settings;
-mod shell;
+pub(crate) mod shell;
 
 pub use billing::BillingIssuesPage;
 pub use home::Home;
+pub use imports::ImportsPage;
+pub use invoices::{InvoicePage, InvoicesPage};
 pub use login::Login;
 pub use moved::MovedTo;
 pub use not_found::NotFound;

@@ -50,6 +50,12 @@ const NAV: &[NavItem] = &[
         shown: |me| me.organization.kind != OrgKind::Customer,
     },
     NavItem {
+        href: "/imports",
+        label: "Imports",
+        testid: "nav-imports",
+        shown: |me| me.permissions.contains(&domain::roles::Permission::ImportBilling),
+    },
+    NavItem {
         href: "/settings/users",
         label: "Users",
         testid: "nav-settings-users",
