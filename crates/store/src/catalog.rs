@@ -136,10 +136,13 @@ pub async fn update_product(store: &Store, scope: &Scope, id: i64, patch: Produc
         model.marketplace = Set(marketplace);
     }
     model.updated_at = Set(clock::now());
+    let sku_changed = model.sku.is_set();
     let txn = store.db().begin().await?;
     let product = model.update(&txn).await?;
     // A new SKU may be one lines were imported with.
-    unmapped::map_sku(&txn, product.tenant_id, &product.sku, product.id).await?;
+    if sku_changed {
+        unmapped::map_sku(&txn, product.tenant_id, &product.sku, product.id).await?;
+    }
     txn.commit().await?;
     product_to_wire(product)
 }

@@ -59,7 +59,10 @@ pub async fn upload(
     if options.dry_run {
         query.push("dry_run=true");
     }
-    let url = format!("/api/v1/imports?{}", query.join("&"));
+    let url = match query.is_empty() {
+        true => "/api/v1/imports".to_owned(),
+        false => format!("/api/v1/imports?{}", query.join("&")),
+    };
     let form = web_sys::FormData::new().map_err(fail)?;
     for file in &files {
         form.append_with_blob_and_filename("file", file, &file.name()).map_err(fail)?;

@@ -178,17 +178,29 @@ async fn an_unmapped_sku_counts_under_unmapped_and_resolves_when_the_sku_is_adde
     assert_eq!(issues["total"], 1, "one issue per SKU and reseller: {issues}");
     let message = issues["items"][0]["message"].as_str().unwrap();
     assert!(message.contains("NEW-SKU") && message.contains("2 line(s)") && message.contains("15.00"), "{message}");
+    // A re-rate leaves it open: the SKU is still missing.
+    app.post(&token, "/api/v1/billing-issues/rerate", &json!({})).await;
+    // The period restated: the issue counts the lines there are now, not every line ever seen.
+    let restated = post_file(&app, &token, "replace=billing_period", one_line("C1", "NEW-SKU", "6").into_bytes()).await;
+    imported(restated).await;
+    let issues: Value =
+        app.get(&token, "/api/v1/billing-issues?open=true&kind=unmapped_product").await.json().await.unwrap();
+    assert_eq!(issues["total"], 1, "{issues}");
+    let message = issues["items"][0]["message"].as_str().unwrap();
+    assert!(message.contains("1 line(s)") && message.contains("6.00"), "{message}");
+    assert_eq!(rolled_up_revenue(&app).await, "6".parse().unwrap());
+    imported(app.post_csv(&token, one_line("C1", "NEW-SKU", "9")).await).await;
 
     let product =
         json!({"sku": "NEW-SKU", "name": "New", "family": "Compute", "provider": "AWS", "billing_model": "usage"});
     let created: Value = app.post(&token, "/api/v1/products", &product).await.json().await.unwrap();
+    assert_eq!(rolled_up_revenue(&app).await, "15".parse().unwrap());
     let issues: Value =
         app.get(&token, "/api/v1/billing-issues?open=true&kind=unmapped_product").await.json().await.unwrap();
     assert_eq!(issues["total"], 0, "adding the SKU resolves its issue: {issues}");
     let store = store::Store::connect(&app.database_url).await.unwrap();
     let (stored, _) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
     assert!(stored.keys().all(|k| k.product_id == created["id"].as_i64().unwrap()), "{stored:?}");
-    assert_eq!(rolled_up_revenue(&app).await, "15.00".parse().unwrap());
 }
 
 async fn an_account_mapped_to_a_customer_rates_its_lines_and_stays_in_the_callers_subtree(app: TestApp) {

@@ -182,9 +182,11 @@ pub(crate) async fn rerate_in(txn: &DatabaseTransaction, scope: &Scope) -> Resul
     for (key, (batch_id, found)) in unmapped {
         unmapped::record(txn, scope.tenant_id, batch_id, key, &found).await?;
     }
+    // An unmapped SKU's issue holds no line back: adding the SKU resolves it, not a re-rate.
     let open = billing_issue::Entity::find()
         .filter(issue_scope(scope))
         .filter(billing_issue::Column::ResolvedAt.is_null())
+        .filter(billing_issue::Column::Kind.ne(domain::kinds::BillingIssueKind::UnmappedProduct.as_str()))
         .all(txn)
         .await?;
     let mut resolved = 0u64;

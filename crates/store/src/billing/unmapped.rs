@@ -1,16 +1,26 @@
 //! SKUs the catalog does not know (docs/import.md §6): their lines are rated and count under the
 //! family "Unmapped", and one open `unmapped_product` billing issue per SKU and reseller keeps
-//! their line count and revenue. Adding the SKU to the catalog ties its lines to the product
-//! (moving them in the rollups from no product to it) and resolves the issues.
+//! their line count and revenue, less the lines a later import restates or replaces. Adding the
+//! SKU to the catalog ties its lines to the product (moving them in the rollups from no product
+//! to it) and resolves the issues.
 
+use std::collections::HashMap;
+
+use domain::focus::ChargeCategory;
 use domain::kinds::BillingIssueKind;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::entities::{billing_issue, billing_line_item};
 use crate::rollups::deltas::{Deltas, KEYS_HELD};
+use crate::rollups::lines::RolledUp;
 use crate::{StoreError, clock, stored};
+
+/// Lines read at a time when a SKU's lines are given their product.
+const READ_AT_ONCE: u64 = 10_000;
 
 /// The family the lines of an unknown SKU count under.
 pub const UNMAPPED_FAMILY: &str = "Unmapped";
@@ -32,6 +42,26 @@ fn message(sku: &str, lines: i64, revenue: Decimal) -> String {
     )
 }
 
+/// The open issue of `sku` for `reseller`, if any.
+async fn open_issue(
+    db: &impl ConnectionTrait,
+    tenant: i64,
+    sku: &str,
+    reseller: Option<i64>,
+) -> Result<Option<billing_issue::Model>, StoreError> {
+    use billing_issue::Column;
+    let open = billing_issue::Entity::find()
+        .filter(Column::TenantId.eq(tenant))
+        .filter(Column::Kind.eq(BillingIssueKind::UnmappedProduct.as_str()))
+        .filter(Column::Sku.eq(sku))
+        .filter(Column::ResolvedAt.is_null());
+    let open = match reseller {
+        Some(reseller) => open.filter(Column::ResellerId.eq(reseller)),
+        None => open.filter(Column::ResellerId.is_null()),
+    };
+    Ok(open.one(db).await?)
+}
+
 /// Adds an import's unmapped lines of `sku` (for `reseller`) to the open issue of that SKU and
 /// reseller, or opens one.
 pub(crate) async fn record(
@@ -41,24 +71,10 @@ pub(crate) async fn record(
     (sku, reseller): (String, Option<i64>),
     found: &UnmappedLines,
 ) -> Result<(), StoreError> {
-    use billing_issue::Column;
-    let mut open = billing_issue::Entity::find()
-        .filter(Column::TenantId.eq(tenant))
-        .filter(Column::Kind.eq(BillingIssueKind::UnmappedProduct.as_str()))
-        .filter(Column::Sku.eq(sku.as_str()))
-        .filter(Column::ResolvedAt.is_null());
-    open = match reseller {
-        Some(reseller) => open.filter(Column::ResellerId.eq(reseller)),
-        None => open.filter(Column::ResellerId.is_null()),
-    };
-    let now = clock::now();
-    match open.one(db).await? {
+    match open_issue(db, tenant, &sku, reseller).await? {
         Some(issue) => {
             let lines = issue.lines.unwrap_or(0) + found.lines as i64;
-            let revenue = match issue.amount_usd.as_deref() {
-                Some(amount) => stored::parse::<Decimal>(amount, "billing_issues.amount_usd")? + found.revenue,
-                None => found.revenue,
-            };
+            let revenue = amount_of(&issue)? + found.revenue;
             let mut issue: billing_issue::ActiveModel = issue.into();
             issue.lines = Set(Some(lines));
             issue.amount_usd = Set(Some(revenue.to_string()));
@@ -76,7 +92,7 @@ pub(crate) async fn record(
                 line_id: Set(None),
                 kind: Set(BillingIssueKind::UnmappedProduct.as_str().to_owned()),
                 message: Set(message(&sku, found.lines as i64, found.revenue)),
-                detected_at: Set(now),
+                detected_at: Set(clock::now()),
                 resolved_at: Set(None),
                 sku: Set(Some(sku)),
                 lines: Set(Some(found.lines as i64)),
@@ -86,6 +102,51 @@ pub(crate) async fn record(
             .insert(db)
             .await?;
         }
+    }
+    Ok(())
+}
+
+/// Takes lines of `sku` (for `reseller`) that an import removed or replaced out of its open
+/// issue; an issue left with no line is resolved.
+pub(crate) async fn remove(
+    db: &impl ConnectionTrait,
+    tenant: i64,
+    (sku, reseller): (String, Option<i64>),
+    gone: &UnmappedLines,
+) -> Result<(), StoreError> {
+    let Some(issue) = open_issue(db, tenant, &sku, reseller).await? else { return Ok(()) };
+    let lines = (issue.lines.unwrap_or(0) - gone.lines as i64).max(0);
+    let revenue = amount_of(&issue)? - gone.revenue;
+    let mut issue: billing_issue::ActiveModel = issue.into();
+    issue.lines = Set(Some(lines));
+    issue.amount_usd = Set(Some(revenue.to_string()));
+    issue.message = Set(message(&sku, lines, revenue));
+    if lines == 0 {
+        issue.resolved_at = Set(Some(clock::now()));
+    }
+    issue.update(db).await?;
+    Ok(())
+}
+
+fn amount_of(issue: &billing_issue::Model) -> Result<Decimal, StoreError> {
+    issue.amount_usd.as_deref().map_or(Ok(Decimal::ZERO), |a| stored::parse(a, "billing_issues.amount_usd"))
+}
+
+/// Counts a rated line leaving the data (restated or replaced) when its SKU is not in the
+/// catalog, into `gone` by SKU and reseller.
+pub(crate) fn count_gone(
+    gone: &mut HashMap<(String, Option<i64>), UnmappedLines>,
+    line: &impl RolledUp,
+    sku: Option<&str>,
+) -> Result<(), StoreError> {
+    let view = line.view();
+    let Some(sku) = sku.filter(|_| view.rated && view.product_id.is_none()) else { return Ok(()) };
+    let entry = gone.entry((sku.to_owned(), view.reseller_id)).or_default();
+    entry.lines += 1;
+    if view.category != ChargeCategory::Tax.as_str()
+        && let Some(billed) = view.billed_usd
+    {
+        entry.revenue += stored::parse::<Decimal>(billed, "billing_line_items.billed_usd")?;
     }
     Ok(())
 }
@@ -100,31 +161,39 @@ pub(crate) async fn map_sku(
     product_id: i64,
 ) -> Result<u64, StoreError> {
     use billing_line_item::Column;
-    let lines = billing_line_item::Entity::find()
-        .filter(Column::TenantId.eq(tenant))
-        .filter(Column::Sku.eq(sku))
-        .filter(Column::ProductId.is_null())
-        .all(db)
-        .await?;
     let mut deltas = Deltas::default();
     let mut tied = 0;
-    for line in &lines {
-        deltas.line(line, -1)?;
-        let moved = billing_line_item::Model { product_id: Some(product_id), ..line.clone() };
-        deltas.line(&moved, 1)?;
-        tied += 1;
+    // A slice at a time: a provider's SKU may have millions of lines. Each slice is tied before
+    // the next is read, so the next starts where the lines without a product still are.
+    loop {
+        let lines = billing_line_item::Entity::find()
+            .filter(Column::TenantId.eq(tenant))
+            .filter(Column::Sku.eq(sku))
+            .filter(Column::ProductId.is_null())
+            .order_by_asc(Column::Id)
+            .limit(READ_AT_ONCE)
+            .all(db)
+            .await?;
+        if lines.is_empty() {
+            break;
+        }
+        let ids: Vec<i64> = lines.iter().map(|l| l.id).collect();
+        for line in &lines {
+            deltas.line(line, -1)?;
+            let moved = billing_line_item::Model { product_id: Some(product_id), ..line.clone() };
+            deltas.line(&moved, 1)?;
+            tied += 1;
+        }
+        billing_line_item::Entity::update_many()
+            .col_expr(Column::ProductId, Expr::value(product_id))
+            .filter(Column::Id.is_in(ids))
+            .exec(db)
+            .await?;
         if deltas.len() >= KEYS_HELD {
             std::mem::take(&mut deltas).apply(db, tenant).await?;
         }
     }
     deltas.apply(db, tenant).await?;
-    billing_line_item::Entity::update_many()
-        .col_expr(Column::ProductId, Expr::value(product_id))
-        .filter(Column::TenantId.eq(tenant))
-        .filter(Column::Sku.eq(sku))
-        .filter(Column::ProductId.is_null())
-        .exec(db)
-        .await?;
     billing_issue::Entity::update_many()
         .col_expr(billing_issue::Column::ResolvedAt, Expr::value(clock::now()))
         .filter(billing_issue::Column::TenantId.eq(tenant))

@@ -102,12 +102,17 @@ pub fn batch_name(names: &[String]) -> String {
     cut
 }
 
-/// The content hash of a batch of files, from each file's SHA-256 in order: a single file's
-/// own, so that a file is a duplicate of itself whichever way it came in.
+/// The content hash of a batch of files, from each file's SHA-256 whatever their order (the
+/// same parts dropped in another order are the same batch): a single file's own, so that a file
+/// is a duplicate of itself whichever way it came in.
 pub fn batch_hash(hashes: &[String]) -> String {
     match hashes {
         [one] => one.clone(),
-        several => csv_source::sha256_bytes(format!("batch\n{}", several.join("\n")).as_bytes()),
+        several => {
+            let mut sorted = several.to_vec();
+            sorted.sort();
+            csv_source::sha256_bytes(format!("batch\n{}", sorted.join("\n")).as_bytes())
+        }
     }
 }
 
@@ -163,7 +168,12 @@ pub async fn import(
     // Read only after the first write: on SQLite a transaction that has read cannot take the
     // write lock once another import has committed, while one that starts by writing waits.
     let rater = Rater::load(&txn, scope).await?;
-    let target = Target { tenant: scope.tenant_id, batch_id: batch.id, backend: txn.get_database_backend() };
+    let target = Target {
+        tenant: scope.tenant_id,
+        batch_id: batch.id,
+        backend: txn.get_database_backend(),
+        replace_periods: source.replace_periods,
+    };
     let stop = Arc::new(AtomicBool::new(false));
     let (mut rated, stage) = rating_stage::spawn(rows, rater, target, stop.clone(), progress);
     let mut writer = Writer::new(scope, batch.id);
@@ -206,13 +216,17 @@ pub async fn import(
     }
     let mut deltas = std::mem::take(&mut tally.deltas);
     deltas.merge(std::mem::take(&mut writer.deltas))?;
+    let mut unmapped_gone = std::mem::take(&mut writer.unmapped_gone);
     let restated = if source.replace_periods {
-        restated::replace(&txn, scope, batch.id, &tally.periods, &mut deltas).await?
+        restated::replace(&txn, scope, batch.id, &tally.periods, &mut deltas, &mut unmapped_gone).await?
     } else {
         0
     };
     deltas.apply(&txn, scope.tenant_id).await?;
     writer.record_issues(&txn, std::mem::take(&mut tally.issues)).await?;
+    for (key, gone) in unmapped_gone {
+        unmapped::remove(&txn, scope.tenant_id, key, &gone).await?;
+    }
     for (key, found) in std::mem::take(&mut tally.unmapped) {
         unmapped::record(&txn, scope.tenant_id, batch.id, key, &found).await?;
     }

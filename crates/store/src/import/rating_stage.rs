@@ -62,6 +62,8 @@ pub(super) struct Tally {
     /// The (provider, billing account, billing period) of every line, for a batch that
     /// replaces the periods it covers.
     pub periods: HashSet<Period>,
+    /// The period of the line before.
+    last_period: Option<Period>,
 }
 
 /// The batch the lines go into.
@@ -71,6 +73,8 @@ pub(super) struct Target {
     pub batch_id: i64,
     /// The database the lines are written to, which their statements are bound for.
     pub backend: DbBackend,
+    /// The batch replaces the billing periods it covers: they are gathered.
+    pub replace_periods: bool,
 }
 
 /// Starts rating `rows` on a blocking thread. Once `stop` is set (the writer found a problem),
@@ -230,10 +234,14 @@ impl Tally {
                 region_id: details.region_id,
                 consumed_quantity: details.consumed_quantity.map(|q| q.to_string()),
             };
-            if let (Some(account), Some(period)) = (&model.billing_account_id, &model.billing_period)
-                && !self.periods.contains(&(model.provider.clone(), account.clone(), period.clone()))
+            if target.replace_periods
+                && let (Some(account), Some(period)) = (&model.billing_account_id, &model.billing_period)
+                && self.last_period.as_ref().is_none_or(|(p, a, m)| (p, a, m) != (&model.provider, account, period))
             {
-                self.periods.insert((model.provider.clone(), account.clone(), period.clone()));
+                // Lines of one period come together: most lines repeat the one before.
+                let key = (model.provider.clone(), account.clone(), period.clone());
+                self.periods.insert(key.clone());
+                self.last_period = Some(key);
             }
             match (rating.unrated, rating.usd) {
                 (None, Some((_, billed_usd, effective_usd))) => {

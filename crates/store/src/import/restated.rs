@@ -12,6 +12,7 @@ use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::billing::issues::line_scope;
+use crate::billing::unmapped::{self, UnmappedLines};
 use crate::entities::{billing_issue, billing_line_item};
 use crate::rollups::deltas::{Deltas, KEYS_HELD};
 use crate::{Scope, StoreError, clock};
@@ -23,15 +24,16 @@ pub(crate) type Period = (String, String, String);
 const READ_AT_ONCE: u64 = 5_000;
 
 /// Removes the stored lines of `periods` in `scope` that batch `batch_id` did not write, taking
-/// their contributions out of the rollups (into `deltas`, written when they hold enough), and
-/// resolves the billing issues whose held-back lines all went with them. Returns how many lines
-/// were removed.
+/// their contributions out of the rollups (into `deltas`, written when they hold enough) and the
+/// lines of SKUs the catalog lacks out of their issues (into `unmapped_gone`), and resolves the
+/// billing issues whose held-back lines all went with them. Returns how many lines were removed.
 pub(crate) async fn replace(
     db: &impl ConnectionTrait,
     scope: &Scope,
     batch_id: i64,
     periods: &HashSet<Period>,
     deltas: &mut Deltas,
+    unmapped_gone: &mut HashMap<(String, Option<i64>), UnmappedLines>,
 ) -> Result<u64, StoreError> {
     use billing_line_item::Column;
     let mut removed = 0u64;
@@ -55,6 +57,7 @@ pub(crate) async fn replace(
             let ids: Vec<i64> = lines.iter().map(|l| l.id).collect();
             for line in &lines {
                 deltas.line(line, -1)?;
+                unmapped::count_gone(unmapped_gone, line, line.sku.as_deref())?;
                 if !line.rated {
                     *emptied.entry((line.batch_id, line.customer_external_id.clone())).or_default() += 1;
                 }

@@ -30,10 +30,11 @@ pub struct StoredLine {
     pub billed_usd: Option<String>,
     pub effective_usd: Option<String>,
     pub quantity: Option<String>,
+    pub sku: Option<String>,
 }
 
 /// The columns read: [`StoredLine`]'s fields.
-const COLUMNS: [Column; 17] = [
+const COLUMNS: [Column; 18] = [
     Column::BatchId,
     Column::RowNumber,
     Column::LineItemId,
@@ -51,6 +52,7 @@ const COLUMNS: [Column; 17] = [
     Column::BilledUsd,
     Column::EffectiveUsd,
     Column::Quantity,
+    Column::Sku,
 ];
 
 rolled_up_by_columns!(StoredLine);

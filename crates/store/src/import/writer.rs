@@ -14,6 +14,7 @@ use super::rating::Unrated;
 use super::rating_stage::IssueCount;
 use super::stored_lines;
 use super::transaction::ImportTxn;
+use crate::billing::unmapped::{self, UnmappedLines};
 use crate::entities::{billing_issue, billing_line_item};
 use crate::rollups::deltas::{Deltas, KEYS_HELD};
 use crate::{Scope, StoreError, clock};
@@ -30,6 +31,8 @@ pub(super) struct Writer {
     /// The replaced lines' contributions, taken away: written with the rating stage's (the
     /// lines coming in), or on their own once they are as many as memory should hold.
     pub(super) deltas: Deltas,
+    /// Rated lines of SKUs the catalog lacks that were replaced, to take out of their issues.
+    pub(super) unmapped_gone: HashMap<(String, Option<i64>), UnmappedLines>,
 }
 
 impl Writer {
@@ -42,6 +45,7 @@ impl Writer {
             replaced: 0,
             problems: Problems::default(),
             deltas: Deltas::default(),
+            unmapped_gone: HashMap::new(),
         }
     }
 
@@ -95,6 +99,7 @@ impl Writer {
                 continue;
             }
             self.deltas.line(&old, -1)?;
+            unmapped::count_gone(&mut self.unmapped_gone, &old, old.sku.as_deref())?;
             self.replaced += 1;
             again.push(((*new).clone(), old.day == new.day && old.month == new.month));
         }

@@ -91,6 +91,8 @@ pub fn UnmappedAccounts(changed: RwSignal<u32>, refresh: Callback<()>) -> impl I
             busy.set(false);
             done.set(Some(match result {
                 Ok(mapped) => {
+                    // The list shrinks: back to its first page, which exists.
+                    page.set(1);
                     refresh.run(());
                     Done::Mapped(mapped)
                 }
