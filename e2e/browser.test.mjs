@@ -349,7 +349,7 @@ test("Home's projection menu leads to the invoices, and an invoice to its servic
   await first.waitFor({ timeout: 15000 });
   await first.click();
   await page.getByTestId("invoice-services").waitFor({ timeout: 15000 });
-  assert.match(await page.getByTestId("invoice-facts").innerText(), /Billing period/);
+  assert.match(await page.getByTestId("invoice-facts").innerText(), /Period/);
 });
 
 test("without a session a deep link goes to login and back", async ({ page, base }) => {

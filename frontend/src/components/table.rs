@@ -138,6 +138,9 @@ pub fn DataTable(
     #[prop(into)] caption: String,
     #[prop(into)] testid: String,
     #[prop(into, default = "Nothing to show yet.".to_string())] empty: String,
+    /// What the search box searches, as its placeholder.
+    #[prop(into, default = "Name, id or domain".to_string())]
+    search: String,
 ) -> impl IntoView {
     let search_id = format!("{testid}-search");
     let heading_columns = columns.clone();
@@ -189,7 +192,7 @@ pub fn DataTable(
             <div class="toolbar">
                 <div>
                     <label for=search_id.clone()>"Search"</label>
-                    <input id=search_id type="search" data-testid="search" placeholder="Name, id or domain"
+                    <input id=search_id type="search" data-testid="search" placeholder=search
                         prop:value=move || state.q.get()
                         on:input=move |ev| { state.q.set(event_target_value(&ev)); state.page.set(1); }/>
                 </div>

@@ -87,6 +87,6 @@ pub fn BillingIssuesPage() -> impl IntoView {
             </div>
         </div>
         <DataTable columns=columns state=state data=resource caption="Billing issues"
-            testid="billing-issues-table" empty="No billing issue matches."/>
+            testid="billing-issues-table" empty="No billing issue matches." search="Customer id or message"/>
     }
 }

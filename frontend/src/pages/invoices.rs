@@ -31,7 +31,8 @@ fn row(key: i64, invoice: Invoice, locale: &Locale) -> Row {
         key,
         href: Some(format!("/invoices/{}", invoice.id)),
         cells: vec![
-            invoice.invoice_id.clone().unwrap_or_else(|| "(no invoice id)".into()),
+            // Without an invoice id the invoice is its account's statement of the period.
+            invoice.invoice_id.clone().unwrap_or_else(|| invoice.billing_account_id.clone()),
             invoice.billing_period.clone(),
             invoice.provider.clone(),
             invoice.billing_account_name.clone().unwrap_or_else(|| invoice.billing_account_id.clone()),
@@ -49,7 +50,9 @@ fn row(key: i64, invoice: Invoice, locale: &Locale) -> Row {
 pub fn InvoicesPage() -> impl IntoView {
     set_title("Invoices");
     let state = TableState::new("");
-    let period = RwSignal::new(String::new());
+    // This month's by default: without a period every line in scope is read.
+    let this_month = super::as_of::today_utc().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default();
+    let period = RwSignal::new(this_month.clone());
     let query = move || InvoiceQuery { period: MonthParam::try_from(period.get()).ok(), format: None };
     let resource = LocalResource::new(move || {
         let list = state.list_params(25);
@@ -70,7 +73,7 @@ pub fn InvoicesPage() -> impl IntoView {
         });
     };
     let columns = vec![
-        Column::sorted("Invoice", "invoice_id"),
+        Column::sorted("Invoice or account", "invoice_id"),
         Column::sorted("Period", "billing_period"),
         Column::sorted("Provider", "provider"),
         Column::sorted("Billing account", "billing_account_id"),
@@ -90,13 +93,14 @@ pub fn InvoicesPage() -> impl IntoView {
         <div class="toolbar">
             <div>
                 <label for="invoice-period">"Billing period"</label>
-                <input id="invoice-period" type="month" data-testid="invoice-period"
+                <input id="invoice-period" type="month" data-testid="invoice-period" value=this_month
                     on:change=move |ev| { period.set(event_target_value(&ev)); state.page.set(1); }/>
             </div>
         </div>
         {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
         <DataTable columns=columns state=state data=resource caption="Invoices"
-            testid="invoices-table" empty="No invoice: imported lines appear here by invoice."/>
+            testid="invoices-table" empty="No invoice: imported lines appear here by invoice."
+            search="Invoice, account or provider"/>
     }
 }
 
@@ -128,12 +132,12 @@ pub fn InvoicePage() -> impl IntoView {
                 "Billing account",
                 format!("{} ({})", inv.billing_account_name.clone().unwrap_or_default(), inv.billing_account_id),
             ),
-            ("Billing period", inv.billing_period.clone()),
+            ("Period", inv.billing_period.clone()),
             ("Billed", amount(inv.billed_total)),
             ("Tax", amount(inv.tax)),
             ("Credits", amount(inv.credits)),
             ("Lines", count(inv.lines, &locale)),
-            ("Lines without a customer yet", count(inv.unassigned_lines, &locale)),
+            ("No customer yet", count(inv.unassigned_lines, &locale)),
         ];
         let facts = facts.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view();
         let customers: Vec<LocalRow> = inv
@@ -144,26 +148,37 @@ pub fn InvoicePage() -> impl IntoView {
                 keys: vec![SortKey::Text(c.name.clone()), SortKey::Amount(c.billed)],
             })
             .collect();
+        // The category column only when the export has one.
+        let categorised = detail.by_service.iter().any(|s| s.category.is_some());
         let services: Vec<LocalRow> = detail
             .by_service
             .iter()
-            .map(|s| LocalRow {
-                cells: vec![
-                    s.service.clone(),
-                    s.category.clone().unwrap_or_default(),
-                    count(s.lines, &locale),
-                    amount(s.billed),
-                    amount(s.tax),
-                ],
-                keys: vec![
-                    SortKey::Text(s.service.clone()),
-                    SortKey::Text(s.category.clone().unwrap_or_default()),
+            .map(|s| {
+                let mut cells = vec![s.service.clone()];
+                let mut keys = vec![SortKey::Text(s.service.clone())];
+                if categorised {
+                    cells.push(s.category.clone().unwrap_or_default());
+                    keys.push(SortKey::Text(s.category.clone().unwrap_or_default()));
+                }
+                cells.extend([count(s.lines, &locale), amount(s.billed), amount(s.tax)]);
+                keys.extend([
                     SortKey::Amount(Decimal::from(s.lines)),
                     SortKey::Amount(s.billed),
                     SortKey::Amount(s.tax),
-                ],
+                ]);
+                LocalRow { cells, keys }
             })
             .collect();
+        let mut service_columns = vec![LocalColumn { label: "Service", numeric: false }];
+        if categorised {
+            service_columns.push(LocalColumn { label: "Category", numeric: false });
+        }
+        service_columns.extend([
+            LocalColumn { label: "Lines", numeric: true },
+            LocalColumn { label: "Billed", numeric: true },
+            LocalColumn { label: "Tax", numeric: true },
+        ]);
+        let billed_column = service_columns.len() - 2;
         view! {
             <h1>{title}</h1>
             <section class="panel"><dl class="details" data-testid="invoice-facts">{facts}</dl></section>
@@ -171,14 +186,7 @@ pub fn InvoicePage() -> impl IntoView {
             <LocalTable columns=vec![LocalColumn { label: "Customer", numeric: false }, LocalColumn { label: "Billed", numeric: true }]
                 rows=customers testid="invoice-customers" sorted=(1, true)/>
             <h2>"Services"</h2>
-            <LocalTable columns=vec![
-                    LocalColumn { label: "Service", numeric: false },
-                    LocalColumn { label: "Category", numeric: false },
-                    LocalColumn { label: "Lines", numeric: true },
-                    LocalColumn { label: "Billed", numeric: true },
-                    LocalColumn { label: "Tax", numeric: true },
-                ]
-                rows=services testid="invoice-services" sorted=(3, true)/>
+            <LocalTable columns=service_columns rows=services testid="invoice-services" sorted=(billed_column, true)/>
         }
     };
     view! {

@@ -144,6 +144,19 @@ pub struct BillingIssue {
     pub detected_at: DateTime<Utc>,
     /// When re-rating resolved it.
     pub resolved_at: Option<DateTime<Utc>>,
+    /// The reseller's name, when it is in the caller's subtree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reseller_name: Option<String>,
+    /// `unmapped_product`: the SKU the catalog lacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    /// `unmapped_product`: its lines (counted in the figures, under the family "Unmapped").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<u64>,
+    /// `unmapped_product`: their revenue in USD (2 places, half to even).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "1234.50"))]
+    pub revenue: Option<Decimal>,
 }
 
 /// Filters of `GET /billing-issues`.

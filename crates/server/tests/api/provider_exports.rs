@@ -178,6 +178,11 @@ async fn an_unmapped_sku_counts_under_unmapped_and_resolves_when_the_sku_is_adde
     assert_eq!(issues["total"], 1, "one issue per SKU and reseller: {issues}");
     let message = issues["items"][0]["message"].as_str().unwrap();
     assert!(message.contains("NEW-SKU") && message.contains("2 line(s)") && message.contains("15.00"), "{message}");
+    let issue = &issues["items"][0];
+    assert_eq!(
+        (&issue["sku"], &issue["lines"], &issue["revenue"], &issue["reseller_name"]),
+        (&json!("NEW-SKU"), &json!(2), &json!("15.00"), &json!("Reseller One"))
+    );
     // A re-rate leaves it open: the SKU is still missing.
     app.post(&token, "/api/v1/billing-issues/rerate", &json!({})).await;
     // The period restated: the issue counts the lines there are now, not every line ever seen.

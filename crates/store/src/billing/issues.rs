@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 use crate::billing::unmapped::{self, UnmappedLines};
-use crate::entities::{billing_issue, billing_line_item};
+use crate::entities::{billing_issue, billing_line_item, organization};
 use crate::import::rating::Rater;
 use crate::rollups::deltas::Deltas;
 use crate::{Scope, Store, StoreError, clock, paging, stored};
@@ -67,7 +67,7 @@ pub async fn list(
         select = select.filter(paging::search(q, &[Column::CustomerExternalId, Column::Message]));
     }
     let page = paging::fetch_page(store.db(), select, query, Column::Id).await?;
-    paging::convert(page, |m| {
+    let mut page = paging::convert(page, |m| {
         Ok(BillingIssue {
             id: m.id,
             customer_id: m.customer_id,
@@ -78,8 +78,32 @@ pub async fn list(
             message: m.message,
             detected_at: m.detected_at,
             resolved_at: m.resolved_at,
+            reseller_name: None,
+            sku: m.sku,
+            lines: m.lines.map(|n| Ord::max(n, 0) as u64),
+            revenue: m
+                .amount_usd
+                .as_deref()
+                .map(|a| stored::parse(a, "billing_issues.amount_usd").map(domain::metrics::reported))
+                .transpose()?,
         })
-    })
+    })?;
+    // The resellers' names, from the caller's subtree only (one query for the page).
+    let ids: Vec<i64> = page.items.iter().filter_map(|i| i.reseller_id).collect();
+    if !ids.is_empty() {
+        let names: HashMap<i64, String> = organization::Entity::find()
+            .filter(scope.organizations())
+            .filter(organization::Column::Id.is_in(ids))
+            .all(store.db())
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+        for issue in &mut page.items {
+            issue.reseller_name = issue.reseller_id.and_then(|id| names.get(&id).cloned());
+        }
+    }
+    Ok(page)
 }
 
 /// Re-rates every tree with open `unknown_product` issues, raised before lines of an unknown

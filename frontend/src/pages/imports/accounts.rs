@@ -113,6 +113,10 @@ pub fn UnmappedAccounts(changed: RwSignal<u32>, refresh: Callback<()>) -> impl I
                 let (create, map) = (a.account_id.clone(), a.account_id.clone());
                 let name = a.name.clone().unwrap_or_else(|| "—".into());
                 let payer = a.billing_account_id.clone().map(|p| format!("under {p}")).unwrap_or_default();
+                let days = match a.first_day == a.last_day {
+                    true => day(a.first_day),
+                    false => format!("{} – {}", day(a.first_day), day(a.last_day)),
+                };
                 view! {
                     <tr data-testid="unmapped-account">
                         <th scope="row"><code>{a.account_id.clone()}</code><div class="muted">{payer}</div></th>
@@ -120,14 +124,15 @@ pub fn UnmappedAccounts(changed: RwSignal<u32>, refresh: Callback<()>) -> impl I
                         <td>{a.provider.clone()}</td>
                         <td class="num">{count(a.lines, &locale)}</td>
                         <td class="num">{money(a.billed_cost, a.currency.as_str(), &locale)}</td>
-                        <td>{format!("{} – {}", day(a.first_day), day(a.last_day))}</td>
-                        <td class="actions">
+                        <td class="nowrap">{days}</td>
+                        <td><div class="row-actions">
                             <button type="button" data-testid="account-create" disabled=move || busy.get()
-                                on:click=move |_| act(create.clone(), false)>"Make a customer"</button>
+                                on:click=move |_| act(create.clone(), false)>"Make customer"</button>
                             <button type="button" class="secondary" data-testid="account-map"
+                                title="Give the account to the customer chosen above"
                                 disabled=move || busy.get() || customer.get().is_none()
-                                on:click=move |_| act(map.clone(), true)>"Give to the chosen customer"</button>
-                        </td>
+                                on:click=move |_| act(map.clone(), true)>"Give to chosen"</button>
+                        </div></td>
                     </tr>
                 }
             })
@@ -156,7 +161,7 @@ pub fn UnmappedAccounts(changed: RwSignal<u32>, refresh: Callback<()>) -> impl I
         done.get().map(|d| match d {
             Done::Mapped(m) => view! {
                 <p class="settings-notice" role="status" data-testid="account-mapped">{format!(
-                    "{} now belongs to customer #{}: {} line(s) counted, {} still held back.",
+                    "{} now belongs to customer #{}: {} line(s) counted; {} line(s) of other accounts still held back.",
                     m.account_id, m.customer_id, m.rated, m.still_unrated
                 )}</p>
             }

@@ -15,7 +15,7 @@ use self::upload::Upload;
 use crate::api;
 use crate::components::title::set_title;
 use crate::components::{Column, DataTable, Row, TablePage, TableState};
-use crate::format::{Locale, count, day};
+use crate::format::{Locale, count, day, money};
 
 /// The imports page.
 #[component]
@@ -34,8 +34,18 @@ pub fn ImportsPage() -> impl IntoView {
     }
 }
 
-fn sku_row(issue: BillingIssue) -> Row {
-    Row { key: issue.id, href: None, cells: vec![issue.message, day(issue.detected_at.date_naive())] }
+fn sku_row(issue: BillingIssue, locale: &Locale) -> Row {
+    Row {
+        key: issue.id,
+        href: None,
+        cells: vec![
+            issue.sku.unwrap_or_default(),
+            issue.reseller_name.unwrap_or_else(|| "—".into()),
+            issue.lines.map(|n| count(n, locale)).unwrap_or_default(),
+            issue.revenue.map(|r| money(r, "USD", locale)).unwrap_or_default(),
+            day(issue.detected_at.date_naive()),
+        ],
+    }
 }
 
 /// The SKUs the catalog lacks: their lines count under "Unmapped" until the SKU is added.
@@ -51,22 +61,25 @@ fn UnmappedSkus(changed: RwSignal<u32>) -> impl IntoView {
             ..Default::default()
         };
         async move {
+            let locale = Locale::browser();
             let page = api::billing_issues(list, filter).await?;
-            Ok(TablePage {
-                total: page.total,
-                page: page.page,
-                per_page: page.per_page,
-                rows: page.items.into_iter().map(sku_row).collect(),
-            })
+            let rows = page.items.into_iter().map(|issue| sku_row(issue, &locale)).collect();
+            Ok(TablePage { total: page.total, page: page.page, per_page: page.per_page, rows })
         }
     });
-    let columns = vec![Column::plain("SKU and its lines"), Column::sorted("Found", "detected_at")];
+    let columns = vec![
+        Column::plain("SKU"),
+        Column::plain("Reseller"),
+        Column::plain("Lines").numeric(),
+        Column::plain("Revenue").numeric(),
+        Column::sorted("Found", "detected_at"),
+    ];
     view! {
         <section class="panel" data-testid="unmapped-skus">
             <h2>"SKUs not in the catalog"</h2>
             <p class="muted">"Their lines count, under the family Unmapped, until the SKU is added to the catalog."</p>
             <DataTable columns=columns state=state data=resource caption="SKUs not in the catalog"
-                testid="unmapped-skus-table" empty="Every SKU imported is in the catalog."/>
+                testid="unmapped-skus-table" empty="Every SKU imported is in the catalog." search="SKU"/>
         </section>
     }
 }
@@ -112,7 +125,7 @@ fn History(changed: RwSignal<u32>) -> impl IntoView {
         <section class="panel" data-testid="import-history">
             <h2>"History"</h2>
             <DataTable columns=columns state=state data=resource caption="Imports"
-                testid="imports-table" empty="Nothing imported yet."/>
+                testid="imports-table" empty="Nothing imported yet." search="File name"/>
         </section>
     }
 }

@@ -176,7 +176,7 @@ fn refused(error: ApiFailure) -> impl IntoView {
     let rows = problem.errors.clone();
     view! {
         <div role="alert" data-testid="import-errors">
-            <p class="error">{format!("Refused, nothing was imported. {detail}.")}</p>
+            <p class="error">{format!("Refused: {detail}.")}</p>
             <div class="table-wrap">
                 <table>
                     <thead><tr>
