@@ -263,7 +263,7 @@ mod tests {
         };
         let counts: Vec<usize> = statements.iter().map(|(count, _)| *count).collect();
         // A full statement, then the remainder in power-of-two sizes (see `bulk`).
-        assert_eq!(counts, [1000, 256, 128, 64, 32, 16, 4]);
+        assert_eq!(counts, [657, 657, 128, 32, 16, 8, 2]);
         for (count, args) in &statements {
             assert_eq!(args.len(), count * LINES.columns.len());
         }
