@@ -7,6 +7,7 @@
 //!   billing account, which was the customer key they were imported with.
 //! - `customer_billing_accounts`: each provider account id a customer owns, unique in its tree.
 //! - Line items are found by (tree, billing period, billing account), for restated periods.
+//! - `product_services`: the `ServiceName`s a product covers, each covered once in a tree.
 //! - Billing issues gain the SKU, line count and revenue of an `unmapped_product` issue.
 
 use sea_orm_migration::prelude::*;
@@ -43,6 +44,21 @@ enum Organizations {
     Id,
 }
 
+#[derive(DeriveIden, Clone, Copy)]
+enum ProductServices {
+    Table,
+    Id,
+    TenantId,
+    ProductId,
+    Service,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum Products {
+    Table,
+    Id,
+}
+
 /// The new text columns of the line items.
 const LINE_TEXTS: &[&str] = &[
     "billing_account_id",
@@ -63,6 +79,7 @@ const LINE_TEXTS: &[&str] = &[
 const LINE_PERIOD: &str = "ix_billing_line_items_period";
 const ACCOUNT_UNIQUE: &str = "ux_customer_billing_accounts_tenant_account";
 const ACCOUNT_CUSTOMER: &str = "ix_customer_billing_accounts_customer";
+const SERVICE_UNIQUE: &str = "ux_product_services_tenant_service";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -112,10 +129,30 @@ impl MigrationTrait for Migration {
             .await?;
         let accounts = CustomerBillingAccounts::Table;
         manager.create_index(index(accounts, ACCOUNT_UNIQUE, &["tenant_id", "account_id"]).unique().to_owned()).await?;
-        manager.create_index(index(accounts, ACCOUNT_CUSTOMER, &["customer_id"])).await
+        manager.create_index(index(accounts, ACCOUNT_CUSTOMER, &["customer_id"])).await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ProductServices::Table)
+                    .col(big_pk_auto(ProductServices::Id))
+                    .col(big_integer(ProductServices::TenantId))
+                    .col(big_integer(ProductServices::ProductId))
+                    .col(string(ProductServices::Service))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ProductServices::Table, ProductServices::ProductId)
+                            .to(Products::Table, Products::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        let services = ProductServices::Table;
+        manager.create_index(index(services, SERVICE_UNIQUE, &["tenant_id", "service"]).unique().to_owned()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(ProductServices::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(CustomerBillingAccounts::Table).to_owned()).await?;
         for column in ["sku", "lines", "amount_usd"] {
             manager

@@ -134,6 +134,7 @@ pub(crate) async fn write(seed: &Seed, tenant: i64, dates: &Dates) -> Result<Cat
             provider: spec.provider.to_owned(),
             billing_model: spec.model,
             marketplace: spec.marketplace,
+            service_names: Vec::new(),
             created_at: now,
             updated_at: now,
         })

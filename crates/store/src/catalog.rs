@@ -13,6 +13,7 @@ use sea_orm::{
 
 use crate::billing::unmapped;
 use crate::entities::{product, service_plan};
+use crate::product_services;
 use crate::{Scope, Store, StoreError, clock, paging, stored};
 
 const CATALOG_OWNER_ONLY: &str = "the catalog is managed by the organisation at the top of your tree";
@@ -39,12 +40,19 @@ pub async fn list_products(
         select = select.filter(paging::search(q, &[Column::Sku, Column::Name, Column::Family, Column::Provider]));
     }
     let page = paging::fetch_page(store.db(), select, query, Column::Id).await?;
-    paging::convert(page, product_to_wire)
+    let ids: Vec<i64> = page.items.iter().map(|p| p.id).collect();
+    let services = product_services::of(store.db(), &ids).await?;
+    paging::convert(page, |p| {
+        let names = services.get(&p.id).cloned().unwrap_or_default();
+        product_to_wire(p, names)
+    })
 }
 
 /// One product of the caller's catalog.
 pub async fn get_product(store: &Store, scope: &Scope, id: i64) -> Result<Product, StoreError> {
-    product_to_wire(find_product(store, scope, id).await?)
+    let product = find_product(store, scope, id).await?;
+    let names = product_services::of(store.db(), &[product.id]).await?.remove(&product.id).unwrap_or_default();
+    product_to_wire(product, names)
 }
 
 pub(crate) async fn find_product(store: &Store, scope: &Scope, id: i64) -> Result<product::Model, StoreError> {
@@ -80,6 +88,7 @@ pub async fn create_product(store: &Store, scope: &Scope, new: NewProduct) -> Re
     let mut v = Violations::default();
     check_product_text(&mut v, Some(&new.sku), Some(&new.name), Some(&new.family), Some(&new.provider));
     v.finish().map_err(StoreError::Invalid)?;
+    let services = product_services::check(new.service_names.as_deref().unwrap_or_default())?;
     let now = clock::now();
     let model = product::ActiveModel {
         tenant_id: Set(scope.tenant_id),
@@ -93,12 +102,15 @@ pub async fn create_product(store: &Store, scope: &Scope, new: NewProduct) -> Re
         updated_at: Set(now),
         ..Default::default()
     };
-    // The lines already imported with this SKU take the product, in the same transaction.
+    // The lines already imported with this SKU, or of these services, take the product, in the
+    // same transaction.
     let txn = store.db().begin().await?;
     let product = model.insert(&txn).await?;
+    product_services::set(&txn, product.tenant_id, product.id, &services).await?;
     unmapped::map_sku(&txn, product.tenant_id, &product.sku, product.id).await?;
+    unmapped::map_services(&txn, product.tenant_id, &services, product.id).await?;
     txn.commit().await?;
-    product_to_wire(product)
+    product_to_wire(product, services)
 }
 
 /// Changes a product of the caller's catalog.
@@ -136,18 +148,27 @@ pub async fn update_product(store: &Store, scope: &Scope, id: i64, patch: Produc
         model.marketplace = Set(marketplace);
     }
     model.updated_at = Set(clock::now());
+    let services = patch.service_names.as_deref().map(product_services::check).transpose()?;
     let sku_changed = model.sku.is_set();
     let txn = store.db().begin().await?;
     let product = model.update(&txn).await?;
-    // A new SKU may be one lines were imported with.
+    // A new SKU, or a service newly covered, may be one lines were imported with.
     if sku_changed {
         unmapped::map_sku(&txn, product.tenant_id, &product.sku, product.id).await?;
     }
+    if let Some(services) = &services {
+        product_services::set(&txn, product.tenant_id, product.id, services).await?;
+        unmapped::map_services(&txn, product.tenant_id, services, product.id).await?;
+    }
+    let names = match services {
+        Some(services) => services,
+        None => product_services::of(&txn, &[product.id]).await?.remove(&product.id).unwrap_or_default(),
+    };
     txn.commit().await?;
-    product_to_wire(product)
+    product_to_wire(product, names)
 }
 
-fn product_to_wire(m: product::Model) -> Result<Product, StoreError> {
+fn product_to_wire(m: product::Model, service_names: Vec<String>) -> Result<Product, StoreError> {
     Ok(Product {
         id: m.id,
         sku: m.sku,
@@ -156,6 +177,7 @@ fn product_to_wire(m: product::Model) -> Result<Product, StoreError> {
         provider: m.provider,
         billing_model: stored::parse(&m.billing_model, "products.billing_model")?,
         marketplace: m.marketplace,
+        service_names,
         created_at: m.created_at,
         updated_at: m.updated_at,
     })

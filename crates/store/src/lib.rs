@@ -20,6 +20,7 @@ pub mod import;
 pub mod organizations;
 mod paging;
 pub mod portal;
+mod product_services;
 mod raw_sql;
 pub mod rollups;
 mod scope;

@@ -26,6 +26,10 @@ pub struct Product {
     pub billing_model: BillingModel,
     /// Sold through a marketplace.
     pub marketplace: bool,
+    /// The `ServiceName`s this product covers: a billing line whose SKU the catalog lacks (or
+    /// that has none) finds its product by its service (docs/import.md §6).
+    #[serde(default)]
+    pub service_names: Vec<String>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last change.
@@ -54,6 +58,9 @@ pub struct NewProduct {
     /// Default false.
     #[serde(default)]
     pub marketplace: bool,
+    /// The `ServiceName`s it covers, each covered by one product of the catalog at most.
+    #[serde(default)]
+    pub service_names: Option<Vec<String>>,
 }
 
 /// A partial update of a product.
@@ -79,6 +86,9 @@ pub struct ProductPatch {
     /// Sold through a marketplace.
     #[serde(default)]
     pub marketplace: Option<bool>,
+    /// The `ServiceName`s it covers, replacing the list (`[]` empties it).
+    #[serde(default)]
+    pub service_names: Option<Vec<String>>,
 }
 
 /// Filters of `GET /products`.

@@ -24,6 +24,7 @@ on_both_databases!(
     a_restated_period_replaces_the_earlier_figures_and_a_period_in_parts_is_one_batch,
     a_restatement_replaces_only_the_importers_own_lines,
     a_payers_invoice_shows_each_customer_its_own_part,
+    a_product_covering_a_service_gives_lines_of_unknown_skus_their_product,
 );
 
 fn fixture(name: &str) -> PathBuf {
@@ -463,4 +464,34 @@ async fn a_payers_invoice_shows_each_customer_its_own_part(app: TestApp) {
     assert_eq!(text.lines().count(), 3, "{text}");
     let viewer = app.token(D_VIEWER).await;
     assert_eq!(app.get(&viewer, "/api/v1/invoices").await.status(), StatusCode::FORBIDDEN);
+}
+
+async fn a_product_covering_a_service_gives_lines_of_unknown_skus_their_product(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    imported(app.post_csv(&token, one_line("C1", "ODD-SKU", "10")).await).await;
+    let product = json!({"sku": "EC2-ANY", "name": "EC2", "family": "Compute", "provider": "AWS",
+        "billing_model": "usage", "service_names": ["Amazon EC2"]});
+    let response = app.post(&token, "/api/v1/products", &product).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(created["service_names"], json!(["Amazon EC2"]));
+    let id = created["id"].as_i64().unwrap();
+    let issues: Value =
+        app.get(&token, "/api/v1/billing-issues?open=true&kind=unmapped_product").await.json().await.unwrap();
+    assert_eq!(issues["total"], 0, "the SKU's lines found their product by their service: {issues}");
+    // Later lines of the service, with an unknown SKU or none, take the product at once.
+    imported(app.post_csv(&token, one_line("C1", "ODD-2", "5")).await).await;
+    imported(app.post_csv(&token, one_line("C1", "", "1")).await).await;
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    let (stored, _) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    assert!(stored.keys().all(|k| k.product_id == id), "{stored:?}");
+    assert_eq!(rolled_up_revenue(&app).await, "16".parse().unwrap());
+    let issues: Value =
+        app.get(&token, "/api/v1/billing-issues?open=true&kind=unmapped_product").await.json().await.unwrap();
+    assert_eq!(issues["total"], 0, "{issues}");
+    // One service, one product.
+    let other = json!({"sku": "EC2-OTHER", "name": "EC2 too", "family": "Compute", "provider": "AWS",
+        "billing_model": "usage", "service_names": ["Amazon EC2"]});
+    let refused = problem(app.post(&token, "/api/v1/products", &other).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&refused), ["service_names[0]"]);
 }

@@ -4,14 +4,15 @@
 //! SKU to the catalog ties its lines to the product (moving them in the rollups from no product
 //! to it) and resolves the issues.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use domain::focus::ChargeCategory;
 use domain::kinds::BillingIssueKind;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use crate::entities::{billing_issue, billing_line_item};
@@ -160,15 +161,45 @@ pub(crate) async fn map_sku(
     sku: &str,
     product_id: i64,
 ) -> Result<u64, StoreError> {
+    let tied = tie(db, tenant, billing_line_item::Column::Sku.eq(sku), product_id).await?;
+    resolve_if_none_left(db, tenant, std::iter::once(sku.to_owned())).await?;
+    Ok(tied.0)
+}
+
+/// `services` are now covered by product `product_id`: their lines without a product take it,
+/// and the issues of SKUs none of whose lines is left without a product resolve.
+pub(crate) async fn map_services(
+    db: &impl ConnectionTrait,
+    tenant: i64,
+    services: &[String],
+    product_id: i64,
+) -> Result<u64, StoreError> {
+    if services.is_empty() {
+        return Ok(0);
+    }
+    let condition = billing_line_item::Column::Service.is_in(services.iter().cloned());
+    let (tied, skus) = tie(db, tenant, condition, product_id).await?;
+    resolve_if_none_left(db, tenant, skus.into_iter()).await?;
+    Ok(tied)
+}
+
+/// Gives the lines of `tenant` matching `which` that have no product `product_id`, a slice at a
+/// time (a provider's SKU may have millions of lines; each slice is tied before the next is
+/// read), moving their contributions in the rollups. Returns how many, and their SKUs.
+async fn tie(
+    db: &impl ConnectionTrait,
+    tenant: i64,
+    which: sea_orm::sea_query::SimpleExpr,
+    product_id: i64,
+) -> Result<(u64, HashSet<String>), StoreError> {
     use billing_line_item::Column;
     let mut deltas = Deltas::default();
     let mut tied = 0;
-    // A slice at a time: a provider's SKU may have millions of lines. Each slice is tied before
-    // the next is read, so the next starts where the lines without a product still are.
+    let mut skus = HashSet::new();
     loop {
         let lines = billing_line_item::Entity::find()
             .filter(Column::TenantId.eq(tenant))
-            .filter(Column::Sku.eq(sku))
+            .filter(which.clone())
             .filter(Column::ProductId.is_null())
             .order_by_asc(Column::Id)
             .limit(READ_AT_ONCE)
@@ -183,6 +214,11 @@ pub(crate) async fn map_sku(
             let moved = billing_line_item::Model { product_id: Some(product_id), ..line.clone() };
             deltas.line(&moved, 1)?;
             tied += 1;
+            if let Some(sku) = &line.sku
+                && !skus.contains(sku)
+            {
+                skus.insert(sku.clone());
+            }
         }
         billing_line_item::Entity::update_many()
             .col_expr(Column::ProductId, Expr::value(product_id))
@@ -194,13 +230,36 @@ pub(crate) async fn map_sku(
         }
     }
     deltas.apply(db, tenant).await?;
-    billing_issue::Entity::update_many()
-        .col_expr(billing_issue::Column::ResolvedAt, Expr::value(clock::now()))
-        .filter(billing_issue::Column::TenantId.eq(tenant))
-        .filter(billing_issue::Column::Kind.eq(BillingIssueKind::UnmappedProduct.as_str()))
-        .filter(billing_issue::Column::Sku.eq(sku))
-        .filter(billing_issue::Column::ResolvedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(tied)
+    Ok((tied, skus))
+}
+
+/// Resolves the open unmapped-SKU issues of each of `skus` that has no rated line without a
+/// product left.
+async fn resolve_if_none_left(
+    db: &impl ConnectionTrait,
+    tenant: i64,
+    skus: impl Iterator<Item = String>,
+) -> Result<(), StoreError> {
+    use billing_line_item::Column;
+    for sku in skus {
+        let left = billing_line_item::Entity::find()
+            .filter(Column::TenantId.eq(tenant))
+            .filter(Column::Sku.eq(sku.as_str()))
+            .filter(Column::ProductId.is_null())
+            .filter(Column::Rated.eq(true))
+            .count(db)
+            .await?;
+        if left > 0 {
+            continue;
+        }
+        billing_issue::Entity::update_many()
+            .col_expr(billing_issue::Column::ResolvedAt, Expr::value(clock::now()))
+            .filter(billing_issue::Column::TenantId.eq(tenant))
+            .filter(billing_issue::Column::Kind.eq(BillingIssueKind::UnmappedProduct.as_str()))
+            .filter(billing_issue::Column::Sku.eq(sku.as_str()))
+            .filter(billing_issue::Column::ResolvedAt.is_null())
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }

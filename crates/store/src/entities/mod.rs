@@ -13,6 +13,7 @@ pub mod ledger_entry;
 pub mod monthly_rollup;
 pub mod organization;
 pub mod product;
+pub mod product_service;
 pub mod service_plan;
 pub mod subscription;
 pub mod user;

@@ -62,6 +62,8 @@ pub struct Rater {
     accounts: HashMap<String, (i64, i64)>,
     resellers: HashMap<String, i64>,
     products: HashMap<String, i64>,
+    /// Products by the `ServiceName`s they cover.
+    services: HashMap<String, i64>,
     rates: HashMap<(String, String), Decimal>,
     importer_reseller: Option<i64>,
 }
@@ -103,9 +105,10 @@ impl Rater {
             .into_iter()
             .map(|p| (p.sku, p.id))
             .collect();
+        let services = crate::product_services::table(db, scope).await?;
         let rates = fx_rates::table(db, scope.tenant_id).await?;
         let importer_reseller = (scope.kind == OrgKind::Reseller).then_some(scope.org_id);
-        Ok(Rater { customers, accounts, resellers, products, rates, importer_reseller })
+        Ok(Rater { customers, accounts, resellers, products, services, rates, importer_reseller })
     }
 
     /// Rates one line. `Err` only when a USD value would overflow (a structural problem).
@@ -138,9 +141,14 @@ impl Rater {
                 }
             }
         }
-        if let Some(sku) = &line.sku {
-            rating.product_id = self.products.get(sku).copied();
-            rating.unmapped_sku = rating.product_id.is_none();
+        // The SKU's product, else the product covering the line's service (docs/import.md §6).
+        let by_service = || self.services.get(&line.service).copied();
+        match &line.sku {
+            Some(sku) => {
+                rating.product_id = self.products.get(sku).copied().or_else(by_service);
+                rating.unmapped_sku = rating.product_id.is_none();
+            }
+            None => rating.product_id = by_service(),
         }
         let rate = match line.currency.as_str() {
             "USD" => Some(Decimal::ONE),
