@@ -13,7 +13,9 @@ use sea_orm::{
 use crate::billing;
 use crate::billing::issues::rerate_in;
 use crate::entities::organization::{self, Column, Entity};
+use crate::entities::subscription;
 use crate::{Scope, Store, StoreError, clock, paging, stored};
+use sea_orm::sea_query::Query;
 
 /// Organisations in scope, filtered, searched by name, external id and domain.
 pub async fn list(
@@ -40,6 +42,21 @@ pub async fn list(
     }
     if let Some(stage) = filter.onboarding_stage {
         select = select.filter(Column::OnboardingStage.eq(stage.as_str()));
+    }
+    if let Some(as_of) = filter.as_of {
+        select = select.filter(crate::dashboards::partners::counted_on(as_of.day()));
+    }
+    if let Some(status) = filter.license_status {
+        // The Partners console's licence tiles count these (docs/metrics.md §8).
+        let by = filter.as_of.map_or_else(|| clock::now().date_naive(), |d| d.day());
+        let holders = Query::select()
+            .column(subscription::Column::CustomerId)
+            .from(subscription::Entity)
+            .and_where(subscription::Column::TenantId.eq(scope.tenant_id))
+            .and_where(subscription::Column::LicenseStatus.eq(status.as_str()))
+            .and_where(subscription::Column::StartDate.lte(by))
+            .to_owned();
+        select = select.filter(Column::Kind.eq(OrgKind::Customer.as_str())).filter(Column::Id.in_subquery(holders));
     }
     if let Some(q) = &query.q {
         select = select.filter(paging::search(q, &[Column::Name, Column::ExternalId, Column::Domain]));

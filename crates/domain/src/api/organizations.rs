@@ -203,6 +203,12 @@ pub struct OrganizationFilter {
     pub segment: Option<Segment>,
     /// Only customers at this onboarding stage.
     pub onboarding_stage: Option<OnboardingStage>,
+    /// Only organisations counted on this day: created by its end and not closed by then.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, format = Date, example = "2026-11-15"))]
+    pub as_of: Option<crate::api::AsOf>,
+    /// Only customers holding a subscription whose current licence status is this one, started
+    /// on or before `as_of` (default today).
+    pub license_status: Option<crate::kinds::LicenseStatus>,
 }
 
 /// Fields `GET /organizations` sorts by.

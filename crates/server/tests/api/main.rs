@@ -14,6 +14,7 @@ mod health;
 mod imports;
 mod openapi;
 mod organizations;
+mod partners;
 mod portal;
 mod provider_exports;
 mod rollup_property;

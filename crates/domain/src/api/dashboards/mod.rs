@@ -6,8 +6,10 @@
 //! by the server (the fields are absent, not blanked; see `roles::MONEY`).
 
 pub mod home;
+pub mod partners;
 
 pub use home::*;
+pub use partners::*;
 
 use std::fmt;
 
@@ -143,7 +145,7 @@ pub struct AsOfQuery {
     pub format: Option<ReportFormat>,
 }
 
-dated_queries!(AsOfQuery);
+dated_queries!(AsOfQuery, PartnersQuery);
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@
 
 pub mod home;
 mod home_csv;
+pub mod partners;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, Responder};
@@ -18,7 +19,7 @@ use crate::error::ApiError;
 
 /// Registers every dashboard's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(home::configure);
+    cfg.configure(home::configure).configure(partners::configure);
 }
 
 /// A report that can also be downloaded as CSV: one header row, then one row per figure, money

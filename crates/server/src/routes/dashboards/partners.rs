@@ -1,0 +1,99 @@
+//! `/dashboards/partners` and its paged lists (seed 001, docs/metrics.md §8): the distributor's
+//! console.
+
+use actix_web::{get, web};
+use domain::api::{InactivePartner, ListParams, NewPartner, Page, PartnersDashboard, PartnersQuery};
+use domain::roles::{MoneyFields, Permission};
+use store::dashboards::partners;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::Caller;
+use crate::docs::AuthErrors;
+use crate::error::ApiError;
+use crate::extract::{Dated, ValidQuery};
+use crate::state::AppState;
+
+/// The inactive-new-partners window when none is asked for, in days.
+const DEFAULT_INACTIVE_DAYS: u32 = 90;
+
+/// Registers the Partners dashboard's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_partners).service(list_new_partners).service(list_inactive_new_partners);
+}
+
+/// The window asked for, checked: 1 to 3650 days.
+fn inactive_days(query: &PartnersQuery) -> Result<u32, ApiError> {
+    match query.inactive_days {
+        None => Ok(DEFAULT_INACTIVE_DAYS),
+        Some(days @ 1..=3650) => Ok(days),
+        Some(_) => Err(ApiError::invalid("inactive_days", "must be between 1 and 3650")),
+    }
+}
+
+/// The Partners console of the caller's subtree on `as_of`: enabled customers, active partners,
+/// enabled service plans and customers by licence status (each with the API list it counts),
+/// partner acquisition this year against last, new partners and inactive new partners. A
+/// reseller gets its own customers' counts and no partner rows; revenue is left out for a role
+/// without revenue rights.
+#[utoipa::path(
+    tag = "dashboards",
+    params(PartnersQuery),
+    responses((status = 200, body = PartnersDashboard), AuthErrors),
+    security(("bearer" = []))
+)]
+#[get("/dashboards/partners")]
+pub async fn get_partners(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: Dated<PartnersQuery>,
+) -> Result<web::Json<PartnersDashboard>, ApiError> {
+    caller.require(Permission::ViewDashboards)?;
+    let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
+    let days = inactive_days(&query)?;
+    Ok(web::Json(partners::partners_dashboard(&state.store, &caller.scope, query.as_of, days, sees_money).await?))
+}
+
+/// One page of the resellers created in the 30 days ending `as_of`, latest first, with their
+/// non-trial subscriptions and revenue since.
+#[utoipa::path(
+    tag = "dashboards",
+    params(PartnersQuery, ListParams),
+    responses((status = 200, body = Page<NewPartner>), AuthErrors),
+    security(("bearer" = []))
+)]
+#[get("/dashboards/partners/new-partners")]
+pub async fn list_new_partners(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: Dated<PartnersQuery>,
+    list: ValidQuery<ListParams>,
+) -> Result<web::Json<Page<NewPartner>>, ApiError> {
+    caller.require(Permission::ViewDashboards)?;
+    let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
+    let list = list.check(&[])?;
+    let page = partners::new_partners(&state.store, &caller.scope, query.as_of, sees_money, list.page, list.per_page);
+    Ok(web::Json(page.await?))
+}
+
+/// One page of the resellers created in the `inactive_days` ending `as_of` with no non-trial
+/// subscription started since, latest first.
+#[utoipa::path(
+    tag = "dashboards",
+    params(PartnersQuery, ListParams),
+    responses((status = 200, body = Page<InactivePartner>), AuthErrors),
+    security(("bearer" = []))
+)]
+#[get("/dashboards/partners/inactive-new-partners")]
+pub async fn list_inactive_new_partners(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: Dated<PartnersQuery>,
+    list: ValidQuery<ListParams>,
+) -> Result<web::Json<Page<InactivePartner>>, ApiError> {
+    caller.require(Permission::ViewDashboards)?;
+    let days = inactive_days(&query)?;
+    let list = list.check(&[])?;
+    let page =
+        partners::inactive_new_partners(&state.store, &caller.scope, query.as_of, days, list.page, list.per_page);
+    Ok(web::Json(page.await?))
+}

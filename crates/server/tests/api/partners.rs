@@ -1,0 +1,160 @@
+//! The Partners dashboard (docs/metrics.md §8) on a small tree written for the test, the
+//! expected figures worked out by hand below, on 2026-10-15 (the helper tree's own resellers
+//! and customers are created today, after that day, so they do not exist yet on it).
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::on_both_databases;
+
+on_both_databases!(the_console_counts_lists_and_windows_are_as_worked_out_by_hand);
+
+const AS_OF: &str = "2026-10-15";
+
+async fn create(app: &TestApp, token: &str, body: Value) -> i64 {
+    let response = app.post(token, "/api/v1/organizations", &body).await;
+    let status = response.status();
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    created["id"].as_i64().unwrap()
+}
+
+async fn reseller(app: &TestApp, token: &str, name: &str, created: &str) -> i64 {
+    let body = json!({"kind": "reseller", "name": name, "external_id": name, "created_at": created});
+    create(app, token, body).await
+}
+
+async fn customer(app: &TestApp, token: &str, parent: i64, name: &str, created: &str, status: &str) -> i64 {
+    let body = json!({"kind": "customer", "parent_id": parent, "name": name, "external_id": name,
+        "created_at": created, "status": status});
+    create(app, token, body).await
+}
+
+async fn subscribe(app: &TestApp, token: &str, customer: i64, product: i64, start: &str, licence: &str, trial: bool) {
+    let body = json!({"customer_id": customer, "product_id": product, "quantity": 1, "unit_price": "10",
+        "currency": "USD", "billing_interval": "monthly", "license_status": licence, "trial": trial,
+        "start_date": start});
+    let response = app.post(token, "/api/v1/subscriptions", &body).await;
+    let status = response.status();
+    assert_eq!(status, StatusCode::CREATED, "{}", response.text().await.unwrap());
+}
+
+async fn json_of(app: &TestApp, token: &str, path: &str) -> Value {
+    let response = app.get(token, path).await;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    body
+}
+
+fn names(items: &Value) -> Vec<&str> {
+    items.as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect()
+}
+
+async fn the_console_counts_lists_and_windows_are_as_worked_out_by_hand(app: TestApp) {
+    let d = app.token(D_ADMIN).await;
+    // R3 and R7 are new and active or inactive; R4 closed; R5 comes the day after; R6 exactly 30
+    // days before (outside the new-partner window); R8 last year.
+    let r3 = reseller(&app, &d, "R3", "2026-10-05T10:00:00Z").await;
+    let r4 = reseller(&app, &d, "R4", "2026-09-25T10:00:00Z").await;
+    app.patch(
+        &d,
+        &format!("/api/v1/organizations/{r4}"),
+        &json!({"status": "closed", "closed_at": "2026-10-10T00:00:00Z"}),
+    )
+    .await;
+    reseller(&app, &d, "R5", "2026-10-16T00:00:00Z").await;
+    reseller(&app, &d, "R6", "2026-09-15T00:00:00Z").await;
+    let r7 = reseller(&app, &d, "R7", "2026-10-15T23:00:00Z").await;
+    reseller(&app, &d, "R8", "2025-03-10T00:00:00Z").await;
+    let c3 = customer(&app, &d, r3, "C3", "2026-10-06T00:00:00Z", "active").await;
+    let c4 = customer(&app, &d, r3, "C4", "2026-10-08T00:00:00Z", "suspended").await;
+    let c5 = customer(&app, &d, r7, "C5", "2026-10-15T00:00:00Z", "active").await;
+    let product = json!({"sku": "P1", "name": "P1", "family": "F", "provider": "AWS", "billing_model": "license"});
+    let product: Value = app.post(&d, "/api/v1/products", &product).await.json().await.unwrap();
+    let product = product["id"].as_i64().unwrap();
+    for (code, enabled) in [("A", true), ("B", false)] {
+        let plan = json!({"product_id": product, "code": code, "name": code, "price": "10", "currency": "USD",
+            "billing_interval": "monthly", "enabled": enabled});
+        assert_eq!(app.post(&d, "/api/v1/service-plans", &plan).await.status(), StatusCode::CREATED);
+    }
+    subscribe(&app, &d, c3, product, "2026-10-07", "active", false).await;
+    subscribe(&app, &d, c3, product, "2026-10-20", "expired", false).await;
+    subscribe(&app, &d, c4, product, "2026-10-09", "grace", false).await;
+    subscribe(&app, &d, c5, product, "2026-10-15", "trial", true).await;
+    let lines = "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName\n\
+                 C3,2026-10-10,2026-10-11,100,USD,Usage,AWS,EC2\n\
+                 C3,2026-10-10,2026-10-11,8,USD,Tax,AWS,EC2\n\
+                 C3,2026-10-20,2026-10-21,50,USD,Usage,AWS,EC2\n";
+    assert_eq!(app.post_csv(&d, lines.to_owned()).await.status(), StatusCode::CREATED);
+
+    let console = json_of(&app, &d, &format!("/api/v1/dashboards/partners?as_of={AS_OF}")).await;
+    // Active partners: R3, R6, R7 and R8 (R4 closed on the 10th, R5 not yet, R1 and R2 not yet).
+    assert_eq!(console["active_partners"]["count"], 4, "{console}");
+    // Enabled customers: C3 and C5 (C4 is suspended).
+    assert_eq!(console["enabled_customers"]["count"], 2);
+    assert_eq!(console["enabled_service_plans"]["count"], 1);
+    let licences = &console["customer_license_status"];
+    let counts: Vec<u64> = ["trial", "active", "grace", "expired", "suspended"]
+        .iter()
+        .map(|s| licences[*s]["count"].as_u64().unwrap())
+        .collect();
+    // C5's trial, C3's active (its expired one starts after as_of), C4's grace.
+    assert_eq!(counts, [1, 1, 1, 0, 0]);
+    // Every count's list totals the count.
+    let mut tiles = vec![&console["active_partners"], &console["enabled_customers"], &console["enabled_service_plans"]];
+    tiles.extend(["trial", "active", "grace", "expired", "suspended"].iter().map(|s| &licences[*s]));
+    for tile in tiles {
+        let list = json_of(&app, &d, tile["list"].as_str().unwrap()).await;
+        assert_eq!(list["total"], tile["count"], "{tile}");
+    }
+
+    let acquisition = &console["partner_acquisition"];
+    assert_eq!(acquisition["this_year"]["2026-09"], 2, "R4 and R6: {acquisition}");
+    assert_eq!(acquisition["this_year"]["2026-10"], 2, "R3 and R7, not R5");
+    assert_eq!(acquisition["this_year"].as_object().unwrap().len(), 10, "January to October");
+    assert_eq!(acquisition["last_year"]["2025-03"], 1);
+    assert_eq!(acquisition["last_year"].as_object().unwrap().len(), 12);
+    assert_eq!(acquisition["partial_month"], "2026-10");
+
+    // New partners: created in (15 September, 15 October], latest first.
+    let new = &console["new_partners"];
+    assert_eq!((new["total"].as_u64(), names(&new["items"])), (Some(3), vec!["R7", "R3", "R4"]));
+    let r3_row = &new["items"][1];
+    assert_eq!(
+        (&r3_row["subscriptions"], &r3_row["revenue"]),
+        (&json!(2), &json!("100.00")),
+        "Tax and after as_of left out"
+    );
+    let paged = json_of(&app, &d, new["list"].as_str().unwrap()).await;
+    assert_eq!(paged["total"], 3);
+
+    // Inactive new partners over 90 days: R7 (a trial only), R4 and R6; over 20 days: R7.
+    let inactive = &console["inactive_new_partners"];
+    assert_eq!((inactive["days"].as_u64(), names(&inactive["items"])), (Some(90), vec!["R7", "R4", "R6"]));
+    let short = json_of(&app, &d, &format!("/api/v1/dashboards/partners?as_of={AS_OF}&inactive_days=20")).await;
+    assert_eq!(names(&short["inactive_new_partners"]["items"]), ["R7"]);
+    assert_eq!(short["inactive_new_partners"]["items"][0]["reseller_id"], r7);
+
+    // A role without revenue gets no revenue; bad parameters are named.
+    let viewer = app.token(D_VIEWER).await;
+    let seen = json_of(&app, &viewer, &format!("/api/v1/dashboards/partners?as_of={AS_OF}")).await;
+    assert!(seen["new_partners"]["items"][1].get("revenue").is_none(), "{seen}");
+    for bad in ["inactive_days=0", "inactive_days=3651", "as_of=2026-10-5"] {
+        let refused =
+            problem(app.get(&d, &format!("/api/v1/dashboards/partners?{bad}")).await, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
+        assert_eq!(error_fields(&refused), [bad.split('=').next().unwrap()], "{bad}");
+    }
+
+    // A reseller sees its own subtree: none of R3's customers or partners.
+    let r1 = app.token(R1_ADMIN).await;
+    let mine = json_of(&app, &r1, &format!("/api/v1/dashboards/partners?as_of={AS_OF}")).await;
+    assert_eq!(
+        (&mine["active_partners"]["count"], &mine["enabled_customers"]["count"], &mine["new_partners"]["total"]),
+        (&json!(0), &json!(0), &json!(0)),
+        "{mine}"
+    );
+    assert_eq!(mine["customer_license_status"]["active"]["count"], 0);
+}
