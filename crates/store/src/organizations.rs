@@ -6,8 +6,8 @@ use domain::api::{
 use domain::codes::{CountryCode, CurrencyCode};
 use domain::kinds::{AgreementStatus, OnboardingStage, OrgKind, OrgStatus, VettingStatus};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    QueryFilter, TransactionTrait,
 };
 
 use crate::billing;
@@ -65,6 +65,43 @@ pub async fn list(
     let mut page = paging::convert(page, to_wire)?;
     name_parents(store, scope, &mut page.items).await?;
     Ok(page)
+}
+
+/// The organisations in scope whose name, external id or domain holds `q` (any case), best
+/// first: an exact name, id or domain, then one that starts with `q`, then the rest, each by
+/// name; the caller's own organisation is left out (the console's search is for partners and
+/// customers).
+pub async fn search(
+    store: &Store,
+    scope: &Scope,
+    q: &str,
+    page: u64,
+    per_page: u64,
+) -> Result<Page<Organization>, StoreError> {
+    use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, Func, LikeExpr};
+    use sea_orm::{Order, PaginatorTrait, QueryOrder};
+    let q = q.trim().to_lowercase();
+    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let columns = [Column::Name, Column::ExternalId, Column::Domain];
+    let lower = |c: Column| Func::lower(Expr::col(c));
+    let exact = columns.iter().fold(Condition::any(), |any, c| any.add(lower(*c).eq(q.clone())));
+    let prefix = columns
+        .iter()
+        .fold(Condition::any(), |any, c| any.add(lower(*c).like(LikeExpr::new(format!("{escaped}%")).escape('\\'))));
+    let rank = CaseStatement::new().case(exact, 0).case(prefix, 1).finally(2);
+    let select = Entity::find()
+        .filter(scope.organizations())
+        .filter(Column::Id.ne(scope.org_id))
+        .filter(paging::search(&q, &columns))
+        .order_by(Expr::Case(Box::new(rank)), Order::Asc)
+        .order_by(Column::Name, Order::Asc)
+        .order_by(Column::Id, Order::Asc);
+    let paginator = select.paginate(store.db(), per_page);
+    let total = paginator.num_items().await?;
+    let found = paginator.fetch_page(page.saturating_sub(1)).await?;
+    let mut items = found.into_iter().map(to_wire).collect::<Result<Vec<_>, _>>()?;
+    name_parents(store, scope, &mut items).await?;
+    Ok(Page { items, total, page, per_page })
 }
 
 /// One organisation in scope.

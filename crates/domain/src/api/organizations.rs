@@ -242,3 +242,12 @@ pub fn check_organization_fields(
     }
     v
 }
+
+/// The query of `GET /search` (with `page` and `per_page`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct SearchQuery {
+    /// What to find: part of a name, an external id or a domain (1 to 200 characters).
+    pub q: String,
+}

@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use domain::api::{
     ListParams, NewOrganization, ORGANIZATION_SORTS, Organization, OrganizationFilter, OrganizationPatch, Page,
+    SearchQuery,
 };
 use domain::roles::Permission;
 use store::organizations;
@@ -33,6 +34,31 @@ pub async fn list_organizations(
     caller.require(Permission::ReadData)?;
     let query = list.check(ORGANIZATION_SORTS)?;
     Ok(web::Json(organizations::list(&state.store, &caller.scope, &filter, &query).await?))
+}
+
+/// The console's search: resellers and customers of the caller's subtree whose name, external
+/// id or domain holds `q` (any case), best first — an exact match, then a prefix, then the
+/// rest, each by name — with kind, parent and status, paged.
+#[utoipa::path(
+    tag = "organizations",
+    params(SearchQuery, ListParams),
+    responses((status = 200, body = Page<Organization>), AuthErrors),
+    security(("bearer" = []))
+)]
+#[get("/search")]
+pub async fn search_organizations(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: ValidQuery<SearchQuery>,
+    list: ValidQuery<ListParams>,
+) -> Result<web::Json<Page<Organization>>, ApiError> {
+    caller.require(Permission::ReadData)?;
+    let list = list.check(&[])?;
+    let q = query.q.trim();
+    if q.is_empty() || q.chars().count() > 200 || q.contains('\0') {
+        return Err(ApiError::invalid("q", "must be 1 to 200 characters, without NUL"));
+    }
+    Ok(web::Json(organizations::search(&state.store, &caller.scope, q, list.page, list.per_page).await?))
 }
 
 /// One organisation of the caller's subtree.
@@ -94,5 +120,9 @@ pub async fn update_organization(
 
 /// Registers this area's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_organizations).service(create_organization).service(get_organization).service(update_organization);
+    cfg.service(list_organizations)
+        .service(search_organizations)
+        .service(create_organization)
+        .service(get_organization)
+        .service(update_organization);
 }

@@ -8,7 +8,10 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 use crate::on_both_databases;
 
-on_both_databases!(the_console_counts_lists_and_windows_are_as_worked_out_by_hand);
+on_both_databases!(
+    the_console_counts_lists_and_windows_are_as_worked_out_by_hand,
+    search_finds_partners_and_customers_best_first_within_the_subtree,
+);
 
 const AS_OF: &str = "2026-10-15";
 
@@ -157,4 +160,31 @@ async fn the_console_counts_lists_and_windows_are_as_worked_out_by_hand(app: Tes
         "{mine}"
     );
     assert_eq!(mine["customer_license_status"]["active"]["count"], 0);
+}
+
+async fn search_finds_partners_and_customers_best_first_within_the_subtree(app: TestApp) {
+    let d = app.token(D_ADMIN).await;
+    let body = |name: &str, ext: &str, domain: &str| json!({"kind": "customer", "parent_id": app.tree.r1, "name": name, "external_id": ext, "domain": domain});
+    create(&app, &d, body("Northwind Traders", "NW-1", "northwind.example")).await;
+    create(&app, &d, body("Wind Power Ltd", "WIND", "windpower.example")).await;
+    create(&app, &d, body("Big Wind 100%_Co", "BW-2", "bigwind.example")).await;
+    create(&app, &d, body("Zephyr", "Z-1", "windy.example")).await;
+    let found = json_of(&app, &d, "/api/v1/search?q=wind").await;
+    let order = names(&found["items"]);
+    // The exact id first, then a prefix (here of a domain), then the rest, each by name.
+    assert_eq!(order, ["Wind Power Ltd", "Zephyr", "Big Wind 100%_Co", "Northwind Traders"], "{found}");
+    assert_eq!(found["total"], 4);
+    assert_eq!(
+        (&found["items"][0]["kind"], &found["items"][0]["parent_name"]),
+        (&json!("customer"), &json!("Reseller One"))
+    );
+    // LIKE's wildcards are only text: "%_" finds the one name that holds them.
+    assert_eq!(names(&json_of(&app, &d, "/api/v1/search?q=%25_").await["items"]), ["Big Wind 100%_Co"]);
+    // A sibling reseller finds nothing of R1's; R1 finds its own customer.
+    let r2 = app.token(R2_ADMIN).await;
+    assert_eq!(json_of(&app, &r2, "/api/v1/search?q=wind").await["total"], 0);
+    let r1 = app.token(R1_ADMIN).await;
+    assert_eq!(json_of(&app, &r1, "/api/v1/search?q=customer%20one").await["total"], 1);
+    let refused = problem(app.get(&d, "/api/v1/search?q=%20").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&refused), ["q"]);
 }
