@@ -151,6 +151,77 @@ async fn the_console_counts_lists_and_windows_are_as_worked_out_by_hand(app: Tes
         assert_eq!(error_fields(&refused), [bad.split('=').next().unwrap()], "{bad}");
     }
 
+    // Chargeable units, September against August, per product and reseller.
+    let r6 = json_of(&app, &d, "/api/v1/organizations?kind=reseller&external_id=R6").await["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    customer(&app, &d, r6, "C6", "2026-08-01T00:00:00Z", "active").await;
+    for sku in ["P2", "P3", "P4"] {
+        let body = json!({"sku": sku, "name": format!("Product {sku}"), "family": "F", "provider": "AWS", "billing_model": "license"});
+        assert_eq!(app.post(&d, "/api/v1/products", &body).await.status(), StatusCode::CREATED);
+    }
+    let mut units = String::from(
+        "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName,SkuId,PricingQuantity\n",
+    );
+    for (customer, day, sku, quantity) in [
+        ("C3", "2026-08-03", "P1", "60"), // R3 P1: 100 → 90, exactly the threshold: not listed
+        ("C3", "2026-08-20", "P1", "40"),
+        ("C3", "2026-09-03", "P1", "90"),
+        ("C3", "2026-08-03", "P2", "50"),  // R3 P2: 50 → 0, −100 %
+        ("C3", "2026-09-03", "P3", "10"),  // R3 P3: 0 → 10, an earlier month of 0: not listed
+        ("C6", "2026-08-03", "P1", "200"), // R6 P1: 200 → 150, −25 %
+        ("C6", "2026-09-03", "P1", "150"),
+        ("C1", "2026-08-03", "P4", "10"), // R1 P4: 10 → 1, −90 %
+        ("C1", "2026-09-03", "P4", "1"),
+    ] {
+        units.push_str(&format!("{customer},{day},{day},1,USD,Purchase,AWS,Licences,{sku},{quantity}\n"));
+    }
+    assert_eq!(app.post_csv(&d, units).await.status(), StatusCode::CREATED);
+    let falls = |body: &Value| -> Vec<(String, String, String, String, String)> {
+        body["decreasing_units"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let text = |k: &str| i[k].as_str().unwrap().to_owned();
+                (text("sku"), text("reseller_name"), text("previous_units"), text("last_units"), text("change_pct"))
+            })
+            .collect()
+    };
+    let s = |v: &str| v.to_owned();
+    let console = json_of(&app, &d, &format!("/api/v1/dashboards/partners?as_of={AS_OF}")).await;
+    let decreasing = &console["decreasing_units"];
+    assert_eq!(
+        (
+            &decreasing["last_complete_month"],
+            &decreasing["compared_with"],
+            &decreasing["total"],
+            &decreasing["threshold_pct"]
+        ),
+        (&json!("2026-09"), &json!("2026-08"), &json!(3), &json!("10"))
+    );
+    assert_eq!(
+        falls(&console),
+        [
+            (s("P2"), s("R3"), s("50"), s("0"), s("-100.00")),
+            (s("P4"), s("Reseller One"), s("10"), s("1"), s("-90.00")),
+            (s("P1"), s("R6"), s("200"), s("150"), s("-25.00")),
+        ]
+    );
+    let all = json_of(&app, &d, &format!("/api/v1/dashboards/partners?as_of={AS_OF}&threshold_pct=0")).await;
+    assert_eq!(all["decreasing_units"]["total"], 4, "at 0 % R3's fall of 10 % is listed too");
+    let steep = json_of(&app, &d, &format!("/api/v1/dashboards/partners?as_of={AS_OF}&threshold_pct=95")).await;
+    assert_eq!(falls(&steep).len(), 1);
+    for bad in ["threshold_pct=101", "threshold_pct=-1"] {
+        let refused =
+            problem(app.get(&d, &format!("/api/v1/dashboards/partners?{bad}")).await, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
+        assert_eq!(error_fields(&refused), ["threshold_pct"], "{bad}");
+    }
+    let r2 = app.token(R2_ADMIN).await;
+    let theirs = json_of(&app, &r2, &format!("/api/v1/dashboards/partners?as_of={AS_OF}")).await;
+    assert_eq!(theirs["decreasing_units"]["total"], 0, "a sibling's units never show: {theirs}");
+
     // A reseller sees its own subtree: none of R3's customers or partners.
     let r1 = app.token(R1_ADMIN).await;
     let mine = json_of(&app, &r1, &format!("/api/v1/dashboards/partners?as_of={AS_OF}")).await;
@@ -160,6 +231,7 @@ async fn the_console_counts_lists_and_windows_are_as_worked_out_by_hand(app: Tes
         "{mine}"
     );
     assert_eq!(mine["customer_license_status"]["active"]["count"], 0);
+    assert_eq!(falls(&mine), [(s("P4"), s("Reseller One"), s("10"), s("1"), s("-90.00"))]);
 }
 
 async fn search_finds_partners_and_customers_best_first_within_the_subtree(app: TestApp) {

@@ -19,6 +19,52 @@ pub struct PartnersQuery {
     /// Inactive new partners: resellers created in the last this many days (1–3650, default 90).
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 3650))]
     pub inactive_days: Option<u32>,
+    /// Decreasing units: a fall of more than this percentage is listed (0–100, default 10).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "10"))]
+    pub threshold_pct: Option<Decimal>,
+}
+
+/// A product's chargeable units at a reseller that fell from one month to the next by more
+/// than the threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitsDecrease {
+    /// The product's SKU.
+    pub sku: String,
+    /// The product's name.
+    pub product_name: String,
+    /// The reseller.
+    pub reseller_id: i64,
+    /// Its external id.
+    pub reseller_external_id: Option<String>,
+    /// Its name.
+    pub reseller_name: String,
+    /// Units in the month before the last complete one, exact.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "120"))]
+    pub previous_units: Decimal,
+    /// Units in the last complete month, exact.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "90"))]
+    pub last_units: Decimal,
+    /// The change in percent (2 places, half to even; −100 for a fall to 0).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "-25.00"))]
+    pub change_pct: Decimal,
+}
+
+/// The falling units of the last complete month against the month before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecreasingUnits {
+    /// The threshold applied, in percent.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "10"))]
+    pub threshold_pct: Decimal,
+    /// The month before `as_of`'s, `YYYY-MM`.
+    pub last_complete_month: String,
+    /// The month before that.
+    pub compared_with: String,
+    /// How many.
+    pub total: u64,
+    /// The first 100, largest fall first.
+    pub items: Vec<UnitsDecrease>,
 }
 
 /// A count and the API list it counts (whose `total` equals it).
@@ -127,4 +173,6 @@ pub struct PartnersDashboard {
     pub new_partners: NewPartners,
     /// New partners with no non-trial subscription yet.
     pub inactive_new_partners: InactiveNewPartners,
+    /// Products whose chargeable units fell at a reseller (docs/metrics.md §6).
+    pub decreasing_units: DecreasingUnits,
 }

@@ -21,6 +21,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_partners).service(list_new_partners).service(list_inactive_new_partners);
 }
 
+/// The threshold of decreasing units when none is asked for, in percent.
+const DEFAULT_THRESHOLD_PCT: i64 = 10;
+
+/// The threshold asked for, checked: 0 to 100 percent.
+fn threshold_pct(query: &PartnersQuery) -> Result<rust_decimal::Decimal, ApiError> {
+    let hundred = rust_decimal::Decimal::ONE_HUNDRED;
+    match query.threshold_pct {
+        None => Ok(rust_decimal::Decimal::from(DEFAULT_THRESHOLD_PCT)),
+        Some(pct) if pct >= rust_decimal::Decimal::ZERO && pct <= hundred => Ok(pct),
+        Some(_) => Err(ApiError::invalid("threshold_pct", "must be between 0 and 100")),
+    }
+}
+
 /// The window asked for, checked: 1 to 3650 days.
 fn inactive_days(query: &PartnersQuery) -> Result<u32, ApiError> {
     match query.inactive_days {
@@ -32,8 +45,9 @@ fn inactive_days(query: &PartnersQuery) -> Result<u32, ApiError> {
 
 /// The Partners console of the caller's subtree on `as_of`: enabled customers, active partners,
 /// enabled service plans and customers by licence status (each with the API list it counts),
-/// partner acquisition this year against last, new partners and inactive new partners. A
-/// reseller gets its own customers' counts and no partner rows; revenue is left out for a role
+/// partner acquisition this year against last, new partners, inactive new partners and the
+/// products whose chargeable units fell by more than `threshold_pct` at a reseller. A reseller
+/// gets its own customers' counts and no partner rows; revenue is left out for a role
 /// without revenue rights.
 #[utoipa::path(
     tag = "dashboards",
@@ -50,7 +64,9 @@ pub async fn get_partners(
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let days = inactive_days(&query)?;
-    Ok(web::Json(partners::partners_dashboard(&state.store, &caller.scope, query.as_of, days, sees_money).await?))
+    let threshold = threshold_pct(&query)?;
+    let dashboard = partners::partners_dashboard(&state.store, &caller.scope, query.as_of, days, threshold, sees_money);
+    Ok(web::Json(dashboard.await?))
 }
 
 /// One page of the resellers created in the 30 days ending `as_of`, latest first, with their

@@ -1,9 +1,11 @@
 //! The Partners dashboard (docs/metrics.md §8, seed 001): the distributor's console on a day —
-//! count tiles, partner acquisition year over year, new partners and inactive new partners. A
+//! count tiles, partner acquisition year over year, new partners, inactive new partners and
+//! falling chargeable units. A
 //! reseller gets the same answer over its own subtree: its customers, no partner rows.
 
 mod lists;
 mod tiles;
+mod units;
 
 pub use lists::{inactive_new_partners, new_partners};
 pub(crate) use tiles::counted_on;
@@ -23,6 +25,7 @@ pub async fn partners_dashboard(
     scope: &Scope,
     as_of: NaiveDate,
     inactive_days: u32,
+    threshold_pct: rust_decimal::Decimal,
     sees_money: bool,
 ) -> Result<PartnersDashboard, StoreError> {
     dashboard_scope(scope)?;
@@ -31,6 +34,7 @@ pub async fn partners_dashboard(
     let acquisition = tiles::acquisition(store, scope, as_of).await?;
     let new = lists::new_partners(store, scope, as_of, sees_money, 1, LISTED).await?;
     let inactive = lists::inactive_new_partners(store, scope, as_of, inactive_days, 1, LISTED).await?;
+    let decreasing_units = units::decreasing_units(store, scope, as_of, threshold_pct).await?;
     Ok(PartnersDashboard {
         enabled_customers: tiles.enabled_customers,
         active_partners: tiles.active_partners,
@@ -50,6 +54,7 @@ pub async fn partners_dashboard(
                 "/api/v1/dashboards/partners/inactive-new-partners?as_of={day}&inactive_days={inactive_days}"
             ),
         },
+        decreasing_units,
         as_of: day,
     })
 }

@@ -1,0 +1,103 @@
+//! Chargeable units that fell (docs/metrics.md §6): per product and reseller, the units of the
+//! last complete month (the one before `as_of`'s) against the month before, from the monthly
+//! rollup (every category, rated lines only; lines without a catalog product are left out, as
+//! they have no SKU of the catalog to name).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use domain::api::{DecreasingUnits, UnitsDecrease};
+use domain::kinds::OrgKind;
+use domain::metrics::{Month, change_pct};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+
+use super::LISTED;
+use crate::entities::{monthly_rollup, product};
+use crate::{Scope, Store, StoreError, dashboards, stored};
+
+/// The falls of more than `threshold` percent, largest first (ties by SKU, then reseller).
+pub(super) async fn decreasing_units(
+    store: &Store,
+    scope: &Scope,
+    as_of: NaiveDate,
+    threshold: Decimal,
+) -> Result<DecreasingUnits, StoreError> {
+    use monthly_rollup::Column;
+    let last = Month::of(as_of).previous();
+    let before = last.previous();
+    let within = match scope.kind {
+        OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),
+        _ => Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::ResellerId.eq(scope.org_id)),
+    };
+    let rows = monthly_rollup::Entity::find()
+        .select_only()
+        .columns([Column::Month, Column::ResellerId, Column::ProductId, Column::Units])
+        .filter(within)
+        .filter(Column::Month.is_in([last.to_string(), before.to_string()]))
+        .filter(Column::ProductId.ne(0))
+        .into_tuple::<(String, i64, i64, String)>()
+        .all(store.db())
+        .await?;
+    // (product, reseller) → (units before, units last).
+    let mut units: HashMap<(i64, i64), (Decimal, Decimal)> = HashMap::new();
+    let last_text = last.to_string();
+    for (month, reseller, product, amount) in rows {
+        let amount: Decimal = stored::parse(&amount, "monthly_rollups.units")?;
+        let entry = units.entry((product, reseller)).or_default();
+        if month == last_text {
+            entry.1 += amount;
+        } else {
+            entry.0 += amount;
+        }
+    }
+    let hundred = Decimal::ONE_HUNDRED;
+    // A fall of more than the threshold from a month above 0: (before − last) × 100 > threshold
+    // × before, exactly (no rounding before the comparison).
+    let mut falls: Vec<((i64, i64), Decimal, Decimal)> = units
+        .into_iter()
+        .filter(|(_, (before, last))| *before > Decimal::ZERO && (*before - *last) * hundred > threshold * *before)
+        .map(|(key, (before, last))| (key, before, last))
+        .collect();
+    let products: HashMap<i64, (String, String)> = product::Entity::find()
+        .filter(product::Column::TenantId.eq(scope.tenant_id))
+        .all(store.db())
+        .await?
+        .into_iter()
+        .map(|p| (p.id, (p.sku, p.name)))
+        .collect();
+    let resellers = dashboards::orgs_by_id(store, falls.iter().map(|((_, r), _, _)| *r)).await?;
+    let share = |before: Decimal, last: Decimal| (before - last) / before;
+    falls.sort_by(|a, b| {
+        share(b.1, b.2).cmp(&share(a.1, a.2)).then_with(|| {
+            let sku = |k: &(i64, i64)| products.get(&k.0).map(|p| p.0.clone()).unwrap_or_default();
+            sku(&a.0).cmp(&sku(&b.0)).then(a.0.1.cmp(&b.0.1))
+        })
+    });
+    let total = falls.len() as u64;
+    let items = falls
+        .into_iter()
+        .take(LISTED as usize)
+        .map(|((product, reseller), before, last)| {
+            let (sku, product_name) = products.get(&product).cloned().unwrap_or_default();
+            let org = resellers.get(&reseller);
+            UnitsDecrease {
+                sku,
+                product_name,
+                reseller_id: reseller,
+                reseller_external_id: org.and_then(|o| o.external_id.clone()),
+                reseller_name: org.map(|o| o.name.clone()).unwrap_or_default(),
+                previous_units: before.normalize(),
+                last_units: last.normalize(),
+                change_pct: change_pct(last, before).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(DecreasingUnits {
+        threshold_pct: threshold,
+        last_complete_month: last.to_string(),
+        compared_with: before.to_string(),
+        total,
+        items,
+    })
+}
