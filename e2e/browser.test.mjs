@@ -352,6 +352,29 @@ test("Home's projection menu leads to the invoices, and an invoice to its servic
   assert.match(await page.getByTestId("invoice-facts").innerText(), /Period/);
 });
 
+test("each Partners tile's number is the total of the list it opens", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await login.submit(USERS.distributor, PASSWORD);
+  await new Shell(page).go("nav-partners");
+  await page.getByTestId("partner-tiles").waitFor({ timeout: 15000 });
+  const links = page.locator("a.tile-link");
+  const count = await links.count();
+  assert.ok(count >= 7, `tiles linking to lists: ${count}`);
+  const tiles = [];
+  for (let i = 0; i < count; i++) {
+    tiles.push({ href: await links.nth(i).getAttribute("href"), shown: (await links.nth(i).locator(".value").innerText()).replace(/\D/g, "") });
+  }
+  for (const { href, shown } of tiles) {
+    await page.goto(`${base}${href}`);
+    const pager = page.locator("text=/in all/").first();
+    const empty = page.getByText("No organisation matches.");
+    await pager.or(empty).waitFor({ timeout: 15000 });
+    const total = (await empty.count()) > 0 ? "0" : (await pager.innerText()).match(/([\d,]+) in all/)[1].replace(/\D/g, "");
+    assert.equal(total, shown, `${href}: the tile says ${shown}, the list holds ${total}`);
+  }
+});
+
 test("without a session a deep link goes to login and back", async ({ page, base }) => {
   await page.goto(`${base}/customers`);
   await page.waitForURL(/\/login\?next=%2Fcustomers/);

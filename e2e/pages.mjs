@@ -198,6 +198,7 @@ export const WIDTHS = [
 export const PAGES = [
   { name: "login", path: "/login", as: null },
   { name: "home", path: "/", as: "distributor" },
+  { name: "partners", path: "/partners", as: "distributor" },
   { name: "resellers", path: "/resellers", as: "distributor" },
   { name: "customers", path: "/customers", as: "distributor" },
   { name: "organization", path: "/organizations/:id", as: "distributor" },

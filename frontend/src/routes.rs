@@ -8,7 +8,7 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::pages::{
     ApiKeysSettings, BillingIssuesPage, Customers, FxRatesSettings, ImportsPage, InvoicePage, InvoicesPage,
-    MarketplaceReportPage, OnboardingPage, OrganizationPage, Portal, ProjectionReportPage, Resellers,
+    MarketplaceReportPage, OnboardingPage, OrganizationPage, PartnersPage, Portal, ProjectionReportPage, Resellers,
     RevenueOverviewPage, RevenueReportPage, Shell, UsersSettings,
 };
 
@@ -35,6 +35,7 @@ macro_rules! lazy_pages {
 
 lazy_pages! {
     ResellersRoute => Resellers,
+    PartnersRoute => PartnersPage,
     CustomersRoute => Customers,
     OrganizationRoute => OrganizationPage,
     PortalRoute => Portal,

@@ -9,6 +9,7 @@ mod home;
 mod imports;
 mod invoices;
 mod organizations;
+mod partners;
 mod portal;
 mod settings;
 
@@ -19,6 +20,7 @@ pub use home::*;
 pub use imports::*;
 pub use invoices::*;
 pub use organizations::*;
+pub use partners::*;
 pub use portal::*;
 pub use settings::*;
 

@@ -3,6 +3,8 @@
 use domain::api::{Organization, OrganizationFilter};
 use domain::kinds::{OnboardingStage, OrgKind};
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 use crate::api;
 use crate::components::{Column, DataTable, Row, TablePage, TableState};
@@ -43,6 +45,9 @@ pub fn OrganizationTable(
     #[prop(optional)] link: Option<fn(i64) -> String>,
     #[prop(optional)] parent_id: Option<i64>,
     #[prop(optional, into)] onboarding_stage: Option<OnboardingStage>,
+    /// Further filters (status, licence status, a day), as the Partners console's tiles ask.
+    #[prop(optional)]
+    filter: Option<OrganizationFilter>,
     #[prop(into)] testid: String,
 ) -> impl IntoView {
     let link = link.unwrap_or(organization_page);
@@ -68,7 +73,8 @@ pub fn OrganizationTable(
     };
     let resource = LocalResource::new(move || {
         let list = state.list_params(25);
-        let filter = OrganizationFilter { kind: Some(kind), parent_id, onboarding_stage, ..Default::default() };
+        let base = filter.clone().unwrap_or_default();
+        let filter = OrganizationFilter { kind: Some(kind), parent_id, onboarding_stage, ..base };
         async move {
             let page = api::organizations(list, filter).await?;
             Ok(TablePage {
@@ -89,13 +95,47 @@ pub fn OrganizationTable(
     }
 }
 
+/// The filters of the address (`?status=active&license_status=trial&as_of=2026-10-15`), as the
+/// Partners console's tiles link to them, and their description.
+fn address_filter() -> (OrganizationFilter, Option<String>) {
+    let query = use_query_map().get_untracked();
+    let value = |name: &str| query.get(name).filter(|v| !v.is_empty());
+    let filter = OrganizationFilter {
+        status: value("status").and_then(|v| v.parse().ok()),
+        license_status: value("license_status").and_then(|v| v.parse().ok()),
+        as_of: value("as_of").and_then(|v| domain::api::AsOf::try_from(v).ok()),
+        ..Default::default()
+    };
+    let mut said = Vec::new();
+    if let Some(status) = filter.status {
+        said.push(format!("status {status}"));
+    }
+    if let Some(licence) = filter.license_status {
+        said.push(format!("holding a {} licence", licence.as_str()));
+    }
+    if let Some(day) = filter.as_of {
+        said.push(format!("on {day}"));
+    }
+    (filter, (!said.is_empty()).then(|| said.join(", ")))
+}
+
+fn filtered_note(said: Option<String>, path: &'static str) -> impl IntoView {
+    said.map(|said| {
+        view! {
+            <p class="muted" data-testid="list-filter">{format!("Only those {said}. ")}<A href=path>"Show all"</A></p>
+        }
+    })
+}
+
 /// The resellers of the caller's subtree.
 #[component]
 pub fn Resellers() -> impl IntoView {
     crate::components::title::set_title("Resellers");
+    let (filter, said) = address_filter();
     view! {
         <h1>"Resellers"</h1>
-        <OrganizationTable kind=OrgKind::Reseller testid="resellers-table"/>
+        {filtered_note(said, "/resellers")}
+        <OrganizationTable kind=OrgKind::Reseller filter=filter testid="resellers-table"/>
     }
 }
 
@@ -103,8 +143,10 @@ pub fn Resellers() -> impl IntoView {
 #[component]
 pub fn Customers() -> impl IntoView {
     crate::components::title::set_title("Customers");
+    let (filter, said) = address_filter();
     view! {
         <h1>"Customers"</h1>
-        <OrganizationTable kind=OrgKind::Customer testid="customers-table"/>
+        {filtered_note(said, "/customers")}
+        <OrganizationTable kind=OrgKind::Customer filter=filter testid="customers-table"/>
     }
 }

@@ -25,6 +25,12 @@ struct NavItem {
 const NAV: &[NavItem] = &[
     NavItem { href: "/", label: "Home", testid: "nav-home", shown: |_| true },
     NavItem {
+        href: "/partners",
+        label: "Partners",
+        testid: "nav-partners",
+        shown: |me| me.organization.kind == OrgKind::Distributor,
+    },
+    NavItem {
         href: "/resellers",
         label: "Resellers",
         testid: "nav-resellers",

@@ -19,6 +19,7 @@ struct Bars {
     partial: Vec<bool>,
     stacked: bool,
     timeline: bool,
+    counts: bool,
     tick: fn(f64) -> String,
     title: String,
     hatch: String,
@@ -26,7 +27,8 @@ struct Bars {
 
 /// Bars over `categories`; `stacked` piles the series up instead of grouping them.
 /// `timeline` says the categories are consecutive periods (crowded labels are thinned rather
-/// than tilted); `partial` marks, per category, a period counted only to date.
+/// than tilted); `partial` marks, per category, a period counted only to date; `counts` keeps
+/// ticks on whole numbers.
 #[component]
 pub fn BarChart(
     categories: Vec<String>,
@@ -35,6 +37,7 @@ pub fn BarChart(
     #[prop(optional)] stacked: bool,
     #[prop(optional)] timeline: bool,
     #[prop(optional)] partial: Vec<bool>,
+    #[prop(optional)] counts: bool,
     tick: fn(f64) -> String,
 ) -> impl IntoView {
     let node = NodeRef::<Div>::new();
@@ -42,7 +45,7 @@ pub fn BarChart(
     let tip = RwSignal::new(None::<Tip>);
     let names = series.iter().map(|s| s.name.clone()).collect();
     let to_date = partial.iter().any(|p| *p).then_some("hatched");
-    let bars = Bars { categories, series, partial, stacked, timeline, tick, title, hatch: unique_id("hatch") };
+    let bars = Bars { categories, series, partial, stacked, timeline, counts, tick, title, hatch: unique_id("hatch") };
     view! {
         <figure class="chart" data-testid=if stacked { "stacked-bar-chart" } else { "bar-chart" }>
             <div class="plot" node_ref=node>
@@ -66,7 +69,7 @@ fn draw(c: &Bars, width: f64, tip: RwSignal<Option<Tip>>) -> impl IntoView + use
         categories: &c.categories,
         spread: Spread::Bands,
         timeline: c.timeline,
-        counts: false,
+        counts: c.counts,
         tick: c.tick,
     };
     let axes = Axes::new(width, range, &spec);
