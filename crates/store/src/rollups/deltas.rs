@@ -24,14 +24,14 @@ use crate::StoreError;
 pub const KEYS_HELD: usize = 250_000;
 
 /// Changes to the rollups, gathered while lines are added, replaced or rated, in hashed tables
-/// with a fast hasher (an import adds three keys per line, so the lookups are on its hot path;
+/// with a fast hasher (an import adds four keys per line, so the lookups are on its hot path;
 /// docs/performance.md §8). The keys are put in order only when written, a customer's month
 /// together (`writes`).
 #[derive(Debug, Default)]
 pub struct Deltas {
     /// Monthly, customer grain: a line's own key.
     monthly: Monthly,
-    /// The other grains ([`Others`]: daily, scope grain).
+    /// The other grains ([`Others`]: daily, product units).
     others: Others,
     names: Names,
 }
@@ -98,7 +98,7 @@ impl Deltas {
 
     /// The monthly and daily changes with their texts, for comparisons.
     pub fn into_maps(self) -> (HashMap<Key, Sums>, HashMap<DayKey, Sums>) {
-        let Deltas { monthly, others: (daily,), names } = self;
+        let Deltas { monthly, others: (daily, _), names } = self;
         (monthly.into_map(&names), daily.into_map(&names))
     }
 

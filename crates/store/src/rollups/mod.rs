@@ -6,7 +6,9 @@
 //! - [`monthly`]: by (month, reseller, customer, product, provider, service, marketplace, charge
 //!   category), a line's own [`Key`], for breakdowns;
 //! - [`daily`]: by (scope, day, marketplace, charge category), where the scope is the line's
-//!   reseller and, separately, the top of its tree, for the Home dashboard's totals.
+//!   reseller and, separately, the top of its tree, for the Home dashboard's totals;
+//! - [`product_units`]: units by (reseller, product, month), for the Partners dashboard's
+//!   falling units.
 //!
 //! How the changes flow:
 //!
@@ -32,7 +34,7 @@
 //!
 //! No file of this folder imports one that imports it back: `sums`, `keys` and `names` below
 //! everything; `lines`, `sums_table`, `grain` and `writes` above them; then the grains
-//! (`monthly`, `daily`), `grains`, `deltas`, and last `rebuild` and `reads`. The `pub use` lines
+//! (`monthly`, `daily`, `product_units`), `grains`, `deltas`, and last `rebuild` and `reads`. The `pub use` lines
 //! below are for callers outside the store; the store's own files name the file an item is in,
 //! so that none reaches back through this one.
 
@@ -44,6 +46,7 @@ pub(crate) mod keys;
 pub(crate) mod lines;
 pub(crate) mod monthly;
 mod names;
+pub(crate) mod product_units;
 pub(crate) mod reads;
 pub(crate) mod rebuild;
 pub(crate) mod sums;

@@ -1,7 +1,7 @@
 //! Rollup sums by key, as each grain of [`super::deltas::Deltas`] gathers them: the entries in a
 //! vector, found through a hash index of their positions.
 //!
-//! An import adds three keys per line and holds up to `KEYS_HELD` of them, then wants them in
+//! An import adds four keys per line and holds up to `KEYS_HELD` of them, then wants them in
 //! key order to write. A hash map keeps the lookups cheap but reserves room for twice its entries
 //! of a hundred bytes and must be copied to be sorted; here the index holds only 4-byte
 //! positions, and the vector is sorted in place, with the index dropped first

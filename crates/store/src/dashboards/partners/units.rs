@@ -1,7 +1,8 @@
 //! Chargeable units that fell (docs/metrics.md §6): per product and reseller, the units of the
-//! last complete month (the one before `as_of`'s) against the month before, from the monthly
+//! last complete month (the one before `as_of`'s) against the month before, from the units
 //! rollup (every category, rated lines only; lines without a catalog product are left out, as
-//! they have no SKU of the catalog to name).
+//! they have no SKU of the catalog to name): two months' rows per reseller and product sold,
+//! whatever the number of customers or lines.
 
 use std::collections::HashMap;
 
@@ -13,7 +14,7 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 
 use super::LISTED;
-use crate::entities::{monthly_rollup, product};
+use crate::entities::{product, product_unit_rollup};
 use crate::{Scope, Store, StoreError, dashboards, stored};
 
 /// The falls of more than `threshold` percent, largest first (ties by SKU, then reseller).
@@ -23,14 +24,14 @@ pub(super) async fn decreasing_units(
     as_of: NaiveDate,
     threshold: Decimal,
 ) -> Result<DecreasingUnits, StoreError> {
-    use monthly_rollup::Column;
+    use product_unit_rollup::Column;
     let last = Month::of(as_of).previous();
     let before = last.previous();
     let within = match scope.kind {
         OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),
         _ => Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::ResellerId.eq(scope.org_id)),
     };
-    let rows = monthly_rollup::Entity::find()
+    let rows = product_unit_rollup::Entity::find()
         .select_only()
         .columns([Column::Month, Column::ResellerId, Column::ProductId, Column::Units])
         .filter(within)
@@ -43,7 +44,7 @@ pub(super) async fn decreasing_units(
     let mut units: HashMap<(i64, i64), (Decimal, Decimal)> = HashMap::new();
     let last_text = last.to_string();
     for (month, reseller, product, amount) in rows {
-        let amount: Decimal = stored::parse(&amount, "monthly_rollups.units")?;
+        let amount: Decimal = stored::parse(&amount, "product_unit_rollups.units")?;
         let entry = units.entry((product, reseller)).or_default();
         if month == last_text {
             entry.1 += amount;
