@@ -4,75 +4,53 @@
 use actix_web::{get, web};
 use domain::api::{INVOICE_SERVICE_SORTS, INVOICE_SORTS, Invoice, InvoiceDetail, InvoiceQuery, ListParams, Page, Sort};
 use domain::roles::{MoneyFields, Permission};
-use serde::{Serialize, Serializer};
 use store::billing::invoices;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::dashboards::{CsvReport, Report};
+use super::dashboards::{CsvReport, CsvRow, Listed, Report};
 use crate::auth::Caller;
 use crate::docs::{AuthErrors, NotFound};
 use crate::error::ApiError;
 use crate::extract::ValidQuery;
 use crate::state::AppState;
 
-/// A page of invoices as JSON; every invoice of the list as CSV.
-pub struct InvoiceList {
-    page: Page<Invoice>,
-    all: Vec<Invoice>,
-}
+/// An invoice as a row of the list's CSV.
+impl CsvRow for Invoice {
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "invoice_id",
+        "issuer",
+        "provider",
+        "billing_account_id",
+        "billing_account_name",
+        "billing_period",
+        "currency",
+        "billed_total",
+        "tax",
+        "credits",
+        "lines",
+        "unassigned_lines",
+        "customers",
+    ];
 
-impl Serialize for InvoiceList {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.page.serialize(serializer)
-    }
-}
-
-impl CsvReport for InvoiceList {
-    fn file_name(&self) -> String {
-        "invoices".into()
-    }
-
-    fn header(&self) -> &'static [&'static str] {
-        &[
-            "id",
-            "invoice_id",
-            "issuer",
-            "provider",
-            "billing_account_id",
-            "billing_account_name",
-            "billing_period",
-            "currency",
-            "billed_total",
-            "tax",
-            "credits",
-            "lines",
-            "unassigned_lines",
-            "customers",
+    fn cells(&self) -> Vec<String> {
+        let i = self;
+        vec![
+            i.id.clone(),
+            i.invoice_id.clone().unwrap_or_default(),
+            i.issuer.clone().unwrap_or_default(),
+            i.provider.clone(),
+            i.billing_account_id.clone(),
+            i.billing_account_name.clone().unwrap_or_default(),
+            i.billing_period.clone(),
+            i.currency.to_string(),
+            i.billed_total.to_string(),
+            i.tax.to_string(),
+            i.credits.to_string(),
+            i.lines.to_string(),
+            i.unassigned_lines.to_string(),
+            i.customers.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("; "),
         ]
-    }
-
-    fn rows(&self) -> Vec<Vec<String>> {
-        self.all
-            .iter()
-            .map(|i| {
-                vec![
-                    i.id.clone(),
-                    i.invoice_id.clone().unwrap_or_default(),
-                    i.issuer.clone().unwrap_or_default(),
-                    i.provider.clone(),
-                    i.billing_account_id.clone(),
-                    i.billing_account_name.clone().unwrap_or_default(),
-                    i.billing_period.clone(),
-                    i.currency.to_string(),
-                    i.billed_total.to_string(),
-                    i.tax.to_string(),
-                    i.credits.to_string(),
-                    i.lines.to_string(),
-                    i.unassigned_lines.to_string(),
-                    i.customers.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("; "),
-                ]
-            })
-            .collect()
     }
 }
 
@@ -123,7 +101,7 @@ pub async fn list_invoices(
     state: web::Data<AppState>,
     query: ValidQuery<InvoiceQuery>,
     list: ValidQuery<ListParams>,
-) -> Result<Report<InvoiceList>, ApiError> {
+) -> Result<Report<Listed<Invoice>>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     // Every figure of an invoice is money: refused to the roles that see no report money.
     caller.sees_money(MoneyFields::HomeReports)?;
@@ -137,11 +115,7 @@ pub async fn list_invoices(
                 .any(|text| text.to_lowercase().contains(&q))
         });
     }
-    let total = all.len() as u64;
-    let skip = Ord::min((list.page - 1).saturating_mul(list.per_page), total) as usize;
-    let items = all.iter().skip(skip).take(list.per_page as usize).cloned().collect();
-    let page = Page { items, total, page: list.page, per_page: list.per_page };
-    Ok(Report::new(InvoiceList { page, all }, query.format))
+    Ok(Report::new(Listed::paged(all, list.page, list.per_page, "invoices".into()), query.format))
 }
 
 /// One invoice of the caller's subtree with its lines summed by service (largest first, or by

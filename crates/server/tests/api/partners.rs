@@ -51,6 +51,11 @@ async fn json_of(app: &TestApp, token: &str, path: &str) -> Value {
     body
 }
 
+/// The reseller id of the console's `n`th fall.
+fn falls_reseller(console: &Value, n: usize) -> i64 {
+    console["decreasing_units"]["items"][n]["reseller_id"].as_i64().unwrap()
+}
+
 fn names(items: &Value) -> Vec<&str> {
     items.as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect()
 }
@@ -208,6 +213,33 @@ async fn the_console_counts_lists_and_windows_are_as_worked_out_by_hand(app: Tes
             (s("P1"), s("R6"), s("200"), s("150"), s("-25.00")),
         ]
     );
+    // The falls' full list: paged, its total the console's, and every row in its CSV.
+    let list = decreasing["list"].as_str().unwrap().to_owned();
+    let second = json_of(&app, &d, &format!("{list}&per_page=2&page=2")).await;
+    assert_eq!((&second["total"], second["items"].as_array().unwrap().len()), (&json!(3), 1), "{second}");
+    assert_eq!(second["items"][0]["reseller_name"], "R6");
+    let csv = app.get(&d, &format!("{list}&format=csv")).await.text().await.unwrap();
+    assert_eq!(
+        csv.lines().collect::<Vec<_>>(),
+        [
+            "sku,product_name,reseller_id,reseller_external_id,reseller_name,previous_units,last_units,change_pct",
+            &format!("P2,Product P2,{r3},R3,R3,50,0,-100.00"),
+            &format!("P4,Product P4,{},R1,Reseller One,10,1,-90.00", falls_reseller(&console, 1)),
+            &format!("P1,P1,{r6},R6,R6,200,150,-25.00"),
+        ]
+    );
+    let figures = app.get(&d, &format!("/api/v1/dashboards/partners?as_of={AS_OF}&format=csv")).await;
+    let figures = figures.text().await.unwrap();
+    assert!(figures.starts_with("figure,key,value,list\nenabled_customers,,"), "{figures}");
+    assert!(figures.contains(&format!("decreasing_units,,3,{list}")), "{figures}");
+    for part in ["new_partners", "inactive_new_partners"] {
+        let list = console[part]["list"].as_str().unwrap();
+        let total = console[part]["total"].as_u64().unwrap();
+        assert_eq!(json_of(&app, &d, list).await["total"], total, "{part}");
+        let csv = app.get(&d, &format!("{list}&format=csv")).await.text().await.unwrap();
+        assert_eq!(csv.lines().count() as u64, total + 1, "{part}: {csv}");
+        assert!(csv.starts_with("reseller_id,external_id,name,created_at"), "{part}: {csv}");
+    }
     let all = json_of(&app, &d, &format!("/api/v1/dashboards/partners?as_of={AS_OF}&threshold_pct=0")).await;
     assert_eq!(all["decreasing_units"]["total"], 4, "at 0 % R3's fall of 10 % is listed too");
     let steep = json_of(&app, &d, &format!("/api/v1/dashboards/partners?as_of={AS_OF}&threshold_pct=95")).await;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::AsOf;
+use super::{AsOf, ReportFormat};
 
 /// The query of `GET /dashboards/partners` and its lists (which also take `page`, `per_page`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -22,6 +22,8 @@ pub struct PartnersQuery {
     /// Decreasing units: a fall of more than this percentage is listed (0–100, default 10).
     #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "10"))]
     pub threshold_pct: Option<Decimal>,
+    /// `csv` for a CSV download of every row (as does `Accept: text/csv`); default JSON.
+    pub format: Option<ReportFormat>,
 }
 
 /// A product's chargeable units at a reseller that fell from one month to the next by more
@@ -65,6 +67,8 @@ pub struct DecreasingUnits {
     pub total: u64,
     /// The first 100, largest fall first.
     pub items: Vec<UnitsDecrease>,
+    /// The whole list, paged.
+    pub list: String,
 }
 
 /// A count and the API list it counts (whose `total` equals it).

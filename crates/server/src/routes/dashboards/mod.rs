@@ -8,10 +8,11 @@
 pub mod home;
 mod home_csv;
 pub mod partners;
+mod partners_csv;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, Responder};
-use domain::api::ReportFormat;
+use domain::api::{Page, ReportFormat};
 use serde::Serialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -83,5 +84,53 @@ impl<T: CsvReport> Responder for Report<T> {
                 .body(body),
             Err(e) => e.respond_to(req),
         }
+    }
+}
+
+/// One row of a list's CSV download: its cells, in the order of `HEADER`.
+pub trait CsvRow {
+    /// The column names, as the JSON's fields.
+    const HEADER: &'static [&'static str];
+    /// The row's cells.
+    fn cells(&self) -> Vec<String>;
+}
+
+/// A paged list's answer: the page as JSON, or every row of the list as CSV.
+pub struct Listed<T> {
+    /// The page asked for.
+    pub page: Page<T>,
+    /// Every row, for the CSV.
+    pub all: Vec<T>,
+    /// The download's file name, without `.csv`.
+    pub file_name: String,
+}
+
+impl<T: Serialize> Serialize for Listed<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.page.serialize(serializer)
+    }
+}
+
+impl<T: CsvRow + Serialize> CsvReport for Listed<T> {
+    fn file_name(&self) -> String {
+        self.file_name.clone()
+    }
+
+    fn header(&self) -> &'static [&'static str] {
+        T::HEADER
+    }
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.all.iter().map(CsvRow::cells).collect()
+    }
+}
+
+impl<T: Clone> Listed<T> {
+    /// Page `page` of `all`, `per_page` rows to a page.
+    pub fn paged(all: Vec<T>, page: u64, per_page: u64, file_name: String) -> Listed<T> {
+        let total = all.len() as u64;
+        let skip = Ord::min(page.saturating_sub(1).saturating_mul(per_page), total) as usize;
+        let items = all.iter().skip(skip).take(per_page as usize).cloned().collect();
+        Listed { page: Page { items, total, page, per_page }, all, file_name }
     }
 }

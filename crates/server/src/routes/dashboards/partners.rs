@@ -2,11 +2,12 @@
 //! console.
 
 use actix_web::{get, web};
-use domain::api::{InactivePartner, ListParams, NewPartner, Page, PartnersDashboard, PartnersQuery};
+use domain::api::{InactivePartner, ListParams, NewPartner, Page, PartnersDashboard, PartnersQuery, UnitsDecrease};
 use domain::roles::{MoneyFields, Permission};
 use store::dashboards::partners;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::{Listed, Report};
 use crate::auth::Caller;
 use crate::docs::AuthErrors;
 use crate::error::ApiError;
@@ -18,7 +19,10 @@ const DEFAULT_INACTIVE_DAYS: u32 = 90;
 
 /// Registers the Partners dashboard's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(get_partners).service(list_new_partners).service(list_inactive_new_partners);
+    cfg.service(get_partners)
+        .service(list_new_partners)
+        .service(list_inactive_new_partners)
+        .service(list_decreasing_units);
 }
 
 /// The threshold of decreasing units when none is asked for, in percent.
@@ -48,11 +52,14 @@ fn inactive_days(query: &PartnersQuery) -> Result<u32, ApiError> {
 /// partner acquisition this year against last, new partners, inactive new partners and the
 /// products whose chargeable units fell by more than `threshold_pct` at a reseller. A reseller
 /// gets its own customers' counts and no partner rows; revenue is left out for a role
-/// without revenue rights.
+/// without revenue rights. `format=csv` (or `Accept: text/csv`) gives its figures as CSV.
 #[utoipa::path(
     tag = "dashboards",
     params(PartnersQuery),
-    responses((status = 200, body = PartnersDashboard), AuthErrors),
+    responses(
+        (status = 200, description = "The console as JSON, or its figures as CSV", content((PartnersDashboard = "application/json"), (String = "text/csv"))),
+        AuthErrors
+    ),
     security(("bearer" = []))
 )]
 #[get("/dashboards/partners")]
@@ -60,21 +67,24 @@ pub async fn get_partners(
     caller: Caller,
     state: web::Data<AppState>,
     query: Dated<PartnersQuery>,
-) -> Result<web::Json<PartnersDashboard>, ApiError> {
+) -> Result<Report<PartnersDashboard>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let days = inactive_days(&query)?;
     let threshold = threshold_pct(&query)?;
     let dashboard = partners::partners_dashboard(&state.store, &caller.scope, query.as_of, days, threshold, sees_money);
-    Ok(web::Json(dashboard.await?))
+    Ok(Report::new(dashboard.await?, query.format))
 }
 
 /// One page of the resellers created in the 30 days ending `as_of`, latest first, with their
-/// non-trial subscriptions and revenue since.
+/// non-trial subscriptions and revenue since; `format=csv` lists them all as CSV.
 #[utoipa::path(
     tag = "dashboards",
     params(PartnersQuery, ListParams),
-    responses((status = 200, body = Page<NewPartner>), AuthErrors),
+    responses(
+        (status = 200, description = "A page as JSON, or the whole list as CSV", content((Page<NewPartner> = "application/json"), (String = "text/csv"))),
+        AuthErrors
+    ),
     security(("bearer" = []))
 )]
 #[get("/dashboards/partners/new-partners")]
@@ -83,20 +93,24 @@ pub async fn list_new_partners(
     state: web::Data<AppState>,
     query: Dated<PartnersQuery>,
     list: ValidQuery<ListParams>,
-) -> Result<web::Json<Page<NewPartner>>, ApiError> {
+) -> Result<Report<Listed<NewPartner>>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let list = list.check(&[])?;
-    let page = partners::new_partners(&state.store, &caller.scope, query.as_of, sees_money, list.page, list.per_page);
-    Ok(web::Json(page.await?))
+    let all = partners::new_partners(&state.store, &caller.scope, query.as_of, sees_money, 1, u64::MAX).await?;
+    let name = format!("new-partners-{}", query.as_of);
+    Ok(Report::new(Listed::paged(all.items, list.page, list.per_page, name), query.format))
 }
 
 /// One page of the resellers created in the `inactive_days` ending `as_of` with no non-trial
-/// subscription started since, latest first.
+/// subscription started since, latest first; `format=csv` lists them all as CSV.
 #[utoipa::path(
     tag = "dashboards",
     params(PartnersQuery, ListParams),
-    responses((status = 200, body = Page<InactivePartner>), AuthErrors),
+    responses(
+        (status = 200, description = "A page as JSON, or the whole list as CSV", content((Page<InactivePartner> = "application/json"), (String = "text/csv"))),
+        AuthErrors
+    ),
     security(("bearer" = []))
 )]
 #[get("/dashboards/partners/inactive-new-partners")]
@@ -105,11 +119,38 @@ pub async fn list_inactive_new_partners(
     state: web::Data<AppState>,
     query: Dated<PartnersQuery>,
     list: ValidQuery<ListParams>,
-) -> Result<web::Json<Page<InactivePartner>>, ApiError> {
+) -> Result<Report<Listed<InactivePartner>>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let days = inactive_days(&query)?;
     let list = list.check(&[])?;
-    let page =
-        partners::inactive_new_partners(&state.store, &caller.scope, query.as_of, days, list.page, list.per_page);
-    Ok(web::Json(page.await?))
+    let all = partners::inactive_new_partners(&state.store, &caller.scope, query.as_of, days, 1, u64::MAX).await?;
+    let name = format!("inactive-new-partners-{}", query.as_of);
+    Ok(Report::new(Listed::paged(all.items, list.page, list.per_page, name), query.format))
+}
+
+/// One page of the products whose chargeable units fell at a reseller by more than
+/// `threshold_pct` from the month before the last complete one to it, largest fall first;
+/// `format=csv` lists them all as CSV.
+#[utoipa::path(
+    tag = "dashboards",
+    params(PartnersQuery, ListParams),
+    responses(
+        (status = 200, description = "A page as JSON, or the whole list as CSV", content((Page<UnitsDecrease> = "application/json"), (String = "text/csv"))),
+        AuthErrors
+    ),
+    security(("bearer" = []))
+)]
+#[get("/dashboards/partners/decreasing-units")]
+pub async fn list_decreasing_units(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: Dated<PartnersQuery>,
+    list: ValidQuery<ListParams>,
+) -> Result<Report<Listed<UnitsDecrease>>, ApiError> {
+    caller.require(Permission::ViewDashboards)?;
+    let threshold = threshold_pct(&query)?;
+    let list = list.check(&[])?;
+    let all = partners::decreasing_units_page(&state.store, &caller.scope, query.as_of, threshold, 1, u64::MAX).await?;
+    let name = format!("decreasing-units-{}", query.as_of);
+    Ok(Report::new(Listed::paged(all.items, list.page, list.per_page, name), query.format))
 }

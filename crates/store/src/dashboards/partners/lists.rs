@@ -92,7 +92,8 @@ async fn revenue_since(
     rows.iter().try_fold(Decimal::ZERO, |sum, v| Ok(sum + stored::parse::<Decimal>(v, "daily_rollups.billed_usd")?))
 }
 
-fn page_of<T>(all: Vec<T>, page: u64, per_page: u64) -> Page<T> {
+/// One page of a list held whole.
+pub(super) fn page_of<T>(all: Vec<T>, page: u64, per_page: u64) -> Page<T> {
     let total = all.len() as u64;
     let skip = Ord::min(page.saturating_sub(1).saturating_mul(per_page), total) as usize;
     Page { items: all.into_iter().skip(skip).take(per_page as usize).collect(), total, page, per_page }

@@ -9,6 +9,7 @@ mod units;
 
 pub use lists::{inactive_new_partners, new_partners};
 pub(crate) use tiles::counted_on;
+pub use units::decreasing_units_page;
 
 use chrono::NaiveDate;
 use domain::api::{InactiveNewPartners, NewPartners, PartnersDashboard};
@@ -35,6 +36,7 @@ pub async fn partners_dashboard(
     let new = lists::new_partners(store, scope, as_of, sees_money, 1, LISTED).await?;
     let inactive = lists::inactive_new_partners(store, scope, as_of, inactive_days, 1, LISTED).await?;
     let decreasing_units = units::decreasing_units(store, scope, as_of, threshold_pct).await?;
+    let decreasing_units = units::listed(decreasing_units, as_of, threshold_pct);
     Ok(PartnersDashboard {
         enabled_customers: tiles.enabled_customers,
         active_partners: tiles.active_partners,

@@ -7,13 +7,15 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use domain::api::{DecreasingUnits, UnitsDecrease};
+use domain::api::{DecreasingUnits, Page, UnitsDecrease};
 use domain::kinds::OrgKind;
 use domain::metrics::{Month, change_pct};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 
 use super::LISTED;
+use super::lists::page_of;
+use crate::dashboards::dashboard_scope;
 use crate::entities::{product, product_unit_rollup};
 use crate::{Scope, Store, StoreError, dashboards, stored};
 
@@ -23,7 +25,7 @@ pub(super) async fn decreasing_units(
     scope: &Scope,
     as_of: NaiveDate,
     threshold: Decimal,
-) -> Result<DecreasingUnits, StoreError> {
+) -> Result<Vec<UnitsDecrease>, StoreError> {
     use product_unit_rollup::Column;
     let last = Month::of(as_of).previous();
     let before = last.previous();
@@ -75,10 +77,8 @@ pub(super) async fn decreasing_units(
             sku(&a.0).cmp(&sku(&b.0)).then(a.0.1.cmp(&b.0.1))
         })
     });
-    let total = falls.len() as u64;
     let items = falls
         .into_iter()
-        .take(LISTED as usize)
         .map(|((product, reseller), before, last)| {
             let (sku, product_name) = products.get(&product).cloned().unwrap_or_default();
             let org = resellers.get(&reseller);
@@ -94,11 +94,35 @@ pub(super) async fn decreasing_units(
             }
         })
         .collect();
-    Ok(DecreasingUnits {
+    Ok(items)
+}
+
+/// The dashboard's part: the first [`LISTED`] falls, how many in all and their paged list.
+pub(super) fn listed(all: Vec<UnitsDecrease>, as_of: NaiveDate, threshold: Decimal) -> DecreasingUnits {
+    let last = Month::of(as_of).previous();
+    let total = all.len() as u64;
+    DecreasingUnits {
         threshold_pct: threshold,
         last_complete_month: last.to_string(),
-        compared_with: before.to_string(),
+        compared_with: last.previous().to_string(),
         total,
-        items,
-    })
+        items: all.into_iter().take(LISTED as usize).collect(),
+        list: format!(
+            "/api/v1/dashboards/partners/decreasing-units?as_of={}&threshold_pct={threshold}",
+            as_of.format("%Y-%m-%d")
+        ),
+    }
+}
+
+/// One page of the falls of more than `threshold` percent, largest first.
+pub async fn decreasing_units_page(
+    store: &Store,
+    scope: &Scope,
+    as_of: NaiveDate,
+    threshold: Decimal,
+    page: u64,
+    per_page: u64,
+) -> Result<Page<UnitsDecrease>, StoreError> {
+    dashboard_scope(scope)?;
+    Ok(page_of(decreasing_units(store, scope, as_of, threshold).await?, page, per_page))
 }
