@@ -110,7 +110,8 @@ pub async fn generate(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, 
     let tenant = tree::distributor(&seed, &dates).await?;
     let resellers = tree::resellers(&seed, tenant, &dates, &mut rng).await?;
     let catalog = catalog::write(&seed, tenant, &dates).await?;
-    let (customers, subscriptions) = tree::customers(&seed, tenant, &dates, &resellers, &catalog, &mut rng).await?;
+    let (customers, mut subscriptions) = tree::customers(&seed, tenant, &dates, &resellers, &catalog, &mut rng).await?;
+    subscriptions::standing(&mut subscriptions);
     subscriptions::write(&seed, tenant, &subscriptions).await?;
     logins::write(&seed, tenant, &resellers, &password_hash, &dates).await?;
     seed.commit().await?;

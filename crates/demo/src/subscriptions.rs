@@ -157,6 +157,24 @@ impl Draw {
     }
 }
 
+/// Every this many paid, running licence is in its grace period (its renewal unpaid)...
+const GRACE_EVERY: usize = 37;
+/// ...and every this many is suspended, so that the Partners console shows each licence status.
+const SUSPENDED_EVERY: usize = 61;
+
+/// Puts some paid, running licences in grace or suspended, by their order (no draw: the rest of
+/// the data stays as drawn).
+pub(crate) fn standing(subscriptions: &mut [Subscription]) {
+    let running = subscriptions.iter_mut().filter(|s| s.license_status == LicenseStatus::Active);
+    for (n, subscription) in running.enumerate() {
+        if n % SUSPENDED_EVERY == SUSPENDED_EVERY - 1 {
+            subscription.license_status = LicenseStatus::Suspended;
+        } else if n % GRACE_EVERY == GRACE_EVERY - 1 {
+            subscription.license_status = LicenseStatus::Grace;
+        }
+    }
+}
+
 /// Writes the subscriptions.
 pub(crate) async fn write(seed: &Seed, tenant: i64, subscriptions: &[Subscription]) -> Result<u64, StoreError> {
     seed.subscriptions(tenant, subscriptions).await

@@ -76,6 +76,16 @@ async fn demo_distributor_is_complete_and_isolated_from_other_trees(app: TestApp
     let rates: Value = app.get(&demo, "/api/v1/fx-rates?per_page=500").await.json().await.unwrap();
     assert!(rates["total"].as_u64().unwrap() >= 48, "EUR and GBP for every month");
 
+    // The Partners console has every part to show: each licence status, a new partner, an
+    // inactive new partner, a reseller whose units fell.
+    let console: Value = app.get(&demo, "/api/v1/dashboards/partners").await.json().await.unwrap();
+    for (status, tile) in console["customer_license_status"].as_object().unwrap() {
+        assert!(tile["count"].as_u64().unwrap() > 0, "no customer with a {status} licence: {console}");
+    }
+    for part in ["new_partners", "inactive_new_partners", "decreasing_units"] {
+        assert!(console[part]["total"].as_u64().unwrap() > 0, "{part}: {console}");
+    }
+
     // Each trading reseller has a portal: a top-up, activations paid from it, active users; the
     // ledger explains the balance, and one in eight runs low.
     let alpine = app
