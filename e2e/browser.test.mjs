@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import {
-  LoginPage, Shell, TablePage, OrganizationPage, HomePage, ReportPage, ErrorState, AppPage, apiAs, usd,
+  LoginPage, Shell, TablePage, OrganizationPage, HomePage, ReportPage, ErrorState, AppPage, apiAs, usd, downloadCsv,
   PAGES, MOVED, WIDTHS, USERS, PASSWORD, pathOf, tokenFor, resolvePath, contextAt,
 } from "./pages.mjs";
 
@@ -360,7 +360,7 @@ test("each Partners tile's number is the total of the list it opens", async ({ p
   await page.getByTestId("partner-tiles").waitFor({ timeout: 15000 });
   const links = page.locator("a.tile-link");
   const count = await links.count();
-  assert.ok(count >= 7, `tiles linking to lists: ${count}`);
+  assert.ok(count >= 8, `tiles linking to lists (the plans tile too): ${count}`);
   const tiles = [];
   for (let i = 0; i < count; i++) {
     tiles.push({ href: await links.nth(i).getAttribute("href"), shown: (await links.nth(i).locator(".value").innerText()).replace(/\D/g, "") });
@@ -373,6 +373,33 @@ test("each Partners tile's number is the total of the list it opens", async ({ p
     const total = (await empty.count()) > 0 ? "0" : (await pager.innerText()).match(/([\d,]+) in all/)[1].replace(/\D/g, "");
     assert.equal(total, shown, `${href}: the tile says ${shown}, the list holds ${total}`);
   }
+});
+
+test("the Partners falls follow their threshold, and each list downloads whole as CSV", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await login.submit(USERS.distributor, PASSWORD);
+  await new Shell(page).go("nav-partners");
+  const heading = page.locator("h2", { hasText: "Falling chargeable units" });
+  await heading.waitFor({ timeout: 15000 });
+  const total = async () => Number((await heading.innerText()).match(/([\d,]+)$/)[1].replace(/\D/g, ""));
+  const atTen = await total();
+  assert.ok(atTen > 0, "the demo has falling units");
+  const falls = await downloadCsv(page, "falls-csv");
+  assert.equal(falls.text.trim().split("\n").length, atTen + 1, "every fall and a header");
+  assert.match(falls.text, /^sku,product_name,reseller_id/);
+  await page.getByTestId("threshold").fill("99");
+  await page.getByTestId("threshold").press("Tab");
+  await page.waitForFunction((before) => {
+    const h = [...document.querySelectorAll("h2")].find((e) => e.textContent.startsWith("Falling chargeable units"));
+    return h && Number(h.textContent.match(/([\d,]+)$/)[1].replace(/\D/g, "")) < before;
+  }, atTen, { timeout: 15000 });
+  assert.ok((await total()) < atTen, "a higher threshold lists fewer falls");
+  const groups = await page.getByTestId("fall-group").count();
+  assert.ok(groups > 0 || (await total()) === 0, "falls are grouped by product");
+  const figures = await downloadCsv(page, "console-csv");
+  assert.match(figures.text, /^figure,key,value,list/);
+  assert.match(figures.name, /^partners-\d{4}-\d{2}-\d{2}\.csv$/);
 });
 
 test("without a session a deep link goes to login and back", async ({ page, base }) => {

@@ -106,15 +106,20 @@ export class ReportPage {
   }
   /** Clicks the CSV button; returns the downloaded file's name and text. */
   async downloadCsv() {
-    const [download] = await Promise.all([
-      this.page.waitForEvent("download", { timeout: T }),
-      this.page.getByTestId("download-csv").click(),
-    ]);
-    const stream = await download.createReadStream();
-    let text = "";
-    for await (const chunk of stream) text += chunk;
-    return { name: download.suggestedFilename(), text };
+    return downloadCsv(this.page, "download-csv");
   }
+}
+
+/** Clicks the button `testid` and reads the CSV it downloads. */
+export async function downloadCsv(page, testid) {
+  const [download] = await Promise.all([
+    page.waitForEvent("download", { timeout: T }),
+    page.getByTestId(testid).click(),
+  ]);
+  const stream = await download.createReadStream();
+  let text = "";
+  for await (const chunk of stream) text += chunk;
+  return { name: download.suggestedFilename(), text };
 }
 
 export class TablePage {
@@ -201,6 +206,7 @@ export const PAGES = [
   { name: "partners", path: "/partners", as: "distributor" },
   { name: "resellers", path: "/resellers", as: "distributor" },
   { name: "customers", path: "/customers", as: "distributor" },
+  { name: "service-plans", path: "/service-plans?enabled=true", as: "distributor" },
   { name: "organization", path: "/organizations/:id", as: "distributor" },
   { name: "portal", path: "/portal", as: "reseller" },
   { name: "portal-choice", path: "/portal", as: "distributor" },

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Home dashboard latency: for each size (default 1,000,000 and 10,000,000 line items over 24
+# Dashboard latency: for each size (default 1,000,000 and 10,000,000 line items over 24
 # months, 100,000 customers, 500 resellers) in SQLite and in PostgreSQL, the release server is
-# loaded with wrk on loopback and the p50 / p99 latency and requests per second of
-# GET /api/v1/dashboards/home are reported, for the distributor and for one reseller.
+# loaded with wrk on loopback and the p50 / p99 latency and requests per second are reported of
+# GET /api/v1/dashboards/home for the distributor and for one reseller, and of the distributor's
+# GET /api/v1/dashboards/partners and GET /api/v1/search (ENDPOINTS="home partners search" to
+# choose).
 #   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, WARMUP, CONNECTIONS, DATABASES, TIERDASH_BIN;
 #                                        PostgreSQL from TIERDASH_BENCH_POSTGRES_URL)
 set -euo pipefail
@@ -42,6 +44,13 @@ INSERT INTO organizations (tenant_id, parent_id, kind, name, external_id, status
 SELECT $dist, (SELECT min(id) FROM organizations WHERE external_id = 'BENCH-R1' AND tenant_id = $dist) + (n % $resellers),
        'customer', 'Bench customer ' || n, 'BENCH-C' || n, 'active', $(ts "n % 1080"), $(ts 0),
        CASE WHEN n % 50 = 0 THEN 'invited' ELSE 'completed' END, $(ts "n % 1080"), 'smb' FROM seq;
+INSERT INTO products (tenant_id, sku, name, family, provider, billing_model, marketplace, created_at, updated_at)
+SELECT $dist, sku, name, 'Bench', provider, model, false, $(ts 0), $(ts 0) FROM (
+  SELECT 'AWS-EC2' AS sku, 'Amazon EC2' AS name, 'AWS' AS provider, 'usage' AS model
+  UNION ALL SELECT 'AWS-S3', 'Amazon S3', 'AWS', 'usage'
+  UNION ALL SELECT 'AZ-VM', 'Azure Virtual Machines', 'Azure', 'usage'
+  UNION ALL SELECT 'GCP-GCE', 'Compute Engine', 'Google Cloud', 'usage'
+  UNION ALL SELECT 'MS-M365-BP', 'Microsoft 365 Business Premium', 'Microsoft', 'license') AS bench_skus;
 SQL
 }
 
@@ -113,8 +122,16 @@ for lines in "${sizes[@]}"; do
     curl -sf "$base/api/v1/users" -H "authorization: Bearer $dtoken" -H 'content-type: application/json' \
       -d "{\"org_id\": $rid, \"email\": \"bench@r7.example\", \"name\": \"Bench\", \"role\": \"admin\", \"password\": \"bench-password-1\"}" >/dev/null
     rtoken=$(token "$base" bench@r7.example bench-password-1)
-    load "distributor (500 resellers)" "$base/api/v1/dashboards/home" "$dtoken"
-    load "reseller (200 customers)" "$base/api/v1/dashboards/home" "$rtoken"
+    for endpoint in ${ENDPOINTS:-home partners search}; do
+      case $endpoint in
+        home)
+          load "home, distributor" "$base/api/v1/dashboards/home" "$dtoken"
+          load "home, reseller" "$base/api/v1/dashboards/home" "$rtoken" ;;
+        # The bench SKUs are in the catalog, so every reseller has units to compare.
+        partners) load "partners, distributor" "$base/api/v1/dashboards/partners" "$dtoken" ;;
+        search) load "search, distributor" "$base/api/v1/search?q=bench%20customer%2012" "$dtoken" ;;
+      esac
+    done
     kill "$server"; wait "$server" 2>/dev/null || true; server=""
     [ "$db" = postgres ] && psql "$pg_admin" -qc "drop database $name with (force)" >/dev/null
     rm -rf "$TIERDASH_DATA_DIR"

@@ -9,7 +9,7 @@ use leptos_router::{LazyRoute, lazy_route};
 use crate::pages::{
     ApiKeysSettings, BillingIssuesPage, Customers, FxRatesSettings, ImportsPage, InvoicePage, InvoicesPage,
     MarketplaceReportPage, OnboardingPage, OrganizationPage, PartnersPage, Portal, ProjectionReportPage, Resellers,
-    RevenueOverviewPage, RevenueReportPage, Shell, UsersSettings,
+    RevenueOverviewPage, RevenueReportPage, ServicePlans, Shell, UsersSettings,
 };
 
 /// A route whose page, inside the [`Shell`], is its own chunk.
@@ -37,6 +37,7 @@ lazy_pages! {
     ResellersRoute => Resellers,
     PartnersRoute => PartnersPage,
     CustomersRoute => Customers,
+    ServicePlansRoute => ServicePlans,
     OrganizationRoute => OrganizationPage,
     PortalRoute => Portal,
     RevenueReportRoute => RevenueReportPage,

@@ -35,3 +35,11 @@ pub async fn count_subscriptions(filter: SubscriptionFilter) -> Result<u64, ApiF
     let list = ListParams { per_page: Some(1), ..Default::default() };
     Ok(subscriptions(list, filter).await?.total)
 }
+
+/// A page of the catalog's service plans.
+pub async fn service_plans_page(
+    list: ListParams,
+    filter: domain::api::ServicePlanFilter,
+) -> Result<Page<domain::api::ServicePlan>, ApiFailure> {
+    get(&with_query("/api/v1/service-plans", &[&list, &filter])).await
+}

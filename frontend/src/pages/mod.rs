@@ -15,6 +15,7 @@ mod partners;
 mod portal;
 mod reports;
 mod revenue_customers;
+mod service_plans;
 mod settings;
 pub(crate) mod shell;
 
@@ -31,5 +32,6 @@ pub use organizations::{Customers, Resellers};
 pub use partners::PartnersPage;
 pub use portal::Portal;
 pub use reports::{MarketplaceReportPage, ProjectionReportPage, RevenueOverviewPage, RevenueReportPage};
+pub use service_plans::ServicePlans;
 pub use settings::{ApiKeysSettings, FxRatesSettings, UsersSettings};
 pub use shell::Shell;

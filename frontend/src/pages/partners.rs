@@ -1,16 +1,20 @@
 //! Partners (`/partners`, seed 001): the distributor's console on a day — the count tiles, each
 //! opening the list it counts; partner acquisition this year against last; new partners; the
-//! products whose chargeable units fell at a reseller; inactive new partners; and a search
-//! across partners and customers as you type.
+//! products whose chargeable units fell at a reseller (grouped by product, the threshold
+//! editable); inactive new partners (the window editable); a search across partners and
+//! customers as you type; and a CSV download of the console's figures and of each list.
 
-use domain::api::{AsOf, PartnersDashboard, PartnersQuery};
+use domain::api::{AsOf, PartnersDashboard, PartnersQuery, UnitsDecrease};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use rust_decimal::Decimal;
 
 use super::as_of::{AsOfPicker, as_of_signal};
-use crate::api;
-use crate::components::{BarChart, Empty, KpiCard, Loaded, LocalColumn, LocalRow, LocalTable, Series, SortKey};
+use crate::api::{self, ApiFailure};
+use crate::components::{
+    BarChart, Empty, ErrorView, KpiCard, Loaded, LocalColumn, LocalRow, LocalTable, Series, SortKey,
+};
 use crate::format::{self, Locale};
 
 /// The app page a tile's API list is shown on: the same filters, on the customers or resellers
@@ -22,6 +26,8 @@ fn page_of(list: &str) -> Option<String> {
         "/customers"
     } else if list.contains("kind=reseller") {
         "/resellers"
+    } else if list.starts_with("/api/v1/service-plans") {
+        "/service-plans"
     } else {
         return None;
     };
@@ -49,8 +55,75 @@ fn count_tick(v: f64) -> String {
     format!("{v:.0}")
 }
 
-fn console(d: PartnersDashboard) -> impl IntoView {
+/// The falls grouped by product, products in the order of their largest fall (the list's
+/// order), each with its resellers.
+fn fall_groups(falls: &[UnitsDecrease], locale: &Locale) -> AnyView {
+    let mut groups: Vec<(&str, &str, Vec<&UnitsDecrease>)> = Vec::new();
+    for f in falls {
+        match groups.iter_mut().find(|(sku, _, _)| *sku == f.sku) {
+            Some(group) => group.2.push(f),
+            None => groups.push((&f.sku, &f.product_name, vec![f])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(sku, name, falls)| {
+            let rows = falls
+                .into_iter()
+                .map(|f| {
+                    view! {
+                        <tr>
+                            <td>{f.reseller_name.clone()}</td>
+                            <td class="num">{f.previous_units.to_string()}</td>
+                            <td class="num">{f.last_units.to_string()}</td>
+                            <td class="num">{format::percent(f.change_pct, 2, locale)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="fall-group" data-testid="fall-group">
+                    <h3>{format!("{sku} · {name}")}</h3>
+                    <div class="table-wrap">
+                        <table>
+                            <thead><tr><th>"Partner"</th><th class="num">"Units before"</th>
+                                <th class="num">"Units last month"</th><th class="num">"Change"</th></tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                </div>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// A button that downloads an API list (`list`, with its filters) as CSV named `file`.
+fn csv_button(list: String, file: String, testid: &'static str) -> impl IntoView {
+    let failure = RwSignal::new(None::<ApiFailure>);
+    let download = move |_| {
+        let (list, file) = (list.clone(), file.clone());
+        spawn_local(async move { failure.set(api::download_csv(&list, &file).await.err()) });
+    };
+    view! {
+        <button type="button" class="secondary" data-testid=testid on:click=download>"Download CSV"</button>
+        {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
+    }
+}
+
+/// The choices of the falls' threshold and the inactive window, kept while the page is open.
+#[derive(Clone, Copy)]
+struct Choices {
+    threshold: RwSignal<Option<Decimal>>,
+    days: RwSignal<Option<u32>>,
+}
+
+/// The inactive windows offered, in days.
+const WINDOWS: [u32; 5] = [30, 60, 90, 180, 365];
+
+fn console(d: PartnersDashboard, choices: Choices) -> impl IntoView {
     let locale = Locale::browser();
+    let day = d.as_of.clone();
     let licences = d
         .customer_license_status
         .iter()
@@ -93,27 +166,6 @@ fn console(d: PartnersDashboard) -> impl IntoView {
             ],
         })
         .collect();
-    let fall_rows: Vec<LocalRow> = d
-        .decreasing_units
-        .items
-        .iter()
-        .map(|f| LocalRow {
-            cells: vec![
-                format!("{} · {}", f.sku, f.product_name),
-                f.reseller_name.clone(),
-                f.previous_units.to_string(),
-                f.last_units.to_string(),
-                format::percent(f.change_pct, 2, &locale),
-            ],
-            keys: vec![
-                SortKey::Text(f.sku.clone()),
-                SortKey::Text(f.reseller_name.clone()),
-                SortKey::Amount(f.previous_units),
-                SortKey::Amount(f.last_units),
-                SortKey::Amount(f.change_pct),
-            ],
-        })
-        .collect();
     let inactive_rows: Vec<LocalRow> = d
         .inactive_new_partners
         .items
@@ -131,6 +183,27 @@ fn console(d: PartnersDashboard) -> impl IntoView {
             ],
         })
         .collect();
+    let falls = match d.decreasing_units.items.is_empty() {
+        true => view! { <Empty message="No product's units fell by more than the threshold."/> }.into_any(),
+        false => fall_groups(&d.decreasing_units.items, &locale),
+    };
+    let shown_falls = d.decreasing_units.items.len() as u64;
+    let more_falls = (d.decreasing_units.total > shown_falls).then(|| {
+        view! { <p class="muted">{format!("The {shown_falls} largest falls are shown; the CSV holds all {}.", d.decreasing_units.total)}</p> }
+    });
+    let set_threshold = move |ev| {
+        let value = event_target_value(&ev);
+        match value.trim().parse::<Decimal>() {
+            Ok(pct) if pct >= Decimal::ZERO && pct <= Decimal::ONE_HUNDRED => choices.threshold.set(Some(pct)),
+            _ => choices.threshold.set(None),
+        }
+    };
+    let days_now = d.inactive_new_partners.days;
+    let set_days = move |ev| choices.days.set(event_target_value(&ev).parse().ok());
+    let windows = WINDOWS
+        .iter()
+        .map(|w| view! { <option value=w.to_string() selected={*w == days_now}>{format!("{w} days")}</option> })
+        .collect_view();
     let text = |label: &'static str| LocalColumn { label, numeric: false };
     let number = |label: &'static str| LocalColumn { label, numeric: true };
     let table = |columns, rows: Vec<LocalRow>, testid: &'static str, empty: &'static str, sorted| {
@@ -140,7 +213,9 @@ fn console(d: PartnersDashboard) -> impl IntoView {
             view! { <LocalTable columns=columns rows=rows testid=testid sorted=sorted/> }.into_any()
         }
     };
+    let console_csv = format!("/api/v1/dashboards/partners?as_of={day}");
     view! {
+        <div class="toolbar">{csv_button(console_csv, format!("partners-{day}.csv"), "console-csv")}</div>
         <div class="kpis" data-testid="partner-tiles">
             {tile("Enabled customers", d.enabled_customers.count, &d.enabled_customers.list, "tile-enabled-customers")}
             {tile("Active partners", d.active_partners.count, &d.active_partners.list, "tile-active-partners")}
@@ -152,22 +227,45 @@ fn console(d: PartnersDashboard) -> impl IntoView {
             <BarChart categories=months series=series title="Resellers enrolled per month, this year against last" counts=true tick=count_tick/>
         </section>
         <section class="panel">
-            <h2>{format!("New partners · {}", d.new_partners.total)}</h2>
+            <div class="panel-head">
+                <h2>{format!("New partners · {}", d.new_partners.total)}</h2>
+                {csv_button(d.new_partners.list.clone(), format!("new-partners-{day}.csv"), "new-partners-csv")}
+            </div>
             {table(vec![text("Partner"), text("Created"), text("Country"), number("Subscriptions"), number("Revenue")],
                 new_rows, "new-partners", "No partner joined in the last 30 days.", (1, true))}
         </section>
         <section class="panel">
-            <h2>{format!("Falling chargeable units · {}", d.decreasing_units.total)}</h2>
-            <p class="muted">{format!(
-                "{} against {}, falls of more than {} %.",
-                d.decreasing_units.last_complete_month, d.decreasing_units.compared_with, d.decreasing_units.threshold_pct
-            )}</p>
-            {table(vec![text("Product"), text("Partner"), number("Units before"), number("Units last month"), number("Change")],
-                fall_rows, "decreasing-units", "No product's units fell by more than the threshold.", (4, false))}
+            <div class="panel-head">
+                <h2>{format!("Falling chargeable units · {}", d.decreasing_units.total)}</h2>
+                {csv_button(d.decreasing_units.list.clone(), format!("falling-units-{day}.csv"), "falls-csv")}
+            </div>
+            <div class="toolbar">
+                <div>
+                    <label for="threshold">"Falls of more than (%)"</label>
+                    <input id="threshold" type="number" min="0" max="100" step="1" inputmode="decimal"
+                        data-testid="threshold" prop:value=d.decreasing_units.threshold_pct.to_string()
+                        on:change=set_threshold/>
+                </div>
+                <p class="muted">{format!(
+                    "Units of {} against {}, per product and partner.",
+                    d.decreasing_units.last_complete_month, d.decreasing_units.compared_with
+                )}</p>
+            </div>
+            <div data-testid="decreasing-units">{falls}</div>
+            {more_falls}
         </section>
         <section class="panel">
-            <h2>{format!("Inactive new partners · {}", d.inactive_new_partners.total)}</h2>
-            <p class="muted">{format!("Joined in the last {} days with no paid subscription yet.", d.inactive_new_partners.days)}</p>
+            <div class="panel-head">
+                <h2>{format!("Inactive new partners · {}", d.inactive_new_partners.total)}</h2>
+                {csv_button(d.inactive_new_partners.list.clone(), format!("inactive-new-partners-{day}.csv"), "inactive-csv")}
+            </div>
+            <div class="toolbar">
+                <div>
+                    <label for="inactive-days">"Joined in the last"</label>
+                    <select id="inactive-days" data-testid="inactive-days" on:change=set_days>{windows}</select>
+                </div>
+                <p class="muted">"with no paid subscription yet."</p>
+            </div>
             {table(vec![text("Partner"), text("External id"), text("Created")],
                 inactive_rows, "inactive-new-partners", "Every new partner has a paid subscription.", (2, true))}
         </section>
@@ -218,8 +316,14 @@ fn Search() -> impl IntoView {
 pub fn PartnersPage() -> impl IntoView {
     crate::components::title::set_title("Partners");
     let as_of = as_of_signal();
+    let choices = Choices { threshold: RwSignal::new(None), days: RwSignal::new(None) };
     let data = LocalResource::new(move || {
-        let query = PartnersQuery { as_of: as_of.get().and_then(|d| AsOf::new(d).ok()), ..Default::default() };
+        let query = PartnersQuery {
+            as_of: as_of.get().and_then(|d| AsOf::new(d).ok()),
+            threshold_pct: choices.threshold.get(),
+            inactive_days: choices.days.get(),
+            format: None,
+        };
         api::partners(query)
     });
     view! {
@@ -228,6 +332,6 @@ pub fn PartnersPage() -> impl IntoView {
             <AsOfPicker/>
         </div>
         <Search/>
-        <Loaded data=data view=console/>
+        <Loaded data=data view=move |d| console(d, choices)/>
     }
 }
