@@ -19,7 +19,7 @@ mod m20261123_000003_drop_line_batch_index;
 mod m20261123_000004_create_account_days;
 mod m20261130_000001_lean_line_item_indexes;
 mod m20261202_000001_read_provider_exports;
-mod m20261202_000002_create_product_unit_rollups;
+mod m20261202_000002_create_reseller_product_rollups;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -38,7 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_account_days::Migration),
             Box::new(m20261130_000001_lean_line_item_indexes::Migration),
             Box::new(m20261202_000001_read_provider_exports::Migration),
-            Box::new(m20261202_000002_create_product_unit_rollups::Migration),
+            Box::new(m20261202_000002_create_reseller_product_rollups::Migration),
         ]
     }
 }

@@ -1,7 +1,8 @@
-//! The units rollup the Partners dashboard's falling chargeable units read: rated line items'
-//! units summed per reseller, catalog product and month (lines without a product under product
-//! 0, so that the table has rows whenever lines exist and `Store::migrate` can tell an unfilled
-//! grain from an empty one).
+//! The reseller × product rollup: rated line items summed per reseller, catalog product and
+//! month — units of every category (the Partners dashboard's falling units), revenue and cost
+//! without Tax (Insights' reseller activity and families). Lines without a product sum under
+//! product 0, so that the table has rows whenever lines exist and `Store::migrate` can tell an
+//! unfilled grain from an empty one.
 //!
 //! A distributor's month is then one row per reseller and product it sells, whatever the number
 //! of its customers or lines. Filled for existing data by `Store::migrate`.
@@ -15,13 +16,15 @@ use crate::index;
 pub struct Migration;
 
 #[derive(DeriveIden, Clone, Copy)]
-enum ProductUnitRollups {
+enum ResellerProductRollups {
     Table,
     Id,
     TenantId,
     ResellerId,
     ProductId,
     Month,
+    BilledUsd,
+    EffectiveUsd,
     Units,
     LineCount,
 }
@@ -29,28 +32,32 @@ enum ProductUnitRollups {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let table = ProductUnitRollups::Table;
+        let table = ResellerProductRollups::Table;
         manager
             .create_table(
                 Table::create()
                     .table(table)
-                    .col(big_pk_auto(ProductUnitRollups::Id))
-                    .col(big_integer(ProductUnitRollups::TenantId))
-                    .col(big_integer(ProductUnitRollups::ResellerId))
-                    .col(big_integer(ProductUnitRollups::ProductId))
-                    .col(string_len(ProductUnitRollups::Month, 7))
-                    .col(string_len(ProductUnitRollups::Units, 64))
-                    .col(big_integer(ProductUnitRollups::LineCount))
+                    .col(big_pk_auto(ResellerProductRollups::Id))
+                    .col(big_integer(ResellerProductRollups::TenantId))
+                    .col(big_integer(ResellerProductRollups::ResellerId))
+                    .col(big_integer(ResellerProductRollups::ProductId))
+                    .col(string_len(ResellerProductRollups::Month, 7))
+                    .col(string_len(ResellerProductRollups::BilledUsd, 64))
+                    .col(string_len(ResellerProductRollups::EffectiveUsd, 64))
+                    .col(string_len(ResellerProductRollups::Units, 64))
+                    .col(big_integer(ResellerProductRollups::LineCount))
                     .to_owned(),
             )
             .await?;
-        let mut grain = index(table, "ux_product_unit_rollups_grain", &["reseller_id", "product_id", "month"]);
+        let mut grain = index(table, "ux_reseller_product_rollups_grain", &["reseller_id", "product_id", "month"]);
         manager.create_index(grain.unique().to_owned()).await?;
-        manager.create_index(index(table, "ix_product_unit_rollups_tenant_month", &["tenant_id", "month"])).await?;
-        manager.create_index(index(table, "ix_product_unit_rollups_reseller_month", &["reseller_id", "month"])).await
+        manager.create_index(index(table, "ix_reseller_product_rollups_tenant_month", &["tenant_id", "month"])).await?;
+        manager
+            .create_index(index(table, "ix_reseller_product_rollups_reseller_month", &["reseller_id", "month"]))
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(ProductUnitRollups::Table).to_owned()).await
+        manager.drop_table(Table::drop().table(ResellerProductRollups::Table).to_owned()).await
     }
 }

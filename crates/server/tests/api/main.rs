@@ -12,6 +12,7 @@ mod dashboards;
 mod demo;
 mod health;
 mod imports;
+mod insights;
 mod openapi;
 mod organizations;
 mod partners;

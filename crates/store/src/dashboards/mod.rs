@@ -5,6 +5,7 @@
 //! A new dashboard is a folder here and one `pub mod` line.
 
 pub mod home;
+pub mod insights;
 pub mod partners;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};

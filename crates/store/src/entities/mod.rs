@@ -14,7 +14,7 @@ pub mod monthly_rollup;
 pub mod organization;
 pub mod product;
 pub mod product_service;
-pub mod product_unit_rollup;
+pub mod reseller_product_rollup;
 pub mod service_plan;
 pub mod subscription;
 pub mod user;

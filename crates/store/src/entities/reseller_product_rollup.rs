@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "product_unit_rollups")]
+#[sea_orm(table_name = "reseller_product_rollups")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
@@ -9,6 +9,8 @@ pub struct Model {
     pub reseller_id: i64,
     pub product_id: i64,
     pub month: String,
+    pub billed_usd: String,
+    pub effective_usd: String,
     pub units: String,
     pub line_count: i64,
 }

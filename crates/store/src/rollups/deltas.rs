@@ -31,7 +31,7 @@ pub const KEYS_HELD: usize = 250_000;
 pub struct Deltas {
     /// Monthly, customer grain: a line's own key.
     monthly: Monthly,
-    /// The other grains ([`Others`]: daily, product units).
+    /// The other grains ([`Others`]: daily, reseller products).
     others: Others,
     names: Names,
 }

@@ -14,12 +14,12 @@ use sea_orm::ConnectionTrait;
 use super::daily::Daily;
 use super::grain::{self, Contribution, Grain};
 use super::names::Names;
-use super::product_units::ProductUnits;
+use super::reseller_products::ResellerProducts;
 use crate::StoreError;
 
 /// The grains besides the monthly one. A new grain is a file of this folder that implements
 /// [`Grain`], its migration (and entity), and its name added here.
-pub(crate) type Others = (Daily, ProductUnits);
+pub(crate) type Others = (Daily, ResellerProducts);
 
 /// What is done to every grain of a list ([`Others`]), grain by grain in the list's order.
 pub(crate) trait Grains: Default + Send {

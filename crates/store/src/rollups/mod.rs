@@ -7,8 +7,8 @@
 //!   category), a line's own [`Key`], for breakdowns;
 //! - [`daily`]: by (scope, day, marketplace, charge category), where the scope is the line's
 //!   reseller and, separately, the top of its tree, for the Home dashboard's totals;
-//! - [`product_units`]: units by (reseller, product, month), for the Partners dashboard's
-//!   falling units.
+//! - [`reseller_products`]: by (reseller, product, month), units and revenue, for the Partners
+//!   dashboard's falling units and Insights.
 //!
 //! How the changes flow:
 //!
@@ -34,7 +34,7 @@
 //!
 //! No file of this folder imports one that imports it back: `sums`, `keys` and `names` below
 //! everything; `lines`, `sums_table`, `grain` and `writes` above them; then the grains
-//! (`monthly`, `daily`, `product_units`), `grains`, `deltas`, and last `rebuild` and `reads`. The `pub use` lines
+//! (`monthly`, `daily`, `reseller_products`), `grains`, `deltas`, and last `rebuild` and `reads`. The `pub use` lines
 //! below are for callers outside the store; the store's own files name the file an item is in,
 //! so that none reaches back through this one.
 
@@ -46,9 +46,9 @@ pub(crate) mod keys;
 pub(crate) mod lines;
 pub(crate) mod monthly;
 mod names;
-pub(crate) mod product_units;
 pub(crate) mod reads;
 pub(crate) mod rebuild;
+pub(crate) mod reseller_products;
 pub(crate) mod sums;
 mod sums_table;
 mod writes;

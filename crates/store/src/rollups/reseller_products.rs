@@ -1,12 +1,13 @@
-//! The units grain (`product_unit_rollups`): rated line items' chargeable units summed by
-//! (reseller, catalog product, month), the Partners dashboard's falling units
-//! (docs/metrics.md §6), so that it reads one row per reseller and product instead of the
-//! customer-grain monthly rollup. Lines without a product sum under product 0: the table then
-//! has rows whenever lines exist, which is how `Store::migrate` tells an unfilled grain.
+//! The reseller × product grain (`reseller_product_rollups`): rated line items summed by
+//! (reseller, catalog product, month) — chargeable units of every category (the Partners
+//! dashboard's falling units, docs/metrics.md §6) and revenue and cost without Tax (the reseller
+//! activity and families of Insights, §3–§4) — so that those read one row per reseller and
+//! product instead of the customer-grain monthly rollup. Lines without a product sum under
+//! product 0: the table then has rows whenever lines exist, which is how `Store::migrate` tells
+//! an unfilled grain.
 
 use std::collections::HashMap;
 
-use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::grain::{Contribution, Grain};
@@ -15,12 +16,12 @@ use super::sums::Sums;
 use super::sums_table::SumsTable;
 use super::writes::{self, StoredGrain};
 use crate::bulk::{OnConflict, Table};
-use crate::entities::product_unit_rollup;
+use crate::entities::reseller_product_rollup;
 use crate::{StoreError, stored};
 
-/// The grain of the units rollup.
+/// The grain of the reseller × product rollup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UnitsKey {
+pub struct ResellerProductKey {
     /// The line's reseller.
     pub reseller_id: i64,
     /// The line's catalog product, 0 when none.
@@ -29,39 +30,46 @@ pub struct UnitsKey {
     pub month: String,
 }
 
-/// A [`UnitsKey`] held by [`Deltas`](super::deltas::Deltas), its month as a code of [`Names`].
+/// A [`ResellerProductKey`] held by [`Deltas`](super::deltas::Deltas), its month as a code of [`Names`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct UnitsCode {
+struct ResellerProductCode {
     reseller_id: i64,
     product_id: i64,
     month: u32,
 }
 
-/// The units grain's changes.
+/// The reseller × product grain's changes.
 #[derive(Debug, Default)]
-pub(crate) struct ProductUnits(SumsTable<UnitsCode>);
+pub(crate) struct ResellerProducts(SumsTable<ResellerProductCode>);
 
 /// A held key's texts.
-fn units_key(names: &Names, k: &UnitsCode) -> UnitsKey {
-    UnitsKey { reseller_id: k.reseller_id, product_id: k.product_id, month: names.name(k.month) }
+fn reseller_product_key(names: &Names, k: &ResellerProductCode) -> ResellerProductKey {
+    ResellerProductKey { reseller_id: k.reseller_id, product_id: k.product_id, month: names.name(k.month) }
 }
 
-impl Grain for ProductUnits {
-    const NAME: &'static str = "product units";
+impl Grain for ResellerProducts {
+    const NAME: &'static str = "reseller product";
 
-    type Key = UnitsKey;
+    type Key = ResellerProductKey;
 
     fn add(&mut self, names: &mut Names, line: &Contribution<'_>, sign: i64) -> Result<(), StoreError> {
         let key = line.key;
-        // Only units and lines are kept: no dashboard reads money at this grain.
-        let sums = Sums { units: line.sums.units, lines: line.sums.lines, ..Sums::default() };
-        let code = UnitsCode { reseller_id: key.reseller_id, product_id: key.product_id, month: names.code(key.month) };
+        // Units count every category (R11); money only what is revenue and cost (not Tax, R10).
+        let sums = match key.category == TAX {
+            true => Sums { units: line.sums.units, lines: line.sums.lines, ..Sums::default() },
+            false => line.sums.clone(),
+        };
+        let code = ResellerProductCode {
+            reseller_id: key.reseller_id,
+            product_id: key.product_id,
+            month: names.code(key.month),
+        };
         self.0.entry(code).add(&sums, sign)
     }
 
     fn merge(&mut self, names: &mut Names, other: Self, theirs: &Names) -> Result<(), StoreError> {
         for (k, sums) in other.0.into_entries() {
-            let code = UnitsCode { month: names.recode(theirs, k.month), ..k };
+            let code = ResellerProductCode { month: names.recode(theirs, k.month), ..k };
             self.0.entry(code).add(&sums, 1)?;
         }
         Ok(())
@@ -79,58 +87,72 @@ impl Grain for ProductUnits {
         self.0.retain(|s| s.lines > 0);
     }
 
-    fn into_map(self, names: &Names) -> HashMap<UnitsKey, Sums> {
-        self.0.into_entries().into_iter().map(|(k, s)| (units_key(names, &k), s)).collect()
+    fn into_map(self, names: &Names) -> HashMap<ResellerProductKey, Sums> {
+        self.0.into_entries().into_iter().map(|(k, s)| (reseller_product_key(names, &k), s)).collect()
     }
 
     async fn write<C: ConnectionTrait>(self, db: &C, tenant: i64, names: &Names) -> Result<(), StoreError> {
-        let changes = self.0.into_sorted().into_iter().map(|(k, s)| (units_key(names, &k), s));
+        let changes = self.0.into_sorted().into_iter().map(|(k, s)| (reseller_product_key(names, &k), s));
         writes::write(db, tenant, &TABLE, changes).await
     }
 
-    async fn stored<C: ConnectionTrait>(db: &C, tenant: i64) -> Result<HashMap<UnitsKey, Sums>, StoreError> {
-        product_unit_rollup::Entity::find()
-            .filter(product_unit_rollup::Column::TenantId.eq(tenant))
+    async fn stored<C: ConnectionTrait>(db: &C, tenant: i64) -> Result<HashMap<ResellerProductKey, Sums>, StoreError> {
+        reseller_product_rollup::Entity::find()
+            .filter(reseller_product_rollup::Column::TenantId.eq(tenant))
             .all(db)
             .await?
             .iter()
-            .map(|row| Ok((units_key_of(row), units_sums_of(row)?)))
+            .map(|row| Ok((reseller_product_key_of(row), reseller_product_sums_of(row)?)))
             .collect()
     }
 
     async fn delete_all<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
-        product_unit_rollup::Entity::delete_many().exec(db).await?;
+        reseller_product_rollup::Entity::delete_many().exec(db).await?;
         Ok(())
     }
 
     async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
-        Ok(product_unit_rollup::Entity::find().count(db).await?)
+        Ok(reseller_product_rollup::Entity::find().count(db).await?)
     }
 }
 
-/// The units grain's unique index, in the order `key_values` gives a key's values.
-const UNITS_KEY: &[&str] = &["reseller_id", "product_id", "month"];
+/// `ChargeCategory` of the lines that are neither revenue nor cost.
+const TAX: &str = "Tax";
 
-/// `product_unit_rollups`, as [`writes`] writes it.
-const TABLE: StoredGrain<product_unit_rollup::Entity, UnitsKey> = StoredGrain {
+/// The grain's unique index, in the order `key_values` gives a key's values.
+const RESELLER_PRODUCT_KEY: &[&str] = &["reseller_id", "product_id", "month"];
+
+/// `reseller_product_rollups`, as [`writes`] writes it.
+const TABLE: StoredGrain<reseller_product_rollup::Entity, ResellerProductKey> = StoredGrain {
     table: Table {
-        name: "product_unit_rollups",
-        columns: &["tenant_id", "reseller_id", "product_id", "month", "units", "line_count"],
+        name: "reseller_product_rollups",
+        columns: &[
+            "tenant_id",
+            "reseller_id",
+            "product_id",
+            "month",
+            "billed_usd",
+            "effective_usd",
+            "units",
+            "line_count",
+        ],
         // The tree follows from the reseller.
-        on_conflict: OnConflict::Replace { on: UNITS_KEY, keeps: &["tenant_id"] },
+        on_conflict: OnConflict::Replace { on: RESELLER_PRODUCT_KEY, keeps: &["tenant_id"] },
     },
-    id: product_unit_rollup::Column::Id,
-    key_columns: UNITS_KEY,
+    id: reseller_product_rollup::Column::Id,
+    key_columns: RESELLER_PRODUCT_KEY,
     key_values: |k, values| values.extend([k.reseller_id.into(), k.product_id.into(), k.month.as_str().into()]),
-    key_of: units_key_of,
+    key_of: reseller_product_key_of,
     id_of: |row| row.id,
-    sums_of: units_sums_of,
+    sums_of: reseller_product_sums_of,
     values: |tenant, key, sums| {
         vec![
             tenant.into(),
             key.reseller_id.into(),
             key.product_id.into(),
             key.month.into(),
+            sums.billed_usd.to_string().into(),
+            sums.effective_usd.to_string().into(),
             sums.units.to_string().into(),
             sums.lines.into(),
         ]
@@ -138,16 +160,16 @@ const TABLE: StoredGrain<product_unit_rollup::Entity, UnitsKey> = StoredGrain {
 };
 
 /// A stored row's key.
-fn units_key_of(row: &product_unit_rollup::Model) -> UnitsKey {
-    UnitsKey { reseller_id: row.reseller_id, product_id: row.product_id, month: row.month.clone() }
+fn reseller_product_key_of(row: &reseller_product_rollup::Model) -> ResellerProductKey {
+    ResellerProductKey { reseller_id: row.reseller_id, product_id: row.product_id, month: row.month.clone() }
 }
 
 /// A stored row's sums.
-fn units_sums_of(row: &product_unit_rollup::Model) -> Result<Sums, StoreError> {
+fn reseller_product_sums_of(row: &reseller_product_rollup::Model) -> Result<Sums, StoreError> {
     Ok(Sums {
-        units: stored::parse(&row.units, "product_unit_rollups.units")?,
+        billed_usd: stored::parse(&row.billed_usd, "reseller_product_rollups.billed_usd")?,
+        effective_usd: stored::parse(&row.effective_usd, "reseller_product_rollups.effective_usd")?,
+        units: stored::parse(&row.units, "reseller_product_rollups.units")?,
         lines: row.line_count,
-        billed_usd: Decimal::ZERO,
-        effective_usd: Decimal::ZERO,
     })
 }

@@ -6,9 +6,11 @@
 //! by the server (the fields are absent, not blanked; see `roles::MONEY`).
 
 pub mod home;
+pub mod insights;
 pub mod partners;
 
 pub use home::*;
+pub use insights::*;
 pub use partners::*;
 
 use std::fmt;
@@ -145,7 +147,7 @@ pub struct AsOfQuery {
     pub format: Option<ReportFormat>,
 }
 
-dated_queries!(AsOfQuery, PartnersQuery);
+dated_queries!(AsOfQuery, PartnersQuery, InsightsQuery);
 
 #[cfg(test)]
 mod tests {

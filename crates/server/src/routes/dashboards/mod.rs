@@ -7,6 +7,8 @@
 
 pub mod home;
 mod home_csv;
+pub mod insights;
+mod insights_csv;
 pub mod partners;
 mod partners_csv;
 
@@ -20,7 +22,7 @@ use crate::error::ApiError;
 
 /// Registers every dashboard's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(home::configure).configure(partners::configure);
+    cfg.configure(home::configure).configure(partners::configure).configure(insights::configure);
 }
 
 /// A report that can also be downloaded as CSV: one header row, then one row per figure, money

@@ -1,6 +1,6 @@
 //! Chargeable units that fell (docs/metrics.md §6): per product and reseller, the units of the
-//! last complete month (the one before `as_of`'s) against the month before, from the units
-//! rollup (every category, rated lines only; lines without a catalog product are left out, as
+//! last complete month (the one before `as_of`'s) against the month before, from the reseller ×
+//! product rollup (every category, rated lines only; lines without a catalog product are left out, as
 //! they have no SKU of the catalog to name): two months' rows per reseller and product sold,
 //! whatever the number of customers or lines.
 
@@ -16,7 +16,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use super::LISTED;
 use super::lists::page_of;
 use crate::dashboards::dashboard_scope;
-use crate::entities::{product, product_unit_rollup};
+use crate::entities::{product, reseller_product_rollup};
 use crate::{Scope, Store, StoreError, dashboards, stored};
 
 /// The falls of more than `threshold` percent, largest first (ties by SKU, then reseller).
@@ -26,14 +26,14 @@ pub(super) async fn decreasing_units(
     as_of: NaiveDate,
     threshold: Decimal,
 ) -> Result<Vec<UnitsDecrease>, StoreError> {
-    use product_unit_rollup::Column;
+    use reseller_product_rollup::Column;
     let last = Month::of(as_of).previous();
     let before = last.previous();
     let within = match scope.kind {
         OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),
         _ => Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::ResellerId.eq(scope.org_id)),
     };
-    let rows = product_unit_rollup::Entity::find()
+    let rows = reseller_product_rollup::Entity::find()
         .select_only()
         .columns([Column::Month, Column::ResellerId, Column::ProductId, Column::Units])
         .filter(within)
@@ -46,7 +46,7 @@ pub(super) async fn decreasing_units(
     let mut units: HashMap<(i64, i64), (Decimal, Decimal)> = HashMap::new();
     let last_text = last.to_string();
     for (month, reseller, product, amount) in rows {
-        let amount: Decimal = stored::parse(&amount, "product_unit_rollups.units")?;
+        let amount: Decimal = stored::parse(&amount, "reseller_product_rollups.units")?;
         let entry = units.entry((product, reseller)).or_default();
         if month == last_text {
             entry.1 += amount;

@@ -1,0 +1,144 @@
+//! Reseller activity (docs/metrics.md §3): each reseller's revenue by product family per month,
+//! over its whole history to `as_of` (new and churned read it all, R5), from the reseller ×
+//! product rollup; in `as_of`'s month less the lines dated after `as_of`. And the months each
+//! reseller had a subscription running (active, R6).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use domain::kinds::OrgKind;
+use domain::metrics::Month;
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::billing::issues::line_scope;
+use crate::entities::{billing_line_item, product, reseller_product_rollup, subscription};
+use crate::rollups::contribution;
+use crate::{Scope, Store, StoreError, dashboards, stored};
+
+/// The family of lines without a catalog product (R15).
+pub const UNMAPPED: &str = "Unmapped";
+
+/// Revenue by (reseller, month), by family.
+pub(super) type Revenue = BTreeMap<(i64, Month), BTreeMap<String, Decimal>>;
+
+/// The reseller × product rollup rows in `scope`: a distributor's whole tree, or a reseller's own.
+fn rollup_scope(scope: &Scope) -> Condition {
+    use reseller_product_rollup::Column;
+    match scope.kind {
+        OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),
+        _ => Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::ResellerId.eq(scope.org_id)),
+    }
+}
+
+/// Each product's family in the caller's tree.
+async fn families(store: &Store, scope: &Scope) -> Result<HashMap<i64, String>, StoreError> {
+    let products = product::Entity::find()
+        .select_only()
+        .columns([product::Column::Id, product::Column::Family])
+        .filter(product::Column::TenantId.eq(scope.tenant_id))
+        .into_tuple::<(i64, String)>()
+        .all(store.db())
+        .await?;
+    Ok(products.into_iter().collect())
+}
+
+/// Every reseller's revenue by family per month, up to `last` (at most `as_of`'s month), exact
+/// to `as_of`. A distributor's own direct customers are not a reseller's and are left out.
+pub(super) async fn revenue(
+    store: &Store,
+    scope: &Scope,
+    last: Month,
+    as_of: NaiveDate,
+) -> Result<Revenue, StoreError> {
+    use reseller_product_rollup::Column;
+    let families = families(store, scope).await?;
+    let family = |product: i64| families.get(&product).cloned().unwrap_or_else(|| UNMAPPED.to_owned());
+    let rows = reseller_product_rollup::Entity::find()
+        .select_only()
+        .columns([Column::ResellerId, Column::ProductId, Column::Month, Column::BilledUsd])
+        .filter(rollup_scope(scope))
+        .filter(Column::Month.lte(last.to_string()))
+        .into_tuple::<(i64, i64, String, String)>()
+        .all(store.db())
+        .await?;
+    let mut revenue = Revenue::new();
+    let mut add = |reseller: i64, month: Month, family: String, amount: Decimal| -> Result<(), StoreError> {
+        if reseller == scope.tenant_id {
+            return Ok(());
+        }
+        let by_family = revenue.entry((reseller, month)).or_default();
+        dashboards::add(by_family.entry(family).or_default(), amount)
+    };
+    for (reseller, product, month, billed) in rows {
+        let month: Month = month.parse().map_err(|_| StoreError::Corrupt(format!("rollup month {month}")))?;
+        let billed: Decimal = stored::parse(&billed, "reseller_product_rollups.billed_usd")?;
+        add(reseller, month, family(product), billed)?;
+    }
+    // Lines of as_of's month dated after it are in the rollup but not yet in the figures.
+    let current = Month::of(as_of);
+    if last == current && current.is_partial_on(as_of) {
+        use billing_line_item::Column as Line;
+        let later = billing_line_item::Entity::find()
+            .filter(line_scope(scope))
+            .filter(Line::Month.eq(current.to_string()))
+            .filter(Line::Day.gt(as_of))
+            .filter(Line::Rated.eq(true))
+            .all(store.db())
+            .await?;
+        for line in &later {
+            if let Some((key, sums)) = contribution(line)?
+                && key.category != "Tax"
+            {
+                add(key.reseller_id, current, family(key.product_id), -sums.billed_usd)?;
+            }
+        }
+    }
+    Ok(revenue)
+}
+
+/// Each reseller's transacting months (revenue not zero, R2).
+pub(super) fn transacting(revenue: &Revenue) -> BTreeMap<i64, BTreeSet<Month>> {
+    let mut months: BTreeMap<i64, BTreeSet<Month>> = BTreeMap::new();
+    for ((reseller, month), by_family) in revenue {
+        if !by_family.values().sum::<Decimal>().is_zero() {
+            months.entry(*reseller).or_default().insert(*month);
+        }
+    }
+    months
+}
+
+/// Per month of `months`, the resellers with a subscription whose period [start, end] overlaps
+/// it (status and trial flag ignored, R6); none starting after `as_of` (R1).
+pub(super) async fn active(
+    store: &Store,
+    scope: &Scope,
+    months: &[Month],
+    as_of: NaiveDate,
+) -> Result<BTreeMap<Month, BTreeSet<i64>>, StoreError> {
+    use subscription::Column;
+    let mut active: BTreeMap<Month, BTreeSet<i64>> = months.iter().map(|m| (*m, BTreeSet::new())).collect();
+    let (Some(first), Some(last)) = (months.first(), months.last()) else { return Ok(active) };
+    let until = last.last_day().min(as_of);
+    let periods = subscription::Entity::find()
+        .select_only()
+        .columns([Column::ResellerId, Column::StartDate, Column::EndDate])
+        .filter(scope.subscriptions())
+        .filter(Column::StartDate.lte(until))
+        .filter(Condition::any().add(Column::EndDate.is_null()).add(Column::EndDate.gte(first.first_day())))
+        .into_tuple::<(i64, NaiveDate, Option<NaiveDate>)>()
+        .all(store.db())
+        .await?;
+    for (reseller, start, end) in periods {
+        if reseller == scope.tenant_id {
+            continue;
+        }
+        for (month, resellers) in active.iter_mut() {
+            let month_end = month.last_day().min(as_of);
+            if start <= month_end && end.is_none_or(|end| end >= month.first_day()) {
+                resellers.insert(reseller);
+            }
+        }
+    }
+    Ok(active)
+}
