@@ -3,8 +3,8 @@
 # months, 100,000 customers, 500 resellers) in SQLite and in PostgreSQL, the release server is
 # loaded with wrk on loopback and the p50 / p99 latency and requests per second are reported of
 # GET /api/v1/dashboards/home for the distributor and for one reseller, and of the distributor's
-# GET /api/v1/dashboards/partners and GET /api/v1/search (ENDPOINTS="home partners search" to
-# choose).
+# GET /api/v1/dashboards/partners, GET /api/v1/search and the Insights summary and adds-churns
+# (ENDPOINTS="home partners search insights" to choose).
 #   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, WARMUP, CONNECTIONS, DATABASES, TIERDASH_BIN;
 #                                        PostgreSQL from TIERDASH_BENCH_POSTGRES_URL)
 set -euo pipefail
@@ -50,7 +50,8 @@ SELECT $dist, sku, name, 'Bench', provider, model, false, $(ts 0), $(ts 0) FROM 
   UNION ALL SELECT 'AWS-S3', 'Amazon S3', 'AWS', 'usage'
   UNION ALL SELECT 'AZ-VM', 'Azure Virtual Machines', 'Azure', 'usage'
   UNION ALL SELECT 'GCP-GCE', 'Compute Engine', 'Google Cloud', 'usage'
-  UNION ALL SELECT 'MS-M365-BP', 'Microsoft 365 Business Premium', 'Microsoft', 'license') AS bench_skus;
+  UNION ALL SELECT 'MS-M365-BP', 'Microsoft 365 Business Premium', 'Microsoft', 'license') AS bench_skus
+WHERE sku NOT IN (SELECT sku FROM products WHERE tenant_id = $dist);
 SQL
 }
 
@@ -81,13 +82,22 @@ print(f"  {label:<28} p50 {p50:8.2f} ms   p99 {p99:8.2f} ms   {rps:9.0f} req/s")
 PY
 }
 
+# SQLite databases are kept between runs in $BENCH_DIR (loading 10M lines takes many minutes);
+# delete a size's folder there to load it again.
+keep=${BENCH_DIR:-target/bench}
 for lines in "${sizes[@]}"; do
   files="$work/lines-$lines"
-  python3 scripts/gen-bench-lines.py "$lines" "$customers" "$files"
+  generated=""
   for db in $databases; do
     export TIERDASH_DATA_DIR="$work/data-$db-$lines"
-    mkdir -p "$TIERDASH_DATA_DIR"
+    [ "$db" = sqlite ] && export TIERDASH_DATA_DIR="$keep/sqlite-$lines-$resellers-$customers"
     unset TIERDASH_DATABASE_URL
+    if [ "$db" = sqlite ] && [ -f "$TIERDASH_DATA_DIR/loaded" ]; then
+      echo "$lines lines, $resellers resellers, $customers customers, sqlite: kept from an earlier run ($TIERDASH_DATA_DIR)"
+    else
+    rm -rf "$TIERDASH_DATA_DIR"
+    mkdir -p "$TIERDASH_DATA_DIR"
+    [ -n "$generated" ] || { python3 scripts/gen-bench-lines.py "$lines" "$customers" "$files"; generated=1; }
     if [ "$db" = postgres ]; then
       name="tierdash_bench_home_$$"
       psql "$pg_admin" -qc "drop database if exists $name with (force)" -c "create database $name" >/dev/null
@@ -111,6 +121,8 @@ for lines in "${sizes[@]}"; do
     # The steady state autovacuum reaches on its own: statistics and the visibility map current
     # (without them PostgreSQL plans with row estimates of 1 and visits every heap page).
     [ "$db" = postgres ] && psql -q "$TIERDASH_DATABASE_URL" -c "VACUUM ANALYZE" >/dev/null
+    touch "$TIERDASH_DATA_DIR/loaded"
+    fi
     port=$(free_port)
     TIERDASH_BIND="127.0.0.1:$port" RUST_LOG=warn "$bin" serve >/dev/null 2>&1 &
     server=$!
@@ -120,9 +132,9 @@ for lines in "${sizes[@]}"; do
     rid=$(curl -sf "$base/api/v1/organizations?q=BENCH-R7&kind=reseller" -H "authorization: Bearer $dtoken" |
       python3 -c 'import json, sys; print([o["id"] for o in json.load(sys.stdin)["items"] if o["external_id"] == "BENCH-R7"][0])')
     curl -sf "$base/api/v1/users" -H "authorization: Bearer $dtoken" -H 'content-type: application/json' \
-      -d "{\"org_id\": $rid, \"email\": \"bench@r7.example\", \"name\": \"Bench\", \"role\": \"admin\", \"password\": \"bench-password-1\"}" >/dev/null
+      -d "{\"org_id\": $rid, \"email\": \"bench@r7.example\", \"name\": \"Bench\", \"role\": \"admin\", \"password\": \"bench-password-1\"}" >/dev/null || true # there already in a kept database
     rtoken=$(token "$base" bench@r7.example bench-password-1)
-    for endpoint in ${ENDPOINTS:-home partners search}; do
+    for endpoint in ${ENDPOINTS:-home partners search insights}; do
       case $endpoint in
         home)
           load "home, distributor" "$base/api/v1/dashboards/home" "$dtoken"
@@ -130,11 +142,14 @@ for lines in "${sizes[@]}"; do
         # The bench SKUs are in the catalog, so every reseller has units to compare.
         partners) load "partners, distributor" "$base/api/v1/dashboards/partners" "$dtoken" ;;
         search) load "search, distributor" "$base/api/v1/search?q=bench%20customer%2012" "$dtoken" ;;
+        insights)
+          load "insights summary, distributor" "$base/api/v1/insights/summary" "$dtoken"
+          load "adds-churns, distributor" "$base/api/v1/insights/adds-churns" "$dtoken" ;;
       esac
     done
     kill "$server"; wait "$server" 2>/dev/null || true; server=""
     [ "$db" = postgres ] && psql "$pg_admin" -qc "drop database $name with (force)" >/dev/null
-    rm -rf "$TIERDASH_DATA_DIR"
+    [ "$db" = postgres ] && rm -rf "$TIERDASH_DATA_DIR"
   done
   rm -rf "$files"
 done

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 use crate::on_both_databases;
 
-on_both_databases!(reseller_activity_adds_and_churns_are_as_worked_out_by_hand);
+on_both_databases!(reseller_activity_adds_churns_products_and_trends_are_as_worked_out_by_hand);
 
 const QUERY: &str = "as_of=2026-10-15";
 
@@ -31,7 +31,7 @@ fn series(body: &Value, field: &str) -> Vec<Value> {
     body["months"].as_array().unwrap().iter().map(|m| m[field].clone()).collect()
 }
 
-async fn reseller_activity_adds_and_churns_are_as_worked_out_by_hand(app: TestApp) {
+async fn reseller_activity_adds_churns_products_and_trends_are_as_worked_out_by_hand(app: TestApp) {
     let d = app.token(D_ADMIN).await;
     let product =
         json!({"sku": "P1", "name": "Product 1", "family": "Compute", "provider": "AWS", "billing_model": "usage"});
@@ -111,6 +111,55 @@ async fn reseller_activity_adds_and_churns_are_as_worked_out_by_hand(app: TestAp
         ]
     );
 
+    // Products: families by month and over the range, subscriptions and licences by SKU.
+    let products = json_of(&app, &d, &format!("/api/v1/insights/products?{QUERY}")).await;
+    assert_eq!(products["months"][4]["subscriptions_by_product"], json!({"P1": 1}), "2026-03");
+    assert_eq!(products["months"][5]["licenses_by_product"], json!({"P1": 1}), "2026-04");
+    assert_eq!(products["months"][11]["subscriptions_by_product"], json!({}), "C2's starts after as_of");
+    assert_eq!(products["months"][10]["revenue_by_family"], json!({"Compute": "-5.00"}));
+    let top = &products["revenue_top5"];
+    assert_eq!(top["ranking"], json!(["Compute", "Unmapped"]), "two families: no Others");
+    assert_eq!(top["range_totals"], json!({"Compute": "95.00", "Unmapped": "50.00"}));
+    assert_eq!(top["by_month"]["2025-12"], json!({"Compute": "100.00", "Unmapped": "0.00"}));
+
+    // Geography: by reseller country, the counts adding up to the summary's.
+    let geography = json_of(&app, &d, &format!("/api/v1/insights/geography?{QUERY}")).await;
+    let countries = geography["countries"].as_array().unwrap();
+    let sum = |field: &str| countries.iter().map(|c| c[field].as_u64().unwrap()).sum::<u64>();
+    assert_eq!((sum("transacting"), sum("new")), (2, 1), "{geography}");
+    let revenue: rust_decimal::Decimal =
+        countries.iter().map(|c| c["revenue"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap()).sum();
+    assert_eq!(revenue.to_string(), "145.00");
+    let active_march: u64 =
+        geography["active_by_month"]["2026-03"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(active_march, 1);
+    assert_eq!(geography["ranking"], geography["revenue_top5"]["ranking"], "the same five in both views");
+
+    // The revenue trend: every reseller of the tree, largest revenue first, searched and paged.
+    let trend = json_of(&app, &d, &format!("/api/v1/insights/revenue-trend?{QUERY}")).await;
+    let names: Vec<&str> = trend["items"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Reseller One", "R3", "R4", "Reseller Two"]);
+    assert_eq!((&trend["items"][0]["revenue"], &trend["items"][3]["revenue"]), (&json!("150.00"), &json!("-5.00")));
+    assert_eq!(trend["items"][0]["months"][2]["revenue_by_family"], json!({"Unmapped": "50.00"}));
+    let found = json_of(&app, &d, &format!("/api/v1/insights/revenue-trend?{QUERY}&q=two&sort=name")).await;
+    assert_eq!((&found["total"], &found["items"][0]["name"]), (&json!(1), &json!("Reseller Two")));
+    let csv = app.get(&d, &format!("/api/v1/insights/revenue-trend?{QUERY}&q=two&format=csv")).await;
+    let csv = csv.text().await.unwrap();
+    assert!(csv.starts_with("reseller_id,external_id,name,month,family,revenue\n"), "{csv}");
+    assert!(csv.contains(",R2,Reseller Two,2026-09,Compute,-5.00"), "{csv}");
+
+    // Agreements: the counts cover every reseller (one signed and approved, the rest as created);
+    // a reseller sees itself only.
+    let patch = json!({"agreement_status": "signed", "vetting_status": "approved"});
+    let r1 = format!("/api/v1/organizations/{}", app.tree.r1);
+    assert_eq!(app.patch(&d, &r1, &patch).await.status(), StatusCode::OK);
+    let agreements = json_of(&app, &d, &format!("/api/v1/insights/agreements?{QUERY}&per_page=2")).await;
+    assert_eq!((&agreements["total"], agreements["items"].as_array().unwrap().len()), (&json!(4), 2));
+    let counted: u64 = agreements["agreement_counts"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(counted, 4);
+    assert_eq!(agreements["agreement_counts"], json!({"not_started": 3, "signed": 1}), "{agreements}");
+    assert_eq!(agreements["vetting_counts"], json!({"pending": 3, "approved": 1}), "{agreements}");
+
     // A sibling's lines never show: R2 sees its own refund only; a viewer sees no money.
     let r2 = app.token(R2_ADMIN).await;
     let theirs = json_of(&app, &r2, &format!("/api/v1/insights/summary?{QUERY}")).await;
@@ -120,6 +169,32 @@ async fn reseller_activity_adds_and_churns_are_as_worked_out_by_hand(app: TestAp
     let seen = json_of(&app, &viewer, &format!("/api/v1/insights/summary?{QUERY}")).await;
     assert!(seen["range"].get("revenue").is_none() && seen["months"][1].get("revenue_by_family").is_none());
     assert_eq!(seen["range"]["transacting"], 2);
+    let products = json_of(&app, &viewer, &format!("/api/v1/insights/products?{QUERY}")).await;
+    assert!(products.get("revenue_top5").is_none() && products["months"][1].get("revenue_by_family").is_none());
+    let refused = app.get(&viewer, &format!("/api/v1/insights/revenue-trend?{QUERY}")).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "the trend is all money");
+    let own = json_of(&app, &r2, &format!("/api/v1/insights/agreements?{QUERY}")).await;
+    assert_eq!((&own["total"], &own["items"][0]["name"]), (&json!(1), &json!("Reseller Two")));
+    let own_trend = json_of(&app, &r2, &format!("/api/v1/insights/revenue-trend?{QUERY}")).await;
+    assert_eq!(own_trend["total"], 1, "a sibling's trend never shows: {own_trend}");
+
+    // The raw rows: the range's monthly rollup rows in scope, streamed as CSV.
+    let raw = app.get(&d, &format!("/api/v1/insights/raw?{QUERY}")).await;
+    assert_eq!(raw.headers()["content-type"], "text/csv; charset=utf-8");
+    let raw = raw.text().await.unwrap();
+    let rows: Vec<&str> = raw.lines().collect();
+    assert_eq!(
+        rows[0],
+        "month,reseller_id,customer_id,product_id,provider,service,marketplace,charge_category,billed_usd,effective_usd,units,line_count"
+    );
+    // R1: 2025-12, 2026-01, and 2026-10's Tax and Usage (as stored); R2: 2026-09. Not 2025-05.
+    assert_eq!(rows.len(), 6, "{raw}");
+    assert!(rows.iter().all(|r| !r.starts_with("2025-05")), "{raw}");
+    let theirs = app.get(&r2, &format!("/api/v1/insights/raw?{QUERY}")).await.text().await.unwrap();
+    assert_eq!(theirs.lines().count(), 2, "a sibling's rows never show: {theirs}");
+    assert!(theirs.lines().nth(1).unwrap().starts_with("2026-09,"), "{theirs}");
+    let refused = app.get(&viewer, &format!("/api/v1/insights/raw?{QUERY}")).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 
     // Ranges that cannot be are named.
     for (bad, field) in [

@@ -11,7 +11,6 @@ use super::{AsOf, MonthParam, ReportFormat};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
-#[serde(deny_unknown_fields)]
 pub struct InsightsQuery {
     /// The first month, `YYYY-MM` (default: 11 months before `to`).
     #[cfg_attr(feature = "openapi", param(value_type = Option<String>, example = "2025-12"))]
@@ -109,4 +108,152 @@ pub struct AddsChurns {
     pub as_of: String,
     /// Every month of the range, oldest first.
     pub months: Vec<AddsChurnsMonth>,
+}
+
+/// Fields `GET /insights/revenue-trend` sorts by (`-` for largest first).
+pub const REVENUE_TREND_SORTS: &[&str] = &["revenue", "name"];
+
+/// The leading five members by revenue over the range (ties by name), then "Others" when there
+/// are six or more (docs/metrics.md §4): the same five in every month.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TopFive {
+    /// Up to five names, largest first, then "Others" when there are more.
+    pub ranking: Vec<String>,
+    /// Each ranked name's revenue over the range (2 places).
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub range_totals: BTreeMap<String, Decimal>,
+    /// `YYYY-MM` → each ranked name's revenue in that month (2 places).
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, BTreeMap<String, String>>))]
+    pub by_month: BTreeMap<String, BTreeMap<String, Decimal>>,
+}
+
+/// One month of the products view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProductsMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// `as_of`'s month, counted only to `as_of`.
+    pub partial: bool,
+    /// Revenue by product family (absent for roles without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, String>>))]
+    pub revenue_by_family: Option<BTreeMap<String, Decimal>>,
+    /// SKU → subscriptions whose period overlaps the month.
+    pub subscriptions_by_product: BTreeMap<String, u64>,
+    /// SKU → those subscriptions' quantities added up.
+    pub licenses_by_product: BTreeMap<String, i64>,
+}
+
+/// `GET /insights/products`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InsightsProducts {
+    /// The day computed for.
+    pub as_of: String,
+    /// Every month of the range, oldest first.
+    pub months: Vec<ProductsMonth>,
+    /// Product families by revenue (absent for roles without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_top5: Option<TopFive>,
+}
+
+/// One month of a reseller's revenue trend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrendMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Revenue (2 places).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "120.00"))]
+    pub revenue: Decimal,
+    /// Revenue by product family (2 places).
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub revenue_by_family: BTreeMap<String, Decimal>,
+}
+
+/// A reseller's revenue over the range, month by month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResellerTrend {
+    /// The reseller.
+    pub reseller_id: i64,
+    /// Its external id.
+    pub external_id: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// Its revenue over the range (2 places).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1440.00"))]
+    pub revenue: Decimal,
+    /// Every month of the range, oldest first.
+    pub months: Vec<TrendMonth>,
+}
+
+/// A reseller's agreement and vetting status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResellerAgreement {
+    /// The reseller.
+    pub reseller_id: i64,
+    /// Its external id.
+    pub external_id: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// `not_started`, `pending`, `signed`, … ("unknown" when none is recorded).
+    pub agreement_status: String,
+    /// `pending`, `approved`, … ("unknown" when none is recorded).
+    pub vetting_status: String,
+}
+
+/// `GET /insights/agreements`: counts per status over every reseller in scope, and one page of
+/// the resellers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InsightsAgreements {
+    /// Agreement status → resellers.
+    pub agreement_counts: BTreeMap<String, u64>,
+    /// Vetting status → resellers.
+    pub vetting_counts: BTreeMap<String, u64>,
+    /// The resellers, by name.
+    pub items: Vec<ResellerAgreement>,
+    /// How many resellers in all.
+    pub total: u64,
+    /// The page shown.
+    pub page: u64,
+    /// Items per page.
+    pub per_page: u64,
+}
+
+/// A reseller country's figures over the range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CountryFigures {
+    /// ISO 3166-1 alpha-2, or "Unknown".
+    pub country: String,
+    /// Its resellers transacting in some month of the range.
+    pub transacting: u64,
+    /// Its resellers whose first transacting month is in the range.
+    pub new: u64,
+    /// Its resellers' revenue over the range (2 places; absent for roles without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "5400.00"))]
+    pub revenue: Option<Decimal>,
+}
+
+/// `GET /insights/geography`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InsightsGeography {
+    /// The day computed for.
+    pub as_of: String,
+    /// Every reseller country in scope, by name ("Unknown" last).
+    pub countries: Vec<CountryFigures>,
+    /// The five countries with most revenue over the range (ties by name), then "Others".
+    pub ranking: Vec<String>,
+    /// `YYYY-MM` → active resellers per ranked country.
+    pub active_by_month: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Revenue by reseller country, the same five (absent for roles without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_top5: Option<TopFive>,
 }

@@ -2,25 +2,34 @@
 //! Each view answers CSV with `format=csv` (or `Accept: text/csv`).
 
 use actix_web::{get, web};
-use domain::api::{AddsChurns, InsightsQuery, InsightsSummary};
+use domain::api::{
+    AddsChurns, InsightsAgreements, InsightsGeography, InsightsProducts, InsightsQuery, InsightsSummary, ListParams,
+    Page, REVENUE_TREND_SORTS, ResellerTrend,
+};
 use domain::roles::{MoneyFields, Permission};
 use store::dashboards::insights::{self, Range};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::Report;
+use super::{Listed, Report};
 use crate::auth::Caller;
 use crate::docs::AuthErrors;
 use crate::error::ApiError;
-use crate::extract::Dated;
+use crate::extract::{Dated, ValidQuery};
 use crate::state::AppState;
 
 /// Registers the Insights routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(get_summary).service(get_adds_churns);
+    cfg.service(get_summary)
+        .service(get_adds_churns)
+        .service(get_revenue_trend)
+        .service(get_products)
+        .service(get_geography)
+        .service(get_agreements)
+        .service(super::insights_raw::get_raw);
 }
 
 /// The range asked for, checked against `as_of`.
-fn range(query: &Dated<InsightsQuery>) -> Result<Range, ApiError> {
+pub(super) fn range(query: &Dated<InsightsQuery>) -> Result<Range, ApiError> {
     Ok(Range::new(query.from.map(|m| m.month()), query.to.map(|m| m.month()), query.as_of)?)
 }
 
@@ -69,4 +78,124 @@ pub async fn get_adds_churns(
     caller.require(Permission::ViewDashboards)?;
     let adds = insights::adds_churns(&state.store, &caller.scope, &range(&query)?).await?;
     Ok(Report::new(adds, query.format))
+}
+
+/// Per reseller in scope its revenue by product family, month by month over the range;
+/// searched by name or external id (`q`), sorted by the range's revenue (default largest first)
+/// or by name, paged; `format=csv` gives every reseller's months as CSV. All of it is money:
+/// refused to a role without revenue rights.
+#[utoipa::path(
+    tag = "dashboards",
+    params(InsightsQuery, ListParams),
+    responses(
+        (status = 200, description = "A page as JSON, or every reseller's months as CSV", content((Page<ResellerTrend> = "application/json"), (String = "text/csv"))),
+        AuthErrors
+    ),
+    security(("bearer" = []))
+)]
+#[get("/insights/revenue-trend")]
+pub async fn get_revenue_trend(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: Dated<InsightsQuery>,
+    list: ValidQuery<ListParams>,
+) -> Result<Report<Listed<ResellerTrend>>, ApiError> {
+    caller.require(Permission::ViewDashboards)?;
+    caller.sees_money(MoneyFields::HomeReports)?;
+    let mut list = list.check(REVENUE_TREND_SORTS)?;
+    let range = range(&query)?;
+    let (page, per_page) = (list.page, list.per_page);
+    (list.page, list.per_page) = (1, u64::MAX);
+    let all = insights::revenue_trend(&state.store, &caller.scope, &range, &list).await?;
+    let name = format!("insights-revenue-trend-{}", query.as_of);
+    Ok(Report::new(Listed::paged(all.items, page, per_page, name), query.format))
+}
+
+/// Per month of the range: revenue by product family, subscriptions and licences by product
+/// (SKU); and the families' top five over the range (five by name, then "Others"). Revenue is
+/// left out for a role without revenue rights.
+#[utoipa::path(
+    tag = "dashboards",
+    params(InsightsQuery),
+    responses(
+        (status = 200, description = "The products view as JSON, or its rows as CSV", content((InsightsProducts = "application/json"), (String = "text/csv"))),
+        AuthErrors
+    ),
+    security(("bearer" = []))
+)]
+#[get("/insights/products")]
+pub async fn get_products(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: Dated<InsightsQuery>,
+) -> Result<Report<InsightsProducts>, ApiError> {
+    caller.require(Permission::ViewDashboards)?;
+    let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
+    let products = insights::products(&state.store, &caller.scope, &range(&query)?, sees_money).await?;
+    Ok(Report::new(products, query.format))
+}
+
+/// Per reseller country ("Unknown" when none): resellers transacting in the range, new ones
+/// (first transacting month in it) and revenue; active resellers per month for the five
+/// countries with most revenue and Others; and those five's revenue. Revenue is left out for a
+/// role without revenue rights.
+#[utoipa::path(
+    tag = "dashboards",
+    params(InsightsQuery),
+    responses(
+        (status = 200, description = "The geography view as JSON, or its countries as CSV", content((InsightsGeography = "application/json"), (String = "text/csv"))),
+        AuthErrors
+    ),
+    security(("bearer" = []))
+)]
+#[get("/insights/geography")]
+pub async fn get_geography(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: Dated<InsightsQuery>,
+) -> Result<Report<InsightsGeography>, ApiError> {
+    caller.require(Permission::ViewDashboards)?;
+    let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
+    let geography = insights::geography(&state.store, &caller.scope, &range(&query)?, sees_money).await?;
+    Ok(Report::new(geography, query.format))
+}
+
+/// Each reseller's agreement and vetting status ("unknown" when none is recorded), by name,
+/// searched by name or external id and paged, with the counts per status over every reseller in
+/// scope.
+#[utoipa::path(
+    tag = "dashboards",
+    params(InsightsQuery, ListParams),
+    responses(
+        (status = 200, description = "The statuses as JSON, or every reseller's as CSV", content((InsightsAgreements = "application/json"), (String = "text/csv"))),
+        AuthErrors
+    ),
+    security(("bearer" = []))
+)]
+#[get("/insights/agreements")]
+pub async fn get_agreements(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: Dated<InsightsQuery>,
+    list: ValidQuery<ListParams>,
+) -> Result<Report<AgreementsAnswer>, ApiError> {
+    caller.require(Permission::ViewDashboards)?;
+    let mut list = list.check(&[])?;
+    let page = insights::agreements(&state.store, &caller.scope, &list).await?;
+    (list.page, list.per_page) = (1, u64::MAX);
+    let all = insights::agreements(&state.store, &caller.scope, &list).await?;
+    Ok(Report::new(AgreementsAnswer { page, all: all.items, as_of: query.as_of.to_string() }, query.format))
+}
+
+/// The agreements view: the page as JSON, every reseller in the CSV.
+pub struct AgreementsAnswer {
+    pub(super) page: InsightsAgreements,
+    pub(super) all: Vec<domain::api::ResellerAgreement>,
+    pub(super) as_of: String,
+}
+
+impl serde::Serialize for AgreementsAnswer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.page.serialize(serializer)
+    }
 }

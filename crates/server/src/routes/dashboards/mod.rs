@@ -9,6 +9,7 @@ pub mod home;
 mod home_csv;
 pub mod insights;
 mod insights_csv;
+mod insights_raw;
 pub mod partners;
 mod partners_csv;
 
@@ -95,6 +96,10 @@ pub trait CsvRow {
     const HEADER: &'static [&'static str];
     /// The row's cells.
     fn cells(&self) -> Vec<String>;
+    /// The CSV rows of one item: its cells, or more rows for an item with parts.
+    fn rows(&self) -> Vec<Vec<String>> {
+        vec![self.cells()]
+    }
 }
 
 /// A paged list's answer: the page as JSON, or every row of the list as CSV.
@@ -123,7 +128,7 @@ impl<T: CsvRow + Serialize> CsvReport for Listed<T> {
     }
 
     fn rows(&self) -> Vec<Vec<String>> {
-        self.all.iter().map(CsvRow::cells).collect()
+        self.all.iter().flat_map(CsvRow::rows).collect()
     }
 }
 

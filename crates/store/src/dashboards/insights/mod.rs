@@ -4,11 +4,23 @@
 
 mod activity;
 mod adds_churns;
+mod agreements;
+mod geography;
+mod products;
+mod raw;
 mod summary;
+mod top_five;
+mod trend;
 
 pub use activity::UNMAPPED;
 pub use adds_churns::adds_churns;
+pub use agreements::agreements;
+pub use geography::{UNKNOWN_COUNTRY, geography};
+pub use products::products;
+pub use raw::{RAW_HEADER, RawBatch, raw_batch};
 pub use summary::summary;
+pub use top_five::OTHERS;
+pub use trend::revenue_trend;
 
 use chrono::NaiveDate;
 use domain::metrics::Month;

@@ -1,0 +1,100 @@
+//! Geography (`GET /insights/geography`): per reseller country the resellers transacting and
+//! new in the range and their revenue; active resellers per month for the five countries with
+//! most revenue and Others; and the revenue of those same five (docs/metrics.md §3–§4).
+
+use std::collections::{BTreeMap, HashMap};
+
+use domain::api::{CountryFigures, InsightsGeography};
+use domain::kinds::OrgKind;
+use domain::metrics::{Month, reported};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use super::top_five::{OTHERS, top_five};
+use super::{Range, activity};
+use crate::dashboards::{add, dashboard_scope};
+use crate::entities::organization;
+use crate::{Scope, Store, StoreError};
+
+/// The bucket of resellers with no country recorded.
+pub const UNKNOWN_COUNTRY: &str = "Unknown";
+
+/// The geography view over `range`; `sees_money` says whether revenue is included.
+pub async fn geography(
+    store: &Store,
+    scope: &Scope,
+    range: &Range,
+    sees_money: bool,
+) -> Result<InsightsGeography, StoreError> {
+    dashboard_scope(scope)?;
+    let revenue = activity::revenue(store, scope, range.last(), range.as_of).await?;
+    let transacting = activity::transacting(&revenue);
+    let active = activity::active(store, scope, &range.months, range.as_of).await?;
+    let countries: HashMap<i64, String> = organization::Entity::find()
+        .select_only()
+        .columns([organization::Column::Id, organization::Column::Country])
+        .filter(scope.organizations())
+        .filter(organization::Column::Kind.eq(OrgKind::Reseller.as_str()))
+        .into_tuple::<(i64, Option<String>)>()
+        .all(store.db())
+        .await?
+        .into_iter()
+        .map(|(id, country)| (id, country.unwrap_or_else(|| UNKNOWN_COUNTRY.to_owned())))
+        .collect();
+    let country_of = |reseller: &i64| countries.get(reseller).cloned().unwrap_or_else(|| UNKNOWN_COUNTRY.to_owned());
+    // Country → month → revenue; every country with a reseller is a member, with revenue or not.
+    let mut by_country: BTreeMap<String, BTreeMap<Month, Decimal>> =
+        countries.values().map(|c| (c.clone(), BTreeMap::new())).collect();
+    for ((reseller, month), by_family) in &revenue {
+        if range.months.contains(month) {
+            let cell = by_country.entry(country_of(reseller)).or_default().entry(*month).or_default();
+            for amount in by_family.values() {
+                add(cell, *amount)?;
+            }
+        }
+    }
+    let top = top_five(&by_country, &range.months)?;
+    let mut figures: BTreeMap<String, CountryFigures> = by_country
+        .iter()
+        .map(|(country, by_month)| {
+            let mut total = Decimal::ZERO;
+            for amount in by_month.values() {
+                add(&mut total, *amount)?;
+            }
+            let figures = CountryFigures {
+                country: country.clone(),
+                transacting: 0,
+                new: 0,
+                revenue: sees_money.then(|| reported(total)),
+            };
+            Ok((country.clone(), figures))
+        })
+        .collect::<Result<_, StoreError>>()?;
+    let (first, last) = (range.months[0], range.last());
+    for (reseller, months) in &transacting {
+        let Some(f) = figures.get_mut(&country_of(reseller)) else { continue };
+        f.transacting += u64::from(months.range(first..=last).next().is_some());
+        f.new += u64::from(months.first().is_some_and(|m| (first..=last).contains(m)));
+    }
+    let named =
+        |country: String| if top.ranking.contains(&country) && country != OTHERS { country } else { OTHERS.to_owned() };
+    let active_by_month = active
+        .into_iter()
+        .map(|(month, resellers)| {
+            let mut counts: BTreeMap<String, u64> = top.ranking.iter().map(|n| (n.clone(), 0)).collect();
+            for reseller in resellers {
+                *counts.entry(named(country_of(&reseller))).or_default() += 1;
+            }
+            (month.to_string(), counts)
+        })
+        .collect();
+    let mut countries: Vec<CountryFigures> = figures.into_values().collect();
+    countries.sort_by_key(|c| (c.country == UNKNOWN_COUNTRY, c.country.clone()));
+    Ok(InsightsGeography {
+        as_of: range.as_of.to_string(),
+        countries,
+        ranking: top.ranking.clone(),
+        active_by_month,
+        revenue_top5: sees_money.then_some(top),
+    })
+}

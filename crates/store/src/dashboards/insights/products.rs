@@ -1,0 +1,101 @@
+//! Products (`GET /insights/products`, docs/metrics.md §4–§5): per month revenue by family and
+//! subscriptions and licences by product; the families' top five over the range.
+
+use std::collections::BTreeMap;
+
+use domain::api::{InsightsProducts, ProductsMonth};
+use domain::metrics::{Month, reported};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+
+use super::top_five::top_five;
+use super::{Range, activity};
+use crate::dashboards::{add, dashboard_scope};
+use crate::entities::{product, subscription};
+use crate::{Scope, Store, StoreError};
+
+/// The products view over `range`; `sees_money` says whether revenue is included.
+pub async fn products(
+    store: &Store,
+    scope: &Scope,
+    range: &Range,
+    sees_money: bool,
+) -> Result<InsightsProducts, StoreError> {
+    dashboard_scope(scope)?;
+    // family → month → revenue, over every reseller.
+    let mut families: BTreeMap<String, BTreeMap<Month, Decimal>> = BTreeMap::new();
+    if sees_money {
+        for ((_, month), by_family) in activity::revenue(store, scope, range.last(), range.as_of).await? {
+            if range.months.contains(&month) {
+                for (family, amount) in by_family {
+                    add(families.entry(family).or_default().entry(month).or_default(), amount)?;
+                }
+            }
+        }
+    }
+    let (subscriptions, licences) = subscriptions_by_product(store, scope, range).await?;
+    let months = range
+        .months
+        .iter()
+        .map(|&month| ProductsMonth {
+            month: month.to_string(),
+            partial: range.partial(month),
+            revenue_by_family: sees_money.then(|| {
+                (families.iter())
+                    .filter_map(|(family, by_month)| by_month.get(&month).filter(|v| !v.is_zero()).map(|v| (family, v)))
+                    .map(|(family, v)| (family.clone(), reported(*v)))
+                    .collect()
+            }),
+            subscriptions_by_product: subscriptions.get(&month).cloned().unwrap_or_default(),
+            licenses_by_product: licences.get(&month).cloned().unwrap_or_default(),
+        })
+        .collect();
+    let revenue_top5 = match sees_money {
+        true => Some(top_five(&families, &range.months)?),
+        false => None,
+    };
+    Ok(InsightsProducts { as_of: range.as_of.to_string(), months, revenue_top5 })
+}
+
+/// Month → SKU → subscriptions whose period overlaps the month, and their quantities (R6:
+/// only the dates decide, the quantity is today's; none starting after `as_of`).
+async fn subscriptions_by_product(
+    store: &Store,
+    scope: &Scope,
+    range: &Range,
+) -> Result<(BTreeMap<Month, BTreeMap<String, u64>>, BTreeMap<Month, BTreeMap<String, i64>>), StoreError> {
+    use subscription::Column;
+    let first = range.months[0].first_day();
+    let until = range.last().last_day().min(range.as_of);
+    let skus: BTreeMap<i64, String> = product::Entity::find()
+        .select_only()
+        .columns([product::Column::Id, product::Column::Sku])
+        .filter(product::Column::TenantId.eq(scope.tenant_id))
+        .into_tuple::<(i64, String)>()
+        .all(store.db())
+        .await?
+        .into_iter()
+        .collect();
+    let periods = subscription::Entity::find()
+        .select_only()
+        .columns([Column::ProductId, Column::Quantity, Column::StartDate, Column::EndDate])
+        .filter(scope.subscriptions())
+        .filter(Column::StartDate.lte(until))
+        .filter(Condition::any().add(Column::EndDate.is_null()).add(Column::EndDate.gte(first)))
+        .into_tuple::<(i64, i64, chrono::NaiveDate, Option<chrono::NaiveDate>)>()
+        .all(store.db())
+        .await?;
+    let (mut counts, mut quantities) = (BTreeMap::new(), BTreeMap::new());
+    for (product, quantity, start, end) in periods {
+        let Some(sku) = skus.get(&product) else { continue };
+        for &month in &range.months {
+            let month_end = month.last_day().min(range.as_of);
+            if start <= month_end && end.is_none_or(|end| end >= month.first_day()) {
+                *counts.entry(month).or_insert_with(BTreeMap::new).entry(sku.clone()).or_insert(0u64) += 1;
+                let held = quantities.entry(month).or_insert_with(BTreeMap::new).entry(sku.clone()).or_insert(0i64);
+                *held = held.saturating_add(quantity);
+            }
+        }
+    }
+    Ok((counts, quantities))
+}
