@@ -66,8 +66,8 @@ load() { # label url token
   local out
   # Warm-up, not measured: the server opens its pool's connections and each prepares its
   # statements during the first seconds under load (on PostgreSQL that alone put p99 at ~100 ms).
-  BENCH_TOKEN=$3 wrk -t2 -c${CONNECTIONS:-4} -d"${WARMUP:-5s}" -s "$work/auth.lua" "$2" >/dev/null
-  out=$(BENCH_TOKEN=$3 wrk -t2 -c${CONNECTIONS:-4} -d"$duration" --latency -s "$work/auth.lua" "$2")
+  BENCH_TOKEN=$3 wrk -t$(( ${CONNECTIONS:-4} < 2 ? 1 : 2 )) -c${CONNECTIONS:-4} -d"${WARMUP:-5s}" -s "$work/auth.lua" "$2" >/dev/null
+  out=$(BENCH_TOKEN=$3 wrk -t$(( ${CONNECTIONS:-4} < 2 ? 1 : 2 )) -c${CONNECTIONS:-4} -d"$duration" --latency -s "$work/auth.lua" "$2")
   echo "$out" | grep -q "Non-2xx" && { echo "$out"; echo "non-2xx answers for $1"; exit 1; }
   python3 - "$1" "$out" <<'PY'
 import re, sys

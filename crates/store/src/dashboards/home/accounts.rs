@@ -72,7 +72,12 @@ pub async fn account_counts(store: &Store, scope: &Scope, as_of: NaiveDate) -> R
 /// A tree's organisations of `kind` counted on `as_of`, and opened minus closed in the 30 days
 /// ending it, from `account_days` (kept by triggers on every organisation write): one row per
 /// day with an opening or closing, whatever the number of organisations.
-async fn tree_days(store: &Store, tenant: i64, kind: OrgKind, as_of: NaiveDate) -> Result<(u64, i64), StoreError> {
+pub(crate) async fn tree_days(
+    store: &Store,
+    tenant: i64,
+    kind: OrgKind,
+    as_of: NaiveDate,
+) -> Result<(u64, i64), StoreError> {
     let db = store.db();
     let backend = db.get_database_backend();
     let sql = "SELECT CAST(COALESCE(SUM(opened - closed), 0) AS BIGINT), \
