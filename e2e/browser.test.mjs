@@ -402,6 +402,32 @@ test("the Partners falls follow their threshold, and each list downloads whole a
   assert.match(figures.name, /^partners-\d{4}-\d{2}-\d{2}\.csv$/);
 });
 
+test("Insights shows the API's range figures, and a range of its own", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await login.submit(USERS.distributor, PASSWORD);
+  await new Shell(page).go("nav-insights");
+  const kpis = page.getByTestId("insights-kpis");
+  await kpis.waitFor({ timeout: 15000 });
+  const summary = await apiAs(page, base, "/api/v1/insights/summary");
+  const shown = async (id) => (await page.getByTestId(id).locator(".value").innerText()).replace(/\D/g, "");
+  assert.equal(await shown("kpi-transacting"), String(summary.range.transacting));
+  assert.equal(await shown("kpi-active"), String(summary.range.active));
+  assert.ok(summary.range.transacting > 0, "the demo's resellers transact");
+  const to = summary.range.to;
+  const [y, m] = to.split("-").map(Number);
+  const from = `${m > 3 ? y : y - 1}-${String(((m + 8) % 12) + 1).padStart(2, "0")}`;
+  await page.locator("#month-from").fill(from);
+  await page.locator("#month-from").dispatchEvent("change");
+  const short = await apiAs(page, base, `/api/v1/insights/summary?from=${from}&to=${to}`);
+  await page.waitForFunction((n) => {
+    const v = document.querySelector('[data-testid="kpi-transacting"] .value');
+    return v && v.textContent.replace(/\D/g, "") === String(n);
+  }, short.range.transacting, { timeout: 15000 });
+  const csv = await downloadCsv(page, "geography-csv");
+  assert.match(csv.text, /^country,transacting,new,revenue/);
+});
+
 test("without a session a deep link goes to login and back", async ({ page, base }) => {
   await page.goto(`${base}/customers`);
   await page.waitForURL(/\/login\?next=%2Fcustomers/);

@@ -207,6 +207,8 @@ export const PAGES = [
   { name: "resellers", path: "/resellers", as: "distributor" },
   { name: "customers", path: "/customers", as: "distributor" },
   { name: "service-plans", path: "/service-plans?enabled=true", as: "distributor" },
+  { name: "insights", path: "/insights", as: "distributor" },
+  { name: "insights-reseller", path: "/insights", as: "reseller" },
   { name: "organization", path: "/organizations/:id", as: "distributor" },
   { name: "portal", path: "/portal", as: "reseller" },
   { name: "portal-choice", path: "/portal", as: "distributor" },

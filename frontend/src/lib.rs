@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/resellers") view={Lazy::<ResellersRoute>::new()}/>
                 <Route path=path!("/partners") view={Lazy::<PartnersRoute>::new()}/>
                 <Route path=path!("/service-plans") view={Lazy::<ServicePlansRoute>::new()}/>
+                <Route path=path!("/insights") view={Lazy::<InsightsRoute>::new()}/>
                 <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()}/>
                 <Route path=path!("/organizations/:id") view={Lazy::<OrganizationRoute>::new()}/>
                 <Route path=path!("/portal") view={Lazy::<PortalRoute>::new()}/>

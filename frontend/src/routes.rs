@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::pages::{
-    ApiKeysSettings, BillingIssuesPage, Customers, FxRatesSettings, ImportsPage, InvoicePage, InvoicesPage,
-    MarketplaceReportPage, OnboardingPage, OrganizationPage, PartnersPage, Portal, ProjectionReportPage, Resellers,
-    RevenueOverviewPage, RevenueReportPage, ServicePlans, Shell, UsersSettings,
+    ApiKeysSettings, BillingIssuesPage, Customers, FxRatesSettings, ImportsPage, InsightsPage, InvoicePage,
+    InvoicesPage, MarketplaceReportPage, OnboardingPage, OrganizationPage, PartnersPage, Portal, ProjectionReportPage,
+    Resellers, RevenueOverviewPage, RevenueReportPage, ServicePlans, Shell, UsersSettings,
 };
 
 /// A route whose page, inside the [`Shell`], is its own chunk.
@@ -36,6 +36,7 @@ macro_rules! lazy_pages {
 lazy_pages! {
     ResellersRoute => Resellers,
     PartnersRoute => PartnersPage,
+    InsightsRoute => InsightsPage,
     CustomersRoute => Customers,
     ServicePlansRoute => ServicePlans,
     OrganizationRoute => OrganizationPage,

@@ -2,6 +2,7 @@
 
 pub mod anchor;
 pub mod charts;
+mod csv_button;
 pub mod kpi;
 pub mod loaded;
 pub mod local_table;
@@ -12,6 +13,7 @@ pub mod table;
 pub mod title;
 
 pub use charts::{BarChart, DonutChart, LineChart, Series, Slice};
+pub use csv_button::csv_button;
 pub use kpi::KpiCard;
 pub use loaded::Loaded;
 pub use local_table::{LocalColumn, LocalRow, LocalTable, SortKey};

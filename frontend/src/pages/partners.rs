@@ -6,14 +6,13 @@
 
 use domain::api::{AsOf, PartnersDashboard, PartnersQuery, UnitsDecrease};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use rust_decimal::Decimal;
 
 use super::as_of::{AsOfPicker, as_of_signal};
-use crate::api::{self, ApiFailure};
+use crate::api;
 use crate::components::{
-    BarChart, Empty, ErrorView, KpiCard, Loaded, LocalColumn, LocalRow, LocalTable, Series, SortKey,
+    BarChart, Empty, KpiCard, Loaded, LocalColumn, LocalRow, LocalTable, Series, SortKey, csv_button,
 };
 use crate::format::{self, Locale};
 
@@ -96,19 +95,6 @@ fn fall_groups(falls: &[UnitsDecrease], locale: &Locale) -> AnyView {
         })
         .collect_view()
         .into_any()
-}
-
-/// A button that downloads an API list (`list`, with its filters) as CSV named `file`.
-fn csv_button(list: String, file: String, testid: &'static str) -> impl IntoView {
-    let failure = RwSignal::new(None::<ApiFailure>);
-    let download = move |_| {
-        let (list, file) = (list.clone(), file.clone());
-        spawn_local(async move { failure.set(api::download_csv(&list, &file).await.err()) });
-    };
-    view! {
-        <button type="button" class="secondary" data-testid=testid on:click=download>"Download CSV"</button>
-        {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
-    }
 }
 
 /// The choices of the falls' threshold and the inactive window, kept while the page is open.

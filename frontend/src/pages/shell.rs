@@ -31,6 +31,12 @@ const NAV: &[NavItem] = &[
         shown: |me| me.organization.kind == OrgKind::Distributor,
     },
     NavItem {
+        href: "/insights",
+        label: "Insights",
+        testid: "nav-insights",
+        shown: |me| me.organization.kind != OrgKind::Customer,
+    },
+    NavItem {
         href: "/resellers",
         label: "Resellers",
         testid: "nav-resellers",
