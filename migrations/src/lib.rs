@@ -20,6 +20,7 @@ mod m20261123_000004_create_account_days;
 mod m20261130_000001_lean_line_item_indexes;
 mod m20261202_000001_read_provider_exports;
 mod m20261202_000002_create_reseller_product_rollups;
+mod m20261202_000003_create_customer_month_rollups;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_lean_line_item_indexes::Migration),
             Box::new(m20261202_000001_read_provider_exports::Migration),
             Box::new(m20261202_000002_create_reseller_product_rollups::Migration),
+            Box::new(m20261202_000003_create_customer_month_rollups::Migration),
         ]
     }
 }

@@ -6,9 +6,6 @@
 //!
 //! A distributor's month is then one row per reseller and product it sells, whatever the number
 //! of its customers or lines. Filled for existing data by `Store::migrate`.
-//!
-//! Also indexes a tree's organisations by status, so that the Partners console counts the few
-//! suspended or closed ones by an index range rather than every customer.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -17,14 +14,6 @@ use crate::index;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-/// The organisations of a tree by kind and status.
-const ORGS_BY_STATUS: &str = "ix_organizations_tenant_status_created";
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Organizations {
-    Table,
-}
 
 #[derive(DeriveIden, Clone, Copy)]
 enum ResellerProductRollups {
@@ -69,7 +58,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_index(Index::drop().name(ORGS_BY_STATUS).table(Organizations::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(ResellerProductRollups::Table).to_owned()).await
     }
 }

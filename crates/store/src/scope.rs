@@ -39,6 +39,15 @@ impl Scope {
             .to_owned()
     }
 
+    /// Rollup rows in the subtree, by the tree and reseller each row carries: a distributor's
+    /// whole tree, or a reseller's own rows (a customer has no rollup reads: nothing matches).
+    pub fn rollup_rows<C: ColumnTrait>(&self, tenant: C, reseller: C) -> Condition {
+        match self.kind {
+            OrgKind::Distributor => Condition::all().add(tenant.eq(self.org_id)),
+            _ => Condition::all().add(tenant.eq(self.tenant_id)).add(reseller.eq(self.org_id)),
+        }
+    }
+
     /// A condition on `column` (an organisation id) being in the subtree.
     pub fn owns(&self, column: impl ColumnTrait) -> Condition {
         Condition::all().add(Expr::col(column).in_subquery(self.organization_ids()))

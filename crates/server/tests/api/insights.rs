@@ -209,3 +209,115 @@ async fn reseller_activity_adds_churns_products_and_trends_are_as_worked_out_by_
         assert_eq!(error_fields(&refused), [field], "{bad}");
     }
 }
+
+on_both_databases!(customer_segments_are_as_worked_out_by_hand);
+
+/// Seen on 2026-10-15 over 2025-11 … 2026-10. C1 (R1, enterprise, created today): 100 in
+/// 2025-12; 10 of Tax on 2026-10-03 and 30 on 2026-10-20 (neither counts). C3 (R1, education,
+/// created 2026-01-05): 40 in 2026-02, 7 on 2026-10-02; 3 licences from 2026-02-01. C2 (R2, no
+/// segment): a refund of −5 in 2026-09. C4 (R2, smb, created 2026-01-05, closed 2026-06-30): 70
+/// in 2026-02, 9 licences over 2026-02.
+async fn customer_segments_are_as_worked_out_by_hand(app: TestApp) {
+    let d = app.token(D_ADMIN).await;
+    let product =
+        json!({"sku": "P1", "name": "Product 1", "family": "Compute", "provider": "AWS", "billing_model": "usage"});
+    let response = app.post(&d, "/api/v1/products", &product).await;
+    let p1 = response.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let c1 = format!("/api/v1/organizations/{}", app.tree.c1);
+    assert_eq!(app.patch(&d, &c1, &json!({"segment": "enterprise"})).await.status(), StatusCode::OK);
+    let mut ids = Vec::new();
+    for (name, parent, segment, closed) in
+        [("C3", app.tree.r1, "education", None), ("C4", app.tree.r2, "smb", Some("2026-06-30T09:00:00Z"))]
+    {
+        let body = json!({"kind": "customer", "name": name, "external_id": name, "parent_id": parent,
+            "segment": segment, "created_at": "2026-01-05T09:00:00Z", "closed_at": closed});
+        let response = app.post(&d, "/api/v1/organizations", &body).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap());
+        ids.push(response.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+    }
+    for (customer, quantity, start, end) in [
+        (ids[0], 3, "2026-02-01", None),
+        (ids[1], 9, "2026-02-01", Some("2026-02-28")),
+        (app.tree.c1, 1, "2026-03-01", Some("2026-04-15")),
+    ] {
+        let body = json!({"customer_id": customer, "product_id": p1, "quantity": quantity, "unit_price": "10",
+            "currency": "USD", "billing_interval": "monthly", "license_status": "active", "trial": false,
+            "start_date": start, "end_date": end});
+        let response = app.post(&d, "/api/v1/subscriptions", &body).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap());
+    }
+    let mut lines = String::from(
+        "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName,SkuId\n",
+    );
+    for (customer, day, amount, category) in [
+        ("C1", "2025-12-05", "100", "Usage"),
+        ("C1", "2026-10-03", "10", "Tax"),
+        ("C1", "2026-10-20", "30", "Usage"),
+        ("C3", "2026-02-10", "40", "Usage"),
+        ("C3", "2026-10-02", "7", "Usage"),
+        ("C2", "2026-09-02", "-5", "Credit"),
+        ("C4", "2026-02-10", "70", "Usage"),
+    ] {
+        lines.push_str(&format!("{customer},{day},{day},{amount},USD,{category},AWS,Compute,P1\n"));
+    }
+    let imported = app.post_csv(&d, lines).await;
+    assert_eq!(imported.status(), StatusCode::CREATED, "{}", imported.text().await.unwrap());
+
+    let segments = json_of(&app, &d, &format!("/api/v1/insights/segments?{QUERY}")).await;
+    assert_eq!(
+        segments["segments"],
+        json!([
+            {"segment": "education", "customers": 1, "revenue": "47.00"},
+            {"segment": "enterprise", "customers": 0, "revenue": "100.00"},
+            {"segment": "smb", "customers": 0, "revenue": "70.00"},
+            {"segment": "Unknown", "customers": 0, "revenue": "-5.00"},
+        ]),
+        "C1 is created after as_of, C4 closed before it"
+    );
+    assert_eq!(series(&segments, "month").len(), 12);
+    assert_eq!(segments["months"][1]["revenue_by_segment"], json!({"enterprise": "100.00"}), "2025-12");
+    assert_eq!(segments["months"][3]["revenue_by_segment"], json!({"education": "40.00", "smb": "70.00"}), "2026-02");
+    assert_eq!(segments["months"][10]["revenue_by_segment"], json!({"Unknown": "-5.00"}), "2026-09");
+    assert_eq!(
+        segments["months"][11]["revenue_by_segment"],
+        json!({"education": "7.00"}),
+        "no Tax, nothing after as_of"
+    );
+    assert_eq!(segments["months"][3]["subscriptions_by_segment"], json!({"education": 1, "smb": 1}));
+    assert_eq!(segments["months"][3]["licenses_by_segment"], json!({"education": 3, "smb": 9}));
+    assert_eq!(segments["months"][4]["licenses_by_segment"], json!({"education": 3, "enterprise": 1}), "2026-03");
+    assert_eq!(segments["months"][6]["subscriptions_by_segment"], json!({"education": 1}), "C1's ended in 2026-04");
+    let top = &segments["revenue_top5"];
+    assert_eq!(top["ranking"], json!(["enterprise", "smb", "education", "Unknown"]), "four segments: no Others");
+    assert_eq!(
+        top["range_totals"],
+        json!({"Unknown": "-5.00", "education": "47.00", "enterprise": "100.00", "smb": "70.00"})
+    );
+
+    let csv = app.get(&d, &format!("/api/v1/insights/segments?{QUERY}&format=csv")).await;
+    let csv = csv.text().await.unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "month,partial,figure,segment,value");
+    for row in
+        ["2026-02,false,revenue,education,40.00", "2026-03,false,licenses,enterprise,1", ",,customers,education,1"]
+    {
+        assert!(rows.contains(&row), "{row} in {csv}");
+    }
+
+    // A reseller sees its own customers' segments only; a viewer sees no money.
+    let r2 = app.token(R2_ADMIN).await;
+    let theirs = json_of(&app, &r2, &format!("/api/v1/insights/segments?{QUERY}")).await;
+    assert_eq!(
+        theirs["segments"],
+        json!([{"segment": "smb", "customers": 0, "revenue": "70.00"}, {"segment": "Unknown", "customers": 0, "revenue": "-5.00"}]),
+        "{theirs}"
+    );
+    assert_eq!(theirs["months"][4]["subscriptions_by_segment"], json!({}), "R1's subscriptions never show");
+    let csv = app.get(&r2, &format!("/api/v1/insights/segments?{QUERY}&format=csv")).await.text().await.unwrap();
+    assert!(!csv.contains("education") && !csv.contains("enterprise"), "{csv}");
+    let viewer = app.token(D_VIEWER).await;
+    let seen = json_of(&app, &viewer, &format!("/api/v1/insights/segments?{QUERY}")).await;
+    assert!(seen.get("revenue_top5").is_none() && seen["segments"][0].get("revenue").is_none(), "{seen}");
+    assert!(seen["months"][1].get("revenue_by_segment").is_none());
+    assert_eq!(seen["months"][3]["licenses_by_segment"], json!({"education": 3, "smb": 9}));
+}

@@ -6,6 +6,7 @@ pub mod api_key;
 pub mod billing_issue;
 pub mod billing_line_item;
 pub mod customer_billing_account;
+pub mod customer_month_rollup;
 pub mod daily_rollup;
 pub mod fx_rate;
 pub mod import_batch;

@@ -33,7 +33,7 @@ pub(super) enum Rated {
     /// Rated lines, and the statements that insert them.
     Lines(Vec<billing_line_item::Model>, Prepared),
     /// Rollup changes to write now: as many as memory should hold (see [`KEYS_HELD`]).
-    Changes(Deltas),
+    Changes(Box<Deltas>),
 }
 
 /// Unrated lines of one batch, by customer and reason: one billing issue each.
@@ -102,7 +102,7 @@ pub(super) fn spawn(
                 }
                 if tally.deltas.len() >= KEYS_HELD {
                     let changes = std::mem::take(&mut tally.deltas);
-                    if tx.blocking_send(Rated::Changes(changes)).is_err() {
+                    if tx.blocking_send(Rated::Changes(Box::new(changes))).is_err() {
                         return Ok(tally);
                     }
                 }

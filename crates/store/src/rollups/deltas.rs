@@ -98,7 +98,7 @@ impl Deltas {
 
     /// The monthly and daily changes with their texts, for comparisons.
     pub fn into_maps(self) -> (HashMap<Key, Sums>, HashMap<DayKey, Sums>) {
-        let Deltas { monthly, others: (daily, _), names } = self;
+        let Deltas { monthly, others: (daily, _, _), names } = self;
         (monthly.into_map(&names), daily.into_map(&names))
     }
 

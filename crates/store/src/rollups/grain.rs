@@ -29,6 +29,20 @@ pub(crate) struct Contribution<'a> {
     pub sums: &'a Sums,
 }
 
+impl Contribution<'_> {
+    /// The sums a grain of revenue and units keeps: units of every category (R11), money only
+    /// where it is revenue and cost (not Tax, R10).
+    pub fn without_tax_money(&self) -> Sums {
+        match self.key.category == TAX {
+            true => Sums { units: self.sums.units, lines: self.sums.lines, ..Sums::default() },
+            false => self.sums.clone(),
+        }
+    }
+}
+
+/// `ChargeCategory` of the lines that are neither revenue nor cost.
+const TAX: &str = "Tax";
+
 /// One rollup table's changes, their texts as codes of the [`Names`] they are held with.
 pub(crate) trait Grain: Default + Send {
     /// The grain's name in messages: `monthly`, `daily`.

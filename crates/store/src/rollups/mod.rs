@@ -8,7 +8,9 @@
 //! - [`daily`]: by (scope, day, marketplace, charge category), where the scope is the line's
 //!   reseller and, separately, the top of its tree, for the Home dashboard's totals;
 //! - [`reseller_products`]: by (reseller, product, month), units and revenue, for the Partners
-//!   dashboard's falling units and Insights.
+//!   dashboard's falling units and Insights;
+//! - [`customer_months`]: by (reseller, customer, month), revenue and units, for Insights'
+//!   customer segments.
 //!
 //! How the changes flow:
 //!
@@ -34,10 +36,11 @@
 //!
 //! No file of this folder imports one that imports it back: `sums`, `keys` and `names` below
 //! everything; `lines`, `sums_table`, `grain` and `writes` above them; then the grains
-//! (`monthly`, `daily`, `reseller_products`), `grains`, `deltas`, and last `rebuild` and `reads`. The `pub use` lines
+//! (`monthly`, `daily`, `reseller_products`, `customer_months`), `grains`, `deltas`, and last `rebuild` and `reads`. The `pub use` lines
 //! below are for callers outside the store; the store's own files name the file an item is in,
 //! so that none reaches back through this one.
 
+pub(crate) mod customer_months;
 mod daily;
 pub(crate) mod deltas;
 mod grain;

@@ -2,9 +2,8 @@
 //! day inside a month.
 
 use chrono::NaiveDate;
-use domain::kinds::OrgKind;
 use domain::metrics::Month;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::keys::Key;
 use super::lines::contribution;
@@ -14,15 +13,6 @@ use super::sums::Sums;
 use crate::billing::issues::line_scope;
 use crate::entities::{billing_line_item, monthly_rollup};
 use crate::{Scope, Store, StoreError};
-
-/// The monthly rollup rows in `scope`: a distributor's whole tree, or a reseller's own rows.
-fn monthly_scope(scope: &Scope) -> Condition {
-    use monthly_rollup::Column;
-    match scope.kind {
-        OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),
-        _ => Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::ResellerId.eq(scope.org_id)),
-    }
-}
 
 /// The monthly rollup of `months` (consecutive, ending at or before `as_of`'s month) in scope,
 /// exact to `as_of`: in `as_of`'s month, the month's rollup minus that month's lines dated after
@@ -35,7 +25,7 @@ pub async fn monthly_as_of(
 ) -> Result<Vec<(Key, Sums)>, StoreError> {
     let (Some(first), Some(last)) = (months.first(), months.last()) else { return Ok(Vec::new()) };
     let stored_rows = monthly_rollup::Entity::find()
-        .filter(monthly_scope(scope))
+        .filter(scope.rollup_rows(monthly_rollup::Column::TenantId, monthly_rollup::Column::ResellerId))
         .filter(monthly_rollup::Column::Month.gte(first.to_string()))
         .filter(monthly_rollup::Column::Month.lte(last.to_string()))
         .all(store.db())

@@ -54,11 +54,7 @@ impl Grain for ResellerProducts {
 
     fn add(&mut self, names: &mut Names, line: &Contribution<'_>, sign: i64) -> Result<(), StoreError> {
         let key = line.key;
-        // Units count every category (R11); money only what is revenue and cost (not Tax, R10).
-        let sums = match key.category == TAX {
-            true => Sums { units: line.sums.units, lines: line.sums.lines, ..Sums::default() },
-            false => line.sums.clone(),
-        };
+        let sums = line.without_tax_money();
         let code = ResellerProductCode {
             reseller_id: key.reseller_id,
             product_id: key.product_id,
@@ -115,9 +111,6 @@ impl Grain for ResellerProducts {
         Ok(reseller_product_rollup::Entity::find().count(db).await?)
     }
 }
-
-/// `ChargeCategory` of the lines that are neither revenue nor cost.
-const TAX: &str = "Tax";
 
 /// The grain's unique index, in the order `key_values` gives a key's values.
 const RESELLER_PRODUCT_KEY: &[&str] = &["reseller_id", "product_id", "month"];

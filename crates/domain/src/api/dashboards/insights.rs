@@ -257,3 +257,51 @@ pub struct InsightsGeography {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revenue_top5: Option<TopFive>,
 }
+
+/// One month of the segments view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SegmentsMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// `as_of`'s month, counted only to `as_of`.
+    pub partial: bool,
+    /// Customer segment → its customers' revenue (2 places; absent for roles without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, String>>))]
+    pub revenue_by_segment: Option<BTreeMap<String, Decimal>>,
+    /// Customer segment → subscriptions whose period overlaps the month.
+    pub subscriptions_by_segment: BTreeMap<String, u64>,
+    /// Customer segment → those subscriptions' quantities added up.
+    pub licenses_by_segment: BTreeMap<String, i64>,
+}
+
+/// A customer segment's figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SegmentFigures {
+    /// `smb`, `mid_market`, `enterprise`, `education`, `government`, `nonprofit`, or "Unknown".
+    pub segment: String,
+    /// Its customers (of a reseller) counted on `as_of`.
+    pub customers: u64,
+    /// Its customers' revenue over the range (2 places; absent for roles without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "5400.00"))]
+    pub revenue: Option<Decimal>,
+}
+
+/// `GET /insights/segments`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InsightsSegments {
+    /// The day computed for.
+    pub as_of: String,
+    /// Every customer segment in scope, by name ("Unknown" last).
+    pub segments: Vec<SegmentFigures>,
+    /// Every month of the range, oldest first.
+    pub months: Vec<SegmentsMonth>,
+    /// Revenue by customer segment: the five with most, then "Others" (absent for roles
+    /// without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_top5: Option<TopFive>,
+}

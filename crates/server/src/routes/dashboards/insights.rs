@@ -3,8 +3,8 @@
 
 use actix_web::{get, web};
 use domain::api::{
-    AddsChurns, InsightsAgreements, InsightsGeography, InsightsProducts, InsightsQuery, InsightsSummary, ListParams,
-    Page, REVENUE_TREND_SORTS, ResellerTrend,
+    AddsChurns, InsightsAgreements, InsightsGeography, InsightsProducts, InsightsQuery, InsightsSegments,
+    InsightsSummary, ListParams, Page, REVENUE_TREND_SORTS, ResellerTrend,
 };
 use domain::roles::{MoneyFields, Permission};
 use store::dashboards::insights::{self, Range};
@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_revenue_trend)
         .service(get_products)
         .service(get_geography)
+        .service(get_segments)
         .service(get_agreements)
         .service(super::insights_raw::get_raw);
 }
@@ -160,6 +161,30 @@ pub async fn get_geography(
     Ok(Report::new(geography, query.format))
 }
 
+/// Per customer segment ("Unknown" when none; customers of a reseller): its customers counted
+/// on `as_of` and revenue over the range; per month its revenue, subscriptions and licences; and
+/// the segments' top five over the range. Revenue is left out for a role without revenue rights.
+#[utoipa::path(
+    tag = "dashboards",
+    params(InsightsQuery),
+    responses(
+        (status = 200, description = "The segments view as JSON, or its rows as CSV", content((InsightsSegments = "application/json"), (String = "text/csv"))),
+        AuthErrors
+    ),
+    security(("bearer" = []))
+)]
+#[get("/insights/segments")]
+pub async fn get_segments(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: Dated<InsightsQuery>,
+) -> Result<Report<InsightsSegments>, ApiError> {
+    caller.require(Permission::ViewDashboards)?;
+    let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
+    let segments = insights::segments(&state.store, &caller.scope, &range(&query)?, sees_money).await?;
+    Ok(Report::new(segments, query.format))
+}
+
 /// Each reseller's agreement and vetting status ("unknown" when none is recorded), by name,
 /// searched by name or external id and paged, with the counts per status over every reseller in
 /// scope.
@@ -181,10 +206,13 @@ pub async fn get_agreements(
 ) -> Result<Report<AgreementsAnswer>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let mut list = list.check(&[])?;
-    let page = insights::agreements(&state.store, &caller.scope, &list).await?;
+    let (page, per_page) = (list.page, list.per_page);
     (list.page, list.per_page) = (1, u64::MAX);
     let all = insights::agreements(&state.store, &caller.scope, &list).await?;
-    Ok(Report::new(AgreementsAnswer { page, all: all.items, as_of: query.as_of.to_string() }, query.format))
+    let skip = usize::try_from(page.saturating_sub(1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let items = all.items.iter().skip(skip).take(usize::try_from(per_page).unwrap_or(usize::MAX)).cloned().collect();
+    let shown = InsightsAgreements { items, page, per_page, ..all.clone() };
+    Ok(Report::new(AgreementsAnswer { page: shown, all: all.items, as_of: query.as_of.to_string() }, query.format))
 }
 
 /// The agreements view: the page as JSON, every reseller in the CSV.

@@ -1,6 +1,6 @@
 //! Insights as CSV: the rows behind each view, one per month (and family).
 
-use domain::api::{AddsChurns, InsightsGeography, InsightsProducts, InsightsSummary, ResellerTrend};
+use domain::api::{AddsChurns, InsightsGeography, InsightsProducts, InsightsSegments, InsightsSummary, ResellerTrend};
 
 use super::insights::AgreementsAnswer;
 use super::{CsvReport, CsvRow};
@@ -164,5 +164,39 @@ impl CsvReport for InsightsGeography {
         (self.countries.iter())
             .map(|c| vec![c.country.clone(), c.transacting.to_string(), c.new.to_string(), text(&c.revenue)])
             .collect()
+    }
+}
+
+impl CsvReport for InsightsSegments {
+    fn file_name(&self) -> String {
+        format!("insights-segments-{}", self.as_of)
+    }
+
+    fn header(&self) -> &'static [&'static str] {
+        &["month", "partial", "figure", "segment", "value"]
+    }
+
+    /// Per month: revenue, subscriptions and licences by segment; then each segment's customers
+    /// and revenue over the range (month empty).
+    fn rows(&self) -> Vec<Vec<String>> {
+        let mut rows = Vec::new();
+        for m in &self.months {
+            let row = |figure: &str, segment: &str, value: String| {
+                vec![m.month.clone(), m.partial.to_string(), figure.to_owned(), segment.to_owned(), value]
+            };
+            rows.extend(m.revenue_by_segment.iter().flatten().map(|(s, v)| row("revenue", s, v.to_string())));
+            rows.extend(m.subscriptions_by_segment.iter().map(|(s, n)| row("subscriptions", s, n.to_string())));
+            rows.extend(m.licenses_by_segment.iter().map(|(s, n)| row("licenses", s, n.to_string())));
+        }
+        for s in &self.segments {
+            let range = |figure: &str, value: String| {
+                vec![String::new(), String::new(), figure.to_owned(), s.segment.clone(), value]
+            };
+            rows.push(range("customers", s.customers.to_string()));
+            if let Some(revenue) = s.revenue {
+                rows.push(range("revenue", revenue.to_string()));
+            }
+        }
+        rows
     }
 }

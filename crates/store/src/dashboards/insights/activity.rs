@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use domain::kinds::OrgKind;
 use domain::metrics::Month;
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
@@ -21,15 +20,6 @@ pub const UNMAPPED: &str = "Unmapped";
 
 /// Revenue by (reseller, month), by family.
 pub(super) type Revenue = BTreeMap<(i64, Month), BTreeMap<String, Decimal>>;
-
-/// The reseller × product rollup rows in `scope`: a distributor's whole tree, or a reseller's own.
-fn rollup_scope(scope: &Scope) -> Condition {
-    use reseller_product_rollup::Column;
-    match scope.kind {
-        OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),
-        _ => Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::ResellerId.eq(scope.org_id)),
-    }
-}
 
 /// Each product's family in the caller's tree.
 async fn families(store: &Store, scope: &Scope) -> Result<HashMap<i64, String>, StoreError> {
@@ -57,7 +47,7 @@ pub(super) async fn revenue(
     let rows = reseller_product_rollup::Entity::find()
         .select_only()
         .columns([Column::ResellerId, Column::ProductId, Column::Month, Column::BilledUsd])
-        .filter(rollup_scope(scope))
+        .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
         .filter(Column::Month.lte(last.to_string()))
         .into_tuple::<(i64, i64, String, String)>()
         .all(store.db())
@@ -75,23 +65,39 @@ pub(super) async fn revenue(
         let billed: Decimal = stored::parse(&billed, "reseller_product_rollups.billed_usd")?;
         add(reseller, month, family(product), billed)?;
     }
-    // Lines of as_of's month dated after it are in the rollup but not yet in the figures.
+    for (reseller, _, product, billed) in revenue_after(store, scope, last, as_of).await? {
+        add(reseller, Month::of(as_of), family(product), -billed)?;
+    }
+    Ok(revenue)
+}
+
+/// The revenue of the lines of `as_of`'s month dated after it, as (reseller, customer, product,
+/// revenue), when `last` is that month and `as_of` cuts it short: those lines are in the rollups
+/// but not yet in the figures.
+pub(super) async fn revenue_after(
+    store: &Store,
+    scope: &Scope,
+    last: Month,
+    as_of: NaiveDate,
+) -> Result<Vec<(i64, i64, i64, Decimal)>, StoreError> {
+    use billing_line_item::Column as Line;
     let current = Month::of(as_of);
-    if last == current && current.is_partial_on(as_of) {
-        use billing_line_item::Column as Line;
-        let later = billing_line_item::Entity::find()
-            .filter(line_scope(scope))
-            .filter(Line::Month.eq(current.to_string()))
-            .filter(Line::Day.gt(as_of))
-            .filter(Line::Rated.eq(true))
-            .all(store.db())
-            .await?;
-        for line in &later {
-            if let Some((key, sums)) = contribution(line)?
-                && key.category != "Tax"
-            {
-                add(key.reseller_id, current, family(key.product_id), -sums.billed_usd)?;
-            }
+    if last != current || !current.is_partial_on(as_of) {
+        return Ok(Vec::new());
+    }
+    let later = billing_line_item::Entity::find()
+        .filter(line_scope(scope))
+        .filter(Line::Month.eq(current.to_string()))
+        .filter(Line::Day.gt(as_of))
+        .filter(Line::Rated.eq(true))
+        .all(store.db())
+        .await?;
+    let mut revenue = Vec::new();
+    for line in &later {
+        if let Some((key, sums)) = contribution(line)?
+            && key.category != "Tax"
+        {
+            revenue.push((key.reseller_id, key.customer_id, key.product_id, sums.billed_usd));
         }
     }
     Ok(revenue)

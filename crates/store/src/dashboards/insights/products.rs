@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
+
 use domain::api::{InsightsProducts, ProductsMonth};
 use domain::metrics::{Month, reported};
 use rust_decimal::Decimal;
@@ -57,16 +59,8 @@ pub async fn products(
     Ok(InsightsProducts { as_of: range.as_of.to_string(), months, revenue_top5 })
 }
 
-/// Month → SKU → subscriptions whose period overlaps the month, and their quantities (R6:
-/// only the dates decide, the quantity is today's; none starting after `as_of`).
-async fn subscriptions_by_product(
-    store: &Store,
-    scope: &Scope,
-    range: &Range,
-) -> Result<(BTreeMap<Month, BTreeMap<String, u64>>, BTreeMap<Month, BTreeMap<String, i64>>), StoreError> {
-    use subscription::Column;
-    let first = range.months[0].first_day();
-    let until = range.last().last_day().min(range.as_of);
+/// Month → SKU → subscriptions whose period overlaps the month, and their quantities.
+async fn subscriptions_by_product(store: &Store, scope: &Scope, range: &Range) -> Result<Running<String>, StoreError> {
     let skus: BTreeMap<i64, String> = product::Entity::find()
         .select_only()
         .columns([product::Column::Id, product::Column::Sku])
@@ -76,23 +70,50 @@ async fn subscriptions_by_product(
         .await?
         .into_iter()
         .collect();
+    running(store, scope, range, |s| skus.get(&s.product_id).cloned()).await
+}
+
+/// Month → member → subscriptions whose period overlaps the month, and month → member → their
+/// quantities.
+pub(super) type Running<K> = (BTreeMap<Month, BTreeMap<K, u64>>, BTreeMap<Month, BTreeMap<K, i64>>);
+
+/// A subscription as [`running`] hands it to its grouping.
+pub(super) struct Held {
+    pub product_id: i64,
+    pub customer_id: i64,
+    pub reseller_id: i64,
+}
+
+/// The subscriptions in scope running in each month of the range (R6: only the dates decide,
+/// the quantity is today's; none starting after `as_of`), counted under the member `member`
+/// names (none: left out).
+pub(super) async fn running<K: Ord + Clone>(
+    store: &Store,
+    scope: &Scope,
+    range: &Range,
+    member: impl Fn(&Held) -> Option<K>,
+) -> Result<Running<K>, StoreError> {
+    use subscription::Column;
+    let first = range.months[0].first_day();
+    let until = range.last().last_day().min(range.as_of);
     let periods = subscription::Entity::find()
         .select_only()
-        .columns([Column::ProductId, Column::Quantity, Column::StartDate, Column::EndDate])
+        .columns([Column::ProductId, Column::CustomerId, Column::ResellerId, Column::Quantity])
+        .columns([Column::StartDate, Column::EndDate])
         .filter(scope.subscriptions())
         .filter(Column::StartDate.lte(until))
         .filter(Condition::any().add(Column::EndDate.is_null()).add(Column::EndDate.gte(first)))
-        .into_tuple::<(i64, i64, chrono::NaiveDate, Option<chrono::NaiveDate>)>()
+        .into_tuple::<(i64, i64, i64, i64, NaiveDate, Option<NaiveDate>)>()
         .all(store.db())
         .await?;
     let (mut counts, mut quantities) = (BTreeMap::new(), BTreeMap::new());
-    for (product, quantity, start, end) in periods {
-        let Some(sku) = skus.get(&product) else { continue };
+    for (product_id, customer_id, reseller_id, quantity, start, end) in periods {
+        let Some(name) = member(&Held { product_id, customer_id, reseller_id }) else { continue };
         for &month in &range.months {
             let month_end = month.last_day().min(range.as_of);
             if start <= month_end && end.is_none_or(|end| end >= month.first_day()) {
-                *counts.entry(month).or_insert_with(BTreeMap::new).entry(sku.clone()).or_insert(0u64) += 1;
-                let held = quantities.entry(month).or_insert_with(BTreeMap::new).entry(sku.clone()).or_insert(0i64);
+                *counts.entry(month).or_insert_with(BTreeMap::new).entry(name.clone()).or_insert(0u64) += 1;
+                let held = quantities.entry(month).or_insert_with(BTreeMap::new).entry(name.clone()).or_insert(0i64);
                 *held = held.saturating_add(quantity);
             }
         }

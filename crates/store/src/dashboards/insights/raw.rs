@@ -2,8 +2,7 @@
 //! scope, read a batch at a time in id order so that an export of any size is held one batch at
 //! a time (the server streams each batch as CSV before reading the next).
 
-use domain::kinds::OrgKind;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::Range;
 use crate::dashboards::dashboard_scope;
@@ -46,12 +45,8 @@ pub async fn raw_batch(
 ) -> Result<RawBatch, StoreError> {
     use monthly_rollup::Column;
     dashboard_scope(scope)?;
-    let within = match scope.kind {
-        OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),
-        _ => Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::ResellerId.eq(scope.org_id)),
-    };
     let rows = monthly_rollup::Entity::find()
-        .filter(within)
+        .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
         .filter(Column::Month.gte(range.months[0].to_string()))
         .filter(Column::Month.lte(range.last().to_string()))
         .filter(Column::Id.gt(after))

@@ -8,10 +8,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use domain::api::{DecreasingUnits, Page, UnitsDecrease};
-use domain::kinds::OrgKind;
 use domain::metrics::{Month, change_pct};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::LISTED;
 use super::lists::page_of;
@@ -29,14 +28,10 @@ pub(super) async fn decreasing_units(
     use reseller_product_rollup::Column;
     let last = Month::of(as_of).previous();
     let before = last.previous();
-    let within = match scope.kind {
-        OrgKind::Distributor => Condition::all().add(Column::TenantId.eq(scope.org_id)),
-        _ => Condition::all().add(Column::TenantId.eq(scope.tenant_id)).add(Column::ResellerId.eq(scope.org_id)),
-    };
     let rows = reseller_product_rollup::Entity::find()
         .select_only()
         .columns([Column::Month, Column::ResellerId, Column::ProductId, Column::Units])
-        .filter(within)
+        .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
         .filter(Column::Month.is_in([last.to_string(), before.to_string()]))
         .filter(Column::ProductId.ne(0))
         .into_tuple::<(String, i64, i64, String)>()

@@ -1,0 +1,71 @@
+//! The customer × month rollup: rated line items summed per customer and month — revenue and
+//! cost without Tax, units of every category — so that Insights' customer segments read one row
+//! per customer and month rather than the customer's every product, service and category. Filled
+//! for existing data by `Store::migrate`.
+//!
+//! Also indexes a tree's organisations by kind and status (which the migration before this one
+//! meant to add and did not), so that the Partners console counts the few suspended or closed
+//! customers by an index range rather than every customer.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+use crate::index;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+/// The organisations of a tree by kind and status.
+const ORGS_BY_STATUS: &str = "ix_organizations_tenant_status_created";
+
+#[derive(DeriveIden, Clone, Copy)]
+enum Organizations {
+    Table,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum CustomerMonthRollups {
+    Table,
+    Id,
+    TenantId,
+    ResellerId,
+    CustomerId,
+    Month,
+    BilledUsd,
+    EffectiveUsd,
+    Units,
+    LineCount,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let table = CustomerMonthRollups::Table;
+        manager
+            .create_table(
+                Table::create()
+                    .table(table)
+                    .col(big_pk_auto(CustomerMonthRollups::Id))
+                    .col(big_integer(CustomerMonthRollups::TenantId))
+                    .col(big_integer(CustomerMonthRollups::ResellerId))
+                    .col(big_integer(CustomerMonthRollups::CustomerId))
+                    .col(string_len(CustomerMonthRollups::Month, 7))
+                    .col(string_len(CustomerMonthRollups::BilledUsd, 64))
+                    .col(string_len(CustomerMonthRollups::EffectiveUsd, 64))
+                    .col(string_len(CustomerMonthRollups::Units, 64))
+                    .col(big_integer(CustomerMonthRollups::LineCount))
+                    .to_owned(),
+            )
+            .await?;
+        let mut grain = index(table, "ux_customer_month_rollups_grain", &["reseller_id", "customer_id", "month"]);
+        manager.create_index(grain.unique().to_owned()).await?;
+        manager.create_index(index(table, "ix_customer_month_rollups_tenant_month", &["tenant_id", "month"])).await?;
+        let mut orgs = index(Organizations::Table, ORGS_BY_STATUS, &["tenant_id", "kind", "status", "created_at"]);
+        manager.create_index(orgs.if_not_exists().to_owned()).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_index(Index::drop().name(ORGS_BY_STATUS).table(Organizations::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(CustomerMonthRollups::Table).to_owned()).await
+    }
+}
