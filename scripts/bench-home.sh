@@ -3,8 +3,8 @@
 # months, 100,000 customers, 500 resellers) in SQLite and in PostgreSQL, the release server is
 # loaded with wrk on loopback and the p50 / p99 latency and requests per second are reported of
 # GET /api/v1/dashboards/home for the distributor and for one reseller, and of the distributor's
-# GET /api/v1/dashboards/partners, GET /api/v1/search and the Insights summary and adds-churns
-# (ENDPOINTS="home partners search insights" to choose).
+# GET /api/v1/dashboards/partners, GET /api/v1/search and the Insights summary, adds-churns,
+# products, geography and segments (ENDPOINTS="home partners search insights" to choose).
 #   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, WARMUP, CONNECTIONS, DATABASES, TIERDASH_BIN;
 #                                        PostgreSQL from TIERDASH_BENCH_POSTGRES_URL)
 set -euo pipefail
@@ -43,7 +43,9 @@ WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $cu
 INSERT INTO organizations (tenant_id, parent_id, kind, name, external_id, status, created_at, updated_at, onboarding_stage, onboarding_stage_at, segment)
 SELECT $dist, (SELECT min(id) FROM organizations WHERE external_id = 'BENCH-R1' AND tenant_id = $dist) + (n % $resellers),
        'customer', 'Bench customer ' || n, 'BENCH-C' || n, 'active', $(ts "n % 1080"), $(ts 0),
-       CASE WHEN n % 50 = 0 THEN 'invited' ELSE 'completed' END, $(ts "n % 1080"), 'smb' FROM seq;
+       CASE WHEN n % 50 = 0 THEN 'invited' ELSE 'completed' END, $(ts "n % 1080"),
+       CASE n % 6 WHEN 0 THEN 'smb' WHEN 1 THEN 'mid_market' WHEN 2 THEN 'enterprise' WHEN 3 THEN 'education'
+         WHEN 4 THEN 'government' ELSE 'nonprofit' END FROM seq;
 INSERT INTO products (tenant_id, sku, name, family, provider, billing_model, marketplace, created_at, updated_at)
 SELECT $dist, sku, name, 'Bench', provider, model, false, $(ts 0), $(ts 0) FROM (
   SELECT 'AWS-EC2' AS sku, 'Amazon EC2' AS name, 'AWS' AS provider, 'usage' AS model
@@ -144,7 +146,10 @@ for lines in "${sizes[@]}"; do
         search) load "search, distributor" "$base/api/v1/search?q=bench%20customer%2012" "$dtoken" ;;
         insights)
           load "insights summary, distributor" "$base/api/v1/insights/summary" "$dtoken"
-          load "adds-churns, distributor" "$base/api/v1/insights/adds-churns" "$dtoken" ;;
+          load "adds-churns, distributor" "$base/api/v1/insights/adds-churns" "$dtoken"
+          load "insights products, distributor" "$base/api/v1/insights/products" "$dtoken"
+          load "insights geography, distributor" "$base/api/v1/insights/geography" "$dtoken"
+          load "insights segments, distributor" "$base/api/v1/insights/segments" "$dtoken" ;;
       esac
     done
     kill "$server"; wait "$server" 2>/dev/null || true; server=""

@@ -21,6 +21,7 @@ mod m20261130_000001_lean_line_item_indexes;
 mod m20261202_000001_read_provider_exports;
 mod m20261202_000002_create_reseller_product_rollups;
 mod m20261202_000003_create_customer_month_rollups;
+mod m20261202_000004_index_organization_search;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_read_provider_exports::Migration),
             Box::new(m20261202_000002_create_reseller_product_rollups::Migration),
             Box::new(m20261202_000003_create_customer_month_rollups::Migration),
+            Box::new(m20261202_000004_index_organization_search::Migration),
         ]
     }
 }

@@ -59,12 +59,29 @@ pub async fn list(
         select = select.filter(Column::Kind.eq(OrgKind::Customer.as_str())).filter(Column::Id.in_subquery(holders));
     }
     if let Some(q) = &query.q {
-        select = select.filter(paging::search(q, &[Column::Name, Column::ExternalId, Column::Domain]));
+        select = select.filter(matching(store, q));
     }
     let page = paging::fetch_page(store.db(), select, query, Column::Id).await?;
     let mut page = paging::convert(page, to_wire)?;
     name_parents(store, scope, &mut page.items).await?;
     Ok(page)
+}
+
+/// Organisations whose name, external id or domain holds `q`, any case. On SQLite a `q` of three
+/// characters or more is looked up in the trigram index of migration
+/// `m20261202_000004_index_organization_search` instead of reading every organisation of the
+/// tree (shorter ones have no trigram); on PostgreSQL the trigram indexes serve the `LIKE` itself.
+fn matching(store: &Store, q: &str) -> Condition {
+    use sea_orm::sea_query::Expr;
+    let q = q.trim();
+    if store.db().get_database_backend() == sea_orm::DbBackend::Sqlite && q.chars().count() >= 3 {
+        // One FTS5 phrase: the text as it is, any `"` doubled.
+        let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+        let ids = "\"organizations\".\"id\" IN \
+                   (SELECT rowid FROM organization_search WHERE organization_search MATCH ?)";
+        return Condition::all().add(Expr::cust_with_values(ids, [phrase]));
+    }
+    paging::search(q, &[Column::Name, Column::ExternalId, Column::Domain])
 }
 
 /// The organisations in scope whose name, external id or domain holds `q` (any case), best
@@ -92,7 +109,7 @@ pub async fn search(
     let select = Entity::find()
         .filter(scope.organizations())
         .filter(Column::Id.ne(scope.org_id))
-        .filter(paging::search(&q, &columns))
+        .filter(matching(store, &q))
         .order_by(Expr::Case(Box::new(rank)), Order::Asc)
         .order_by(Column::Name, Order::Asc)
         .order_by(Column::Id, Order::Asc);

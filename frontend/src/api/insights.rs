@@ -1,8 +1,8 @@
 //! Insights: reseller performance over a range of months.
 
 use domain::api::{
-    AddsChurns, InsightsAgreements, InsightsGeography, InsightsProducts, InsightsQuery, InsightsSummary, ListParams,
-    Page, ResellerTrend,
+    AddsChurns, InsightsAgreements, InsightsGeography, InsightsProducts, InsightsQuery, InsightsSegments,
+    InsightsSummary, ListParams, Page, ResellerTrend,
 };
 
 use super::{ApiFailure, get, with_query};
@@ -30,6 +30,11 @@ pub async fn insights_products(query: InsightsQuery) -> Result<InsightsProducts,
 /// By reseller country.
 pub async fn insights_geography(query: InsightsQuery) -> Result<InsightsGeography, ApiFailure> {
     get(&insights_path("geography", &query)).await
+}
+
+/// By customer segment.
+pub async fn insights_segments(query: InsightsQuery) -> Result<InsightsSegments, ApiFailure> {
+    get(&insights_path("segments", &query)).await
 }
 
 /// Agreement and vetting statuses.

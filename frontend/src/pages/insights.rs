@@ -1,7 +1,7 @@
 //! Insights (`/insights`, seed 002): reseller performance over a range of months — the four KPI
 //! cards with their month-over-month lines, revenue by product family, adds and churns, the
-//! families' top five, geography, the resellers' revenue trend and agreement statuses; each
-//! part downloads as CSV.
+//! families' top five, geography, customer segments, the resellers' revenue trend and agreement
+//! statuses; each part downloads as CSV.
 
 use chrono::NaiveDate;
 use domain::api::{AsOf, InsightsQuery, ListParams, MonthParam, TopFive};
@@ -13,8 +13,8 @@ use rust_decimal::prelude::ToPrimitive;
 use super::as_of::{AsOfPicker, as_of_signal, today_utc};
 use crate::api;
 use crate::components::{
-    BarChart, DonutChart, KpiCard, Loaded, LocalColumn, LocalRow, LocalTable, MonthRange, MonthRangePicker, Series,
-    Slice, SortKey, csv_button,
+    BarChart, DonutChart, KpiCard, LineChart, Loaded, LocalColumn, LocalRow, LocalTable, MonthRange, MonthRangePicker,
+    Series, Slice, SortKey, csv_button,
 };
 use crate::format::{self, Locale};
 
@@ -51,16 +51,26 @@ fn head(title: &'static str, path: String, file: String, testid: &'static str) -
     view! { <div class="panel-head"><h2>{title}</h2>{csv_button(path, file, testid)}</div> }
 }
 
-/// The donut and table of a top five.
-fn top_five(top: TopFive, title: &'static str) -> impl IntoView {
+/// A customer segment as people write it: `SMB`, `Mid-market`, `Education`.
+fn segment_label(segment: &str) -> String {
+    match segment {
+        "smb" => "SMB".into(),
+        "mid_market" => "Mid-market".into(),
+        other => format::words(other),
+    }
+}
+
+/// The donut of a top five, its members named by `label`.
+fn top_five(top: TopFive, title: &'static str, label: fn(&str) -> String) -> impl IntoView {
     let slices: Vec<Slice> = (top.ranking.iter())
         .map(|name| {
             let v = top.range_totals.get(name).copied().unwrap_or_default();
-            Slice { name: name.clone(), value: f(v).max(0.0), shown: usd(v) }
+            Slice { name: label(name), value: f(v).max(0.0), shown: usd(v) }
         })
         .collect();
     let total: Decimal = top.range_totals.values().copied().sum();
-    view! { <DonutChart slices=slices title=title total=usd(total)/> }
+    // The ring's hole fits a short figure; the legend beside it has every slice in full.
+    view! { <DonutChart slices=slices title=title total=money_tick(f(total))/> }
 }
 
 /// The page.
@@ -86,6 +96,7 @@ pub fn InsightsPage() -> impl IntoView {
     let adds = LocalResource::new(move || api::adds_churns(query.get()));
     let products = LocalResource::new(move || api::insights_products(query.get()));
     let geography = LocalResource::new(move || api::insights_geography(query.get()));
+    let segments = LocalResource::new(move || api::insights_segments(query.get()));
     let trend = LocalResource::new(move || {
         let list = ListParams { page: None, per_page: Some(100), q: None, sort: Some("-revenue".into()) };
         api::revenue_trend(query.get(), list)
@@ -118,7 +129,9 @@ pub fn InsightsPage() -> impl IntoView {
             .collect();
         let revenue = s.range.revenue.map(|total| {
             let trend = series(|m| m.revenue.map(f).unwrap_or(0.0));
-            view! { <KpiCard label="Revenue" value=usd(total) trend=trend testid="kpi-revenue"/> }
+            // Short, so that a distributor's millions fit the card (the CSV has the cents).
+            let value = format::money_short(total, "USD", &locale);
+            view! { <KpiCard label="Revenue" value=value trend=trend testid="kpi-revenue"/> }
         });
         let by_family = (!stacked.is_empty()).then(|| {
             view! {
@@ -163,8 +176,13 @@ pub fn InsightsPage() -> impl IntoView {
             .flat_map(|m| {
                 m.subscriptions_by_product.iter().map(|(sku, n)| {
                     let licences = m.licenses_by_product.get(sku).copied().unwrap_or_default();
+                    let locale = Locale::browser();
                     LocalRow {
-                        cells: vec![sku.clone(), n.to_string(), licences.to_string()],
+                        cells: vec![
+                            sku.clone(),
+                            format::count(*n, &locale),
+                            format::count(licences.max(0).unsigned_abs(), &locale),
+                        ],
                         keys: vec![
                             SortKey::Text(sku.clone()),
                             SortKey::Amount(Decimal::from(*n)),
@@ -181,7 +199,7 @@ pub fn InsightsPage() -> impl IntoView {
         ];
         let month = last.map(|m| month_label(&m.month)).unwrap_or_default();
         view! {
-            {p.revenue_top5.map(|top| top_five(top, "Revenue by product family over the range"))}
+            {p.revenue_top5.map(|top| top_five(top, "Revenue by product family over the range", str::to_owned))}
             <h3>{format!("Subscriptions and licences, {month}")}</h3>
             <LocalTable columns=columns rows=rows testid="insights-products" sorted=(1, true)/>
         }
@@ -210,7 +228,54 @@ pub fn InsightsPage() -> impl IntoView {
             LocalColumn { label: "New", numeric: true },
             LocalColumn { label: "Revenue", numeric: true },
         ];
-        view! { <LocalTable columns=columns rows=rows testid="insights-geography" sorted=(3, true)/> }
+        view! {
+            {g.revenue_top5.map(|top| top_five(top, "Revenue by reseller country over the range", str::to_owned))}
+            <LocalTable columns=columns rows=rows testid="insights-geography" sorted=(3, true)/>
+        }
+    };
+    let segments_view = move |s: domain::api::InsightsSegments| {
+        let locale = Locale::browser();
+        let last = s.months.last().cloned();
+        let held = |segment: &str| {
+            let m = last.as_ref();
+            let n = m.and_then(|m| m.subscriptions_by_segment.get(segment)).copied().unwrap_or_default();
+            let l = m.and_then(|m| m.licenses_by_segment.get(segment)).copied().unwrap_or_default();
+            (n, l)
+        };
+        let rows: Vec<LocalRow> = (s.segments.iter())
+            .map(|seg| {
+                let (n, l) = held(&seg.segment);
+                LocalRow {
+                    cells: vec![
+                        segment_label(&seg.segment),
+                        format::count(seg.customers, &locale),
+                        format::count(n, &locale),
+                        format::count(l.max(0).unsigned_abs(), &locale),
+                        seg.revenue.map(usd).unwrap_or_else(|| "—".into()),
+                    ],
+                    keys: vec![
+                        SortKey::Text(seg.segment.clone()),
+                        SortKey::Amount(Decimal::from(seg.customers)),
+                        SortKey::Amount(Decimal::from(n)),
+                        SortKey::Amount(Decimal::from(l)),
+                        SortKey::Amount(seg.revenue.unwrap_or_default()),
+                    ],
+                }
+            })
+            .collect();
+        let month = last.map(|m| month_label(&m.month)).unwrap_or_default();
+        let columns = vec![
+            LocalColumn { label: "Segment", numeric: false },
+            LocalColumn { label: "Customers", numeric: true },
+            LocalColumn { label: "Subscriptions", numeric: true },
+            LocalColumn { label: "Licences", numeric: true },
+            LocalColumn { label: "Revenue, range", numeric: true },
+        ];
+        view! {
+            {s.revenue_top5.map(|top| top_five(top, "Revenue by customer segment over the range", segment_label))}
+            <p class="muted">{format!("Customers counted on the day; subscriptions and licences in {month}.")}</p>
+            <LocalTable columns=columns rows=rows testid="insights-segments" sorted=(4, true)/>
+        }
     };
     let trend_view = move |t: domain::api::Page<domain::api::ResellerTrend>| {
         let rows: Vec<LocalRow> = (t.items.iter())
@@ -229,7 +294,24 @@ pub fn InsightsPage() -> impl IntoView {
         ];
         let note = (t.total > t.items.len() as u64)
             .then(|| format!("The {} largest of {} resellers; the CSV holds them all.", t.items.len(), t.total));
-        view! { <p class="muted">{note}</p><LocalTable columns=columns rows=rows testid="insights-trend" sorted=(1, true)/> }
+        // The five largest as lines, month by month.
+        let months: Vec<String> =
+            t.items.first().map(|r| r.months.iter().map(|m| month_label(&m.month)).collect()).unwrap_or_default();
+        let lines: Vec<Series> = (t.items.iter().take(5))
+            .map(|r| Series {
+                name: r.name.clone(),
+                values: r.months.iter().map(|m| f(m.revenue)).collect(),
+                shown: r.months.iter().map(|m| usd(m.revenue)).collect(),
+            })
+            .collect();
+        let chart = (!lines.is_empty()).then(|| {
+            view! { <LineChart categories=months series=lines title="The five largest resellers' revenue by month" tick=money_tick/> }
+        });
+        view! {
+            {chart}
+            <p class="muted">{note}</p>
+            <LocalTable columns=columns rows=rows testid="insights-trend" sorted=(1, true)/>
+        }
     };
     let agreements_view = move |a: domain::api::InsightsAgreements| {
         let list = |counts: std::collections::BTreeMap<String, u64>| {
@@ -264,6 +346,10 @@ pub fn InsightsPage() -> impl IntoView {
         <section class="panel">
             {move || head("Geography", path("geography"), file("geography"), "geography-csv")}
             <Loaded data=geography view=geography_view/>
+        </section>
+        <section class="panel">
+            {move || head("Customer segments", path("segments"), file("segments"), "segments-csv")}
+            <Loaded data=segments view=segments_view/>
         </section>
         <section class="panel">
             {move || head("Revenue trend by reseller", path("revenue-trend"), file("revenue-trend"), "trend-csv")}

@@ -282,6 +282,17 @@ async fn search_finds_partners_and_customers_best_first_within_the_subtree(app: 
         (&found["items"][0]["kind"], &found["items"][0]["parent_name"]),
         (&json!("customer"), &json!("Reseller One"))
     );
+    // Any case, and short words too (below three characters there is no trigram to look up).
+    assert_eq!(json_of(&app, &d, "/api/v1/search?q=WIND").await["total"], 4);
+    assert_eq!(json_of(&app, &d, "/api/v1/search?q=wi").await["total"], 4);
+    // The index follows changes: a new domain is found, the old one no longer.
+    let zephyr = found["items"][1]["id"].as_i64().unwrap();
+    let patch = json!({"domain": "breeze.example"});
+    assert_eq!(app.patch(&d, &format!("/api/v1/organizations/{zephyr}"), &patch).await.status(), StatusCode::OK);
+    assert_eq!(names(&json_of(&app, &d, "/api/v1/search?q=breeze").await["items"]), ["Zephyr"]);
+    assert_eq!(json_of(&app, &d, "/api/v1/search?q=windy").await["total"], 0);
+    // Quotes are only text to the index's query language.
+    assert_eq!(json_of(&app, &d, "/api/v1/search?q=%22wind%22%20OR").await["total"], 0);
     // LIKE's wildcards are only text: "%_" finds the one name that holds them.
     assert_eq!(names(&json_of(&app, &d, "/api/v1/search?q=%25_").await["items"]), ["Big Wind 100%_Co"]);
     // A sibling reseller finds nothing of R1's; R1 finds its own customer.

@@ -41,7 +41,11 @@ pub struct Slice {
     pub shown: String,
 }
 
+/// Colours in the stylesheet's palette (`--c1` …): a top five and Others, or a dozen families,
+/// each in a colour of its own.
+const PALETTE: usize = 12;
+
 /// The colour of the n-th series, from the stylesheet's palette.
 pub fn colour(n: usize) -> String {
-    format!("var(--c{})", n % 6 + 1)
+    format!("var(--c{})", n % PALETTE + 1)
 }
