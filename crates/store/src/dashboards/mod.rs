@@ -6,6 +6,7 @@
 
 pub mod home;
 pub mod insights;
+pub(crate) mod packed;
 pub mod partners;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};

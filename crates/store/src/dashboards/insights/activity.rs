@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::billing::issues::line_scope;
+use crate::dashboards::packed::{packed, unpacked};
 use crate::entities::{billing_line_item, product, reseller_product_rollup, subscription};
 use crate::rollups::contribution;
 use crate::{Scope, Store, StoreError, dashboards, stored};
@@ -44,12 +45,15 @@ pub(super) async fn revenue(
     use reseller_product_rollup::Column;
     let families = families(store, scope).await?;
     let family = |product: i64| families.get(&product).cloned().unwrap_or_else(|| UNMAPPED.to_owned());
-    let rows = reseller_product_rollup::Entity::find()
+    let backend = store.db().get_database_backend();
+    let months = reseller_product_rollup::Entity::find()
         .select_only()
-        .columns([Column::ResellerId, Column::ProductId, Column::Month, Column::BilledUsd])
+        .column(Column::Month)
+        .expr_as(packed(backend, &["reseller_id", "product_id", "billed_usd"]), "packed")
         .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
         .filter(Column::Month.lte(last.to_string()))
-        .into_tuple::<(i64, i64, String, String)>()
+        .group_by(Column::Month)
+        .into_tuple::<(String, String)>()
         .all(store.db())
         .await?;
     let mut revenue = Revenue::new();
@@ -60,10 +64,16 @@ pub(super) async fn revenue(
         let by_family = revenue.entry((reseller, month)).or_default();
         dashboards::add(by_family.entry(family).or_default(), amount)
     };
-    for (reseller, product, month, billed) in rows {
+    for (month, rows) in months {
         let month: Month = month.parse().map_err(|_| StoreError::Corrupt(format!("rollup month {month}")))?;
-        let billed: Decimal = stored::parse(&billed, "reseller_product_rollups.billed_usd")?;
-        add(reseller, month, family(product), billed)?;
+        for mut row in unpacked(&rows) {
+            let (reseller, product, billed) = (row.next(), row.next(), row.next());
+            let id = |v: Option<&str>| v.and_then(|v| v.parse::<i64>().ok());
+            let (Some(reseller), Some(product), Some(billed)) = (id(reseller), id(product), billed) else {
+                return Err(StoreError::Corrupt(format!("reseller product rollup row of {month}")));
+            };
+            add(reseller, month, family(product), stored::parse(billed, "reseller_product_rollups.billed_usd")?)?;
+        }
     }
     for (reseller, _, product, billed) in revenue_after(store, scope, last, as_of).await? {
         add(reseller, Month::of(as_of), family(product), -billed)?;

@@ -5,28 +5,24 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Utc};
 use domain::api::{InsightsSegments, SegmentFigures, SegmentsMonth};
 use domain::kinds::OrgKind;
 use domain::metrics::{Month, reported};
 use rust_decimal::Decimal;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::products::running;
 use super::top_five::top_five;
 use super::{Range, activity};
-use crate::dashboards::{add, dashboard_scope, end_of};
+use crate::dashboards::packed::{packed, unpacked};
+use crate::dashboards::partners::counted_on;
+use crate::dashboards::{add, dashboard_scope};
 use crate::entities::{customer_month_rollup, organization};
 use crate::{Scope, Store, StoreError, stored};
 
 /// The bucket of customers with no segment recorded.
 pub const UNKNOWN_SEGMENT: &str = "Unknown";
-
-/// A customer in scope: its segment, and whether it is counted on `as_of`.
-struct Customer {
-    segment: String,
-    counted: bool,
-}
 
 /// The segments view over `range`; `sees_money` says whether revenue is included.
 pub async fn segments(
@@ -36,14 +32,15 @@ pub async fn segments(
     sees_money: bool,
 ) -> Result<InsightsSegments, StoreError> {
     dashboard_scope(scope)?;
-    let customers = customers(store, scope, range).await?;
-    let segment_of = |customer: &i64| customers.get(customer).map(|c| c.segment.as_str()).unwrap_or(UNKNOWN_SEGMENT);
+    let (index_of, names) = customers(store, scope, range).await?;
+    let segment_of = |customer: &i64| index_of.get(customer).map_or(UNKNOWN_SEGMENT, |&i| names[i].0.as_str());
     // Segment → month → revenue; every segment with a customer is a member, with revenue or not.
     let mut revenue: BTreeMap<String, BTreeMap<Month, Decimal>> =
-        customers.values().map(|c| (c.segment.clone(), BTreeMap::new())).collect();
+        names.iter().map(|(segment, _)| (segment.clone(), BTreeMap::new())).collect();
     if sees_money {
-        for (customer, month, amount) in customer_revenue(store, scope, range).await? {
-            add(revenue.entry(segment_of(&customer).to_owned()).or_default().entry(month).or_default(), amount)?;
+        for ((index, month), amount) in customer_revenue(store, scope, range, &index_of).await? {
+            let segment = index.map_or(UNKNOWN_SEGMENT, |i| names[i].0.as_str());
+            add(revenue.entry(segment.to_owned()).or_default().entry(month).or_default(), amount)?;
         }
     }
     let (subscriptions, licences) = running(store, scope, range, |s| {
@@ -68,10 +65,6 @@ pub async fn segments(
             licenses_by_segment: licences.get(&month).cloned().unwrap_or_default(),
         })
         .collect();
-    let mut counted: HashMap<&str, u64> = HashMap::new();
-    for c in customers.values() {
-        *counted.entry(c.segment.as_str()).or_default() += u64::from(c.counted);
-    }
     let mut segments = Vec::with_capacity(revenue.len());
     for (segment, by_month) in &revenue {
         let mut total = Decimal::ZERO;
@@ -80,7 +73,7 @@ pub async fn segments(
         }
         segments.push(SegmentFigures {
             segment: segment.clone(),
-            customers: counted.get(segment.as_str()).copied().unwrap_or(0),
+            customers: names.iter().find(|(name, _)| name == segment).map_or(0, |(_, n)| *n),
             revenue: sees_money.then(|| reported(total)),
         });
     }
@@ -92,56 +85,94 @@ pub async fn segments(
     Ok(InsightsSegments { as_of: range.as_of.to_string(), segments, months, revenue_top5 })
 }
 
-/// The customers of a reseller in scope, by id: each one's segment, and whether it is counted
-/// on `as_of` (created by its end and not closed by then, as the Partners console counts).
-async fn customers(store: &Store, scope: &Scope, range: &Range) -> Result<HashMap<i64, Customer>, StoreError> {
+/// The segments of the customers of a reseller in scope, each with its customers counted on
+/// `as_of` (created by its end and not closed by then, as the Partners console counts), and each
+/// customer's segment as its index in that list. Ids come packed per segment.
+async fn customers(
+    store: &Store,
+    scope: &Scope,
+    range: &Range,
+) -> Result<(HashMap<i64, usize>, Vec<(String, u64)>), StoreError> {
     use organization::Column;
-    let next = end_of(range.as_of);
-    let rows = organization::Entity::find()
-        .select_only()
-        .columns([Column::Id, Column::Segment, Column::CreatedAt, Column::ClosedAt])
-        .filter(scope.organizations())
-        .filter(Column::Kind.eq(OrgKind::Customer.as_str()))
-        .filter(Column::ParentId.ne(scope.tenant_id))
-        .into_tuple::<(i64, Option<String>, DateTime<Utc>, Option<DateTime<Utc>>)>()
+    let query = || {
+        organization::Entity::find()
+            .select_only()
+            .column(Column::Segment)
+            .filter(scope.organizations())
+            .filter(Column::Kind.eq(OrgKind::Customer.as_str()))
+            .filter(Column::ParentId.ne(scope.tenant_id))
+            .group_by(Column::Segment)
+    };
+    let named = |segment: Option<String>| segment.unwrap_or_else(|| UNKNOWN_SEGMENT.to_owned());
+    let packed_ids = query()
+        .expr_as(packed(store.db().get_database_backend(), &["id"]), "packed")
+        .into_tuple::<(Option<String>, String)>()
         .all(store.db())
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, segment, created, closed)| {
-            let segment = segment.unwrap_or_else(|| UNKNOWN_SEGMENT.to_owned());
-            (id, Customer { segment, counted: created < next && closed.is_none_or(|c| c >= next) })
-        })
-        .collect())
+    let mut index_of = HashMap::new();
+    let mut names = Vec::with_capacity(packed_ids.len());
+    for (segment, ids) in packed_ids {
+        let segment = named(segment);
+        for mut row in unpacked(&ids) {
+            let id = row.next().and_then(|id| id.parse::<i64>().ok());
+            let id = id.ok_or_else(|| StoreError::Corrupt(format!("organisation id of segment {segment}")))?;
+            index_of.insert(id, names.len());
+        }
+        names.push((segment, 0));
+    }
+    let counts = query()
+        .expr_as(Expr::col(Column::Id).count(), "counted")
+        .filter(counted_on(range.as_of))
+        .into_tuple::<(Option<String>, i64)>()
+        .all(store.db())
+        .await?;
+    for (segment, n) in counts {
+        let segment = named(segment);
+        if let Some(entry) = names.iter_mut().find(|(name, _)| *name == segment) {
+            entry.1 = u64::try_from(n).unwrap_or(0);
+        }
+    }
+    Ok((index_of, names))
 }
 
-/// Each customer's revenue per month of the range, exact to `as_of`, from the customer × month
-/// rollup; none of the distributor's direct customers.
+/// Revenue per (segment index, none when unknown) and month of the range, exact to `as_of`, from
+/// the customer × month rollup; none of the distributor's direct customers.
 async fn customer_revenue(
     store: &Store,
     scope: &Scope,
     range: &Range,
-) -> Result<Vec<(i64, Month, Decimal)>, StoreError> {
+    index_of: &HashMap<i64, usize>,
+) -> Result<HashMap<(Option<usize>, Month), Decimal>, StoreError> {
     use customer_month_rollup::Column;
-    let rows = customer_month_rollup::Entity::find()
+    let backend = store.db().get_database_backend();
+    let months = customer_month_rollup::Entity::find()
         .select_only()
-        .columns([Column::CustomerId, Column::Month, Column::BilledUsd])
+        .column(Column::Month)
+        .expr_as(packed(backend, &["customer_id", "billed_usd"]), "packed")
         .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
         .filter(Column::ResellerId.ne(scope.tenant_id))
         .filter(Column::Month.gte(range.months[0].to_string()))
         .filter(Column::Month.lte(range.last().to_string()))
-        .into_tuple::<(i64, String, String)>()
+        .group_by(Column::Month)
+        .into_tuple::<(String, String)>()
         .all(store.db())
         .await?;
-    let mut revenue = Vec::with_capacity(rows.len());
-    for (customer, month, billed) in rows {
+    let mut revenue: HashMap<(Option<usize>, Month), Decimal> = HashMap::new();
+    for (month, rows) in months {
         let month: Month = month.parse().map_err(|_| StoreError::Corrupt(format!("rollup month {month}")))?;
-        revenue.push((customer, month, stored::parse(&billed, "customer_month_rollups.billed_usd")?));
+        for mut row in unpacked(&rows) {
+            let (customer, billed) = (row.next().and_then(|c| c.parse::<i64>().ok()), row.next());
+            let (Some(customer), Some(billed)) = (customer, billed) else {
+                return Err(StoreError::Corrupt(format!("customer month rollup row of {month}")));
+            };
+            let amount = stored::parse(billed, "customer_month_rollups.billed_usd")?;
+            add(revenue.entry((index_of.get(&customer).copied(), month)).or_default(), amount)?;
+        }
     }
     let current = Month::of(range.as_of);
     for (reseller, customer, _, billed) in activity::revenue_after(store, scope, range.last(), range.as_of).await? {
         if reseller != scope.tenant_id {
-            revenue.push((customer, current, -billed));
+            add(revenue.entry((index_of.get(&customer).copied(), current)).or_default(), -billed)?;
         }
     }
     Ok(revenue)
