@@ -14,7 +14,7 @@ use crate::billing;
 use crate::billing::issues::rerate_in;
 use crate::entities::organization::{self, Column, Entity};
 use crate::entities::subscription;
-use crate::{Scope, Store, StoreError, clock, paging, stored};
+use crate::{Scope, Store, StoreError, clock, paging, rollups, stored};
 use sea_orm::sea_query::Query;
 
 /// Organisations in scope, filtered, searched by name, external id and domain.
@@ -373,6 +373,11 @@ pub async fn update(
     model.updated_at = Set(now);
     let txn = store.db().begin().await?;
     let updated = model.update(&txn).await?;
+    // The segments' rollup follows a customer's segment.
+    if updated.segment != current.segment {
+        let (from, to) = (current.segment.as_deref(), updated.segment.as_deref());
+        rollups::segment_months::resegment(&txn, updated.tenant_id, updated.id, from, to).await?;
+    }
     if let Some(accounts) = accounts {
         billing::accounts::set(&txn, updated.tenant_id, updated.id, &accounts).await?;
         if !accounts.is_empty() {

@@ -304,6 +304,26 @@ async fn customer_segments_are_as_worked_out_by_hand(app: TestApp) {
         assert!(rows.contains(&row), "{row} in {csv}");
     }
 
+    // A customer's new segment takes its revenue along, and the segments' rollup stays the
+    // customers' summed by today's segments (the rollup check compares them).
+    let c3 = format!("/api/v1/organizations/{}", ids[0]);
+    assert_eq!(app.patch(&d, &c3, &json!({"segment": "government"})).await.status(), StatusCode::OK);
+    let moved = json_of(&app, &d, &format!("/api/v1/insights/segments?{QUERY}")).await;
+    assert_eq!(
+        moved["segments"],
+        json!([
+            {"segment": "enterprise", "customers": 0, "revenue": "100.00"},
+            {"segment": "government", "customers": 1, "revenue": "47.00"},
+            {"segment": "smb", "customers": 0, "revenue": "70.00"},
+            {"segment": "Unknown", "customers": 0, "revenue": "-5.00"},
+        ])
+    );
+    assert_eq!(moved["months"][3]["revenue_by_segment"], json!({"government": "40.00", "smb": "70.00"}));
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    assert_eq!(app.patch(&d, &c3, &json!({"segment": "education"})).await.status(), StatusCode::OK);
+    store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+
     // A reseller sees its own customers' segments only; a viewer sees no money.
     let r2 = app.token(R2_ADMIN).await;
     let theirs = json_of(&app, &r2, &format!("/api/v1/insights/segments?{QUERY}")).await;

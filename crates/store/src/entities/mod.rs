@@ -16,6 +16,7 @@ pub mod organization;
 pub mod product;
 pub mod product_service;
 pub mod reseller_product_rollup;
+pub mod segment_month_rollup;
 pub mod service_plan;
 pub mod subscription;
 pub mod user;

@@ -1,7 +1,7 @@
 //! The customer × month grain (`customer_month_rollups`): rated line items summed by (customer,
 //! month) — revenue and cost without Tax and units of every category, as the reseller × product
 //! grain keeps them — so that Insights' customer segments (docs/metrics.md §4) read one row per
-//! customer and month.
+//! customer and month. The segment × month rollup follows it (`segment_months`).
 
 use std::collections::HashMap;
 
@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 
 use super::grain::{Contribution, Grain};
 use super::names::Names;
+use super::segment_months;
 use super::sums::Sums;
 use super::sums_table::SumsTable;
 use super::writes::{self, StoredGrain};
@@ -83,8 +84,10 @@ impl Grain for CustomerMonths {
     }
 
     async fn write<C: ConnectionTrait>(self, db: &C, tenant: i64, names: &Names) -> Result<(), StoreError> {
-        let changes = self.0.into_sorted().into_iter().map(|(k, s)| (customer_month_key(names, &k), s));
-        writes::write(db, tenant, &TABLE, changes).await
+        let changes: Vec<(CustomerMonthKey, Sums)> =
+            self.0.into_sorted().into_iter().map(|(k, s)| (customer_month_key(names, &k), s)).collect();
+        segment_months::write_following(db, tenant, &changes).await?;
+        writes::write(db, tenant, &TABLE, changes.into_iter()).await
     }
 
     async fn stored<C: ConnectionTrait>(db: &C, tenant: i64) -> Result<HashMap<CustomerMonthKey, Sums>, StoreError> {
@@ -93,13 +96,17 @@ impl Grain for CustomerMonths {
             .all(db)
             .await?
             .iter()
-            .map(|row| Ok((customer_month_key_of(row), customer_month_sums_of(row)?)))
+            .map(|row| Ok((key_of(row), sums_of(row)?)))
             .collect()
     }
 
     async fn delete_all<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
         customer_month_rollup::Entity::delete_many().exec(db).await?;
-        Ok(())
+        segment_months::delete_all(db).await
+    }
+
+    async fn check_following<C: ConnectionTrait>(db: &C, tenant: i64) -> Result<(), StoreError> {
+        segment_months::check(db, tenant).await
     }
 
     async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
@@ -130,9 +137,9 @@ const TABLE: StoredGrain<customer_month_rollup::Entity, CustomerMonthKey> = Stor
     id: customer_month_rollup::Column::Id,
     key_columns: CUSTOMER_MONTH_KEY,
     key_values: |k, values| values.extend([k.reseller_id.into(), k.customer_id.into(), k.month.as_str().into()]),
-    key_of: customer_month_key_of,
+    key_of,
     id_of: |row| row.id,
-    sums_of: customer_month_sums_of,
+    sums_of,
     values: |tenant, key, sums| {
         vec![
             tenant.into(),
@@ -148,12 +155,12 @@ const TABLE: StoredGrain<customer_month_rollup::Entity, CustomerMonthKey> = Stor
 };
 
 /// A stored row's key.
-fn customer_month_key_of(row: &customer_month_rollup::Model) -> CustomerMonthKey {
+pub(super) fn key_of(row: &customer_month_rollup::Model) -> CustomerMonthKey {
     CustomerMonthKey { reseller_id: row.reseller_id, customer_id: row.customer_id, month: row.month.clone() }
 }
 
 /// A stored row's sums.
-fn customer_month_sums_of(row: &customer_month_rollup::Model) -> Result<Sums, StoreError> {
+pub(super) fn sums_of(row: &customer_month_rollup::Model) -> Result<Sums, StoreError> {
     Ok(Sums {
         billed_usd: stored::parse(&row.billed_usd, "customer_month_rollups.billed_usd")?,
         effective_usd: stored::parse(&row.effective_usd, "customer_month_rollups.effective_usd")?,

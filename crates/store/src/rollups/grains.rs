@@ -101,7 +101,8 @@ macro_rules! grains {
             }
 
             async fn check<C: ConnectionTrait>(self, db: &C, tenant: i64, names: &Names) -> Result<(), StoreError> {
-                $(grain::check(db, tenant, self.$i, names).await?;)+
+                $(grain::check(db, tenant, self.$i, names).await?;
+                $g::check_following(db, tenant).await?;)+
                 Ok(())
             }
 

@@ -9,8 +9,8 @@
 //!   reseller and, separately, the top of its tree, for the Home dashboard's totals;
 //! - [`reseller_products`]: by (reseller, product, month), units and revenue, for the Partners
 //!   dashboard's falling units and Insights;
-//! - [`customer_months`]: by (reseller, customer, month), revenue and units, for Insights'
-//!   customer segments.
+//! - [`customer_months`]: by (reseller, customer, month), revenue and units; and following it
+//!   [`segment_months`], the same by (reseller, customer segment, month), for Insights' segments.
 //!
 //! How the changes flow:
 //!
@@ -52,6 +52,7 @@ mod names;
 pub(crate) mod reads;
 pub(crate) mod rebuild;
 pub(crate) mod reseller_products;
+pub(crate) mod segment_months;
 pub(crate) mod sums;
 mod sums_table;
 mod writes;

@@ -1,7 +1,7 @@
 //! Segments (`GET /insights/segments`, docs/metrics.md §4): per customer segment ("Unknown" when
 //! none) and month the revenue of its customers, their subscriptions and licences; the segments'
-//! top five over the range. Customers of a reseller only, as everywhere in Insights: the
-//! distributor's own direct customers are not a reseller's performance.
+//! top five over the range, from the segment × month rollup. Customers of a reseller only, as
+//! everywhere in Insights.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,13 +12,14 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use super::products::running;
+use super::products::{Running, running};
 use super::top_five::top_five;
 use super::{Range, activity};
 use crate::dashboards::packed::{packed, unpacked};
 use crate::dashboards::partners::counted_on;
 use crate::dashboards::{add, dashboard_scope};
-use crate::entities::{customer_month_rollup, organization};
+use crate::entities::{organization, segment_month_rollup};
+use crate::rollups::segment_months::segments_of;
 use crate::{Scope, Store, StoreError, stored};
 
 /// The bucket of customers with no segment recorded.
@@ -32,21 +33,16 @@ pub async fn segments(
     sees_money: bool,
 ) -> Result<InsightsSegments, StoreError> {
     dashboard_scope(scope)?;
-    let (index_of, names) = customers(store, scope, range).await?;
-    let segment_of = |customer: &i64| index_of.get(customer).map_or(UNKNOWN_SEGMENT, |&i| names[i].0.as_str());
+    let counted = customers(store, scope, range).await?;
     // Segment → month → revenue; every segment with a customer is a member, with revenue or not.
     let mut revenue: BTreeMap<String, BTreeMap<Month, Decimal>> =
-        names.iter().map(|(segment, _)| (segment.clone(), BTreeMap::new())).collect();
+        counted.keys().map(|segment| (segment.clone(), BTreeMap::new())).collect();
     if sees_money {
-        for ((index, month), amount) in customer_revenue(store, scope, range, &index_of).await? {
-            let segment = index.map_or(UNKNOWN_SEGMENT, |i| names[i].0.as_str());
-            add(revenue.entry(segment.to_owned()).or_default().entry(month).or_default(), amount)?;
+        for ((segment, month), amount) in segment_revenue(store, scope, range).await? {
+            add(revenue.entry(segment).or_default().entry(month).or_default(), amount)?;
         }
     }
-    let (subscriptions, licences) = running(store, scope, range, |s| {
-        (s.reseller_id != scope.tenant_id).then(|| segment_of(&s.customer_id).to_owned())
-    })
-    .await?;
+    let (subscriptions, licences) = running_by_segment(store, scope, range).await?;
     let months = range
         .months
         .iter()
@@ -73,7 +69,7 @@ pub async fn segments(
         }
         segments.push(SegmentFigures {
             segment: segment.clone(),
-            customers: names.iter().find(|(name, _)| name == segment).map_or(0, |(_, n)| *n),
+            customers: counted.get(segment).copied().unwrap_or(0),
             revenue: sees_money.then(|| reported(total)),
         });
     }
@@ -85,70 +81,49 @@ pub async fn segments(
     Ok(InsightsSegments { as_of: range.as_of.to_string(), segments, months, revenue_top5 })
 }
 
-/// The segments of the customers of a reseller in scope, each with its customers counted on
-/// `as_of` (created by its end and not closed by then, as the Partners console counts), and each
-/// customer's segment as its index in that list. Ids come packed per segment.
-async fn customers(
-    store: &Store,
-    scope: &Scope,
-    range: &Range,
-) -> Result<(HashMap<i64, usize>, Vec<(String, u64)>), StoreError> {
+/// A stored segment's name: [`UNKNOWN_SEGMENT`] for none.
+fn named(segment: Option<String>) -> String {
+    segment.filter(|s| !s.is_empty()).unwrap_or_else(|| UNKNOWN_SEGMENT.to_owned())
+}
+
+/// The segments of the customers in scope, each with its customers counted on `as_of` (created
+/// by its end and not closed by then, as the Partners console counts): every segment with a
+/// customer present. (A customer always sits below a reseller, so these are resellers'.)
+async fn customers(store: &Store, scope: &Scope, range: &Range) -> Result<BTreeMap<String, u64>, StoreError> {
     use organization::Column;
     let query = || {
         organization::Entity::find()
             .select_only()
             .column(Column::Segment)
+            .expr_as(Expr::col(Column::Id).count(), "customers")
             .filter(scope.organizations())
             .filter(Column::Kind.eq(OrgKind::Customer.as_str()))
-            .filter(Column::ParentId.ne(scope.tenant_id))
             .group_by(Column::Segment)
     };
-    let named = |segment: Option<String>| segment.unwrap_or_else(|| UNKNOWN_SEGMENT.to_owned());
-    let packed_ids = query()
-        .expr_as(packed(store.db().get_database_backend(), &["id"]), "packed")
-        .into_tuple::<(Option<String>, String)>()
-        .all(store.db())
-        .await?;
-    let mut index_of = HashMap::new();
-    let mut names = Vec::with_capacity(packed_ids.len());
-    for (segment, ids) in packed_ids {
-        let segment = named(segment);
-        for mut row in unpacked(&ids) {
-            let id = row.next().and_then(|id| id.parse::<i64>().ok());
-            let id = id.ok_or_else(|| StoreError::Corrupt(format!("organisation id of segment {segment}")))?;
-            index_of.insert(id, names.len());
-        }
-        names.push((segment, 0));
+    let mut counted = BTreeMap::new();
+    for (segment, _) in query().into_tuple::<(Option<String>, i64)>().all(store.db()).await? {
+        counted.insert(named(segment), 0);
     }
-    let counts = query()
-        .expr_as(Expr::col(Column::Id).count(), "counted")
-        .filter(counted_on(range.as_of))
-        .into_tuple::<(Option<String>, i64)>()
-        .all(store.db())
-        .await?;
-    for (segment, n) in counts {
-        let segment = named(segment);
-        if let Some(entry) = names.iter_mut().find(|(name, _)| *name == segment) {
-            entry.1 = u64::try_from(n).unwrap_or(0);
-        }
+    let on_the_day = query().filter(counted_on(range.as_of)).into_tuple::<(Option<String>, i64)>();
+    for (segment, n) in on_the_day.all(store.db()).await? {
+        counted.insert(named(segment), u64::try_from(n).unwrap_or(0));
     }
-    Ok((index_of, names))
+    Ok(counted)
 }
 
-/// Revenue per (segment index, none when unknown) and month of the range, exact to `as_of`, from
-/// the customer × month rollup; none of the distributor's direct customers.
-async fn customer_revenue(
+/// Revenue per segment and month of the range, exact to `as_of`, from the segment × month
+/// rollup (each month's rows packed in one text); none of the distributor's direct customers.
+async fn segment_revenue(
     store: &Store,
     scope: &Scope,
     range: &Range,
-    index_of: &HashMap<i64, usize>,
-) -> Result<HashMap<(Option<usize>, Month), Decimal>, StoreError> {
-    use customer_month_rollup::Column;
+) -> Result<HashMap<(String, Month), Decimal>, StoreError> {
+    use segment_month_rollup::Column;
     let backend = store.db().get_database_backend();
-    let months = customer_month_rollup::Entity::find()
+    let months = segment_month_rollup::Entity::find()
         .select_only()
         .column(Column::Month)
-        .expr_as(packed(backend, &["customer_id", "billed_usd"]), "packed")
+        .expr_as(packed(backend, &["segment", "billed_usd"]), "packed")
         .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
         .filter(Column::ResellerId.ne(scope.tenant_id))
         .filter(Column::Month.gte(range.months[0].to_string()))
@@ -157,23 +132,56 @@ async fn customer_revenue(
         .into_tuple::<(String, String)>()
         .all(store.db())
         .await?;
-    let mut revenue: HashMap<(Option<usize>, Month), Decimal> = HashMap::new();
+    let mut revenue: HashMap<(String, Month), Decimal> = HashMap::new();
     for (month, rows) in months {
         let month: Month = month.parse().map_err(|_| StoreError::Corrupt(format!("rollup month {month}")))?;
         for mut row in unpacked(&rows) {
-            let (customer, billed) = (row.next().and_then(|c| c.parse::<i64>().ok()), row.next());
-            let (Some(customer), Some(billed)) = (customer, billed) else {
-                return Err(StoreError::Corrupt(format!("customer month rollup row of {month}")));
+            let (Some(segment), Some(billed)) = (row.next(), row.next()) else {
+                return Err(StoreError::Corrupt(format!("segment month rollup row of {month}")));
             };
-            let amount = stored::parse(billed, "customer_month_rollups.billed_usd")?;
-            add(revenue.entry((index_of.get(&customer).copied(), month)).or_default(), amount)?;
+            let amount = stored::parse(billed, "segment_month_rollups.billed_usd")?;
+            add(revenue.entry((named(Some(segment.to_owned())), month)).or_default(), amount)?;
         }
     }
+    // Lines of as_of's month dated after it are in the rollup but not yet in the figures.
+    let later: Vec<_> = activity::revenue_after(store, scope, range.last(), range.as_of)
+        .await?
+        .into_iter()
+        .filter(|(reseller, ..)| *reseller != scope.tenant_id)
+        .collect();
+    let customers: Vec<i64> = later.iter().map(|(_, customer, ..)| *customer).collect();
+    let segments = segments_of(store.db(), &customers).await?;
     let current = Month::of(range.as_of);
-    for (reseller, customer, _, billed) in activity::revenue_after(store, scope, range.last(), range.as_of).await? {
-        if reseller != scope.tenant_id {
-            add(revenue.entry((index_of.get(&customer).copied(), current)).or_default(), -billed)?;
-        }
+    for (_, customer, _, billed) in later {
+        let segment = named(segments.get(&customer).cloned());
+        add(revenue.entry((segment, current)).or_default(), -billed)?;
     }
     Ok(revenue)
+}
+
+/// Per month the subscriptions running and their licences by the segment of their customer; none
+/// of the distributor's direct customers.
+async fn running_by_segment(store: &Store, scope: &Scope, range: &Range) -> Result<Running<String>, StoreError> {
+    let (by_customer, licences_by_customer) =
+        running(store, scope, range, |s| (s.reseller_id != scope.tenant_id).then_some(s.customer_id)).await?;
+    let customers: Vec<i64> = by_customer.values().flat_map(|m| m.keys().copied()).collect();
+    let segments = segments_of(store.db(), &customers).await?;
+    let segment_of = |customer: &i64| named(segments.get(customer).cloned());
+    Ok((by_segment(by_customer, segment_of), by_segment(licences_by_customer, segment_of)))
+}
+
+/// Month → customer → n, added up by the customers' segments.
+fn by_segment<N: Default + std::ops::AddAssign>(
+    by_customer: BTreeMap<Month, BTreeMap<i64, N>>,
+    segment_of: impl Fn(&i64) -> String,
+) -> BTreeMap<Month, BTreeMap<String, N>> {
+    (by_customer.into_iter())
+        .map(|(month, per)| {
+            let mut summed: BTreeMap<String, N> = BTreeMap::new();
+            for (customer, n) in per {
+                *summed.entry(segment_of(&customer)).or_default() += n;
+            }
+            (month, summed)
+        })
+        .collect()
 }

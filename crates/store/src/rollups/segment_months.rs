@@ -1,0 +1,205 @@
+//! The segment × month rollup (`segment_month_rollups`): the customer × month grain summed again
+//! by each customer's segment (empty when none), per (reseller, segment, month), so that
+//! Insights' segments read a few rows per reseller and month whatever the number of customers.
+//!
+//! A segment is the customer's, not the line's, so this is not a grain of its own kept from the
+//! lines: it follows the customer × month grain. Whatever that grain writes is written here too,
+//! under the segments the customers have then ([`write_following`]); when a customer's segment
+//! changes, its rows move from the old segment to the new ([`resegment`]); and the rollup checks
+//! compare it with the customer × month rows summed by today's segments ([`check`]).
+
+use std::collections::{BTreeMap, HashMap};
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use super::customer_months::CustomerMonthKey;
+use super::sums::Sums;
+use super::writes::{self, StoredGrain};
+use crate::bulk::{OnConflict, Table};
+use crate::entities::{customer_month_rollup, organization, segment_month_rollup};
+use crate::{StoreError, stored};
+
+/// A key of the segment × month rollup.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SegmentMonthKey {
+    /// The customers' reseller.
+    pub reseller_id: i64,
+    /// Their segment, empty when none.
+    pub segment: String,
+    /// `YYYY-MM`.
+    pub month: String,
+}
+
+/// Customers whose segments are read per statement.
+const IDS_PER_READ: usize = 500;
+
+/// Each of `customers`' segment (empty when none).
+pub(crate) async fn segments_of<C: ConnectionTrait>(
+    db: &C,
+    customers: &[i64],
+) -> Result<HashMap<i64, String>, StoreError> {
+    let mut customers = customers.to_vec();
+    customers.sort_unstable();
+    customers.dedup();
+    let mut found = HashMap::with_capacity(customers.len());
+    for chunk in customers.chunks(IDS_PER_READ) {
+        let rows = organization::Entity::find()
+            .select_only()
+            .columns([organization::Column::Id, organization::Column::Segment])
+            .filter(organization::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple::<(i64, Option<String>)>()
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().map(|(id, segment)| (id, segment.unwrap_or_default())));
+    }
+    Ok(found)
+}
+
+/// The customer × month changes `changes`, summed by the customers' segments.
+async fn by_segment<C: ConnectionTrait>(
+    db: &C,
+    changes: &[(CustomerMonthKey, Sums)],
+) -> Result<BTreeMap<SegmentMonthKey, Sums>, StoreError> {
+    let customers: Vec<i64> = changes.iter().map(|(k, _)| k.customer_id).collect();
+    let segments = segments_of(db, &customers).await?;
+    let mut summed: BTreeMap<SegmentMonthKey, Sums> = BTreeMap::new();
+    for (key, sums) in changes {
+        let segment = segments.get(&key.customer_id).cloned().unwrap_or_default();
+        let key = SegmentMonthKey { reseller_id: key.reseller_id, segment, month: key.month.clone() };
+        summed.entry(key).or_default().add(sums, 1)?;
+    }
+    Ok(summed)
+}
+
+/// Writes the customer × month changes `changes` of tree `tenant` here too, under the segments
+/// the customers have now.
+pub(super) async fn write_following<C: ConnectionTrait>(
+    db: &C,
+    tenant: i64,
+    changes: &[(CustomerMonthKey, Sums)],
+) -> Result<(), StoreError> {
+    let summed = by_segment(db, changes).await?;
+    writes::write(db, tenant, &TABLE, summed.into_iter()).await
+}
+
+/// Customer `customer` of tree `tenant` moves from segment `from` to `to` (none: empty): its
+/// customer × month rows are taken out of the one and added to the other.
+pub(crate) async fn resegment<C: ConnectionTrait>(
+    db: &C,
+    tenant: i64,
+    customer: i64,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(), StoreError> {
+    if from == to {
+        return Ok(());
+    }
+    let rows = customer_month_rollup::Entity::find()
+        .filter(customer_month_rollup::Column::CustomerId.eq(customer))
+        .all(db)
+        .await?;
+    let mut moves: BTreeMap<SegmentMonthKey, Sums> = BTreeMap::new();
+    for row in &rows {
+        let sums = super::customer_months::sums_of(row)?;
+        for (segment, sign) in [(from, -1), (to, 1)] {
+            let key = SegmentMonthKey {
+                reseller_id: row.reseller_id,
+                segment: segment.unwrap_or("").to_owned(),
+                month: row.month.clone(),
+            };
+            moves.entry(key).or_default().add(&sums, sign)?;
+        }
+    }
+    writes::write(db, tenant, &TABLE, moves.into_iter()).await
+}
+
+/// Compares the stored segment rows of tree `tenant` with its customer × month rows summed by
+/// today's segments: a difference names the first key that differs.
+pub(super) async fn check<C: ConnectionTrait>(db: &C, tenant: i64) -> Result<(), StoreError> {
+    let rows = customer_month_rollup::Entity::find()
+        .filter(customer_month_rollup::Column::TenantId.eq(tenant))
+        .all(db)
+        .await?;
+    let changes = rows
+        .iter()
+        .map(|row| Ok((super::customer_months::key_of(row), super::customer_months::sums_of(row)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let expected: HashMap<SegmentMonthKey, Sums> = by_segment(db, &changes).await?.into_iter().collect();
+    let stored: HashMap<SegmentMonthKey, Sums> = segment_month_rollup::Entity::find()
+        .filter(segment_month_rollup::Column::TenantId.eq(tenant))
+        .all(db)
+        .await?
+        .iter()
+        .map(|row| Ok((key_of(row), sums_of(row)?)))
+        .collect::<Result<_, StoreError>>()?;
+    if stored != expected {
+        let mut diff: Vec<_> =
+            stored.keys().chain(expected.keys()).filter(|k| stored.get(*k) != expected.get(*k)).collect();
+        diff.sort();
+        return Err(StoreError::Corrupt(format!(
+            "the segment month rollup differs from its customers at {:?}",
+            diff.first()
+        )));
+    }
+    Ok(())
+}
+
+/// Deletes every row of every tree (a rebuild).
+pub(super) async fn delete_all<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
+    segment_month_rollup::Entity::delete_many().exec(db).await?;
+    Ok(())
+}
+
+/// The rollup's unique index, in the order `key_values` gives a key's values.
+const SEGMENT_MONTH_KEY: &[&str] = &["reseller_id", "segment", "month"];
+
+/// `segment_month_rollups`, as [`writes`] writes it.
+const TABLE: StoredGrain<segment_month_rollup::Entity, SegmentMonthKey> = StoredGrain {
+    table: Table {
+        name: "segment_month_rollups",
+        columns: &[
+            "tenant_id",
+            "reseller_id",
+            "segment",
+            "month",
+            "billed_usd",
+            "effective_usd",
+            "units",
+            "line_count",
+        ],
+        on_conflict: OnConflict::Replace { on: SEGMENT_MONTH_KEY, keeps: &["tenant_id"] },
+    },
+    id: segment_month_rollup::Column::Id,
+    key_columns: SEGMENT_MONTH_KEY,
+    key_values: |k, values| values.extend([k.reseller_id.into(), k.segment.as_str().into(), k.month.as_str().into()]),
+    key_of,
+    id_of: |row| row.id,
+    sums_of,
+    values: |tenant, key, sums| {
+        vec![
+            tenant.into(),
+            key.reseller_id.into(),
+            key.segment.into(),
+            key.month.into(),
+            sums.billed_usd.to_string().into(),
+            sums.effective_usd.to_string().into(),
+            sums.units.to_string().into(),
+            sums.lines.into(),
+        ]
+    },
+};
+
+/// A stored row's key.
+fn key_of(row: &segment_month_rollup::Model) -> SegmentMonthKey {
+    SegmentMonthKey { reseller_id: row.reseller_id, segment: row.segment.clone(), month: row.month.clone() }
+}
+
+/// A stored row's sums.
+fn sums_of(row: &segment_month_rollup::Model) -> Result<Sums, StoreError> {
+    Ok(Sums {
+        billed_usd: stored::parse(&row.billed_usd, "segment_month_rollups.billed_usd")?,
+        effective_usd: stored::parse(&row.effective_usd, "segment_month_rollups.effective_usd")?,
+        units: stored::parse(&row.units, "segment_month_rollups.units")?,
+        lines: row.line_count,
+    })
+}
