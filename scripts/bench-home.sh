@@ -4,7 +4,8 @@
 # loaded with wrk on loopback and the p50 / p99 latency and requests per second are reported of
 # GET /api/v1/dashboards/home for the distributor and for one reseller, and of the distributor's
 # GET /api/v1/dashboards/partners, GET /api/v1/search and the Insights summary, adds-churns,
-# products, geography and segments (ENDPOINTS="home partners search insights" to choose).
+# products, geography and segments; and the 24-month raw export's size, time and the server's peak
+# memory (ENDPOINTS="raw home partners search insights" to choose).
 #   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, WARMUP, CONNECTIONS, DATABASES, TIERDASH_BIN;
 #                                        PostgreSQL from TIERDASH_BENCH_POSTGRES_URL)
 set -euo pipefail
@@ -84,6 +85,20 @@ print(f"  {label:<28} p50 {p50:8.2f} ms   p99 {p99:8.2f} ms   {rps:9.0f} req/s")
 PY
 }
 
+# GET /insights/raw over 24 months, streamed to wc: its size, time and the server's peak resident
+# memory (VmHWM) before and after, which says whether the export held it all in memory.
+raw_export() {
+  local base=$1 token=$2 pid=$3 to from before after start bytes
+  to=$(date -u +%Y-%m)
+  from=$(date -u -d "$(date -u +%Y-%m-01) -23 months" +%Y-%m)
+  before=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  start=$(date +%s%N)
+  bytes=$(curl -sf "$base/api/v1/insights/raw?from=$from&to=$to" -H "authorization: Bearer $token" | wc -c)
+  after=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  printf "  %-28s %d MB in %d ms, server peak memory %d MB (%d MB before)\n" "insights raw, distributor" \
+    $(( bytes / 1000000 )) $(( ($(date +%s%N) - start) / 1000000 )) $(( after / 1024 )) $(( before / 1024 ))
+}
+
 # SQLite databases are kept between runs in $BENCH_DIR (loading 10M lines takes many minutes);
 # delete a size's folder there to load it again.
 keep=${BENCH_DIR:-target/bench}
@@ -136,8 +151,10 @@ for lines in "${sizes[@]}"; do
     curl -sf "$base/api/v1/users" -H "authorization: Bearer $dtoken" -H 'content-type: application/json' \
       -d "{\"org_id\": $rid, \"email\": \"bench@r7.example\", \"name\": \"Bench\", \"role\": \"admin\", \"password\": \"bench-password-1\"}" >/dev/null || true # there already in a kept database
     rtoken=$(token "$base" bench@r7.example bench-password-1)
-    for endpoint in ${ENDPOINTS:-home partners search insights}; do
+    # First, so that the server's peak memory (VmHWM) before it is the start-up's.
+    for endpoint in ${ENDPOINTS:-raw home partners search insights}; do
       case $endpoint in
+        raw) raw_export "$base" "$dtoken" "$server" ;;
         home)
           load "home, distributor" "$base/api/v1/dashboards/home" "$dtoken"
           load "home, reseller" "$base/api/v1/dashboards/home" "$rtoken" ;;

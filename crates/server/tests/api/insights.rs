@@ -195,6 +195,18 @@ async fn reseller_activity_adds_churns_products_and_trends_are_as_worked_out_by_
     assert!(theirs.lines().nth(1).unwrap().starts_with("2026-09,"), "{theirs}");
     let refused = app.get(&viewer, &format!("/api/v1/insights/raw?{QUERY}")).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    // Read a row at a time, the batches walk month by month through the same rows.
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    let scope = store::admin::scope_of(&store, app.tree.distributor).await.unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 10, 15).unwrap();
+    let range = store::dashboards::insights::Range::new(None, None, as_of).unwrap();
+    let (mut cursor, mut months) = (Some(store::dashboards::insights::RawCursor::default()), Vec::new());
+    while let Some(from) = cursor {
+        let batch = store::dashboards::insights::raw_batch(&store, &scope, &range, from, 1).await.unwrap();
+        months.extend(batch.rows.iter().map(|r| r[0].clone()));
+        cursor = batch.next;
+    }
+    assert_eq!(months, ["2025-12", "2026-01", "2026-09", "2026-10", "2026-10"], "{raw}");
 
     // Ranges that cannot be are named.
     for (bad, field) in [

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, get, web};
 use domain::api::InsightsQuery;
 use domain::roles::{MoneyFields, Permission};
 use futures_util::{StreamExt, stream};
-use store::dashboards::insights::{self, RAW_HEADER, RawBatch};
+use store::dashboards::insights::{self, RAW_HEADER, RawBatch, RawCursor};
 use store::{Scope, Store};
 
 use super::insights::range;
@@ -29,10 +29,10 @@ fn csv_of(rows: &[Vec<String>]) -> Result<Bytes, std::io::Error> {
     out.into_inner().map(Bytes::from).map_err(|e| std::io::Error::other(e.to_string()))
 }
 
-/// Where the stream is: a batch read and not yet sent, the id to read on from, or the end.
+/// Where the stream is: a batch read and not yet sent, where to read on from, or the end.
 enum Next {
     Send(RawBatch),
-    ReadAfter(i64),
+    ReadAfter(RawCursor),
     Done,
 }
 
@@ -56,7 +56,7 @@ pub async fn get_raw(
     let range = range(&query)?;
     let (store, scope): (Store, Scope) = (state.store.clone(), caller.scope);
     // The first batch is read before answering, so that a failure is still a problem answer.
-    let first = insights::raw_batch(&store, &scope, &range, 0, BATCH).await?;
+    let first = insights::raw_batch(&store, &scope, &range, RawCursor::default(), BATCH).await?;
     let header =
         csv_of(&[RAW_HEADER.iter().map(|c| c.to_string()).collect()]).map_err(|e| ApiError::Internal(e.into()))?;
     let body = stream::once(async move { Ok::<Bytes, std::io::Error>(header) }).chain(stream::unfold(

@@ -18,7 +18,7 @@ pub use adds_churns::adds_churns;
 pub use agreements::agreements;
 pub use geography::{UNKNOWN_COUNTRY, geography};
 pub use products::products;
-pub use raw::{RAW_HEADER, RawBatch, raw_batch};
+pub use raw::{RAW_HEADER, RawBatch, RawCursor, raw_batch};
 pub use segments::{UNKNOWN_SEGMENT, segments};
 pub use summary::summary;
 pub use top_five::OTHERS;
