@@ -376,7 +376,7 @@ pub async fn update(
     // The segments' rollup follows a customer's segment.
     if updated.segment != current.segment {
         let (from, to) = (current.segment.as_deref(), updated.segment.as_deref());
-        rollups::segment_months::resegment(&txn, updated.tenant_id, updated.id, from, to).await?;
+        rollups::customer_months::resegment(&txn, updated.tenant_id, updated.id, from, to).await?;
     }
     if let Some(accounts) = accounts {
         billing::accounts::set(&txn, updated.tenant_id, updated.id, &accounts).await?;

@@ -86,7 +86,9 @@ impl Grain for CustomerMonths {
     async fn write<C: ConnectionTrait>(self, db: &C, tenant: i64, names: &Names) -> Result<(), StoreError> {
         let changes: Vec<(CustomerMonthKey, Sums)> =
             self.0.into_sorted().into_iter().map(|(k, s)| (customer_month_key(names, &k), s)).collect();
-        segment_months::write_following(db, tenant, &changes).await?;
+        let following: Vec<_> =
+            changes.iter().map(|(k, s)| (k.reseller_id, k.customer_id, k.month.as_str(), s)).collect();
+        segment_months::write_following(db, tenant, &following).await?;
         writes::write(db, tenant, &TABLE, changes.into_iter()).await
     }
 
@@ -106,12 +108,40 @@ impl Grain for CustomerMonths {
     }
 
     async fn check_following<C: ConnectionTrait>(db: &C, tenant: i64) -> Result<(), StoreError> {
-        segment_months::check(db, tenant).await
+        let rows = customer_month_rollup::Entity::find()
+            .filter(customer_month_rollup::Column::TenantId.eq(tenant))
+            .all(db)
+            .await?;
+        let sums = rows.iter().map(sums_of).collect::<Result<Vec<_>, _>>()?;
+        let following: Vec<_> =
+            rows.iter().zip(&sums).map(|(r, s)| (r.reseller_id, r.customer_id, r.month.as_str(), s)).collect();
+        segment_months::check(db, tenant, &following).await
     }
 
     async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
         Ok(customer_month_rollup::Entity::find().count(db).await?)
     }
+}
+
+/// Customer `customer` of tree `tenant` moves from segment `from` to `to` (none: `None`): its
+/// rows move along in the segment × month rollup that follows this grain.
+pub(crate) async fn resegment<C: ConnectionTrait>(
+    db: &C,
+    tenant: i64,
+    customer: i64,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(), StoreError> {
+    if from == to {
+        return Ok(());
+    }
+    let rows = customer_month_rollup::Entity::find()
+        .filter(customer_month_rollup::Column::CustomerId.eq(customer))
+        .all(db)
+        .await?;
+    let sums = rows.iter().map(sums_of).collect::<Result<Vec<_>, _>>()?;
+    let moving: Vec<_> = rows.iter().zip(&sums).map(|(r, s)| (r.reseller_id, r.month.as_str(), s)).collect();
+    segment_months::moved(db, tenant, &moving, from, to).await
 }
 
 /// The grain's unique index, in the order `key_values` gives a key's values.
@@ -155,12 +185,12 @@ const TABLE: StoredGrain<customer_month_rollup::Entity, CustomerMonthKey> = Stor
 };
 
 /// A stored row's key.
-pub(super) fn key_of(row: &customer_month_rollup::Model) -> CustomerMonthKey {
+fn key_of(row: &customer_month_rollup::Model) -> CustomerMonthKey {
     CustomerMonthKey { reseller_id: row.reseller_id, customer_id: row.customer_id, month: row.month.clone() }
 }
 
 /// A stored row's sums.
-pub(super) fn sums_of(row: &customer_month_rollup::Model) -> Result<Sums, StoreError> {
+fn sums_of(row: &customer_month_rollup::Model) -> Result<Sums, StoreError> {
     Ok(Sums {
         billed_usd: stored::parse(&row.billed_usd, "customer_month_rollups.billed_usd")?,
         effective_usd: stored::parse(&row.effective_usd, "customer_month_rollups.effective_usd")?,

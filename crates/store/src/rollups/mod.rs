@@ -35,8 +35,9 @@
 //! when the stored grain differs from the one recomputed from the lines.
 //!
 //! No file of this folder imports one that imports it back: `sums`, `keys` and `names` below
-//! everything; `lines`, `sums_table`, `grain` and `writes` above them; then the grains
-//! (`monthly`, `daily`, `reseller_products`, `customer_months`), `grains`, `deltas`, and last `rebuild` and `reads`. The `pub use` lines
+//! everything; `lines`, `sums_table`, `grain` and `writes` above them; then `segment_months`,
+//! the grains (`monthly`, `daily`, `reseller_products`, `customer_months`, which calls
+//! `segment_months`), `grains`, `deltas`, and last `rebuild` and `reads`. The `pub use` lines
 //! below are for callers outside the store; the store's own files name the file an item is in,
 //! so that none reaches back through this one.
 

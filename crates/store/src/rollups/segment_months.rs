@@ -3,20 +3,20 @@
 //! Insights' segments read a few rows per reseller and month whatever the number of customers.
 //!
 //! A segment is the customer's, not the line's, so this is not a grain of its own kept from the
-//! lines: it follows the customer × month grain. Whatever that grain writes is written here too,
-//! under the segments the customers have then ([`write_following`]); when a customer's segment
-//! changes, its rows move from the old segment to the new ([`resegment`]); and the rollup checks
-//! compare it with the customer × month rows summed by today's segments ([`check`]).
+//! lines: it follows the customer × month grain, which calls it (this file does not know that
+//! one). Whatever that grain writes is written here too, under the segments the customers have
+//! then ([`write_following`]); when a customer's segment changes, its rows move from the old
+//! segment to the new ([`moved`]); and the rollup checks compare it with the customer × month
+//! rows summed by today's segments ([`check`]).
 
 use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use super::customer_months::CustomerMonthKey;
 use super::sums::Sums;
 use super::writes::{self, StoredGrain};
 use crate::bulk::{OnConflict, Table};
-use crate::entities::{customer_month_rollup, organization, segment_month_rollup};
+use crate::entities::{organization, segment_month_rollup};
 use crate::{StoreError, stored};
 
 /// A key of the segment × month rollup.
@@ -29,6 +29,9 @@ pub struct SegmentMonthKey {
     /// `YYYY-MM`.
     pub month: String,
 }
+
+/// A customer × month row or change as this rollup takes it in: (reseller, customer, month, sums).
+pub(super) type CustomerMonth<'a> = (i64, i64, &'a str, &'a Sums);
 
 /// Customers whose segments are read per statement.
 const IDS_PER_READ: usize = 500;
@@ -55,76 +58,61 @@ pub(crate) async fn segments_of<C: ConnectionTrait>(
     Ok(found)
 }
 
-/// The customer × month changes `changes`, summed by the customers' segments.
+/// Customer × month rows or changes, summed by the customers' segments.
 async fn by_segment<C: ConnectionTrait>(
     db: &C,
-    changes: &[(CustomerMonthKey, Sums)],
+    rows: &[CustomerMonth<'_>],
 ) -> Result<BTreeMap<SegmentMonthKey, Sums>, StoreError> {
-    let customers: Vec<i64> = changes.iter().map(|(k, _)| k.customer_id).collect();
+    let customers: Vec<i64> = rows.iter().map(|(_, customer, ..)| *customer).collect();
     let segments = segments_of(db, &customers).await?;
     let mut summed: BTreeMap<SegmentMonthKey, Sums> = BTreeMap::new();
-    for (key, sums) in changes {
-        let segment = segments.get(&key.customer_id).cloned().unwrap_or_default();
-        let key = SegmentMonthKey { reseller_id: key.reseller_id, segment, month: key.month.clone() };
+    for (reseller_id, customer, month, sums) in rows {
+        let segment = segments.get(customer).cloned().unwrap_or_default();
+        let key = SegmentMonthKey { reseller_id: *reseller_id, segment, month: (*month).to_owned() };
         summed.entry(key).or_default().add(sums, 1)?;
     }
     Ok(summed)
 }
 
-/// Writes the customer × month changes `changes` of tree `tenant` here too, under the segments
-/// the customers have now.
+/// Writes customer × month changes of tree `tenant` here too, under the segments the customers
+/// have now.
 pub(super) async fn write_following<C: ConnectionTrait>(
     db: &C,
     tenant: i64,
-    changes: &[(CustomerMonthKey, Sums)],
+    changes: &[CustomerMonth<'_>],
 ) -> Result<(), StoreError> {
     let summed = by_segment(db, changes).await?;
     writes::write(db, tenant, &TABLE, summed.into_iter()).await
 }
 
-/// Customer `customer` of tree `tenant` moves from segment `from` to `to` (none: empty): its
-/// customer × month rows are taken out of the one and added to the other.
-pub(crate) async fn resegment<C: ConnectionTrait>(
+/// A customer of tree `tenant` moves from segment `from` to `to` (none: empty): its customer ×
+/// month rows `rows` (reseller, month, sums) are taken out of the one and added to the other.
+pub(super) async fn moved<C: ConnectionTrait>(
     db: &C,
     tenant: i64,
-    customer: i64,
+    rows: &[(i64, &str, &Sums)],
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<(), StoreError> {
-    if from == to {
-        return Ok(());
-    }
-    let rows = customer_month_rollup::Entity::find()
-        .filter(customer_month_rollup::Column::CustomerId.eq(customer))
-        .all(db)
-        .await?;
     let mut moves: BTreeMap<SegmentMonthKey, Sums> = BTreeMap::new();
-    for row in &rows {
-        let sums = super::customer_months::sums_of(row)?;
+    for (reseller_id, month, sums) in rows {
         for (segment, sign) in [(from, -1), (to, 1)] {
-            let key = SegmentMonthKey {
-                reseller_id: row.reseller_id,
-                segment: segment.unwrap_or("").to_owned(),
-                month: row.month.clone(),
-            };
-            moves.entry(key).or_default().add(&sums, sign)?;
+            let segment = segment.unwrap_or("").to_owned();
+            let key = SegmentMonthKey { reseller_id: *reseller_id, segment, month: (*month).to_owned() };
+            moves.entry(key).or_default().add(sums, sign)?;
         }
     }
     writes::write(db, tenant, &TABLE, moves.into_iter()).await
 }
 
-/// Compares the stored segment rows of tree `tenant` with its customer × month rows summed by
-/// today's segments: a difference names the first key that differs.
-pub(super) async fn check<C: ConnectionTrait>(db: &C, tenant: i64) -> Result<(), StoreError> {
-    let rows = customer_month_rollup::Entity::find()
-        .filter(customer_month_rollup::Column::TenantId.eq(tenant))
-        .all(db)
-        .await?;
-    let changes = rows
-        .iter()
-        .map(|row| Ok((super::customer_months::key_of(row), super::customer_months::sums_of(row)?)))
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let expected: HashMap<SegmentMonthKey, Sums> = by_segment(db, &changes).await?.into_iter().collect();
+/// Compares the stored segment rows of tree `tenant` with its customer × month rows `rows`
+/// summed by today's segments: a difference names the first key that differs.
+pub(super) async fn check<C: ConnectionTrait>(
+    db: &C,
+    tenant: i64,
+    rows: &[CustomerMonth<'_>],
+) -> Result<(), StoreError> {
+    let expected: HashMap<SegmentMonthKey, Sums> = by_segment(db, rows).await?.into_iter().collect();
     let stored: HashMap<SegmentMonthKey, Sums> = segment_month_rollup::Entity::find()
         .filter(segment_month_rollup::Column::TenantId.eq(tenant))
         .all(db)

@@ -25,8 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_products)
         .service(get_geography)
         .service(get_segments)
-        .service(get_agreements)
-        .service(super::insights_raw::get_raw);
+        .service(get_agreements);
 }
 
 /// The range asked for, checked against `as_of`.

@@ -24,6 +24,8 @@ use crate::error::ApiError;
 /// Registers every dashboard's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(home::configure).configure(partners::configure).configure(insights::configure);
+    // The raw export uses the Insights range; registered here so that neither file needs the other.
+    cfg.service(insights_raw::get_raw);
 }
 
 /// A report that can also be downloaded as CSV: one header row, then one row per figure, money
