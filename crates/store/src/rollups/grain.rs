@@ -109,15 +109,21 @@ pub(crate) async fn check<G: Grain, C: ConnectionTrait>(
 ) -> Result<(), StoreError> {
     let rebuilt = rebuilt.into_map(names);
     let stored = G::stored(db, tenant).await?;
-    if stored != rebuilt {
+    compare(&stored, &rebuilt, &format!("the {} rollup differs from its lines", G::NAME))
+}
+
+/// A rollup's stored rows against the rows they should be: a difference is an error, `what`
+/// followed by the first key that differs.
+pub(crate) fn compare<K: Eq + Hash + Ord + Debug>(
+    stored: &HashMap<K, Sums>,
+    expected: &HashMap<K, Sums>,
+    what: &str,
+) -> Result<(), StoreError> {
+    if stored != expected {
         let mut diff: Vec<_> =
-            stored.keys().chain(rebuilt.keys()).filter(|k| stored.get(*k) != rebuilt.get(*k)).collect();
+            stored.keys().chain(expected.keys()).filter(|k| stored.get(*k) != expected.get(*k)).collect();
         diff.sort();
-        return Err(StoreError::Corrupt(format!(
-            "the {} rollup differs from its lines at {:?}",
-            G::NAME,
-            diff.first()
-        )));
+        return Err(StoreError::Corrupt(format!("{what} at {:?}", diff.first())));
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
+use super::grain;
 use super::sums::Sums;
 use super::writes::{self, StoredGrain};
 use crate::bulk::{OnConflict, Table};
@@ -120,16 +121,7 @@ pub(super) async fn check<C: ConnectionTrait>(
         .iter()
         .map(|row| Ok((key_of(row), sums_of(row)?)))
         .collect::<Result<_, StoreError>>()?;
-    if stored != expected {
-        let mut diff: Vec<_> =
-            stored.keys().chain(expected.keys()).filter(|k| stored.get(*k) != expected.get(*k)).collect();
-        diff.sort();
-        return Err(StoreError::Corrupt(format!(
-            "the segment month rollup differs from its customers at {:?}",
-            diff.first()
-        )));
-    }
-    Ok(())
+    grain::compare(&stored, &expected, "the segment month rollup differs from its customers")
 }
 
 /// Deletes every row of every tree (a rebuild).
