@@ -258,3 +258,51 @@ mod tests {
         assert!(err.to_string().contains("monthly quarterly semiannual annual"));
     }
 }
+
+closed_set! {
+    /// What a generated report holds (seed 003).
+    ReportKind {
+        /// Per reseller: services, consumed quantity, chargeable units, revenue, lines.
+        UsageSummary => "usage_summary",
+        /// Per reseller and service.
+        ResellerUsage => "reseller_usage",
+        /// Per customer and service.
+        CustomerUsage => "customer_usage",
+        /// Per customer and charge category: revenue, cost and margin.
+        Billing => "billing",
+    }
+}
+
+impl ReportKind {
+    /// The group the Partners console counts it in.
+    pub fn category(self) -> ReportCategory {
+        match self {
+            ReportKind::Billing => ReportCategory::Billing,
+            _ => ReportCategory::Usage,
+        }
+    }
+}
+
+closed_set! {
+    /// Where a report is in its generation.
+    ReportStatus {
+        /// Waiting for a worker.
+        Pending => "pending",
+        /// A worker is writing it.
+        Generating => "generating",
+        /// Its CSV can be downloaded.
+        Ready => "ready",
+        /// It could not be generated (`error` says why).
+        Failed => "failed",
+    }
+}
+
+closed_set! {
+    /// The usage kinds or the billing kind, as the Partners console groups reports.
+    ReportCategory {
+        /// `usage_summary`, `reseller_usage` and `customer_usage`.
+        Usage => "usage",
+        /// `billing`.
+        Billing => "billing",
+    }
+}

@@ -86,6 +86,10 @@ pub enum MoneyFields {
     /// `GET /dashboards/home/{revenue,projection,marketplace,overview}`: every figure of these
     /// reports is money.
     HomeReports,
+    /// `GET /usage/…` and the usage reports' CSV: `revenue`.
+    UsageFigures,
+    /// Reports of the `billing` kind: revenue, cost and margin and nothing else.
+    BillingReports,
 }
 
 impl MoneyFields {
@@ -111,6 +115,8 @@ pub enum WhenHidden {
 pub const MONEY: &[(MoneyFields, &[Role], WhenHidden)] = &[
     (MoneyFields::HomeFigures, REVENUE_ROLES, WhenHidden::Omitted),
     (MoneyFields::HomeReports, REVENUE_ROLES, WhenHidden::Refused),
+    (MoneyFields::UsageFigures, REVENUE_ROLES, WhenHidden::Omitted),
+    (MoneyFields::BillingReports, REVENUE_ROLES, WhenHidden::Refused),
 ];
 
 /// The roles that see revenue: all but the `report_viewer`, whose dashboards carry counts only.

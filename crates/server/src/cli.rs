@@ -49,6 +49,9 @@ pub enum Command {
     /// The portal's renewals (the server also runs them hourly).
     #[command(subcommand)]
     Renewals(RenewalsCommand),
+    /// The usage snapshot of the usage pages (the server also updates it on a schedule).
+    #[command(subcommand)]
+    Usage(UsageCommand),
     /// Print the OpenAPI document (or write it to a file).
     Openapi(OpenapiArgs),
 }
@@ -63,6 +66,23 @@ pub enum RenewalsCommand {
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
     },
+}
+
+/// `tierdash usage …`.
+#[derive(Debug, Subcommand)]
+pub enum UsageCommand {
+    /// Update usage from the rollups now, for the current and previous month (or the months
+    /// given); does nothing when another update is running, here or in a server.
+    Refresh {
+        /// A month to update, `YYYY-MM` (repeat for several; default the current and previous).
+        #[arg(long = "period", value_parser = month_arg)]
+        periods: Vec<domain::api::MonthParam>,
+    },
+}
+
+/// A `YYYY-MM` argument.
+fn month_arg(s: &str) -> Result<domain::api::MonthParam, String> {
+    domain::api::MonthParam::try_from(s.to_owned())
 }
 
 /// `tierdash import`.
@@ -195,6 +215,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "Renewals for {day}: {} renewed, {} expired for want of balance, {} ended, {} failed.",
                 run.renewed, run.expired, run.ended, run.failed
             );
+            Ok(())
+        }
+        Command::Usage(UsageCommand::Refresh { periods }) => {
+            let store = open_store().await?;
+            let months = match periods.is_empty() {
+                true => store::usage::default_months(Utc::now().date_naive()),
+                false => periods.iter().map(|p| p.month()).collect(),
+            };
+            match store::usage::refresh(&store, &months).await? {
+                Some(done) => {
+                    let months: Vec<String> = done.months.iter().map(|m| m.to_string()).collect();
+                    println!("Usage updated for {}: {} rows.", months.join(", "), done.rows);
+                }
+                None => println!("Another usage update is running; nothing done."),
+            }
             Ok(())
         }
         Command::Rollups(RollupsCommand::Rebuild) => {

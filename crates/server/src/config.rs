@@ -43,6 +43,55 @@ pub struct Config {
     /// `TIERDASH_STATIC_DIR`: the built single-page app, served at `/` when present; default
     /// `frontend/dist`.
     pub static_dir: PathBuf,
+    /// The background jobs' settings.
+    pub jobs: JobsConfig,
+}
+
+/// The background jobs of `tierdash serve` (usage updates and report generation).
+#[derive(Debug, Clone)]
+pub struct JobsConfig {
+    /// `TIERDASH_USAGE_REFRESH_SECONDS`: how often usage is updated; default 3600; 0 turns the
+    /// schedule off (cron runs `tierdash usage refresh` instead).
+    pub usage_every: Option<Duration>,
+    /// `TIERDASH_REPORT_WORKERS`: reports generated at once by this process, 1 to 64; default 2.
+    pub report_workers: usize,
+    /// `TIERDASH_REPORT_RETENTION_DAYS`: days a report is kept, 1 to 3650; default 90.
+    pub report_retention_days: u32,
+    /// `TIERDASH_REPORT_LEASE_SECONDS`: how long a report whose worker stopped answering stays
+    /// `generating` before another worker takes it again, 1 to 3600; default 60.
+    pub report_lease: Duration,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        JobsConfig {
+            usage_every: Some(Duration::from_secs(3600)),
+            report_workers: 2,
+            report_retention_days: 90,
+            report_lease: Duration::from_secs(60),
+        }
+    }
+}
+
+impl JobsConfig {
+    /// Reads the jobs' variables.
+    fn from_env(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<JobsConfig> {
+        let number = |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| -> anyhow::Result<u64> {
+            let Some(text) = var(name) else { return Ok(default) };
+            let n: u64 = text.trim().parse().with_context(|| format!("{name} must be a whole number"))?;
+            if !range.contains(&n) {
+                bail!("{name} must be between {} and {}", range.start(), range.end());
+            }
+            Ok(n)
+        };
+        let usage = number("TIERDASH_USAGE_REFRESH_SECONDS", 3600, 0..=31_536_000)?;
+        Ok(JobsConfig {
+            usage_every: (usage > 0).then(|| Duration::from_secs(usage)),
+            report_workers: number("TIERDASH_REPORT_WORKERS", 2, 1..=64)? as usize,
+            report_retention_days: number("TIERDASH_REPORT_RETENTION_DAYS", 90, 1..=3650)? as u32,
+            report_lease: Duration::from_secs(number("TIERDASH_REPORT_LEASE_SECONDS", 60, 1..=3600)?),
+        })
+    }
 }
 
 impl Config {
@@ -95,6 +144,7 @@ impl Config {
             log_format,
             workers,
             static_dir: PathBuf::from(var("TIERDASH_STATIC_DIR").unwrap_or_else(|| "frontend/dist".into())),
+            jobs: JobsConfig::from_env(var)?,
         })
     }
 }

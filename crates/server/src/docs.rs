@@ -33,6 +33,8 @@ organisations. Errors are RFC 9457 problem details (`application/problem+json`).
         (name = "billing", description = "Billing data in: FOCUS imports, fx rates, billing issues"),
         (name = "dashboards", description = "The Home dashboard and the reports behind its panes (JSON or CSV)"),
         (name = "portal", description = "A reseller's portal: balance ledger, activations, renewals, active users"),
+        (name = "usage", description = "Usage per reseller, organisation site and service, as the scheduled usage update left it"),
+        (name = "reports", description = "Generated reports: request, follow, download as CSV"),
         (name = "operations", description = "Health and readiness")
     )
 )]
@@ -77,6 +79,14 @@ pub enum NotFound {
     /// Nothing with that id is visible to the caller.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
+}
+
+/// The answer for a report's download before it is ready.
+#[derive(IntoResponses)]
+pub enum NotReady {
+    /// The report is pending, generating or failed: `detail` names its status.
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
 }
 
 /// Errors of writes.

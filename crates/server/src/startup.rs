@@ -2,12 +2,14 @@
 //! docs page. Tests and the binary start the server through the same [`Application::build`].
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{Compress, NormalizePath, TrailingSlash};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use store::Store;
+use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -47,15 +49,21 @@ impl Application {
     pub async fn build(config: &Config) -> anyhow::Result<Application> {
         let store = Store::connect(&config.database_url).await.context("connecting to the database")?;
         store.migrate().await.context("migrating the database")?;
-        crate::jobs::spawn_renewals(store.clone());
-        Application::with_store(config, store)
+        let reports_waiting = Arc::new(Notify::new());
+        crate::jobs::spawn_all(&store, &config.jobs, &reports_waiting);
+        Application::serve(config, store, reports_waiting)
     }
 
-    /// Binds a server over an open store.
-    pub fn with_store(config: &Config, store: Store) -> anyhow::Result<Application> {
+    /// Binds a server over an open store; `reports_waiting` wakes the report workers.
+    fn serve(config: &Config, store: Store, reports_waiting: Arc<Notify>) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { store, jwt: JwtKeys::new(&config.jwt_secret, config.token_ttl) });
+        let state = web::Data::new(AppState {
+            store,
+            jwt: JwtKeys::new(&config.jwt_secret, config.token_ttl),
+            jobs: config.jobs.clone(),
+            reports_waiting,
+        });
         let spa = SpaDir(config.static_dir.clone());
         let mut server = HttpServer::new(move || {
             let (app, api) = App::new()

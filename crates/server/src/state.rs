@@ -1,9 +1,13 @@
 //! What every handler shares, in a file of its own so that routes, authentication and startup
 //! all depend on it rather than on each other.
 
+use std::sync::Arc;
+
 use store::Store;
+use tokio::sync::Notify;
 
 use crate::auth::jwt::JwtKeys;
+use crate::config::JobsConfig;
 
 /// The state behind every request: the database and the token keys.
 #[derive(Debug)]
@@ -12,4 +16,8 @@ pub struct AppState {
     pub store: Store,
     /// Token signing and checking.
     pub jwt: JwtKeys,
+    /// The background jobs' settings (a report's retention, when usage is next updated).
+    pub jobs: JobsConfig,
+    /// Wakes the report workers when a report is requested.
+    pub reports_waiting: Arc<Notify>,
 }

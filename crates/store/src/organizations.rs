@@ -71,7 +71,7 @@ pub async fn list(
 /// characters or more is looked up in the trigram index of migration
 /// `m20261202_000004_index_organization_search` instead of reading every organisation of the
 /// tree (shorter ones have no trigram); on PostgreSQL the trigram indexes serve the `LIKE` itself.
-fn matching(store: &Store, q: &str) -> Condition {
+pub(crate) fn matching(store: &Store, q: &str) -> Condition {
     use sea_orm::sea_query::Expr;
     let q = q.trim();
     if store.db().get_database_backend() == sea_orm::DbBackend::Sqlite && q.chars().count() >= 3 {

@@ -15,6 +15,7 @@ pub mod invoices;
 pub mod nullable;
 pub mod organizations;
 pub mod portal;
+pub mod reports;
 pub mod subscriptions;
 pub mod users;
 
@@ -28,5 +29,6 @@ pub use dashboards::*;
 pub use invoices::*;
 pub use organizations::*;
 pub use portal::*;
+pub use reports::*;
 pub use subscriptions::*;
 pub use users::*;

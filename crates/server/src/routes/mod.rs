@@ -11,7 +11,9 @@ pub mod health;
 pub mod invoices;
 pub mod organizations;
 pub mod portal;
+pub mod reports;
 pub mod subscriptions;
+pub mod usage;
 pub mod users;
 
 use utoipa_actix_web::scope;
@@ -31,7 +33,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(billing_accounts::configure)
             .configure(invoices::configure)
             .configure(dashboards::configure)
-            .configure(portal::configure),
+            .configure(portal::configure)
+            .configure(usage::configure)
+            .configure(reports::configure),
     );
 }
 

@@ -14,7 +14,7 @@ use domain::roles::Role;
 use reqwest::{Client, Response, StatusCode};
 use secrecy::SecretString;
 use serde_json::Value;
-use server::config::{Config, LogFormat};
+use server::config::{Config, JobsConfig, LogFormat};
 use server::startup::Application;
 use store::{Store, admin, credentials, organizations, users};
 
@@ -98,6 +98,8 @@ impl TestApp {
             log_format: LogFormat::Pretty,
             workers: Some(1),
             static_dir: dir.path().join("no-frontend"),
+            // Usage updates and report generation are run by the tests themselves, step by step.
+            jobs: JobsConfig { usage_every: None, report_workers: 0, ..JobsConfig::default() },
         };
         let app = Application::build(&config).await.expect("the app starts");
         let port = app.port();

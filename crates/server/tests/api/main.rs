@@ -21,4 +21,5 @@ mod provider_exports;
 mod rollup_property;
 mod spa;
 mod subscriptions;
+mod usage_reports;
 mod users;

@@ -190,6 +190,7 @@ impl Tally {
             // The line's texts move into the model: an import copies each of them once less.
             let line = *line;
             let mut details = line.details;
+            let consumed = details.consumed_quantity.unwrap_or_default();
             // A file without BillingAccountId (x_CustomerId only) is billed to the customer.
             let billing_account =
                 details.billing_account_id.take().unwrap_or_else(|| line.customer_external_id.clone());
@@ -257,7 +258,7 @@ impl Tally {
                     }
                     // Summed from the values just rated, not read back from their text.
                     if let Some(key) = key_of_line(&model) {
-                        let sums = Sums { billed_usd, effective_usd, units, lines: 1 };
+                        let sums = Sums { billed_usd, effective_usd, units, consumed, lines: 1 };
                         self.deltas.add(target.tenant, model.day, key, &sums, 1)?;
                     }
                 }

@@ -30,11 +30,12 @@ pub struct StoredLine {
     pub billed_usd: Option<String>,
     pub effective_usd: Option<String>,
     pub quantity: Option<String>,
+    pub consumed_quantity: Option<String>,
     pub sku: Option<String>,
 }
 
 /// The columns read: [`StoredLine`]'s fields.
-const COLUMNS: [Column; 18] = [
+const COLUMNS: [Column; 19] = [
     Column::BatchId,
     Column::RowNumber,
     Column::LineItemId,
@@ -52,6 +53,7 @@ const COLUMNS: [Column; 18] = [
     Column::BilledUsd,
     Column::EffectiveUsd,
     Column::Quantity,
+    Column::ConsumedQuantity,
     Column::Sku,
 ];
 

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::grain::{Contribution, Grain};
@@ -196,5 +197,6 @@ fn sums_of(row: &customer_month_rollup::Model) -> Result<Sums, StoreError> {
         effective_usd: stored::parse(&row.effective_usd, "customer_month_rollups.effective_usd")?,
         units: stored::parse(&row.units, "customer_month_rollups.units")?,
         lines: row.line_count,
+        consumed: Decimal::ZERO,
     })
 }

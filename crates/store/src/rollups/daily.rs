@@ -57,7 +57,7 @@ impl Grain for Daily {
     fn add(&mut self, names: &mut Names, line: &Contribution<'_>, sign: i64) -> Result<(), StoreError> {
         let key = line.key;
         // The daily rollup keeps no units: no dashboard reads them by day.
-        let day_sums = Sums { units: Decimal::ZERO, ..line.sums.clone() };
+        let day_sums = Sums { units: Decimal::ZERO, consumed: Decimal::ZERO, ..line.sums.clone() };
         let category = names.code(key.category);
         let mut daily = |org_id| {
             let day_key = DayCode { org_id, day: line.day, marketplace: key.marketplace, category };
@@ -169,6 +169,7 @@ fn day_sums_of(row: &daily_rollup::Model) -> Result<Sums, StoreError> {
         effective_usd: stored::parse(&row.effective_usd, "daily_rollups.effective_usd")?,
         units: Decimal::ZERO,
         lines: row.line_count,
+        consumed: Decimal::ZERO,
     })
 }
 

@@ -98,7 +98,7 @@ impl Deltas {
 
     /// The monthly and daily changes with their texts, for comparisons.
     pub fn into_maps(self) -> (HashMap<Key, Sums>, HashMap<DayKey, Sums>) {
-        let Deltas { monthly, others: (daily, _, _), names } = self;
+        let Deltas { monthly, others: (daily, ..), names } = self;
         (monthly.into_map(&names), daily.into_map(&names))
     }
 
@@ -135,7 +135,7 @@ mod tests {
 
     #[test]
     fn equal_texts_are_one_key_and_a_customers_month_stays_together() {
-        let sums = Sums { billed_usd: Decimal::ONE, effective_usd: Decimal::ONE, units: Decimal::ZERO, lines: 1 };
+        let sums = Sums { billed_usd: Decimal::ONE, effective_usd: Decimal::ONE, lines: 1, ..Sums::default() };
         let day = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
         let mut deltas = Deltas::default();
         // Interleaved customers and months, each key built from fresh strings.

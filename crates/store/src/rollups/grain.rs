@@ -31,12 +31,17 @@ pub(crate) struct Contribution<'a> {
 
 impl Contribution<'_> {
     /// The sums a grain of revenue and units keeps: units of every category (R11), money only
-    /// where it is revenue and cost (not Tax, R10).
+    /// where it is revenue and cost (not Tax, R10); no consumed quantity.
     pub fn without_tax_money(&self) -> Sums {
-        match self.key.category == TAX {
+        match self.is_tax() {
             true => Sums { units: self.sums.units, lines: self.sums.lines, ..Sums::default() },
-            false => self.sums.clone(),
+            false => self.sums.without_consumed(),
         }
+    }
+
+    /// Whether the line is Tax: neither revenue nor cost, nor usage.
+    pub fn is_tax(&self) -> bool {
+        self.key.category == TAX
     }
 }
 

@@ -12,6 +12,7 @@ use std::future::Future;
 use sea_orm::ConnectionTrait;
 
 use super::customer_months::CustomerMonths;
+use super::customer_services::CustomerServices;
 use super::daily::Daily;
 use super::grain::{self, Contribution, Grain};
 use super::names::Names;
@@ -20,7 +21,7 @@ use crate::StoreError;
 
 /// The grains besides the monthly one. A new grain is a file of this folder that implements
 /// [`Grain`], its migration (and entity), and its name added here.
-pub(crate) type Others = (Daily, ResellerProducts, CustomerMonths);
+pub(crate) type Others = (Daily, ResellerProducts, CustomerMonths, CustomerServices);
 
 /// What is done to every grain of a list ([`Others`]), grain by grain in the list's order.
 pub(crate) trait Grains: Default + Send {

@@ -40,6 +40,8 @@ pub struct LineView<'a> {
     pub effective_usd: Option<&'a str>,
     /// Units, as stored.
     pub quantity: Option<&'a str>,
+    /// `ConsumedQuantity`, as stored.
+    pub consumed: Option<&'a str>,
 }
 
 /// A line the rollups can read: a whole line item, or a stored one read with only the columns
@@ -69,6 +71,7 @@ macro_rules! rolled_up_by_columns {
                     billed_usd: self.billed_usd.as_deref(),
                     effective_usd: self.effective_usd.as_deref(),
                     quantity: self.quantity.as_deref(),
+                    consumed: self.consumed_quantity.as_deref(),
                 }
             }
         }
@@ -107,6 +110,7 @@ pub fn contribution(line: &impl RolledUp) -> Result<Option<(KeyRef<'_>, Sums)>, 
         billed_usd: decimal(view.billed_usd, "billing_line_items.billed_usd")?,
         effective_usd: decimal(view.effective_usd, "billing_line_items.effective_usd")?,
         units: decimal(view.quantity, "billing_line_items.quantity")?,
+        consumed: decimal(view.consumed, "billing_line_items.consumed_quantity")?,
         lines: 1,
     };
     Ok(Some((key, sums)))

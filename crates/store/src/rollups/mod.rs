@@ -10,7 +10,9 @@
 //! - [`reseller_products`]: by (reseller, product, month), units and revenue, for the Partners
 //!   dashboard's falling units and Insights;
 //! - [`customer_months`]: by (reseller, customer, month), revenue and units; and following it
-//!   [`segment_months`], the same by (reseller, customer segment, month), for Insights' segments.
+//!   [`segment_months`], the same by (reseller, customer segment, month), for Insights' segments;
+//! - [`customer_services`]: by (customer, provider, service, month), revenue, units and consumed
+//!   quantity of every category but Tax, for usage (the snapshot and the usage reports).
 //!
 //! How the changes flow:
 //!
@@ -37,11 +39,12 @@
 //! No file of this folder imports one that imports it back: `sums`, `keys` and `names` below
 //! everything; `lines`, `sums_table`, `grain` and `writes` above them; then `segment_months`,
 //! the grains (`monthly`, `daily`, `reseller_products`, `customer_months`, which calls
-//! `segment_months`), `grains`, `deltas`, and last `rebuild` and `reads`. The `pub use` lines
+//! `segment_months`, `customer_services`), `grains`, `deltas`, and last `rebuild` and `reads`. The `pub use` lines
 //! below are for callers outside the store; the store's own files name the file an item is in,
 //! so that none reaches back through this one.
 
 pub(crate) mod customer_months;
+pub(crate) mod customer_services;
 mod daily;
 pub(crate) mod deltas;
 mod grain;

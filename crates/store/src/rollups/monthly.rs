@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::grain::{Contribution, Grain};
@@ -51,7 +52,8 @@ impl Monthly {
             marketplace: key.marketplace,
             category: names.code(key.category),
         };
-        self.0.entry(code).add(sums, sign)
+        // The monthly rollup keeps no consumed quantity: only usage reads it, by service.
+        self.0.entry(code).add(&sums.without_consumed(), sign)
     }
 
     /// The changes in key order, consumed.
@@ -222,6 +224,7 @@ pub(crate) fn sums_of(row: &monthly_rollup::Model) -> Result<Sums, StoreError> {
         effective_usd: stored::parse(&row.effective_usd, "monthly_rollups.effective_usd")?,
         units: stored::parse(&row.units, "monthly_rollups.units")?,
         lines: row.line_count,
+        consumed: Decimal::ZERO,
     })
 }
 

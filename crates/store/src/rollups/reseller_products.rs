@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::grain::{Contribution, Grain};
@@ -164,5 +165,6 @@ fn reseller_product_sums_of(row: &reseller_product_rollup::Model) -> Result<Sums
         effective_usd: stored::parse(&row.effective_usd, "reseller_product_rollups.effective_usd")?,
         units: stored::parse(&row.units, "reseller_product_rollups.units")?,
         lines: row.line_count,
+        consumed: Decimal::ZERO,
     })
 }

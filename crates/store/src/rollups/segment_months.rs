@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::grain;
@@ -181,5 +182,6 @@ fn sums_of(row: &segment_month_rollup::Model) -> Result<Sums, StoreError> {
         effective_usd: stored::parse(&row.effective_usd, "segment_month_rollups.effective_usd")?,
         units: stored::parse(&row.units, "segment_month_rollups.units")?,
         lines: row.line_count,
+        consumed: Decimal::ZERO,
     })
 }

@@ -14,6 +14,9 @@ pub struct Sums {
     pub effective_usd: Decimal,
     /// Units (`PricingQuantity`, else `ConsumedQuantity`, else 0).
     pub units: Decimal,
+    /// `ConsumedQuantity` (empty: 0); only the customer × service grain keeps it, every other
+    /// grain takes its sums [`Sums::without_consumed`].
+    pub consumed: Decimal,
     /// Lines.
     pub lines: i64,
 }
@@ -34,8 +37,14 @@ impl Sums {
         self.billed_usd = sum(self.billed_usd, other.billed_usd)?;
         self.effective_usd = sum(self.effective_usd, other.effective_usd)?;
         self.units = sum(self.units, other.units)?;
+        self.consumed = sum(self.consumed, other.consumed)?;
         self.lines += other.lines * sign;
         Ok(())
+    }
+
+    /// The sums with the consumed quantity left at zero, for a grain that does not store it.
+    pub(crate) fn without_consumed(&self) -> Sums {
+        Sums { consumed: Decimal::ZERO, ..self.clone() }
     }
 }
 
@@ -46,8 +55,13 @@ mod tests {
     #[test]
     fn taking_away_what_was_added_leaves_zero() {
         let mut sums = Sums::default();
-        let line =
-            Sums { billed_usd: Decimal::new(1234, 2), effective_usd: Decimal::ONE, units: Decimal::TWO, lines: 1 };
+        let line = Sums {
+            billed_usd: Decimal::new(1234, 2),
+            effective_usd: Decimal::ONE,
+            units: Decimal::TWO,
+            consumed: Decimal::ONE,
+            lines: 1,
+        };
         sums.add(&line, 1).unwrap();
         sums.add(&line, 1).unwrap();
         sums.add(&line, -1).unwrap();

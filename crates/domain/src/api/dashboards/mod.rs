@@ -8,10 +8,12 @@
 pub mod home;
 pub mod insights;
 pub mod partners;
+pub mod usage;
 
 pub use home::*;
 pub use insights::*;
 pub use partners::*;
+pub use usage::*;
 
 use std::fmt;
 
@@ -147,7 +149,7 @@ pub struct AsOfQuery {
     pub format: Option<ReportFormat>,
 }
 
-dated_queries!(AsOfQuery, PartnersQuery, InsightsQuery);
+dated_queries!(AsOfQuery, PartnersQuery, InsightsQuery, UsageQuery);
 
 #[cfg(test)]
 mod tests {

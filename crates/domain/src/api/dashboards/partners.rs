@@ -179,4 +179,11 @@ pub struct PartnersDashboard {
     pub inactive_new_partners: InactiveNewPartners,
     /// Products whose chargeable units fell at a reseller (docs/metrics.md §6).
     pub decreasing_units: DecreasingUnits,
+    /// Per status, the reports of the usage kinds in scope requested in the last 30 days, each
+    /// with its list (absent for a role that may not see reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_report_status: Option<BTreeMap<String, CountTile>>,
+    /// The same for billing reports (absent for a role that may not see them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_report_status: Option<BTreeMap<String, CountTile>>,
 }

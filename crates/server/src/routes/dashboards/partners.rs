@@ -2,9 +2,12 @@
 //! console.
 
 use actix_web::{get, web};
+use chrono::Utc;
 use domain::api::{InactivePartner, ListParams, NewPartner, Page, PartnersDashboard, PartnersQuery, UnitsDecrease};
+use domain::kinds::ReportCategory;
 use domain::roles::{MoneyFields, Permission};
 use store::dashboards::partners;
+use store::reports;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Listed, Report};
@@ -73,7 +76,16 @@ pub async fn get_partners(
     let days = inactive_days(&query)?;
     let threshold = threshold_pct(&query)?;
     let dashboard = partners::partners_dashboard(&state.store, &caller.scope, query.as_of, days, threshold, sees_money);
-    Ok(Report::new(dashboard.await?, query.format))
+    let mut dashboard = dashboard.await?;
+    if caller.role.can(Permission::ViewReports) {
+        let since = Utc::now().date_naive() - chrono::Duration::days(29);
+        let tiles = |category| reports::status_tiles(&state.store, &caller.scope, category, since);
+        dashboard.usage_report_status = Some(tiles(ReportCategory::Usage).await?);
+        if caller.role.sees(MoneyFields::BillingReports) {
+            dashboard.billing_report_status = Some(tiles(ReportCategory::Billing).await?);
+        }
+    }
+    Ok(Report::new(dashboard, query.format))
 }
 
 /// One page of the resellers created in the 30 days ending `as_of`, latest first, with their

@@ -46,6 +46,13 @@ impl CsvReport for PartnersDashboard {
         rows.push(row("inactive_new_partners", "", inactive.total.to_string(), &inactive.list));
         let falls = &self.decreasing_units;
         rows.push(row("decreasing_units", "", falls.total.to_string(), &falls.list));
+        for (figure, tiles) in
+            [("usage_report_status", &self.usage_report_status), ("billing_report_status", &self.billing_report_status)]
+        {
+            for (status, tile) in tiles.iter().flatten() {
+                rows.push(row(figure, status, tile.count.to_string(), &tile.list));
+            }
+        }
         rows
     }
 }

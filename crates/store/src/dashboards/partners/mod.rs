@@ -58,5 +58,8 @@ pub async fn partners_dashboard(
         },
         decreasing_units,
         as_of: day,
+        // Filled by the caller for a role that sees reports (`reports::status_tiles`).
+        usage_report_status: None,
+        billing_report_status: None,
     })
 }

@@ -1,0 +1,358 @@
+//! The usage pages (seed 003): the summary, the reseller list, one reseller's overview and the
+//! organisation-site list, read from the usage snapshot of a month (`refresh.rs`) within the
+//! caller's subtree, with when that snapshot was taken and when the next is due.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::Duration;
+use domain::api::{
+    CustomerUsage, ListQuery, Page, ResellerUsage, ResellerUsageOverview, ResourceUsage, ServiceUsage, UsageSummary,
+    UsageUpdate,
+};
+use domain::kinds::{OrgKind, ReportKind};
+use domain::metrics::{Month, reported};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::refresh;
+use crate::dashboards::{add, dashboard_scope, orgs_by_id};
+use crate::entities::{organization, report, usage_row};
+use crate::organizations::matching;
+use crate::{Scope, Store, StoreError, stored};
+
+/// What every usage page is asked with.
+#[derive(Debug, Clone, Copy)]
+pub struct UsageAsk {
+    /// The month.
+    pub period: Month,
+    /// Whether revenue is shown.
+    pub sees_money: bool,
+    /// How often the server refreshes usage (none: it does not).
+    pub every: Option<Duration>,
+}
+
+/// A snapshot row's usage, parsed.
+#[derive(Debug, Clone, Default)]
+struct Figures {
+    consumed: Decimal,
+    units: Decimal,
+    revenue: Decimal,
+    lines: i64,
+}
+
+impl Figures {
+    fn of(row: &usage_row::Model) -> Result<Figures, StoreError> {
+        Ok(Figures {
+            consumed: stored::parse(&row.consumed, "usage_rows.consumed")?,
+            units: stored::parse(&row.units, "usage_rows.units")?,
+            revenue: stored::parse(&row.revenue, "usage_rows.revenue")?,
+            lines: row.line_count,
+        })
+    }
+
+    fn add(&mut self, other: &Figures) -> Result<(), StoreError> {
+        add(&mut self.consumed, other.consumed)?;
+        add(&mut self.units, other.units)?;
+        add(&mut self.revenue, other.revenue)?;
+        self.lines += other.lines;
+        Ok(())
+    }
+}
+
+/// Per (provider, service), summed.
+type ByService = BTreeMap<(String, String), Figures>;
+
+/// The services, largest line count first, then by name.
+fn services(by_service: ByService, sees_money: bool) -> Vec<ServiceUsage> {
+    let mut services: Vec<ServiceUsage> = by_service
+        .into_iter()
+        .map(|((provider, service), f)| ServiceUsage {
+            provider,
+            service,
+            consumed_quantity: f.consumed.normalize(),
+            chargeable_units: f.units.normalize(),
+            revenue: sees_money.then(|| reported(f.revenue)),
+            line_count: f.lines.max(0) as u64,
+        })
+        .collect();
+    services.sort_by(|a, b| {
+        b.line_count.cmp(&a.line_count).then_with(|| (&a.service, &a.provider).cmp(&(&b.service, &b.provider)))
+    });
+    services
+}
+
+/// When the snapshot of the month was taken, and the next refresh.
+async fn update(store: &Store, ask: &UsageAsk) -> Result<UsageUpdate, StoreError> {
+    let covering = refresh::latest_covering(store, ask.period).await?;
+    let latest = refresh::latest(store).await?;
+    let next_update_at = ask.every.map(|every| latest.map_or_else(crate::clock::now, |l| l.started_at + every));
+    Ok(UsageUpdate {
+        updated_at: covering.as_ref().and_then(|c| c.finished_at),
+        months: covering.map(|c| c.months.split(',').map(str::to_owned).collect()).unwrap_or_default(),
+        next_update_at,
+    })
+}
+
+/// Snapshot rows of the month in scope, with `more` conditions.
+fn rows(scope: &Scope, period: Month) -> sea_orm::Select<usage_row::Entity> {
+    use usage_row::Column;
+    usage_row::Entity::find()
+        .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
+        .filter(Column::Month.eq(period.to_string()))
+}
+
+/// The summary tab.
+pub async fn summary(store: &Store, scope: &Scope, ask: &UsageAsk) -> Result<UsageSummary, StoreError> {
+    use usage_row::Column;
+    dashboard_scope(scope)?;
+    let sellers = rows(scope, ask.period).filter(Column::CustomerId.eq(0)).all(store.db()).await?;
+    let mut by_service = ByService::new();
+    let mut total = Figures::default();
+    let mut resellers = BTreeSet::new();
+    for row in &sellers {
+        let f = Figures::of(row)?;
+        total.add(&f)?;
+        by_service.entry((row.provider.clone(), row.service.clone())).or_default().add(&f)?;
+        if row.reseller_id != scope.tenant_id || scope.kind == OrgKind::Reseller {
+            resellers.insert(row.reseller_id);
+        }
+    }
+    let customers = rows(scope, ask.period)
+        .filter(Column::CustomerId.ne(0))
+        .select_only()
+        .column(Column::CustomerId)
+        .distinct()
+        .count(store.db())
+        .await?;
+    Ok(UsageSummary {
+        period: ask.period.to_string(),
+        update: update(store, ask).await?,
+        resellers: resellers.len() as u64,
+        customers,
+        line_count: total.lines.max(0) as u64,
+        revenue: ask.sees_money.then(|| reported(total.revenue)),
+        services: services(by_service, ask.sees_money),
+    })
+}
+
+/// The resellers in scope (all of them, with or without usage), by name.
+pub async fn resellers(
+    store: &Store,
+    scope: &Scope,
+    ask: &UsageAsk,
+    list: &ListQuery,
+) -> Result<Page<ResellerUsage>, StoreError> {
+    use organization::Column;
+    dashboard_scope(scope)?;
+    let mut select =
+        organization::Entity::find().filter(scope.organizations()).filter(Column::Kind.eq(OrgKind::Reseller.as_str()));
+    if let Some(q) = &list.q {
+        select = select.filter(matching(store, q));
+    }
+    let descending = list.sort.is_some_and(|s| s.descending);
+    let order = if descending { Order::Desc } else { Order::Asc };
+    let paginator = select.order_by(Column::Name, order).order_by_asc(Column::Id).paginate(store.db(), list.per_page);
+    let total = paginator.num_items().await?;
+    let orgs = paginator.fetch_page(list.page - 1).await?;
+    let mut items = Vec::with_capacity(orgs.len());
+    for org in orgs {
+        items.push(reseller_usage(store, scope, ask, org).await?);
+    }
+    Ok(Page { items, total, page: list.page, per_page: list.per_page })
+}
+
+/// One reseller's line on the reseller tab.
+async fn reseller_usage(
+    store: &Store,
+    scope: &Scope,
+    ask: &UsageAsk,
+    org: organization::Model,
+) -> Result<ResellerUsage, StoreError> {
+    use usage_row::Column;
+    let own = rows(scope, ask.period).filter(Column::ResellerId.eq(org.id));
+    let sums = own.clone().filter(Column::CustomerId.eq(0)).all(store.db()).await?;
+    let mut total = Figures::default();
+    let mut names = BTreeSet::new();
+    for row in &sums {
+        total.add(&Figures::of(row)?)?;
+        names.insert(row.service.clone());
+    }
+    let customers = own
+        .filter(Column::CustomerId.ne(0))
+        .select_only()
+        .column(Column::CustomerId)
+        .distinct()
+        .count(store.db())
+        .await?;
+    let latest = latest_report(store, scope, org.id, ask.period).await?;
+    Ok(ResellerUsage {
+        id: org.id,
+        name: org.name,
+        external_id: org.external_id,
+        domain: org.domain,
+        services: names.into_iter().collect(),
+        customers,
+        line_count: total.lines.max(0) as u64,
+        revenue: ask.sees_money.then(|| reported(total.revenue)),
+        report_status: latest.as_ref().map(|r| stored::parse(&r.status, "reports.status")).transpose()?,
+        report_generated_at: latest.as_ref().and_then(|r| r.generated_at),
+        report_id: latest.map(|r| r.id),
+    })
+}
+
+/// The latest reseller usage report holding `reseller`'s rows for the month that the caller
+/// may see: one limited to it, its own, or one of the whole tree.
+async fn latest_report(
+    store: &Store,
+    scope: &Scope,
+    reseller: i64,
+    period: Month,
+) -> Result<Option<report::Model>, StoreError> {
+    use report::Column;
+    Ok(report::Entity::find()
+        .filter(crate::reports::visible(scope))
+        .filter(Column::Kind.eq(ReportKind::ResellerUsage.as_str()))
+        .filter(Column::Period.eq(period.to_string()))
+        .filter(
+            Condition::any()
+                .add(Column::ResellerId.eq(reseller))
+                .add(Column::OwnerOrgId.eq(reseller))
+                .add(Condition::all().add(Column::ResellerId.is_null()).add(Column::OwnerOrgId.eq(scope.tenant_id))),
+        )
+        .order_by_desc(Column::Id)
+        .one(store.db())
+        .await?)
+}
+
+/// One reseller's overview: its totals, service usage, resource usage per provider and its
+/// customers with the most lines.
+pub async fn reseller(
+    store: &Store,
+    scope: &Scope,
+    id: i64,
+    ask: &UsageAsk,
+) -> Result<ResellerUsageOverview, StoreError> {
+    use usage_row::Column;
+    dashboard_scope(scope)?;
+    let org = organization::Entity::find_by_id(id)
+        .filter(scope.organizations())
+        .filter(organization::Column::Kind.eq(OrgKind::Reseller.as_str()))
+        .one(store.db())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let own = rows(scope, ask.period).filter(Column::ResellerId.eq(id));
+    let mut by_service = ByService::new();
+    let mut by_provider: BTreeMap<String, (Figures, BTreeSet<String>)> = BTreeMap::new();
+    for row in own.clone().filter(Column::CustomerId.eq(0)).all(store.db()).await? {
+        let f = Figures::of(&row)?;
+        by_service.entry((row.provider.clone(), row.service.clone())).or_default().add(&f)?;
+        let provider = by_provider.entry(row.provider.clone()).or_default();
+        provider.0.add(&f)?;
+        provider.1.insert(row.service);
+    }
+    let customer_rows = own.filter(Column::CustomerId.ne(0)).all(store.db()).await?;
+    let mut provider_customers: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+    for row in &customer_rows {
+        provider_customers.entry(row.provider.clone()).or_default().insert(row.customer_id);
+    }
+    let resources = by_provider
+        .into_iter()
+        .map(|(provider, (f, services))| ResourceUsage {
+            customers: provider_customers.get(&provider).map_or(0, |c| c.len() as u64),
+            provider,
+            services: services.len() as u64,
+            line_count: f.lines.max(0) as u64,
+            revenue: ask.sees_money.then(|| reported(f.revenue)),
+        })
+        .collect();
+    let mut customers = customer_usages(store, customer_rows, ask.sees_money).await?;
+    let customers_total = customers.len() as u64;
+    customers.sort_by(|a, b| b.line_count.cmp(&a.line_count).then_with(|| a.name.cmp(&b.name)));
+    customers.truncate(100);
+    Ok(ResellerUsageOverview {
+        period: ask.period.to_string(),
+        update: update(store, ask).await?,
+        reseller: reseller_usage(store, scope, ask, org).await?,
+        services: services(by_service, ask.sees_money),
+        resources,
+        customers,
+        customers_total,
+    })
+}
+
+/// Customers' usage from their snapshot rows, in no order.
+async fn customer_usages(
+    store: &Store,
+    rows: Vec<usage_row::Model>,
+    sees_money: bool,
+) -> Result<Vec<CustomerUsage>, StoreError> {
+    let mut by_customer: BTreeMap<i64, (i64, ByService)> = BTreeMap::new();
+    for row in &rows {
+        let entry = by_customer.entry(row.customer_id).or_insert_with(|| (row.reseller_id, ByService::new()));
+        entry.1.entry((row.provider.clone(), row.service.clone())).or_default().add(&Figures::of(row)?)?;
+    }
+    let ids = by_customer.keys().copied().chain(by_customer.values().map(|(r, _)| *r)).collect::<BTreeSet<_>>();
+    let orgs: HashMap<i64, organization::Model> = orgs_by_id(store, ids.into_iter()).await?;
+    let mut out = Vec::with_capacity(by_customer.len());
+    for (customer, (reseller, by_service)) in by_customer {
+        let (Some(org), Some(seller)) = (orgs.get(&customer), orgs.get(&reseller)) else { continue };
+        let mut total = Figures::default();
+        for f in by_service.values() {
+            total.add(f)?;
+        }
+        out.push(CustomerUsage {
+            id: customer,
+            name: org.name.clone(),
+            external_id: org.external_id.clone(),
+            domain: org.domain.clone(),
+            reseller_id: reseller,
+            reseller_name: seller.name.clone(),
+            line_count: total.lines.max(0) as u64,
+            revenue: sees_money.then(|| reported(total.revenue)),
+            services: services(by_service, sees_money),
+        });
+    }
+    Ok(out)
+}
+
+/// The organisation-site tab: the customers in scope with usage in the month (of one reseller
+/// when `reseller` is given), by name.
+pub async fn organizations(
+    store: &Store,
+    scope: &Scope,
+    ask: &UsageAsk,
+    reseller: Option<i64>,
+    list: &ListQuery,
+) -> Result<Page<CustomerUsage>, StoreError> {
+    use organization::Column;
+    dashboard_scope(scope)?;
+    let mut used = rows(scope, ask.period)
+        .select_only()
+        .column(usage_row::Column::CustomerId)
+        .filter(usage_row::Column::CustomerId.ne(0));
+    if let Some(reseller) = reseller {
+        used = used.filter(usage_row::Column::ResellerId.eq(reseller));
+    }
+    let mut select = organization::Entity::find()
+        .filter(scope.organizations())
+        .filter(Column::Kind.eq(OrgKind::Customer.as_str()))
+        .filter(Column::Id.in_subquery(sea_orm::QueryTrait::into_query(used)));
+    if let Some(q) = &list.q {
+        select = select.filter(matching(store, q));
+    }
+    let descending = list.sort.is_some_and(|s| s.descending);
+    let order = if descending { Order::Desc } else { Order::Asc };
+    let paginator = select.order_by(Column::Name, order).order_by_asc(Column::Id).paginate(store.db(), list.per_page);
+    let total = paginator.num_items().await?;
+    let orgs = paginator.fetch_page(list.page - 1).await?;
+    let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
+    let page_rows =
+        rows(scope, ask.period).filter(usage_row::Column::CustomerId.is_in(ids.clone())).all(store.db()).await?;
+    let mut usages: HashMap<i64, CustomerUsage> =
+        customer_usages(store, page_rows, ask.sees_money).await?.into_iter().map(|c| (c.id, c)).collect();
+    let items = ids.iter().filter_map(|id| usages.remove(id)).collect();
+    Ok(Page { items, total, page: list.page, per_page: list.per_page })
+}
+
+/// The fields the usage lists sort by.
+pub const USAGE_SORTS: &[&str] = &["name"];

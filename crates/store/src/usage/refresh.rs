@@ -1,0 +1,229 @@
+//! The scheduled usage update (seed 003): the usage snapshot (`usage_rows`) rewritten from the
+//! customer × service × month rollup for the months a refresh covers, per customer and, summed,
+//! per reseller and service; and the refresh's own record (`usage_refreshes`: when it ran, what
+//! it covered). One refresh runs at a time across every process sharing the database (the
+//! `usage_refresh` lease); one that finds it taken does nothing.
+//!
+//! Each (tree, month) is replaced in one transaction, so a page reads a month either as it was
+//! or as it is now; the rollup is read one reseller at a time, so memory holds one reseller's
+//! rows whatever the size of the tree.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use domain::kinds::OrgKind;
+use domain::metrics::Month;
+use rust_decimal::Decimal;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+
+use crate::bulk::{OnConflict, Table};
+use crate::entities::{customer_service_rollup, organization, usage_refresh, usage_row};
+use crate::rollups::customer_services::sums_of;
+use crate::rollups::sums::Sums;
+use crate::{Store, StoreError, clock, leases};
+
+/// How long a refresh holds its lease before another process may take over (renewed after each
+/// tree and month).
+const LEASE: i64 = 600;
+
+/// What a refresh did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refreshed {
+    /// The refresh's id.
+    pub id: i64,
+    /// The months it covered.
+    pub months: Vec<Month>,
+    /// Snapshot rows written.
+    pub rows: u64,
+    /// When it finished.
+    pub finished_at: DateTime<Utc>,
+}
+
+/// The months a refresh on `today` covers by default: the current and the previous.
+pub fn default_months(today: chrono::NaiveDate) -> Vec<Month> {
+    let current = Month::of(today);
+    vec![current.previous(), current]
+}
+
+/// Refreshes the snapshot for `months`; `None` when another refresh is running.
+pub async fn refresh(store: &Store, months: &[Month]) -> Result<Option<Refreshed>, StoreError> {
+    let Some(lease) = leases::take(store, "usage_refresh", Duration::seconds(LEASE)).await? else {
+        return Ok(None);
+    };
+    let result = run(store, &lease, months).await;
+    lease.release(store).await?;
+    result.map(Some)
+}
+
+/// The refresh, under its lease.
+async fn run(store: &Store, lease: &leases::Lease, months: &[Month]) -> Result<Refreshed, StoreError> {
+    let names: Vec<String> = months.iter().map(|m| m.to_string()).collect();
+    let record = usage_refresh::ActiveModel {
+        started_at: Set(clock::now()),
+        months: Set(names.join(",")),
+        row_count: Set(0),
+        status: Set("running".to_owned()),
+        ..Default::default()
+    }
+    .insert(store.db())
+    .await?;
+    let mut rows = 0;
+    let outcome: Result<(), StoreError> = async {
+        for tenant in tenants(store).await? {
+            for month in &names {
+                rows += refresh_month(store, tenant, month).await?;
+                lease.renew(store, Duration::seconds(LEASE)).await?;
+            }
+        }
+        Ok(())
+    }
+    .await;
+    let finished_at = clock::now();
+    let mut done: usage_refresh::ActiveModel = record.into();
+    done.finished_at = Set(Some(finished_at));
+    done.row_count = Set(rows as i64);
+    match outcome {
+        Ok(()) => {
+            done.status = Set("done".to_owned());
+            let done = done.update(store.db()).await?;
+            Ok(Refreshed { id: done.id, months: months.to_vec(), rows, finished_at })
+        }
+        Err(e) => {
+            done.status = Set("failed".to_owned());
+            done.error = Set(Some(e.to_string()));
+            done.update(store.db()).await?;
+            Err(e)
+        }
+    }
+}
+
+/// Every tree: the roots (distributors and independent resellers).
+async fn tenants(store: &Store) -> Result<Vec<i64>, StoreError> {
+    use organization::Column;
+    Ok(organization::Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::Kind.ne(OrgKind::Customer.as_str()))
+        .filter(Expr::col(Column::Id).eq(Expr::col(Column::TenantId)))
+        .order_by_asc(Column::Id)
+        .into_tuple::<i64>()
+        .all(store.db())
+        .await?)
+}
+
+/// The sellers of a tree whose rows are billed: its resellers, and the root for its direct
+/// customers.
+async fn sellers<C: ConnectionTrait>(db: &C, tenant: i64) -> Result<Vec<i64>, StoreError> {
+    use organization::Column;
+    let mut ids = organization::Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::TenantId.eq(tenant))
+        .filter(Column::Kind.eq(OrgKind::Reseller.as_str()))
+        .filter(Column::Id.ne(tenant))
+        .order_by_asc(Column::Id)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    ids.insert(0, tenant);
+    Ok(ids)
+}
+
+/// `usage_rows`, written in bulk.
+const USAGE_ROWS: Table = Table {
+    name: "usage_rows",
+    columns: &[
+        "tenant_id",
+        "month",
+        "reseller_id",
+        "customer_id",
+        "provider",
+        "service",
+        "consumed",
+        "units",
+        "revenue",
+        "line_count",
+    ],
+    on_conflict: OnConflict::Skip(&["tenant_id", "month", "reseller_id", "customer_id", "provider", "service"]),
+};
+
+/// Replaces the snapshot of one tree's month; returns the rows written.
+async fn refresh_month(store: &Store, tenant: i64, month: &str) -> Result<u64, StoreError> {
+    use customer_service_rollup::Column;
+    let txn = store.db().begin().await?;
+    usage_row::Entity::delete_many()
+        .filter(usage_row::Column::TenantId.eq(tenant))
+        .filter(usage_row::Column::Month.eq(month))
+        .exec(&txn)
+        .await?;
+    let mut written = 0;
+    for seller in sellers(&txn, tenant).await? {
+        let rollup = customer_service_rollup::Entity::find()
+            .filter(Column::TenantId.eq(tenant))
+            .filter(Column::Month.eq(month))
+            .filter(Column::ResellerId.eq(seller))
+            .all(&txn)
+            .await?;
+        if rollup.is_empty() {
+            continue;
+        }
+        let mut by_service: BTreeMap<(String, String), Sums> = BTreeMap::new();
+        let mut rows = Vec::with_capacity(rollup.len() + 8);
+        for row in &rollup {
+            let sums = sums_of(row)?;
+            by_service.entry((row.provider.clone(), row.service.clone())).or_default().add(&sums, 1)?;
+            rows.push(values(tenant, month, seller, row.customer_id, &row.provider, &row.service, &sums));
+        }
+        for ((provider, service), sums) in &by_service {
+            rows.push(values(tenant, month, seller, 0, provider, service, sums));
+        }
+        written += USAGE_ROWS.insert(&txn, rows).await?;
+    }
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// A snapshot row's values, in [`USAGE_ROWS`]' column order.
+fn values(
+    tenant: i64,
+    month: &str,
+    reseller: i64,
+    customer: i64,
+    provider: &str,
+    service: &str,
+    sums: &Sums,
+) -> Vec<sea_orm::Value> {
+    let text = |d: Decimal| d.normalize().to_string().into();
+    vec![
+        tenant.into(),
+        month.into(),
+        reseller.into(),
+        customer.into(),
+        provider.into(),
+        service.into(),
+        text(sums.consumed),
+        text(sums.units),
+        text(sums.billed_usd),
+        sums.lines.into(),
+    ]
+}
+
+/// The latest finished refresh that covered `month`, if any.
+pub(crate) async fn latest_covering(store: &Store, month: Month) -> Result<Option<usage_refresh::Model>, StoreError> {
+    use usage_refresh::Column;
+    Ok(usage_refresh::Entity::find()
+        .filter(Column::Status.eq("done"))
+        .filter(Column::Months.contains(month.to_string()))
+        .order_by_desc(Column::Id)
+        .one(store.db())
+        .await?)
+}
+
+/// The latest refresh that started, finished or not.
+pub(crate) async fn latest(store: &Store) -> Result<Option<usage_refresh::Model>, StoreError> {
+    Ok(usage_refresh::Entity::find().order_by_desc(usage_refresh::Column::Id).one(store.db()).await?)
+}
