@@ -36,6 +36,7 @@ mod catalog;
 mod logins;
 mod portal;
 mod provider_export;
+mod reports;
 mod rng;
 mod subscriptions;
 mod tree;
@@ -120,6 +121,7 @@ pub async fn generate(store: &Store, now: DateTime<Utc>) -> Result<DemoSummary, 
     let mut line_items = billing::write(store, &distributor, &dates, &catalog, &customers, &subscriptions).await?;
     line_items += provider_export::write(store, &distributor, &dates, &customers).await?;
     portal::write(store, &distributor, &dates, &resellers, &customers, &catalog).await?;
+    reports::write(store, &distributor, resellers[0].id, &dates).await?;
     Ok(DemoSummary {
         resellers: resellers.len(),
         customers: customers.len(),

@@ -86,6 +86,18 @@ async fn demo_distributor_is_complete_and_isolated_from_other_trees(app: TestApp
         assert!(console[part]["total"].as_u64().unwrap() > 0, "{part}: {console}");
     }
 
+    // Usage was updated for this month and the last, and the reports are in every state.
+    let month = format!("{:04}-{:02}", today.year(), today.month());
+    let usage: Value = app.get(&demo, &format!("/api/v1/usage/summary?period={month}")).await.json().await.unwrap();
+    assert!(usage["update"]["updated_at"].is_string() && !usage["services"].as_array().unwrap().is_empty(), "{usage}");
+    let reports: Value = app.get(&demo, "/api/v1/reports?per_page=100").await.json().await.unwrap();
+    let statuses: std::collections::BTreeSet<&str> =
+        reports["items"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses.into_iter().collect::<Vec<_>>(), ["failed", "pending", "ready"], "{reports}");
+    for tile in ["usage_report_status", "billing_report_status"] {
+        assert!(console[tile]["ready"]["count"].as_u64().unwrap() > 0, "{tile}: {console}");
+    }
+
     // Each trading reseller has a portal: a top-up, activations paid from it, active users; the
     // ledger explains the balance, and one in eight runs low.
     let alpine = app

@@ -92,6 +92,11 @@ pub async fn generate(store: &Store, claimed: &Claimed, lease: Duration) -> Resu
     }
 }
 
+/// Marks a claimed report failed with `reason` (a generation given up from outside the worker).
+pub async fn fail(store: &Store, claimed: &Claimed, reason: &str) -> Result<(), StoreError> {
+    finish(store, claimed, Err(reason.to_owned())).await.map(|_| ())
+}
+
 /// Writes the report's CSV chunks; returns its row count.
 async fn write_csv(store: &Store, claimed: &Claimed, lease: Duration) -> Result<u64, StoreError> {
     let r = &claimed.report;
