@@ -229,3 +229,159 @@ fn killing_an_import_midway_leaves_no_partial_batch() {
     let again = tierdash(dir.path(), &["import", "--dry-run", file.to_str().unwrap()]);
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
 }
+
+/// The database of a data directory (SQLite), or the PostgreSQL database `url`.
+fn database_url(dir: &std::path::Path, postgres: Option<&str>) -> String {
+    postgres.map_or_else(|| format!("sqlite://{}?mode=rw", dir.join("tierdash.db").display()), str::to_owned)
+}
+
+/// `tierdash <args>` on the data directory and database given, with the jobs' settings a report
+/// test wants: a short lease, no scheduled usage update.
+fn command(dir: &std::path::Path, postgres: Option<&str>, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tierdash"));
+    command
+        .args(args)
+        .env("TIERDASH_DATA_DIR", dir)
+        .env_remove("TIERDASH_JWT_SECRET")
+        .env("TIERDASH_REPORT_LEASE_SECONDS", "2")
+        .env("TIERDASH_USAGE_REFRESH_SECONDS", "0")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    match postgres {
+        Some(url) => command.env("TIERDASH_DATABASE_URL", url),
+        None => command.env_remove("TIERDASH_DATABASE_URL"),
+    };
+    command
+}
+
+/// A report's (status, attempts, progress) and how many chunks of CSV it has.
+async fn report_state(store: &store::Store, id: i64) -> (String, i64, u64) {
+    let scope = distributor(store).await;
+    let report = store::reports::get(store, &scope, id, true).await.unwrap();
+    let mut chunks = 0;
+    while store::reports::chunk(store, id, chunks).await.unwrap().is_some() {
+        chunks += 1;
+    }
+    (report.status.to_string(), i64::from(report.progress), chunks as u64)
+}
+
+async fn distributor(store: &store::Store) -> store::Scope {
+    let root = store::admin::only_root(store).await.unwrap().unwrap();
+    store::admin::scope_of(store, root).await.unwrap()
+}
+
+/// Runs `test` on SQLite, and on PostgreSQL when `TIERDASH_TEST_POSTGRES_URL` is set.
+async fn on_both_databases(test: impl AsyncFn(&std::path::Path, Option<&str>)) {
+    let dir = tempfile::tempdir().unwrap();
+    test(dir.path(), None).await;
+    let Some(admin) = std::env::var("TIERDASH_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else { return };
+    let name = format!("tierdash_cli_{}", std::process::id());
+    let admin_store = store::Store::connect(&admin).await.unwrap();
+    admin_store.execute_raw(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
+    admin_store.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
+    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let dir = tempfile::tempdir().unwrap();
+    test(dir.path(), Some(&url)).await;
+    admin_store.execute_raw(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_killed_mid_generation_is_generated_once_after_a_restart() {
+    on_both_databases(killed_mid_generation).await;
+}
+
+/// Demo data and 32,000 lines of October (800 customers × 40 services), so that a
+/// `customer_usage` report of October is 32,000 rows in 16 chunks: long enough to be killed in.
+async fn killed_mid_generation(dir: &std::path::Path, postgres: Option<&str>) {
+    use std::io::Write;
+    assert!(command(dir, postgres, &["demo-data"]).status().unwrap().success());
+    let file = dir.join("october-usage.csv");
+    {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+        writeln!(out, "{IMPORT_HEADER},ConsumedQuantity").unwrap();
+        for customer in 1..=800 {
+            for service in 1..=40 {
+                writeln!(out, "CUST-{customer:05},2026-10-07,2026-10-07,1.25,USD,Usage,AWS,Service {service:03},2")
+                    .unwrap();
+            }
+        }
+    }
+    let imported = command(dir, postgres, &["import", file.to_str().unwrap()]).status().unwrap();
+    assert!(imported.success());
+    let store = store::Store::connect(&database_url(dir, postgres)).await.unwrap();
+    let scope = distributor(&store).await;
+    let ask = |kind| store::reports::Request {
+        report: domain::api::NewReport { kind, period: "2026-10".into(), reseller_id: None },
+        requested_by: "cli test".into(),
+        today: chrono::Utc::now().date_naive(),
+        retention_days: 90,
+    };
+    let (report, _) =
+        store::reports::request(&store, &scope, ask(domain::kinds::ReportKind::CustomerUsage)).await.unwrap();
+
+    // Serve until the report is half-written, then SIGKILL.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    let bind = format!("127.0.0.1:{port}");
+    let mut server = command(dir, postgres, &["serve"]).env("TIERDASH_BIND", &bind).spawn().unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let (status, _, chunks) = report_state(&store, report.id).await;
+        assert_ne!(status, "ready", "the report was written before it could be killed");
+        if status == "generating" && chunks >= 2 {
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 120, "the report was not taken");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let (status, _, chunks) = report_state(&store, report.id).await;
+    assert_eq!(status, "generating", "half-written, and not shown as ready");
+    assert!(chunks < 16, "{chunks} chunks");
+    let early = store::reports::download(&store, &scope, report.id, true).await.map(|_| ()).unwrap_err();
+    assert!(early.to_string().contains("generating"), "{early}");
+
+    // After a restart the lease runs out, the report is taken again from the start and written
+    // once; three more reports are generated at most two at once (TIERDASH_REPORT_WORKERS).
+    let mut server = command(dir, postgres, &["serve"]).env("TIERDASH_BIND", &bind).spawn().unwrap();
+    let mut others = Vec::new();
+    for kind in [
+        domain::kinds::ReportKind::ResellerUsage,
+        domain::kinds::ReportKind::UsageSummary,
+        domain::kinds::ReportKind::Billing,
+    ] {
+        others.push(store::reports::request(&store, &scope, ask(kind)).await.unwrap().0.id);
+    }
+    let started = std::time::Instant::now();
+    let mut most_at_once = 0;
+    loop {
+        let mut states = Vec::new();
+        for id in others.iter().chain([&report.id]) {
+            states.push(report_state(&store, *id).await.0);
+        }
+        // The killed report stays `generating` until a worker takes it again: the others are
+        // counted.
+        most_at_once = most_at_once.max(states[..others.len()].iter().filter(|s| *s == "generating").count());
+        if states.iter().all(|s| s == "ready") {
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 180, "the reports were not generated: {states:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(most_at_once <= 2, "{most_at_once} reports generated at once by two workers");
+    let done = store::reports::get(&store, &scope, report.id, true).await.unwrap();
+    // The test's 32,000 rows and the demo's own of October.
+    assert!(done.row_count.unwrap() > 32_000, "{done:?}");
+    let (_, progress, chunks) = report_state(&store, report.id).await;
+    assert_eq!((progress, chunks), (100, done.row_count.unwrap().div_ceil(2000)));
+    let mut seen = std::collections::HashSet::new();
+    for seq in 0..chunks as i32 {
+        for line in store::reports::chunk(&store, report.id, seq).await.unwrap().unwrap().lines() {
+            assert!(seen.insert(line.to_owned()), "a row written twice: {line}");
+        }
+    }
+    assert_eq!(seen.len() as u64, done.row_count.unwrap() + 1, "the header and each row once");
+}
