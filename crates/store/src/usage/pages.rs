@@ -59,6 +59,11 @@ impl Figures {
     }
 }
 
+/// A stored count as the API sends it (never below zero).
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
 /// Per (provider, service), summed.
 type ByService = BTreeMap<(String, String), Figures>;
 
@@ -72,7 +77,7 @@ fn services(by_service: ByService, sees_money: bool) -> Vec<ServiceUsage> {
             consumed_quantity: f.consumed.normalize(),
             chargeable_units: f.units.normalize(),
             revenue: sees_money.then(|| reported(f.revenue)),
-            line_count: f.lines.max(0) as u64,
+            line_count: count(f.lines),
         })
         .collect();
     services.sort_by(|a, b| {
@@ -129,7 +134,7 @@ pub async fn summary(store: &Store, scope: &Scope, ask: &UsageAsk) -> Result<Usa
         update: update(store, ask).await?,
         resellers: resellers.len() as u64,
         customers,
-        line_count: total.lines.max(0) as u64,
+        line_count: count(total.lines),
         revenue: ask.sees_money.then(|| reported(total.revenue)),
         services: services(by_service, ask.sees_money),
     })
@@ -154,74 +159,96 @@ pub async fn resellers(
     let paginator = select.order_by(Column::Name, order).order_by_asc(Column::Id).paginate(store.db(), list.per_page);
     let total = paginator.num_items().await?;
     let orgs = paginator.fetch_page(list.page - 1).await?;
-    let mut items = Vec::with_capacity(orgs.len());
-    for org in orgs {
-        items.push(reseller_usage(store, scope, ask, org).await?);
-    }
+    let items = reseller_usages(store, scope, ask, orgs).await?;
     Ok(Page { items, total, page: list.page, per_page: list.per_page })
 }
 
-/// One reseller's line on the reseller tab.
-async fn reseller_usage(
+/// The reseller tab's lines of `orgs`, in their order: three queries whatever their number.
+async fn reseller_usages(
     store: &Store,
     scope: &Scope,
     ask: &UsageAsk,
-    org: organization::Model,
-) -> Result<ResellerUsage, StoreError> {
+    orgs: Vec<organization::Model>,
+) -> Result<Vec<ResellerUsage>, StoreError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
     use usage_row::Column;
-    let own = rows(scope, ask.period).filter(Column::ResellerId.eq(org.id));
-    let sums = own.clone().filter(Column::CustomerId.eq(0)).all(store.db()).await?;
-    let mut total = Figures::default();
-    let mut names = BTreeSet::new();
-    for row in &sums {
-        total.add(&Figures::of(row)?)?;
-        names.insert(row.service.clone());
+    let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
+    let mut totals: HashMap<i64, (Figures, BTreeSet<String>)> = HashMap::new();
+    let sums = rows(scope, ask.period).filter(Column::CustomerId.eq(0)).filter(Column::ResellerId.is_in(ids.clone()));
+    for row in sums.all(store.db()).await? {
+        let entry = totals.entry(row.reseller_id).or_default();
+        entry.0.add(&Figures::of(&row)?)?;
+        entry.1.insert(row.service);
     }
-    let customers = own
+    let customers: HashMap<i64, i64> = rows(scope, ask.period)
         .filter(Column::CustomerId.ne(0))
+        .filter(Column::ResellerId.is_in(ids.clone()))
         .select_only()
-        .column(Column::CustomerId)
-        .distinct()
-        .count(store.db())
-        .await?;
-    let latest = latest_report(store, scope, org.id, ask.period).await?;
-    Ok(ResellerUsage {
-        id: org.id,
-        name: org.name,
-        external_id: org.external_id,
-        domain: org.domain,
-        services: names.into_iter().collect(),
-        customers,
-        line_count: total.lines.max(0) as u64,
-        revenue: ask.sees_money.then(|| reported(total.revenue)),
-        report_status: latest.as_ref().map(|r| stored::parse(&r.status, "reports.status")).transpose()?,
-        report_generated_at: latest.as_ref().and_then(|r| r.generated_at),
-        report_id: latest.map(|r| r.id),
-    })
+        .column(Column::ResellerId)
+        .column_as(Expr::col(Column::CustomerId).count_distinct(), "customers")
+        .group_by(Column::ResellerId)
+        .into_tuple::<(i64, i64)>()
+        .all(store.db())
+        .await?
+        .into_iter()
+        .collect();
+    let reports = latest_reports(store, scope, &ids, ask.period).await?;
+    let mut out = Vec::with_capacity(orgs.len());
+    for org in orgs {
+        let (total, names) = totals.remove(&org.id).unwrap_or_default();
+        let latest = reports.get(&org.id);
+        out.push(ResellerUsage {
+            id: org.id,
+            customers: count(customers.get(&org.id).copied().unwrap_or(0)),
+            name: org.name,
+            external_id: org.external_id,
+            domain: org.domain,
+            services: names.into_iter().collect(),
+            line_count: count(total.lines),
+            revenue: ask.sees_money.then(|| reported(total.revenue)),
+            report_status: latest.map(|r| stored::parse(&r.status, "reports.status")).transpose()?,
+            report_generated_at: latest.and_then(|r| r.generated_at),
+            report_id: latest.map(|r| r.id),
+        });
+    }
+    Ok(out)
 }
 
-/// The latest reseller usage report holding `reseller`'s rows for the month that the caller
-/// may see: one limited to it, its own, or one of the whole tree.
-async fn latest_report(
+/// Per reseller of `resellers`, the latest reseller usage report holding its rows for the month
+/// that the caller may see: one limited to it, its own, or one of the whole tree.
+async fn latest_reports(
     store: &Store,
     scope: &Scope,
-    reseller: i64,
+    resellers: &[i64],
     period: Month,
-) -> Result<Option<report::Model>, StoreError> {
+) -> Result<HashMap<i64, report::Model>, StoreError> {
     use report::Column;
-    Ok(report::Entity::find()
+    let whole_tree = Condition::all().add(Column::ResellerId.is_null()).add(Column::OwnerOrgId.eq(scope.tenant_id));
+    let found = report::Entity::find()
         .filter(crate::reports::visible(scope))
         .filter(Column::Kind.eq(ReportKind::ResellerUsage.as_str()))
         .filter(Column::Period.eq(period.to_string()))
         .filter(
             Condition::any()
-                .add(Column::ResellerId.eq(reseller))
-                .add(Column::OwnerOrgId.eq(reseller))
-                .add(Condition::all().add(Column::ResellerId.is_null()).add(Column::OwnerOrgId.eq(scope.tenant_id))),
+                .add(Column::ResellerId.is_in(resellers.to_vec()))
+                .add(Column::OwnerOrgId.is_in(resellers.to_vec()))
+                .add(whole_tree),
         )
         .order_by_desc(Column::Id)
-        .one(store.db())
-        .await?)
+        .all(store.db())
+        .await?;
+    let mut latest = HashMap::new();
+    for &reseller in resellers {
+        let theirs = found.iter().find(|r| {
+            r.reseller_id == Some(reseller)
+                || (r.reseller_id.is_none() && r.owner_org_id == reseller)
+                || (r.reseller_id.is_none() && r.owner_org_id == scope.tenant_id)
+        });
+        if let Some(r) = theirs {
+            latest.insert(reseller, r.clone());
+        }
+    }
+    Ok(latest)
 }
 
 /// One reseller's overview: its totals, service usage, resource usage per provider and its
@@ -261,7 +288,7 @@ pub async fn reseller(
             customers: provider_customers.get(&provider).map_or(0, |c| c.len() as u64),
             provider,
             services: services.len() as u64,
-            line_count: f.lines.max(0) as u64,
+            line_count: count(f.lines),
             revenue: ask.sees_money.then(|| reported(f.revenue)),
         })
         .collect();
@@ -272,7 +299,7 @@ pub async fn reseller(
     Ok(ResellerUsageOverview {
         period: ask.period.to_string(),
         update: update(store, ask).await?,
-        reseller: reseller_usage(store, scope, ask, org).await?,
+        reseller: reseller_usages(store, scope, ask, vec![org]).await?.remove(0),
         services: services(by_service, ask.sees_money),
         resources,
         customers,
@@ -307,7 +334,7 @@ async fn customer_usages(
             domain: org.domain.clone(),
             reseller_id: reseller,
             reseller_name: seller.name.clone(),
-            line_count: total.lines.max(0) as u64,
+            line_count: count(total.lines),
             revenue: sees_money.then(|| reported(total.revenue)),
             services: services(by_service, sees_money),
         });
