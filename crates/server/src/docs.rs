@@ -2,7 +2,7 @@
 //! error responses shared by every endpoint. Paths and schemas are collected from the services
 //! themselves (see `startup`).
 
-use domain::api::{Problem, ReportFormat};
+use domain::api::{Problem, ReplaceMode, ReportCategory, ReportFormat, ReportKind, ReportStatus};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
@@ -21,7 +21,8 @@ organisations. Errors are RFC 9457 problem details (`application/problem+json`).
     ),
     // Report queries name `ReportFormat` by reference, and no response body does: listed here
     // so that the reference resolves.
-    components(schemas(ReportFormat)),
+    // Schemas only parameters refer to: utoipa collects those of bodies on its own.
+    components(schemas(ReportFormat, ReportCategory, ReportKind, ReportStatus, ReplaceMode)),
     modifiers(&BearerScheme),
     tags(
         (name = "auth", description = "Logging in and who am I"),

@@ -34,6 +34,18 @@ fn every_operation_is_described_and_protected_ones_name_the_bearer_scheme() {
     assert!(operations >= 27, "only {operations} operations documented");
 }
 
+#[test]
+fn every_schema_referred_to_is_defined() {
+    let spec = server::startup::openapi_json();
+    let parsed: Value = serde_json::from_str(&spec).unwrap();
+    let defined = parsed["components"]["schemas"].as_object().unwrap();
+    let prefix = "\"#/components/schemas/";
+    for reference in spec.split(prefix).skip(1) {
+        let name = reference.split('"').next().unwrap();
+        assert!(defined.contains_key(name), "#/components/schemas/{name} is referred to and not defined");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_served_spec_and_docs_page_work_offline() {
     let app = TestApp::sqlite().await;
