@@ -29,7 +29,7 @@ pub async fn summary(
     for ((_, month), families) in &revenue {
         let by_family = by_month.entry(*month).or_default();
         for (family, amount) in families {
-            add(by_family.entry(family.clone()).or_default(), *amount)?;
+            activity::add_to(by_family, family, *amount)?;
         }
     }
     let mut months = Vec::with_capacity(range.months.len());
