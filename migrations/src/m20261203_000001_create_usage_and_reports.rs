@@ -161,6 +161,16 @@ impl MigrationTrait for Migration {
         let by_owner = ["tenant_id", "owner_org_id", "requested_at"];
         manager.create_index(index(Reports::Table, "ix_reports_tenant_owner_requested", &by_owner)).await?;
         manager.create_index(index(Reports::Table, "ix_reports_status_lease", &["status", "lease_until"])).await?;
+        // One pending or generating report per (owner, kind, period, reseller): two identical
+        // requests at once make one report (a partial index on an expression, written by hand:
+        // the same text in both databases).
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX ux_reports_running ON reports \
+                 (owner_org_id, kind, period, COALESCE(reseller_id, 0)) WHERE status IN ('pending', 'generating')",
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()

@@ -203,6 +203,12 @@ async fn usage_pages_and_reports_match_the_lines(app: TestApp) {
     let id = report["id"].as_i64().unwrap();
     let (status, again) = request(&app, &d, json!({"kind": "reseller_usage", "period": PERIOD})).await;
     assert_eq!((status, again["id"].as_i64()), (StatusCode::OK, Some(id)), "deduplicated");
+    // Identical requests at the same moment make one report too.
+    let at_once = (0..6).map(|_| request(&app, &d, json!({"kind": "usage_summary", "period": PERIOD})));
+    let answers = futures_util::future::join_all(at_once).await;
+    let made: std::collections::BTreeSet<i64> = answers.iter().map(|(_, r)| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(made.len(), 1, "{answers:?}");
+    assert_eq!(answers.iter().filter(|(s, _)| *s == StatusCode::ACCEPTED).count(), 1, "{answers:?}");
     let early = app.get(&d, &format!("/api/v1/reports/{id}/download")).await;
     let early = problem(early, StatusCode::CONFLICT).await;
     assert!(early["detail"].as_str().unwrap().contains("pending"), "{early}");
@@ -315,7 +321,11 @@ async fn usage_pages_and_reports_match_the_lines(app: TestApp) {
 
     // The Partners console counts the reports of the last 30 days per status.
     let partners = json_of(&app, &d, "/api/v1/dashboards/partners").await;
-    assert_eq!(partners["usage_report_status"]["ready"]["count"], json!(2));
+    assert_eq!(
+        partners["usage_report_status"]["ready"]["count"],
+        json!(3),
+        "reseller_usage, usage_summary, customer_usage"
+    );
     assert_eq!(partners["billing_report_status"]["ready"]["count"], json!(1));
     let listed = json_of(
         &app,
@@ -323,7 +333,7 @@ async fn usage_pages_and_reports_match_the_lines(app: TestApp) {
         partners["usage_report_status"]["ready"]["list"].as_str().unwrap().trim_start_matches(&app.base),
     )
     .await;
-    assert_eq!(listed["total"], json!(2), "the tile's list holds what it counts");
+    assert_eq!(listed["total"], json!(3), "the tile's list holds what it counts");
     let partners = json_of(&app, &viewer, "/api/v1/dashboards/partners").await;
     assert!(partners["usage_report_status"].is_object() && partners.get("billing_report_status").is_none());
 

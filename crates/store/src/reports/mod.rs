@@ -48,7 +48,6 @@ pub struct Request {
 /// Requests a report for the caller's organisation: a new `pending` one (`true`), or the one
 /// already pending or generating for the same owner, kind, period and reseller (`false`).
 pub async fn request(store: &Store, scope: &Scope, ask: Request) -> Result<(Report, bool), StoreError> {
-    use report::Column;
     crate::dashboards::dashboard_scope(scope)?;
     let period = period_of(&ask.report.period, ask.today)?;
     if let Some(reseller) = ask.report.reseller_id {
@@ -61,22 +60,7 @@ pub async fn request(store: &Store, scope: &Scope, ask: Request) -> Result<(Repo
             return Err(StoreError::invalid("reseller_id", "is not a reseller of your organisation"));
         }
     }
-    let txn = store.db().begin().await?;
-    let reseller_is = |c: Column| match ask.report.reseller_id {
-        Some(id) => c.eq(id),
-        None => c.is_null(),
-    };
-    let running = report::Entity::find()
-        .filter(Column::TenantId.eq(scope.tenant_id))
-        .filter(Column::OwnerOrgId.eq(scope.org_id))
-        .filter(Column::Kind.eq(ask.report.kind.as_str()))
-        .filter(Column::Period.eq(period.to_string()))
-        .filter(reseller_is(Column::ResellerId))
-        .filter(Column::Status.is_in([ReportStatus::Pending.as_str(), ReportStatus::Generating.as_str()]))
-        .one(&txn)
-        .await?;
-    if let Some(running) = running {
-        txn.commit().await?;
+    if let Some(running) = running(store, scope, &ask.report, period).await? {
         return Ok((wire(running)?, false));
     }
     let now = clock::now();
@@ -94,10 +78,40 @@ pub async fn request(store: &Store, scope: &Scope, ask: Request) -> Result<(Repo
         expires_at: Set(now + Duration::days(i64::from(ask.retention_days))),
         ..Default::default()
     }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok((wire(created)?, true))
+    .insert(store.db())
+    .await;
+    match created {
+        Ok(created) => Ok((wire(created)?, true)),
+        // The same request at the same moment won the unique index of running reports.
+        Err(e) => match running(store, scope, &ask.report, period).await? {
+            Some(running) => Ok((wire(running)?, false)),
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// The caller's organisation's report for the same kind, period and reseller that is pending or
+/// generating, if any.
+async fn running(
+    store: &Store,
+    scope: &Scope,
+    asked: &NewReport,
+    period: Month,
+) -> Result<Option<report::Model>, StoreError> {
+    use report::Column;
+    let reseller = match asked.reseller_id {
+        Some(id) => Column::ResellerId.eq(id),
+        None => Column::ResellerId.is_null(),
+    };
+    Ok(report::Entity::find()
+        .filter(Column::TenantId.eq(scope.tenant_id))
+        .filter(Column::OwnerOrgId.eq(scope.org_id))
+        .filter(Column::Kind.eq(asked.kind.as_str()))
+        .filter(Column::Period.eq(period.to_string()))
+        .filter(reseller)
+        .filter(Column::Status.is_in([ReportStatus::Pending.as_str(), ReportStatus::Generating.as_str()]))
+        .one(store.db())
+        .await?)
 }
 
 /// The period asked for: a month, not after today's.
