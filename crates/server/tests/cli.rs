@@ -255,7 +255,29 @@ fn command(dir: &std::path::Path, postgres: Option<&str>, args: &[&str]) -> Comm
     command
 }
 
-/// A report's (status, attempts, progress) and how many chunks of CSV it has.
+/// A server started by a test, killed (SIGKILL) when dropped, so that a failing test leaves none
+/// running.
+struct Server(std::process::Child);
+
+impl Server {
+    fn start(dir: &std::path::Path, postgres: Option<&str>, bind: &str) -> Server {
+        Server(command(dir, postgres, &["serve"]).env("TIERDASH_BIND", bind).spawn().unwrap())
+    }
+
+    /// SIGKILL, and wait for the end.
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A report's (status, progress) and how many chunks of CSV it has.
 async fn report_state(store: &store::Store, id: i64) -> (String, i64, u64) {
     let scope = distributor(store).await;
     let report = store::reports::get(store, &scope, id, true).await.unwrap();
@@ -323,7 +345,7 @@ async fn killed_mid_generation(dir: &std::path::Path, postgres: Option<&str>) {
     // Serve until the report is half-written, then SIGKILL.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
     let bind = format!("127.0.0.1:{port}");
-    let mut server = command(dir, postgres, &["serve"]).env("TIERDASH_BIND", &bind).spawn().unwrap();
+    let mut server = Server::start(dir, postgres, &bind);
     let started = std::time::Instant::now();
     loop {
         let (status, _, chunks) = report_state(&store, report.id).await;
@@ -334,8 +356,7 @@ async fn killed_mid_generation(dir: &std::path::Path, postgres: Option<&str>) {
         assert!(started.elapsed().as_secs() < 120, "the report was not taken");
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
     let (status, _, chunks) = report_state(&store, report.id).await;
     assert_eq!(status, "generating", "half-written, and not shown as ready");
     assert!(chunks < 16, "{chunks} chunks");
@@ -344,7 +365,7 @@ async fn killed_mid_generation(dir: &std::path::Path, postgres: Option<&str>) {
 
     // After a restart the lease runs out, the report is taken again from the start and written
     // once; three more reports are generated at most two at once (TIERDASH_REPORT_WORKERS).
-    let mut server = command(dir, postgres, &["serve"]).env("TIERDASH_BIND", &bind).spawn().unwrap();
+    let mut server = Server::start(dir, postgres, &bind);
     let mut others = Vec::new();
     for kind in [
         domain::kinds::ReportKind::ResellerUsage,
@@ -369,8 +390,7 @@ async fn killed_mid_generation(dir: &std::path::Path, postgres: Option<&str>) {
         assert!(started.elapsed().as_secs() < 180, "the reports were not generated: {states:?}");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
     assert!(most_at_once <= 2, "{most_at_once} reports generated at once by two workers");
     let done = store::reports::get(&store, &scope, report.id, true).await.unwrap();
     // The test's 32,000 rows and the demo's own of October.
