@@ -49,11 +49,13 @@ pub(super) async fn revenue(
     let months = reseller_product_rollup::Entity::find()
         .select_only()
         .column(Column::Month)
-        .expr_as(packed(backend, &["reseller_id", "product_id", "billed_usd"]), "packed")
+        .expr_as(packed(backend, "reseller_id"), "resellers")
+        .expr_as(packed(backend, "product_id"), "products")
+        .expr_as(packed(backend, "billed_usd"), "billed")
         .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
         .filter(Column::Month.lte(last.to_string()))
         .group_by(Column::Month)
-        .into_tuple::<(String, String)>()
+        .into_tuple::<(String, String, String, String)>()
         .all(store.db())
         .await?;
     let mut revenue = Revenue::new();
@@ -63,15 +65,13 @@ pub(super) async fn revenue(
         }
         add_to(revenue.entry((reseller, month)).or_default(), family, amount)
     };
-    for (month, rows) in months {
+    for (month, resellers, products, billed) in months {
         let month: Month = month.parse().map_err(|_| StoreError::Corrupt(format!("rollup month {month}")))?;
-        for mut row in unpacked(&rows) {
-            let (reseller, product, billed) = (row.next(), row.next(), row.next());
-            let id = |v: Option<&str>| v.and_then(|v| v.parse::<i64>().ok());
-            let (Some(reseller), Some(product), Some(billed)) = (id(reseller), id(product), billed) else {
-                return Err(StoreError::Corrupt(format!("reseller product rollup row of {month}")));
-            };
-            add(reseller, month, family(product), stored::parse(billed, "reseller_product_rollups.billed_usd")?)?;
+        let what = format!("reseller product rollup of {month}");
+        for [reseller, product, billed] in unpacked([&resellers, &products, &billed], &what)? {
+            let id = |v: &str| v.parse::<i64>().map_err(|_| StoreError::Corrupt(what.clone()));
+            let amount = stored::parse(billed, "reseller_product_rollups.billed_usd")?;
+            add(id(reseller)?, month, family(id(product)?), amount)?;
         }
     }
     for (reseller, _, product, billed) in revenue_after(store, scope, last, as_of).await? {

@@ -123,22 +123,20 @@ async fn segment_revenue(
     let months = segment_month_rollup::Entity::find()
         .select_only()
         .column(Column::Month)
-        .expr_as(packed(backend, &["segment", "billed_usd"]), "packed")
+        .expr_as(packed(backend, "segment"), "segments")
+        .expr_as(packed(backend, "billed_usd"), "billed")
         .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
         .filter(Column::ResellerId.ne(scope.tenant_id))
         .filter(Column::Month.gte(range.months[0].to_string()))
         .filter(Column::Month.lte(range.last().to_string()))
         .group_by(Column::Month)
-        .into_tuple::<(String, String)>()
+        .into_tuple::<(String, String, String)>()
         .all(store.db())
         .await?;
     let mut revenue: HashMap<(String, Month), Decimal> = HashMap::new();
-    for (month, rows) in months {
+    for (month, segments, billed) in months {
         let month: Month = month.parse().map_err(|_| StoreError::Corrupt(format!("rollup month {month}")))?;
-        for mut row in unpacked(&rows) {
-            let (Some(segment), Some(billed)) = (row.next(), row.next()) else {
-                return Err(StoreError::Corrupt(format!("segment month rollup row of {month}")));
-            };
+        for [segment, billed] in unpacked([&segments, &billed], &format!("segment month rollup of {month}"))? {
             let amount = stored::parse(billed, "segment_month_rollups.billed_usd")?;
             add(revenue.entry((named(Some(segment.to_owned())), month)).or_default(), amount)?;
         }
