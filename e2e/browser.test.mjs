@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import {
-  LoginPage, Shell, TablePage, OrganizationPage, HomePage, ReportPage, ErrorState, AppPage, apiAs, usd, downloadCsv,
+  LoginPage, Shell, TablePage, OrganizationPage, HomePage, ReportPage, ErrorState, AppPage, UsageReportsPage, apiAs, usd, downloadCsv,
   PAGES, MOVED, WIDTHS, USERS, PASSWORD, pathOf, tokenFor, resolvePath, contextAt,
 } from "./pages.mjs";
 
@@ -498,6 +498,74 @@ test("a failed call shows the problem's title and detail, as an alert, with a wa
   await error.back().click();
   await page.waitForURL((u) => u.pathname === "/");
 }, { allowConsole: [/status of 404/] });
+
+test("usage reports: a distributor generates a reseller's CSV, sees it become ready without a reload, and downloads it", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await login.submit(USERS.distributor, PASSWORD);
+  await new Shell(page).go("nav-reports");
+  await page.waitForURL((u) => u.pathname === "/reports", { timeout: 15000 });
+  const services = new TablePage(page, "usage-services");
+  assert.ok((await services.rowCount()) >= 1, "the summary lists the month's services");
+  assert.match(await page.getByTestId("usage-updated").innerText(), /^Usage (updated|not updated yet)/);
+  const reports = new UsageReportsPage(page);
+  await reports.tab("resellers");
+  const reseller = await reports.firstResellerWithUsage();
+  // A reload would lose this mark: the status must change in the page as it is.
+  await page.evaluate(() => { window.notReloaded = true; });
+  const requested = await reports.generateFor(reseller);
+  assert.ok(["pending", "generating", "ready"].includes(requested.status), `requested: ${requested.status}`);
+  await reports.waitForRowStatus(reseller, requested.id, "ready");
+  assert.equal(await page.evaluate(() => window.notReloaded), true, "the page was not reloaded");
+  const { name, text } = await reports.exportFor(reseller);
+  assert.match(name, /^reseller_usage-\d{4}-\d{2}-\d+\.csv$/);
+  const [header, ...rows] = text.trim().split(/\r?\n/);
+  assert.equal(header, "reseller_external_id,reseller_name,service,provider,consumed_quantity,chargeable_units,revenue,line_count");
+  assert.ok(rows.length >= 1, "the CSV has rows");
+  // The export tab lists it, newest first, ready, with its rows counted.
+  await reports.tab("export");
+  const listed = page.locator(`[data-testid="reports-table"] tr[data-report-id="${requested.id}"]`);
+  await listed.locator('[data-status="ready"]').waitFor({ timeout: 15000 });
+  assert.equal(await page.locator('[data-testid="reports-table"] tr[data-report-id]').first().getAttribute("data-report-id"), String(requested.id));
+  await page.screenshot({ path: join(shots, "flow-usage-reports-export-1440px.png"), fullPage: true });
+});
+
+test("usage reports: a report viewer sees usage and reports but no Generate or Delete button", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await login.submit(USERS.viewer, PASSWORD);
+  await new Shell(page).go("nav-reports");
+  await new TablePage(page, "usage-services").rowCount();
+  const reports = new UsageReportsPage(page);
+  await reports.tab("resellers");
+  await reports.resellerRows().first().waitFor({ timeout: 15000 });
+  assert.equal(await page.getByTestId("reseller-generate").count(), 0, "no Generate CSV buttons");
+  await reports.tab("export");
+  await page.getByTestId("reports-table").or(page.getByTestId("empty")).first().waitFor({ timeout: 15000 });
+  assert.equal(await page.getByTestId("generate-reports").count(), 0, "no Generate buttons");
+  assert.equal(await page.getByTestId("report-delete").count(), 0, "no Delete buttons");
+  const me = await apiAs(page, base, "/api/v1/me");
+  assert.ok(!me.permissions.includes("generate_reports"), "the API says so too");
+});
+
+test("usage reports: the Partners report tiles count by status and open the reports list", async ({ page, base }) => {
+  const login = new LoginPage(page, base);
+  await login.open();
+  await login.submit(USERS.distributor, PASSWORD);
+  await new Shell(page).go("nav-partners");
+  const tile = page.getByTestId("tile-usage-reports");
+  await tile.waitFor({ timeout: 15000 });
+  await page.getByTestId("tile-billing-reports").waitFor({ timeout: 15000 });
+  const dashboard = await apiAs(page, base, "/api/v1/dashboards/partners");
+  for (const [status, { count }] of Object.entries(dashboard.usage_report_status)) {
+    const shown = await tile.locator(`li[data-status="${status}"] [data-testid="report-count"]`).innerText();
+    assert.equal(shown.replace(/\D/g, ""), String(count), `usage reports ${status}`);
+  }
+  await tile.click();
+  await page.waitForURL((u) => u.pathname === "/reports" && u.searchParams.get("tab") === "export", { timeout: 15000 });
+  await page.getByTestId("reports-table").waitFor({ timeout: 15000 });
+  assert.equal(await page.getByTestId("tab-export").getAttribute("aria-current"), "page");
+});
 
 test("the reports' old addresses lead to where they are now", async ({ browser, base }) => {
   const context = await contextAt(browser, WIDTHS[0], await tokenFor(base, USERS.distributor));

@@ -110,11 +110,12 @@ export class ReportPage {
   }
 }
 
-/** Clicks the button `testid` and reads the CSV it downloads. */
+/** Clicks the button `testid` (or the button a locator finds) and reads the CSV it downloads. */
 export async function downloadCsv(page, testid) {
+  const button = typeof testid === "string" ? page.getByTestId(testid) : testid;
   const [download] = await Promise.all([
     page.waitForEvent("download", { timeout: T }),
-    page.getByTestId(testid).click(),
+    button.click(),
   ]);
   const stream = await download.createReadStream();
   let text = "";
@@ -181,12 +182,58 @@ export class OrganizationPage {
   }
 }
 
+/** The usage reports page (`/reports`): its tabs, the reseller rows' reports, the export list. */
+export class UsageReportsPage {
+  constructor(page) {
+    this.page = page;
+  }
+  async tab(name) {
+    await this.page.getByTestId(`tab-${name}`).click({ timeout: T });
+    await this.page.waitForURL((u) => u.searchParams.get("tab") === name, { timeout: T });
+  }
+  /** The reseller usage rows. */
+  resellerRows() {
+    return this.page.getByTestId("reseller-usage-table").getByTestId("row");
+  }
+  /** The first reseller row with usage this month (its id). */
+  async firstResellerWithUsage() {
+    await this.resellerRows().first().waitFor({ timeout: T });
+    const row = this.page.locator('[data-testid="reseller-usage-table"] tr[data-reseller-id]:not([data-lines="0"])').first();
+    await row.waitFor({ timeout: T });
+    return row.getAttribute("data-reseller-id");
+  }
+  resellerRow(id) {
+    return this.page.locator(`[data-testid="reseller-usage-table"] tr[data-reseller-id="${id}"]`);
+  }
+  /** Clicks the reseller's Generate CSV; returns the report the API answered. */
+  async generateFor(id) {
+    const [answer] = await Promise.all([
+      this.page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/api/v1/reports", { timeout: T }),
+      this.resellerRow(id).getByTestId("reseller-generate").click({ timeout: T }),
+    ]);
+    if (![200, 202].includes(answer.status())) throw new Error(`requesting the report: ${answer.status()}`);
+    return answer.json();
+  }
+  /** Waits until the report `reportId` shows `status` in the reseller's row (up to `timeout` ms). */
+  async waitForRowStatus(id, reportId, status, timeout = 60000) {
+    await this.resellerRow(id)
+      .locator(`[data-testid="report-status"][data-report-id="${reportId}"][data-status="${status}"]`)
+      .waitFor({ timeout });
+  }
+  /** Downloads the reseller's report through its Export CSV button. */
+  async exportFor(id) {
+    return downloadCsv(this.page, this.resellerRow(id).getByTestId("reseller-export"));
+  }
+}
+
 // ---- Every page at every width ---------------------------------------------------------------
 
 /** The demo's logins (crates/demo), by role. */
 export const USERS = {
   distributor: "admin@northwind.example",
   reseller: "admin@alpine-cloud.example",
+  /** The distributor's report_viewer: dashboards and reports, no revenue, no generating. */
+  viewer: "viewer@northwind.example",
 };
 export const PASSWORD = "tierdash-demo";
 
@@ -216,6 +263,12 @@ export const PAGES = [
   { name: "report-projection", path: "/home/projection", as: "distributor" },
   { name: "report-marketplace", path: "/home/marketplace", as: "distributor" },
   { name: "report-overview", path: "/home/overview", as: "distributor" },
+  { name: "usage-reports", path: "/reports", as: "distributor" },
+  { name: "usage-reports-resellers", path: "/reports?tab=resellers", as: "distributor" },
+  { name: "usage-reports-overview", path: "/reports?tab=resellers&reseller=:id", as: "distributor" },
+  { name: "usage-reports-sites", path: "/reports?tab=organizations", as: "distributor" },
+  { name: "usage-reports-export", path: "/reports?tab=export", as: "distributor" },
+  { name: "usage-reports-viewer", path: "/reports?tab=resellers", as: "viewer" },
   { name: "billing-issues", path: "/billing", as: "distributor" },
   { name: "imports", path: "/imports", as: "distributor" },
   { name: "invoices", path: "/invoices", as: "distributor" },

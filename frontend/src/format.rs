@@ -65,6 +65,20 @@ pub fn day(d: chrono::NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
+/// A moment as `YYYY-MM-DD HH:MM UTC` (written out, like [`day`]).
+pub fn moment(at: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Timelike;
+    format!("{} {:02}:{:02} UTC", day(at.date_naive()), at.hour(), at.minute())
+}
+
+/// A measured quantity (consumed quantity, chargeable units): whole numbers as such, fractions
+/// to two places, and small fractions to four so that they do not read as zero.
+pub fn quantity(value: Decimal, locale: &Locale) -> String {
+    let scale = value.normalize().scale();
+    let places = if value.abs() < Decimal::ONE { scale.min(4) } else { scale.min(2) };
+    number(value, places, locale)
+}
+
 /// English month names; the first three letters are the short form.
 const MONTHS: [&str; 12] = [
     "January",
@@ -249,6 +263,16 @@ mod tests {
         assert_eq!(money_short(d("1500000"), "EUR", &DE), "1,5M\u{a0}€");
         assert_eq!(short(d("12"), &EN), "12");
         assert_eq!(short(d("12000"), &EN), "12K");
+    }
+
+    #[test]
+    fn moments_and_quantities_are_written_out() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-10-03T07:05:00Z").unwrap().with_timezone(&chrono::Utc);
+        assert_eq!(moment(at), "2026-10-03 07:05 UTC");
+        assert_eq!(quantity(d("1520.000"), &EN), "1,520");
+        assert_eq!(quantity(d("1520.256"), &EN), "1,520.26");
+        assert_eq!(quantity(d("0.000123"), &EN), "0.0001");
+        assert_eq!(quantity(d("0"), &EN), "0");
     }
 
     #[test]

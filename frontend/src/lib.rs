@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/home/projection") view={Lazy::<ProjectionReportRoute>::new()}/>
                 <Route path=path!("/home/marketplace") view={Lazy::<MarketplaceReportRoute>::new()}/>
                 <Route path=path!("/home/overview") view={Lazy::<RevenueOverviewRoute>::new()}/>
+                <Route path=path!("/reports") view={Lazy::<UsageReportsRoute>::new()}/>
                 // Home's reports lived under /reports/ until usage reports took that name.
                 <Route path=path!("/reports/revenue") view=|| view! { <MovedTo to="/home/revenue"/> }/>
                 <Route path=path!("/reports/projection") view=|| view! { <MovedTo to="/home/projection"/> }/>

@@ -9,7 +9,7 @@ use leptos_router::{LazyRoute, lazy_route};
 use crate::pages::{
     ApiKeysSettings, BillingIssuesPage, Customers, FxRatesSettings, ImportsPage, InsightsPage, InvoicePage,
     InvoicesPage, MarketplaceReportPage, OnboardingPage, OrganizationPage, PartnersPage, Portal, ProjectionReportPage,
-    Resellers, RevenueOverviewPage, RevenueReportPage, ServicePlans, Shell, UsersSettings,
+    Resellers, RevenueOverviewPage, RevenueReportPage, ServicePlans, Shell, UsageReportsPage, UsersSettings,
 };
 
 /// A route whose page, inside the [`Shell`], is its own chunk.
@@ -45,6 +45,7 @@ lazy_pages! {
     ProjectionReportRoute => ProjectionReportPage,
     MarketplaceReportRoute => MarketplaceReportPage,
     RevenueOverviewRoute => RevenueOverviewPage,
+    UsageReportsRoute => UsageReportsPage,
     BillingIssuesRoute => BillingIssuesPage,
     ImportsRoute => ImportsPage,
     InvoicesRoute => InvoicesPage,

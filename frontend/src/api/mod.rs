@@ -13,6 +13,7 @@ mod organizations;
 mod partners;
 mod portal;
 mod settings;
+mod usage;
 
 pub use auth::*;
 pub use billing::*;
@@ -25,6 +26,7 @@ pub use organizations::*;
 pub use partners::*;
 pub use portal::*;
 pub use settings::*;
+pub use usage::*;
 
 use std::fmt;
 

@@ -19,6 +19,7 @@ mod revenue_customers;
 mod service_plans;
 mod settings;
 pub(crate) mod shell;
+mod usage_reports;
 
 pub use billing::BillingIssuesPage;
 pub use home::Home;
@@ -37,3 +38,4 @@ pub use reports::{MarketplaceReportPage, ProjectionReportPage, RevenueOverviewPa
 pub use service_plans::ServicePlans;
 pub use settings::{ApiKeysSettings, FxRatesSettings, UsersSettings};
 pub use shell::Shell;
+pub use usage_reports::UsageReportsPage;

@@ -4,7 +4,10 @@
 //! editable); inactive new partners (the window editable); a search across partners and
 //! customers as you type; and a CSV download of the console's figures and of each list.
 
-use domain::api::{AsOf, PartnersDashboard, PartnersQuery, UnitsDecrease};
+use std::collections::BTreeMap;
+
+use domain::api::{AsOf, CountTile, PartnersDashboard, PartnersQuery, UnitsDecrease};
+use domain::kinds::{ReportCategory, ReportStatus};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rust_decimal::Decimal;
@@ -97,6 +100,48 @@ fn fall_groups(falls: &[UnitsDecrease], locale: &Locale) -> AnyView {
         .into_any()
 }
 
+/// A category's report tile: how many of its reports requested in the last 30 days are in each
+/// status, opening the reports page's list of that category.
+fn report_tile(
+    label: &'static str,
+    category: ReportCategory,
+    counts: &BTreeMap<String, CountTile>,
+) -> impl IntoView + use<> {
+    let locale = Locale::browser();
+    let items = ReportStatus::ALL
+        .iter()
+        .map(|status| {
+            let n = counts.get(status.as_str()).map_or(0, |t| t.count);
+            view! {
+                <li data-status=status.as_str()>
+                    <span class=format!("badge status-{status}")>{format::words(status.as_str())}</span>
+                    <strong data-testid="report-count">{format::count(n, &locale)}</strong>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <A href=format!("/reports?tab=export&category={category}") attr:class="report-tile-link"
+            attr:data-testid=format!("tile-{category}-reports")>
+            <div class="panel kpi">
+                <div class="label">{label}</div>
+                <ul class="status-counts">{items}</ul>
+                <div class="muted small">"Requested in the last 30 days"</div>
+            </div>
+        </A>
+    }
+}
+
+/// The report tiles, for roles that see reports (billing: only roles that see money).
+fn report_tiles(d: &PartnersDashboard) -> Option<impl IntoView + use<>> {
+    if d.usage_report_status.is_none() && d.billing_report_status.is_none() {
+        return None;
+    }
+    let usage = d.usage_report_status.as_ref().map(|c| report_tile("Usage reports", ReportCategory::Usage, c));
+    let billing = d.billing_report_status.as_ref().map(|c| report_tile("Billing reports", ReportCategory::Billing, c));
+    Some(view! { <div class="kpis" data-testid="report-tiles">{usage}{billing}</div> })
+}
+
 /// The choices of the falls' threshold and the inactive window, kept while the page is open.
 #[derive(Clone, Copy)]
 struct Choices {
@@ -110,6 +155,7 @@ const WINDOWS: [u32; 5] = [30, 60, 90, 180, 365];
 fn console(d: PartnersDashboard, choices: Choices) -> impl IntoView {
     let locale = Locale::browser();
     let day = d.as_of.clone();
+    let reports = report_tiles(&d);
     let licences = d
         .customer_license_status
         .iter()
@@ -208,6 +254,7 @@ fn console(d: PartnersDashboard, choices: Choices) -> impl IntoView {
             {tile("Enabled service plans", d.enabled_service_plans.count, &d.enabled_service_plans.list, "tile-plans")}
         </div>
         <div class="kpis" data-testid="licence-tiles">{licences}</div>
+        {reports}
         <section class="panel">
             <h2>"Partner acquisition"</h2>
             <BarChart categories=months series=series title="Resellers enrolled per month, this year against last" counts=true tick=count_tick/>

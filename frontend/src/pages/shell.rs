@@ -56,6 +56,12 @@ const NAV: &[NavItem] = &[
         shown: |me| me.organization.kind != OrgKind::Customer,
     },
     NavItem {
+        href: "/reports",
+        label: "Reports",
+        testid: "nav-reports",
+        shown: |me| me.permissions.contains(&domain::roles::Permission::ViewReports),
+    },
+    NavItem {
         href: "/billing",
         label: "Billing issues",
         testid: "nav-billing",

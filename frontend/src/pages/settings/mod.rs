@@ -15,7 +15,7 @@ pub use users::UsersSettings;
 
 use std::hash::Hash;
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Utc};
 use domain::api::{FieldError, ListParams, Me, OrganizationFilter, Page, Problem};
 use domain::kinds::OrgKind;
 use domain::roles::{Permission, Role};
@@ -71,10 +71,9 @@ fn list_params(state: TableState) -> ListParams {
     }
 }
 
-/// A moment as `YYYY-MM-DD HH:MM UTC` (written out, like [`format::day`]).
+/// A moment as `YYYY-MM-DD HH:MM UTC`.
 fn when(at: DateTime<Utc>) -> String {
-    let d = at.date_naive();
-    format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", d.year(), d.month(), d.day(), at.hour(), at.minute())
+    crate::format::moment(at)
 }
 
 /// An optional moment, or a dash.
