@@ -45,6 +45,9 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// The background jobs' settings.
     pub jobs: JobsConfig,
+    /// `TIERDASH_METRICS_TOKEN`: the bearer token `GET /metrics` asks for (at least 32
+    /// characters); unset, `/metrics` answers loopback clients only.
+    pub metrics_token: Option<SecretString>,
 }
 
 /// The background jobs of `tierdash serve` (usage updates and report generation).
@@ -145,6 +148,10 @@ impl Config {
             workers,
             static_dir: PathBuf::from(var("TIERDASH_STATIC_DIR").unwrap_or_else(|| "frontend/dist".into())),
             jobs: JobsConfig::from_env(var)?,
+            metrics_token: match var("TIERDASH_METRICS_TOKEN") {
+                Some(token) if token.len() < 32 => bail!("TIERDASH_METRICS_TOKEN must be at least 32 characters"),
+                token => token.map(SecretString::from),
+            },
         })
     }
 }

@@ -41,7 +41,7 @@ organisations. Errors are RFC 9457 problem details (`application/problem+json`).
 )]
 pub struct ApiDoc;
 
-/// The security scheme every protected path names as `bearer`.
+/// The security schemes: `bearer`, which every protected path names, and `metrics_token`.
 pub struct BearerScheme;
 
 impl Modify for BearerScheme {
@@ -54,6 +54,15 @@ impl Modify for BearerScheme {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT or tdk_ API key")
                     .description(Some("A token from `POST /api/v1/auth/token`, or an API key."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("`TIERDASH_METRICS_TOKEN`, for `GET /metrics` (docs/operations.md)."))
                     .build(),
             ),
         );

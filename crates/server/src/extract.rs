@@ -57,9 +57,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
                 StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(format!("at most {MAX_JSON_BODY} bytes")),
                 _ => ApiError::BadRequest(format!("could not read the body: {e}")),
             })?;
-            if has_nul(&bytes) {
-                return Err(ApiError::invalid("body", "must not contain NUL characters"));
-            }
+            check_body(&bytes)?;
             let de = &mut serde_json::Deserializer::from_slice(&bytes);
             serde_path_to_error::deserialize(de).map(ValidJson).map_err(|e| {
                 let path = e.path().to_string();
@@ -77,6 +75,23 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
                 }
             })
         })
+    }
+}
+
+/// What every JSON body must be before its fields are read: free of NUL characters, and an
+/// object — serde would otherwise take an array's values by position, so
+/// `["e-mail", "password"]` would log in.
+pub fn check_body(bytes: &[u8]) -> Result<(), ApiError> {
+    if has_nul(bytes) {
+        return Err(ApiError::invalid("body", "must not contain NUL characters"));
+    }
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Ok(()),
+        // Not JSON at all is the parser's to describe.
+        Some(b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => {
+            Err(ApiError::invalid("body", "must be a JSON object"))
+        }
+        _ => Ok(()),
     }
 }
 

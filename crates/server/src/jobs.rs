@@ -11,7 +11,10 @@ use chrono::Utc;
 use store::Store;
 use tokio::sync::Notify;
 
+use actix_web::web;
+
 use crate::config::JobsConfig;
+use crate::metrics::Metrics;
 
 /// How often the server looks for renewals that fell due.
 pub const RENEWAL_EVERY: Duration = Duration::from_secs(3600);
@@ -24,8 +27,8 @@ const REPORT_POLL: Duration = Duration::from_secs(5);
 const EXPIRY_EVERY: Duration = Duration::from_secs(3600);
 
 /// Starts every background job.
-pub fn spawn_all(store: &Store, jobs: &JobsConfig, reports_waiting: &Arc<Notify>) {
-    spawn_renewals(store.clone());
+pub fn spawn_all(store: &Store, jobs: &JobsConfig, reports_waiting: &Arc<Notify>, metrics: &web::Data<Metrics>) {
+    spawn_renewals(store.clone(), metrics.clone());
     if let Some(every) = jobs.usage_every {
         spawn_usage_refresh(store.clone(), every);
     }
@@ -36,12 +39,16 @@ pub fn spawn_all(store: &Store, jobs: &JobsConfig, reports_waiting: &Arc<Notify>
 }
 
 /// Runs the renewal job now and then every [`RENEWAL_EVERY`], logging what it did.
-pub fn spawn_renewals(store: Store) {
+pub fn spawn_renewals(store: Store, metrics: web::Data<Metrics>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(RENEWAL_EVERY);
         loop {
             tick.tick().await;
-            match store::portal::renewals::run(&store, Utc::now().date_naive()).await {
+            let run = store::portal::renewals::run(&store, Utc::now().date_naive()).await;
+            if let Ok(run) = &run {
+                metrics.renewals(run);
+            }
+            match run {
                 Ok(run) if run.renewed + run.expired + run.ended + run.failed > 0 => {
                     tracing::info!(
                         renewed = run.renewed,

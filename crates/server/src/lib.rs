@@ -8,6 +8,7 @@
 //! Main types: [`startup::Application`] (build, bind, run), [`config::Config`],
 //! [`error::ApiError`], [`auth::Caller`].
 
+pub mod api_paths;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -16,6 +17,8 @@ pub mod error;
 pub mod extract;
 pub mod import_progress;
 pub mod jobs;
+pub mod metrics;
+pub mod problem_pages;
 pub mod routes;
 pub mod spa;
 pub mod startup;

@@ -1,4 +1,4 @@
-//! Serving the single-page app: its files from the built `dist` folder, and `index.html` for
+//! Serving the single-page app (and the 405 of an API path asked with the wrong method): its files from the built `dist` folder, and `index.html` for
 //! every other path outside `/api`, so that a deep link survives a reload. Hashed assets never
 //! change under their name and are cached for a year; `index.html` is always revalidated so a
 //! new release is picked up at once. The build writes a brotli and a gzip copy beside each asset
@@ -11,6 +11,7 @@ use actix_files::NamedFile;
 use actix_web::http::header::{self, CacheControl, CacheDirective, ContentEncoding};
 use actix_web::{HttpRequest, HttpResponse, Responder, web};
 
+use crate::api_paths::ApiPaths;
 use crate::error::ApiError;
 
 /// Where the built app lives.
@@ -18,8 +19,11 @@ use crate::error::ApiError;
 pub struct SpaDir(pub PathBuf);
 
 /// Answers every request no API route took.
-pub async fn serve(req: HttpRequest, dir: web::Data<SpaDir>) -> HttpResponse {
+pub async fn serve(req: HttpRequest, dir: web::Data<SpaDir>, api: web::Data<ApiPaths>) -> HttpResponse {
     let path = req.path();
+    if let Some(allow) = api.refused(req.method().as_str(), path) {
+        return ApiError::MethodNotAllowed(allow).respond_to(&req);
+    }
     if path == "/api"
         || path.starts_with("/api/")
         || !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD)

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::middleware::{Compress, NormalizePath, TrailingSlash};
+use actix_web::middleware::{Compress, NormalizePath, TrailingSlash, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use store::Store;
@@ -15,13 +15,15 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::api_paths::ApiPaths;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
 use crate::docs::ApiDoc;
 use crate::extract::{MAX_JSON_BODY, path_error};
-use crate::routes;
+use crate::metrics::Metrics;
 use crate::spa::{self, SpaDir};
 use crate::state::AppState;
+use crate::{problem_pages, routes};
 
 /// The OpenAPI document, generated from the registered services.
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -50,12 +52,18 @@ impl Application {
         let store = Store::connect(&config.database_url).await.context("connecting to the database")?;
         store.migrate().await.context("migrating the database")?;
         let reports_waiting = Arc::new(Notify::new());
-        crate::jobs::spawn_all(&store, &config.jobs, &reports_waiting);
-        Application::serve(config, store, reports_waiting)
+        let metrics = web::Data::new(Metrics::default());
+        crate::jobs::spawn_all(&store, &config.jobs, &reports_waiting, &metrics);
+        Application::serve(config, store, reports_waiting, metrics)
     }
 
     /// Binds a server over an open store; `reports_waiting` wakes the report workers.
-    fn serve(config: &Config, store: Store, reports_waiting: Arc<Notify>) -> anyhow::Result<Application> {
+    fn serve(
+        config: &Config,
+        store: Store,
+        reports_waiting: Arc<Notify>,
+        metrics: web::Data<Metrics>,
+    ) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
@@ -63,16 +71,22 @@ impl Application {
             jwt: JwtKeys::new(&config.jwt_secret, config.token_ttl),
             jobs: config.jobs.clone(),
             reports_waiting,
+            unknown_logins: Default::default(),
+            metrics_token: config.metrics_token.clone(),
         });
         let spa = SpaDir(config.static_dir.clone());
+        let api_paths = web::Data::new(ApiPaths::of(&openapi()));
         let mut server = HttpServer::new(move || {
             let (app, api) = App::new()
+                .wrap(problem_pages::middleware())
                 .wrap(Compress::default())
+                .wrap(from_fn(crate::metrics::middleware::record))
                 .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
                 .wrap(TracingLogger::default())
                 .into_utoipa_app()
                 .openapi(ApiDoc::openapi())
                 .app_data(state.clone())
+                .app_data(metrics.clone())
                 .app_data(web::PayloadConfig::new(MAX_JSON_BODY))
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .configure(routes::configure)
@@ -80,6 +94,7 @@ impl Application {
             app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
                 .route("/api/docs", web::get().to(|| async { redirect("/api/docs/") }))
                 .app_data(web::Data::new(spa.clone()))
+                .app_data(api_paths.clone())
                 .default_service(web::to(spa::serve))
         })
         .listen(listener)?

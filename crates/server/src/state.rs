@@ -7,6 +7,7 @@ use store::Store;
 use tokio::sync::Notify;
 
 use crate::auth::jwt::JwtKeys;
+use crate::auth::unknown_logins::UnknownLogins;
 use crate::config::JobsConfig;
 
 /// The state behind every request: the database and the token keys.
@@ -20,4 +21,8 @@ pub struct AppState {
     pub jobs: JobsConfig,
     /// Wakes the report workers when a report is requested.
     pub reports_waiting: Arc<Notify>,
+    /// Failed logins of e-mails with no account, locked as an account's are.
+    pub unknown_logins: UnknownLogins,
+    /// The token `GET /metrics` asks for, if one is set.
+    pub metrics_token: Option<secrecy::SecretString>,
 }

@@ -82,11 +82,9 @@ pub async fn record_login_failure(
     let Some(current) = user::Entity::find_by_id(user_id).one(store.db()).await? else {
         return Ok(None);
     };
-    let over = current.failed_logins - FREE_LOGIN_ATTEMPTS;
-    if over < 0 {
+    let Some(seconds) = lock_seconds(current.failed_logins) else {
         return Ok(None);
-    }
-    let seconds = std::cmp::min(30i64 << std::cmp::min(over, 5), 15 * 60);
+    };
     let until = clock::stored(now + Duration::seconds(seconds));
     user::Entity::update_many()
         .col_expr(user::Column::LockedUntil, Expr::value(until))
@@ -94,6 +92,14 @@ pub async fn record_login_failure(
         .exec(store.db())
         .await?;
     Ok(Some(until))
+}
+
+/// How long a login is locked after `failed` failures in a row: nothing for the first
+/// [`FREE_LOGIN_ATTEMPTS`] but one, then 30 s doubling with each failure, at most 15 minutes.
+/// The server applies the same to e-mails that name no account, so a lock tells nothing.
+pub fn lock_seconds(failed: i32) -> Option<i64> {
+    let over = failed - FREE_LOGIN_ATTEMPTS;
+    (over >= 0).then(|| std::cmp::min(30i64 << std::cmp::min(over, 5), 15 * 60))
 }
 
 /// Clears the failure count after a successful login.

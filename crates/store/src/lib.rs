@@ -45,6 +45,17 @@ pub struct Store {
     db: DatabaseConnection,
 }
 
+/// A connection pool's state at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open, busy or idle.
+    pub open: u32,
+    /// Connections open and waiting for work.
+    pub idle: usize,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
 impl Store {
     /// Connects. For SQLite the file is created when missing and write-ahead logging is turned
     /// on, so that readers do not wait for an import.
@@ -83,6 +94,20 @@ impl Store {
             rollups::rebuild(self).await?;
         }
         billing::issues::rerate_retired_kinds(self).await
+    }
+
+    /// The connection pool now: (open connections, idle ones, the most it opens), for `/metrics`.
+    pub fn pool_stats(&self) -> PoolStats {
+        match self.db.get_database_backend() {
+            sea_orm::DbBackend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                PoolStats { open: pool.size(), idle: pool.num_idle(), max: pool.options().get_max_connections() }
+            }
+            _ => {
+                let pool = self.db.get_postgres_connection_pool();
+                PoolStats { open: pool.size(), idle: pool.num_idle(), max: pool.options().get_max_connections() }
+            }
+        }
     }
 
     /// Whether the database answers (for `/readyz`).

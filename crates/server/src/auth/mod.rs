@@ -3,6 +3,7 @@
 //! `domain::roles::PERMISSIONS` by [`Caller::require`].
 
 pub mod jwt;
+pub mod unknown_logins;
 
 use std::future::Future;
 use std::pin::Pin;

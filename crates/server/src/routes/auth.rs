@@ -16,8 +16,8 @@ use crate::state::AppState;
 const BAD_LOGIN: &str = "the e-mail or password is wrong";
 
 /// Logs in with e-mail and password and returns an access token (a JWT valid for at most an
-/// hour). After five wrong passwords an account is locked for a time that doubles with each
-/// further failure, up to 15 minutes (429 with `Retry-After`).
+/// hour). After five wrong passwords an e-mail is locked for a time that doubles with each
+/// further failure, up to 15 minutes (429 with `Retry-After`), whether or not it has an account.
 #[utoipa::path(
     tag = "auth",
     request_body = TokenRequest,
@@ -25,7 +25,7 @@ const BAD_LOGIN: &str = "the e-mail or password is wrong";
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 401, description = "Wrong e-mail or password, or a disabled user", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The body lacks a field", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts for this account", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts for this e-mail", body = Problem, content_type = "application/problem+json"),
         WriteErrors
     )
 )]
@@ -37,11 +37,15 @@ pub async fn create_token(
     let TokenRequest { email, password } = body.into_inner();
     let now = Utc::now();
     let Some(user) = admin::find_login(&state.store, &email).await? else {
+        if let Some(until) = state.unknown_logins.locked_until(&email, now) {
+            return Err(locked(until, now));
+        }
         web::block(move || credentials::verify_nothing(&password)).await.map_err(|e| ApiError::Internal(e.into()))?;
+        state.unknown_logins.record_failure(&email, now);
         return Err(ApiError::Unauthorized(BAD_LOGIN));
     };
     if let Some(until) = user.locked_until.filter(|until| *until > now) {
-        return Err(ApiError::TooManyRequests { retry_after: (until - now).num_seconds().max(1) as u64 });
+        return Err(locked(until, now));
     }
     let hash = user.password_hash.clone();
     let matches = web::block(move || credentials::verify_password(&password, &hash))
@@ -63,6 +67,10 @@ pub async fn create_token(
         expires_in: state.jwt.ttl().as_secs(),
         expires_at,
     }))
+}
+
+fn locked(until: chrono::DateTime<Utc>, now: chrono::DateTime<Utc>) -> ApiError {
+    ApiError::TooManyRequests { retry_after: (until - now).num_seconds().max(1) as u64 }
 }
 
 /// The caller: user (or API key), organisation, role and what the role allows.

@@ -21,6 +21,7 @@ use crate::auth::Caller;
 use crate::docs::{AuthErrors, NotFound, WriteErrors};
 use crate::error::ApiError;
 use crate::extract::{ValidJson, ValidQuery};
+use crate::metrics::Metrics;
 use crate::state::AppState;
 
 /// The largest CSV accepted over HTTP (larger files: `tierdash import`).
@@ -59,6 +60,7 @@ pub async fn create_import(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: ValidQuery<ImportQuery>,
+    metrics: web::Data<Metrics>,
     mut body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ImportBilling)?;
@@ -124,8 +126,29 @@ pub async fn create_import(
     };
     let parts = files.into_iter().map(|(name, file, _)| (name, file)).collect();
     let rows = file_source::spawn_all(parts, map, |file| file).map_err(|e| ApiError::Internal(e.into()))?;
-    let batch = import::import(&state.store, &caller.scope, source, rows, None).await?;
+    let batch = counted(&metrics, import::import(&state.store, &caller.scope, source, rows, None)).await?;
     Ok(outcome(batch))
+}
+
+/// Runs an import, counting its outcome, rows and time for `/metrics`.
+async fn counted(
+    metrics: &Metrics,
+    import: impl std::future::Future<Output = Result<ImportBatch, store::StoreError>>,
+) -> Result<ImportBatch, store::StoreError> {
+    let started = std::time::Instant::now();
+    let result = import.await;
+    let outcome = match &result {
+        Ok(batch) => match batch.status {
+            ImportStatus::Completed => "completed",
+            ImportStatus::Duplicate => "duplicate",
+            ImportStatus::DryRun => "dry_run",
+        },
+        Err(store::StoreError::Rejected { .. } | store::StoreError::Invalid(_)) => "rejected",
+        Err(_) => "failed",
+    };
+    let rows = result.as_ref().map_or(0, |batch| batch.rows_total);
+    metrics.import(outcome, rows, started.elapsed().as_secs_f64());
+    result
 }
 
 /// The most files one multipart import takes.
@@ -187,12 +210,11 @@ fn column_map(req: &HttpRequest) -> Result<ColumnMap, ApiError> {
 pub async fn create_json_import(
     caller: Caller,
     state: web::Data<AppState>,
+    metrics: web::Data<Metrics>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::ImportBilling)?;
-    if crate::extract::has_nul(&body) {
-        return Err(ApiError::invalid("body", "must not contain NUL characters"));
-    }
+    crate::extract::check_body(&body)?;
     let de = &mut serde_json::Deserializer::from_slice(&body);
     let batch: JsonImport = serde_path_to_error::deserialize(de)
         .map_err(|e| ApiError::invalid(&e.path().to_string(), e.into_inner().to_string()))?;
@@ -205,7 +227,7 @@ pub async fn create_json_import(
         replace_periods: false,
     };
     let rows = json_source::spawn(batch.items);
-    Ok(outcome(import::import(&state.store, &caller.scope, source, rows, None).await?))
+    Ok(outcome(counted(&metrics, import::import(&state.store, &caller.scope, source, rows, None)).await?))
 }
 
 /// Completed imports of the caller's subtree.
@@ -257,7 +279,7 @@ pub async fn list_fx_rates(
 #[utoipa::path(
     tag = "billing",
     request_body = FxRateUpsert,
-    responses((status = 200, description = "How many rates were written", body = u64), AuthErrors, WriteErrors),
+    responses((status = 200, description = "How many rates were written", body = u64, content_type = "application/json"), AuthErrors, WriteErrors),
     security(("bearer" = []))
 )]
 #[put("/fx-rates")]
@@ -275,7 +297,7 @@ pub async fn upsert_fx_rates(
 #[utoipa::path(
     tag = "billing",
     request_body(content = String, content_type = "text/csv", description = "currency,month,rate\nEUR,2026-10,1.0842"),
-    responses((status = 200, description = "How many rates were written", body = u64), AuthErrors, WriteErrors),
+    responses((status = 200, description = "How many rates were written", body = u64, content_type = "application/json"), AuthErrors, WriteErrors),
     security(("bearer" = []))
 )]
 #[post("/fx-rates/import")]

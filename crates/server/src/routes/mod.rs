@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod dashboards;
 pub mod health;
 pub mod invoices;
+pub mod metrics;
 pub mod organizations;
 pub mod portal;
 pub mod reports;
@@ -21,7 +22,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every documented route: each area registers its own, so a new area is one line.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz).service(health::readyz).service(
+    cfg.service(health::healthz).service(health::readyz).configure(metrics::configure).service(
         scope::scope("/api/v1")
             .configure(auth::configure)
             .configure(organizations::configure)

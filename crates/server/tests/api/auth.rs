@@ -11,6 +11,7 @@ on_both_databases!(
     wrong_password_and_unknown_email_are_the_same_401,
     missing_expired_forged_and_unsigned_tokens_are_401,
     repeated_failures_lock_the_account,
+    a_lock_answers_the_same_whether_the_account_exists,
     disabling_a_user_stops_its_tokens,
 );
 
@@ -94,6 +95,27 @@ async fn repeated_failures_lock_the_account(app: TestApp) {
     problem(locked, StatusCode::TOO_MANY_REQUESTS).await;
     // Other accounts are not affected.
     app.token(R1_ADMIN).await;
+}
+
+/// The statuses and `Retry-After` presence of seven wrong passwords in a row.
+async fn seven_wrong_passwords(app: &TestApp, email: &str) -> Vec<(StatusCode, bool)> {
+    let mut seen = Vec::new();
+    for _ in 0..7 {
+        let r = app.post_anon("/api/v1/auth/token", &json!({"email": email, "password": "guess guess guess"})).await;
+        seen.push((r.status(), r.headers().get("retry-after").is_some()));
+    }
+    seen
+}
+
+async fn a_lock_answers_the_same_whether_the_account_exists(app: TestApp) {
+    let known = seven_wrong_passwords(&app, R1_OPS).await;
+    let unknown = seven_wrong_passwords(&app, "nobody-here@r1.test").await;
+    assert_eq!(known, unknown);
+    assert_eq!(known[4], (StatusCode::UNAUTHORIZED, false));
+    assert_eq!(known[5], (StatusCode::TOO_MANY_REQUESTS, true));
+    // Another unknown e-mail is not locked by the first.
+    let other = app.post_anon("/api/v1/auth/token", &json!({"email": "someone-else@r1.test", "password": "x"})).await;
+    problem(other, StatusCode::UNAUTHORIZED).await;
 }
 
 async fn disabling_a_user_stops_its_tokens(app: TestApp) {

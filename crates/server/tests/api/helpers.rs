@@ -19,6 +19,7 @@ use server::startup::Application;
 use store::{Store, admin, credentials, organizations, users};
 
 pub const PASSWORD: &str = "correct horse battery staple";
+pub const METRICS_TOKEN: &str = "metrics-token-metrics-token-0123456789";
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
 /// Ids of the seeded tree.
@@ -100,6 +101,7 @@ impl TestApp {
             static_dir: dir.path().join("no-frontend"),
             // Usage updates and report generation are run by the tests themselves, step by step.
             jobs: JobsConfig { usage_every: None, report_workers: 0, ..JobsConfig::default() },
+            metrics_token: Some(SecretString::from(METRICS_TOKEN.to_owned())),
         };
         let app = Application::build(&config).await.expect("the app starts");
         let port = app.port();

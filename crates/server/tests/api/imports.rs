@@ -19,6 +19,7 @@ on_both_databases!(
     rerating_after_the_cause_is_fixed,
     a_reseller_imports_only_for_its_own_customers,
     json_batches_follow_the_same_rules,
+    fx_rates_are_found_by_q,
     focus_1_4_names_zone_less_times_and_null_cells_import,
 );
 
@@ -275,6 +276,11 @@ async fn malformed_files_are_rejected_whole_and_change_nothing(app: TestApp) {
         ),
         (Vec::new(), None),
         (format!("{HEADER}\n").into_bytes(), None),
+        // Rows past 1 MiB, refused before they are held: commas (a million empty fields), one
+        // line with no newline to its end, and a header.
+        ([csv(&[good]).into_bytes(), vec![b','; 2 << 20], b"\n".to_vec(), csv(&[good]).into_bytes()].concat(), Some(2)),
+        ([csv(&[good]).into_bytes(), vec![b'x'; 3 << 20]].concat(), Some(2)),
+        ([HEADER.as_bytes(), &vec![b','; 2 << 20]].concat(), None),
     ];
     for (i, (body, row)) in cases.into_iter().enumerate() {
         let p = problem(app.post_csv(&token, body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -461,4 +467,21 @@ async fn a_sibling_cannot_replace_or_learn_of_another_resellers_lines(app: TestA
     assert_eq!(rerate["rated"], 0);
     let rollup = rollup_is_consistent(&app).await;
     assert!(rollup.keys().all(|k| k.reseller_id == app.tree.r1), "nothing moved into R2's revenue");
+}
+
+async fn fx_rates_are_found_by_q(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    setup_catalog(&app, &token).await;
+    let rates = json!({"rates": [{"currency": "GBP", "month": "2026-09", "rate": "1.25"}]});
+    assert_eq!(
+        app.client.put(app.url("/api/v1/fx-rates")).bearer_auth(&token).json(&rates).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let found = |page: Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|r| r["currency"].as_str().unwrap().to_owned()).collect()
+    };
+    let gbp: Value = app.get(&token, "/api/v1/fx-rates?q=gb").await.json().await.unwrap();
+    assert_eq!(found(gbp), vec!["GBP"]);
+    let october: Value = app.get(&token, "/api/v1/fx-rates?q=2026-10").await.json().await.unwrap();
+    assert_eq!(found(october), vec!["EUR"]);
 }

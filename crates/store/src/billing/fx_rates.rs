@@ -33,6 +33,9 @@ pub async fn list(
     if let Some(month) = &filter.month {
         select = select.filter(Column::Month.eq(month.trim()));
     }
+    if let Some(q) = &query.q {
+        select = select.filter(paging::search(q, &[Column::Currency, Column::Month]));
+    }
     let page = paging::fetch_page(store.db(), select, query, Column::Id).await?;
     paging::convert(page, to_wire)
 }

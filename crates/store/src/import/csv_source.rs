@@ -10,14 +10,22 @@ use sha2::{Digest, Sha256};
 use tokio::sync::mpsc::Sender;
 
 use super::parsed::{CHUNK, Parsed};
+use super::row_limit::{RowLimit, TOO_LONG, is_too_long};
 
 /// Parses synchronously into `tx` (blocking sends: the importer sets the pace), the header's
 /// columns renamed by `map` first.
+/// A row longer than [`MAX_ROW_BYTES`](super::row_limit::MAX_ROW_BYTES) ends the parse with a problem naming it, read no further.
 pub fn parse(reader: impl Read, map: &ColumnMap, tx: &Sender<Vec<Parsed>>) {
+    let (reader, row_start) = RowLimit::new(reader);
     let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader);
     let mut records = csv.byte_records();
-    let header = match records.next() {
+    let header = records.next();
+    row_start.mark();
+    let header = match header {
         None => return send(tx, vec![Parsed::Bad(vec![file_problem("the file is empty")])]),
+        Some(Err(e)) if is_too_long(&e) => {
+            return send(tx, vec![Parsed::Bad(vec![file_problem(&format!("the header {TOO_LONG}"))])]);
+        }
         Some(Err(e)) => {
             return send(tx, vec![Parsed::Bad(vec![file_problem(&format!("the header cannot be read: {e}"))])]);
         }
@@ -34,8 +42,13 @@ pub fn parse(reader: impl Read, map: &ColumnMap, tx: &Sender<Vec<Parsed>>) {
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut row = 0u64;
     for record in records {
+        row_start.mark();
         row += 1;
         let item = match record {
+            Err(e) if is_too_long(&e) => {
+                chunk.push(Parsed::Bad(vec![row_problem(row, TOO_LONG)]));
+                break;
+            }
             Err(e) => Parsed::Bad(vec![row_problem(row, &format!("cannot be read: {e}"))]),
             Ok(record) => match record.iter().map(std::str::from_utf8).collect::<Result<Vec<&str>, _>>() {
                 Err(_) => Parsed::Bad(vec![row_problem(row, "is not valid UTF-8")]),

@@ -48,6 +48,7 @@ mod problems;
 pub(crate) mod rating;
 mod rating_stage;
 mod restated;
+pub mod row_limit;
 mod stored_lines;
 mod transaction;
 mod writer;

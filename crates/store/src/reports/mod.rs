@@ -208,6 +208,17 @@ pub async fn status_tiles(
     Ok(tiles)
 }
 
+/// How many reports of every tenant are in each status now (the operator's `/metrics`).
+pub async fn counts_by_status(store: &Store) -> Result<BTreeMap<&'static str, u64>, StoreError> {
+    use report::Column;
+    let mut counts = BTreeMap::new();
+    for status in ReportStatus::ALL {
+        let n = report::Entity::find().filter(Column::Status.eq(status.as_str())).count(store.db()).await?;
+        counts.insert(status.as_str(), n);
+    }
+    Ok(counts)
+}
+
 /// One report the caller sees; `billing` false hides the billing kind.
 pub async fn get(store: &Store, scope: &Scope, id: i64, billing: bool) -> Result<Report, StoreError> {
     wire(find(store, scope, id, billing).await?)

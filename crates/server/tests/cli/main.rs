@@ -1,5 +1,7 @@
 //! The `tierdash` binary's commands, run as a user would, on a fresh data directory.
 
+mod upload_memory;
+
 use std::process::{Command, Output};
 
 fn tierdash(dir: &std::path::Path, args: &[&str]) -> Output {
