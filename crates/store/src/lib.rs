@@ -76,6 +76,7 @@ impl Store {
                 o.page_size(16 * 1024)
                     .pragma("journal_mode", "WAL")
                     .pragma("synchronous", "NORMAL")
+                    .pragma("cache_size", "-16384")
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(120))
             });
