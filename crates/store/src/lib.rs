@@ -91,6 +91,7 @@ impl Store {
     /// the lines an earlier version held back for a reason that no longer holds a line back.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         Migrator::up(&self.db, None).await?;
+        rollups::reseller_months::fill_from_products(&self.db).await?;
         if rollups::missing_grain(&self.db).await? {
             rollups::rebuild(self).await?;
         }

@@ -20,6 +20,7 @@ on_both_databases!(
     a_reseller_imports_only_for_its_own_customers,
     json_batches_follow_the_same_rules,
     fx_rates_are_found_by_q,
+    the_reseller_month_grain_is_filled_from_the_reseller_product_one,
     focus_1_4_names_zone_less_times_and_null_cells_import,
 );
 
@@ -484,4 +485,28 @@ async fn fx_rates_are_found_by_q(app: TestApp) {
     assert_eq!(found(gbp), vec!["GBP"]);
     let october: Value = app.get(&token, "/api/v1/fx-rates?q=2026-10").await.json().await.unwrap();
     assert_eq!(found(october), vec!["EUR"]);
+}
+
+/// A database imported before the reseller × month grain existed gets it at the next start from
+/// the reseller × product grain, equal to the one the lines would give.
+async fn the_reseller_month_grain_is_filled_from_the_reseller_product_one(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let rows = [
+        "C1,2026-09-05,2026-09-06,10,10,USD,Usage,AWS,EC2,,,,",
+        "C2,2026-10-05,2026-10-06,-4,-4,USD,Credit,AWS,EC2,,,,",
+    ];
+    assert_eq!(import(&app, &token, &csv(&rows)).await.status(), StatusCode::CREATED);
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    store.execute_raw("DELETE FROM reseller_month_rollups").await.unwrap();
+    store.migrate().await.unwrap();
+    rollup_is_consistent(&app).await;
+    let (stored, rebuilt) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    assert_eq!(stored, rebuilt);
+    let summary: Value = app
+        .get(&token, "/api/v1/insights/adds-churns?from=2026-09&to=2026-10&as_of=2026-10-31")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(summary["months"][1]["existing"], 1, "{summary}");
 }

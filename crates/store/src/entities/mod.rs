@@ -18,6 +18,7 @@ pub mod product;
 pub mod product_service;
 pub mod report;
 pub mod report_chunk;
+pub mod reseller_month_rollup;
 pub mod reseller_product_rollup;
 pub mod segment_month_rollup;
 pub mod service_plan;

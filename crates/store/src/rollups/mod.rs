@@ -8,7 +8,8 @@
 //! - [`daily`]: by (scope, day, marketplace, charge category), where the scope is the line's
 //!   reseller and, separately, the top of its tree, for the Home dashboard's totals;
 //! - [`reseller_products`]: by (reseller, product, month), units and revenue, for the Partners
-//!   dashboard's falling units and Insights;
+//!   dashboard's falling units and Insights' families; [`reseller_months`], the same by
+//!   (reseller, month), for Insights' reseller history (transacting, new, churned);
 //! - [`customer_months`]: by (reseller, customer, month), revenue and units; and following it
 //!   [`segment_months`], the same by (reseller, customer segment, month), for Insights' segments;
 //! - [`customer_services`]: by (customer, provider, service, month), revenue, units and consumed
@@ -38,7 +39,7 @@
 //!
 //! No file of this folder imports one that imports it back: `sums`, `keys` and `names` below
 //! everything; `lines`, `sums_table`, `grain` and `writes` above them; then `segment_months`,
-//! the grains (`monthly`, `daily`, `reseller_products`, `customer_months`, which calls
+//! the grains (`monthly`, `daily`, `reseller_products`, `reseller_months`, `customer_months`, which calls
 //! `segment_months`, `customer_services`), `grains`, `deltas`, and last `rebuild` and `reads`. The `pub use` lines
 //! below are for callers outside the store; the store's own files name the file an item is in,
 //! so that none reaches back through this one.
@@ -55,6 +56,7 @@ pub(crate) mod monthly;
 mod names;
 pub(crate) mod reads;
 pub(crate) mod rebuild;
+pub(crate) mod reseller_months;
 pub(crate) mod reseller_products;
 pub(crate) mod segment_months;
 pub(crate) mod sums;

@@ -1,9 +1,10 @@
-//! Reseller activity (docs/metrics.md §3): each reseller's revenue by product family per month,
-//! over its whole history to `as_of` (new and churned read it all, R5), from the reseller ×
-//! product rollup; in `as_of`'s month less the lines dated after `as_of`. And the months each
-//! reseller had a subscription running (active, R6).
+//! Reseller activity (docs/metrics.md §3): each reseller's revenue by product family per month
+//! up to `as_of`, from the reseller × product rollup, for the revenue trend (the history of
+//! transacting months comes from the reseller × month rollup, `history.rs`); in `as_of`'s month
+//! less the lines dated after `as_of` (`revenue_after`, which every view shares). And the months
+//! each reseller had a subscription running (active, R6).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use domain::metrics::Month;
@@ -12,7 +13,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::billing::issues::line_scope;
 use crate::dashboards::packed::{packed, unpacked};
-use crate::entities::{billing_line_item, product, reseller_product_rollup, subscription};
+use crate::entities::{billing_line_item, reseller_product_rollup, subscription};
 use crate::rollups::contribution;
 use crate::{Scope, Store, StoreError, dashboards, stored};
 
@@ -22,28 +23,17 @@ pub const UNMAPPED: &str = "Unmapped";
 /// Revenue by (reseller, month), by family.
 pub(super) type Revenue = BTreeMap<(i64, Month), BTreeMap<String, Decimal>>;
 
-/// Each product's family in the caller's tree.
-async fn families(store: &Store, scope: &Scope) -> Result<HashMap<i64, String>, StoreError> {
-    let products = product::Entity::find()
-        .select_only()
-        .columns([product::Column::Id, product::Column::Family])
-        .filter(product::Column::TenantId.eq(scope.tenant_id))
-        .into_tuple::<(i64, String)>()
-        .all(store.db())
-        .await?;
-    Ok(products.into_iter().collect())
-}
-
-/// Every reseller's revenue by family per month, up to `last` (at most `as_of`'s month), exact
+/// Every reseller's revenue by family per month from `first` to `last` (at most `as_of`'s month), exact
 /// to `as_of`. A distributor's own direct customers are not a reseller's and are left out.
 pub(super) async fn revenue(
     store: &Store,
     scope: &Scope,
+    first: Month,
     last: Month,
     as_of: NaiveDate,
 ) -> Result<Revenue, StoreError> {
     use reseller_product_rollup::Column;
-    let families = families(store, scope).await?;
+    let families = super::families::families(store, scope).await?;
     let family = |product: i64| families.get(&product).map_or(UNMAPPED, String::as_str);
     let backend = store.db().get_database_backend();
     let months = reseller_product_rollup::Entity::find()
@@ -53,6 +43,7 @@ pub(super) async fn revenue(
         .expr_as(packed(backend, "product_id"), "products")
         .expr_as(packed(backend, "billed_usd"), "billed")
         .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
+        .filter(Column::Month.gte(first.to_string()))
         .filter(Column::Month.lte(last.to_string()))
         .group_by(Column::Month)
         .into_tuple::<(String, String, String, String)>()
@@ -126,17 +117,6 @@ pub(super) async fn revenue_after(
         }
     }
     Ok(revenue)
-}
-
-/// Each reseller's transacting months (revenue not zero, R2).
-pub(super) fn transacting(revenue: &Revenue) -> BTreeMap<i64, BTreeSet<Month>> {
-    let mut months: BTreeMap<i64, BTreeSet<Month>> = BTreeMap::new();
-    for ((reseller, month), by_family) in revenue {
-        if !by_family.values().sum::<Decimal>().is_zero() {
-            months.entry(*reseller).or_default().insert(*month);
-        }
-    }
-    months
 }
 
 /// Per month of `months`, the resellers with a subscription whose period [start, end] overlaps

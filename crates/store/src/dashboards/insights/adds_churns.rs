@@ -6,7 +6,7 @@ use domain::kinds::OrgKind;
 use domain::metrics::Month;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use super::{Range, activity};
+use super::{Range, history};
 use crate::dashboards::{dashboard_scope, end_of};
 use crate::entities::organization;
 use crate::{Scope, Store, StoreError};
@@ -23,8 +23,8 @@ fn before(month: Month, k: u32) -> Month {
 /// Adds and churns over `range`.
 pub async fn adds_churns(store: &Store, scope: &Scope, range: &Range) -> Result<AddsChurns, StoreError> {
     dashboard_scope(scope)?;
-    let revenue = activity::revenue(store, scope, range.last(), range.as_of).await?;
-    let transacting = activity::transacting(&revenue);
+    let history = history::history(store, scope, range.last(), range.as_of).await?;
+    let transacting = history::transacting(&history);
     let first = range.months[0].first_day().and_hms_opt(0, 0, 0).expect("midnight").and_utc();
     let created = organization::Entity::find()
         .select_only()

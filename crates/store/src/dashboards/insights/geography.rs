@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::top_five::{OTHERS, top_five};
-use super::{Range, activity};
+use super::{Range, activity, history};
 use crate::dashboards::{add, dashboard_scope};
 use crate::entities::organization;
 use crate::{Scope, Store, StoreError};
@@ -27,8 +27,8 @@ pub async fn geography(
     sees_money: bool,
 ) -> Result<InsightsGeography, StoreError> {
     dashboard_scope(scope)?;
-    let revenue = activity::revenue(store, scope, range.last(), range.as_of).await?;
-    let transacting = activity::transacting(&revenue);
+    let history = history::history(store, scope, range.last(), range.as_of).await?;
+    let transacting = history::transacting(&history);
     let active = activity::active(store, scope, &range.months, range.as_of).await?;
     let countries: HashMap<i64, String> = organization::Entity::find()
         .select_only()
@@ -45,12 +45,9 @@ pub async fn geography(
     // Country → month → revenue; every country with a reseller is a member, with revenue or not.
     let mut by_country: BTreeMap<String, BTreeMap<Month, Decimal>> =
         countries.values().map(|c| (c.clone(), BTreeMap::new())).collect();
-    for ((reseller, month), by_family) in &revenue {
-        if range.months.contains(month) {
-            let cell = by_country.entry(country_of(reseller)).or_default().entry(*month).or_default();
-            for amount in by_family.values() {
-                add(cell, *amount)?;
-            }
+    for (reseller, by_month) in &history {
+        for (month, amount) in by_month.range(range.months[0]..=range.last()) {
+            add(by_country.entry(country_of(reseller)).or_default().entry(*month).or_default(), *amount)?;
         }
     }
     let top = top_five(&by_country, &range.months)?;

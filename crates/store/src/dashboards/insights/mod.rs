@@ -1,11 +1,13 @@
 //! Insights (docs/metrics.md §3–§4, seed 002): reseller performance over a range of months, from
-//! the reseller × product rollup and the subscriptions, never from line items (but those of
+//! the reseller × month and reseller × product rollups and the subscriptions, never from line items (but those of
 //! `as_of`'s month dated after `as_of`).
 
 mod activity;
 mod adds_churns;
 mod agreements;
+mod families;
 mod geography;
+mod history;
 mod products;
 mod raw;
 mod segments;

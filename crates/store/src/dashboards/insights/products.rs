@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 
 use super::top_five::top_five;
-use super::{Range, activity};
+use super::{Range, families};
 use crate::dashboards::{add, dashboard_scope};
 use crate::entities::{product, subscription};
 use crate::{Scope, Store, StoreError};
@@ -27,11 +27,9 @@ pub async fn products(
     // family → month → revenue, over every reseller.
     let mut families: BTreeMap<String, BTreeMap<Month, Decimal>> = BTreeMap::new();
     if sees_money {
-        for ((_, month), by_family) in activity::revenue(store, scope, range.last(), range.as_of).await? {
-            if range.months.contains(&month) {
-                for (family, amount) in by_family {
-                    add(families.entry(family).or_default().entry(month).or_default(), amount)?;
-                }
+        for (month, by_family) in families::by_family(store, scope, range).await? {
+            for (family, amount) in by_family {
+                add(families.entry(family).or_default().entry(month).or_default(), amount)?;
             }
         }
     }

@@ -7,7 +7,7 @@ use domain::api::{InsightsMonth, InsightsRange, InsightsSummary};
 use domain::metrics::reported;
 use rust_decimal::Decimal;
 
-use super::{Range, activity};
+use super::{Range, activity, families, history};
 use crate::dashboards::{add, dashboard_scope};
 use crate::{Scope, Store, StoreError};
 
@@ -19,19 +19,13 @@ pub async fn summary(
     sees_money: bool,
 ) -> Result<InsightsSummary, StoreError> {
     dashboard_scope(scope)?;
-    let revenue = activity::revenue(store, scope, range.last(), range.as_of).await?;
-    let transacting = activity::transacting(&revenue);
+    let history = history::history(store, scope, range.last(), range.as_of).await?;
+    let transacting = history::transacting(&history);
     let active = activity::active(store, scope, &range.months, range.as_of).await?;
     let first_month: BTreeMap<i64, _> =
         transacting.iter().filter_map(|(r, months)| months.first().map(|m| (*r, *m))).collect();
     // Revenue by month and family, over every reseller.
-    let mut by_month: BTreeMap<_, BTreeMap<String, Decimal>> = BTreeMap::new();
-    for ((_, month), families) in &revenue {
-        let by_family = by_month.entry(*month).or_default();
-        for (family, amount) in families {
-            activity::add_to(by_family, family, *amount)?;
-        }
-    }
+    let mut by_month = families::by_family(store, scope, range).await?;
     let mut months = Vec::with_capacity(range.months.len());
     let (mut all_active, mut all_transacting, mut all_new) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     let mut range_revenue = Decimal::ZERO;

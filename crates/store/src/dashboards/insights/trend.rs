@@ -21,7 +21,7 @@ pub async fn revenue_trend(
     list: &ListQuery,
 ) -> Result<Page<ResellerTrend>, StoreError> {
     dashboard_scope(scope)?;
-    let revenue = activity::revenue(store, scope, range.last(), range.as_of).await?;
+    let revenue = activity::revenue(store, scope, range.months[0], range.last(), range.as_of).await?;
     let resellers = organization::Entity::find()
         .filter(scope.organizations())
         .filter(organization::Column::Kind.eq(OrgKind::Reseller.as_str()))
