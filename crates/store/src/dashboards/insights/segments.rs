@@ -9,7 +9,7 @@ use domain::api::{InsightsSegments, SegmentFigures, SegmentsMonth};
 use domain::kinds::OrgKind;
 use domain::metrics::{Month, reported};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::products::{Running, running};
@@ -91,22 +91,22 @@ fn named(segment: Option<String>) -> String {
 /// customer present. (A customer always sits below a reseller, so these are resellers'.)
 async fn customers(store: &Store, scope: &Scope, range: &Range) -> Result<BTreeMap<String, u64>, StoreError> {
     use organization::Column;
-    let query = || {
-        organization::Entity::find()
-            .select_only()
-            .column(Column::Segment)
-            .expr_as(Expr::col(Column::Id).count(), "customers")
-            .filter(scope.organizations())
-            .filter(Column::Kind.eq(OrgKind::Customer.as_str()))
-            .group_by(Column::Segment)
-    };
+    // One pass over the tree's customers: every segment, and those counted on the day (two
+    // queries walked the 100,000 customers twice).
+    let on_the_day = Expr::case(counted_on(range.as_of), Expr::val(1)).finally(Expr::val(0));
+    let rows = organization::Entity::find()
+        .select_only()
+        .column(Column::Segment)
+        .expr_as(Func::sum(on_the_day), "customers")
+        .filter(scope.organizations())
+        .filter(Column::Kind.eq(OrgKind::Customer.as_str()))
+        .group_by(Column::Segment)
+        .into_tuple::<(Option<String>, Option<i64>)>()
+        .all(store.db())
+        .await?;
     let mut counted = BTreeMap::new();
-    for (segment, _) in query().into_tuple::<(Option<String>, i64)>().all(store.db()).await? {
-        counted.insert(named(segment), 0);
-    }
-    let on_the_day = query().filter(counted_on(range.as_of)).into_tuple::<(Option<String>, i64)>();
-    for (segment, n) in on_the_day.all(store.db()).await? {
-        counted.insert(named(segment), u64::try_from(n).unwrap_or(0));
+    for (segment, n) in rows {
+        *counted.entry(named(segment)).or_default() += n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0);
     }
     Ok(counted)
 }
