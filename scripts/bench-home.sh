@@ -4,7 +4,7 @@
 # loaded with wrk on loopback and the p50 / p99 latency and requests per second are reported of
 # GET /api/v1/dashboards/home for the distributor and for one reseller, and of the distributor's
 # GET /api/v1/dashboards/partners, GET /api/v1/search and the Insights summary, adds-churns,
-# products, geography and segments; and the 24-month raw export's size, time and the server's peak
+# products, geography, segments, revenue trend and agreements; and the 24-month raw export's size, time and the server's peak
 # memory (ENDPOINTS="raw home partners search insights" to choose).
 #   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, WARMUP, CONNECTIONS, DATABASES, TIERDASH_BIN;
 #                                        PostgreSQL from TIERDASH_BENCH_POSTGRES_URL)
@@ -168,7 +168,9 @@ for lines in "${sizes[@]}"; do
           load "adds-churns, distributor" "$base/api/v1/insights/adds-churns" "$dtoken"
           load "insights products, distributor" "$base/api/v1/insights/products" "$dtoken"
           load "insights geography, distributor" "$base/api/v1/insights/geography" "$dtoken"
-          load "insights segments, distributor" "$base/api/v1/insights/segments" "$dtoken" ;;
+          load "insights segments, distributor" "$base/api/v1/insights/segments" "$dtoken"
+          load "revenue trend, distributor" "$base/api/v1/insights/revenue-trend" "$dtoken"
+          load "agreements, distributor" "$base/api/v1/insights/agreements" "$dtoken" ;;
       esac
     done
     kill "$server"; wait "$server" 2>/dev/null || true; server=""

@@ -23,11 +23,12 @@ pub const UNMAPPED: &str = "Unmapped";
 /// Revenue by (reseller, month), by family.
 pub(super) type Revenue = BTreeMap<(i64, Month), BTreeMap<String, Decimal>>;
 
-/// Every reseller's revenue by family per month from `first` to `last` (at most `as_of`'s month), exact
+/// The revenue of `resellers` by family per month from `first` to `last` (at most `as_of`'s month), exact
 /// to `as_of`. A distributor's own direct customers are not a reseller's and are left out.
 pub(super) async fn revenue(
     store: &Store,
     scope: &Scope,
+    resellers: &[i64],
     first: Month,
     last: Month,
     as_of: NaiveDate,
@@ -43,6 +44,7 @@ pub(super) async fn revenue(
         .expr_as(packed(backend, "product_id"), "products")
         .expr_as(packed(backend, "billed_usd"), "billed")
         .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
+        .filter(Column::ResellerId.is_in(resellers.iter().copied()))
         .filter(Column::Month.gte(first.to_string()))
         .filter(Column::Month.lte(last.to_string()))
         .group_by(Column::Month)

@@ -6,9 +6,9 @@ use domain::api::{ListQuery, Page, ResellerTrend, TrendMonth};
 use domain::kinds::OrgKind;
 use domain::metrics::reported;
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use super::{Range, activity};
+use super::{Range, activity, history};
 use crate::dashboards::{add, dashboard_scope};
 use crate::entities::organization;
 use crate::{Scope, Store, StoreError};
@@ -21,28 +21,54 @@ pub async fn revenue_trend(
     list: &ListQuery,
 ) -> Result<Page<ResellerTrend>, StoreError> {
     dashboard_scope(scope)?;
-    let revenue = activity::revenue(store, scope, range.months[0], range.last(), range.as_of).await?;
+    let (first, last) = (range.months[0], range.last());
+    // Sorted and paged on the totals of the reseller × month grain; only the page's resellers
+    // are read by product for their families.
+    let history = history::history(store, scope, last, range.as_of).await?;
     let resellers = organization::Entity::find()
+        .select_only()
+        .columns([organization::Column::Id, organization::Column::Name, organization::Column::ExternalId])
         .filter(scope.organizations())
         .filter(organization::Column::Kind.eq(OrgKind::Reseller.as_str()))
+        .into_tuple::<(i64, String, Option<String>)>()
         .all(store.db())
         .await?;
     let q = list.q.as_deref().map(str::to_lowercase);
-    let mut trends = Vec::new();
-    for r in resellers {
-        let found = |text: &str| q.as_ref().is_none_or(|q| text.to_lowercase().contains(q.as_str()));
-        if !(found(&r.name) || r.external_id.as_deref().is_some_and(found)) {
+    let found = |text: &str| q.as_ref().is_none_or(|q| text.to_lowercase().contains(q.as_str()));
+    let mut ranked = Vec::new();
+    for (id, name, external_id) in resellers {
+        if !(found(&name) || external_id.as_deref().is_some_and(found)) {
             continue;
         }
         let mut total = Decimal::ZERO;
+        for amount in history.get(&id).map(|m| m.range(first..=last)).into_iter().flatten().map(|(_, v)| v) {
+            add(&mut total, *amount)?;
+        }
+        ranked.push((id, name, external_id, reported(total)));
+    }
+    let (field, descending) = list.sort.map_or(("revenue", true), |s| (s.field, s.descending));
+    ranked.sort_by(|a, b| {
+        let order = match field {
+            "name" => a.1.cmp(&b.1),
+            _ => a.3.cmp(&b.3),
+        };
+        let order = if descending { order.reverse() } else { order };
+        order.then_with(|| a.1.cmp(&b.1)).then(a.0.cmp(&b.0))
+    });
+    let total = ranked.len() as u64;
+    let skip = Ord::min(list.page.saturating_sub(1).saturating_mul(list.per_page), total) as usize;
+    let page: Vec<_> = ranked.into_iter().skip(skip).take(list.per_page as usize).collect();
+    let ids: Vec<i64> = page.iter().map(|(id, ..)| *id).collect();
+    let revenue = activity::revenue(store, scope, &ids, first, last, range.as_of).await?;
+    let mut items = Vec::with_capacity(page.len());
+    for (reseller_id, name, external_id, revenue_total) in page {
         let mut months = Vec::with_capacity(range.months.len());
         for &month in &range.months {
-            let by_family = revenue.get(&(r.id, month)).cloned().unwrap_or_default();
+            let by_family = revenue.get(&(reseller_id, month)).cloned().unwrap_or_default();
             let mut in_month = Decimal::ZERO;
             for amount in by_family.values() {
                 add(&mut in_month, *amount)?;
             }
-            add(&mut total, in_month)?;
             months.push(TrendMonth {
                 month: month.to_string(),
                 revenue: reported(in_month),
@@ -53,25 +79,7 @@ pub async fn revenue_trend(
                     .collect(),
             });
         }
-        trends.push(ResellerTrend {
-            reseller_id: r.id,
-            external_id: r.external_id,
-            name: r.name,
-            revenue: reported(total),
-            months,
-        });
+        items.push(ResellerTrend { reseller_id, external_id, name, revenue: revenue_total, months });
     }
-    let (field, descending) = list.sort.map_or(("revenue", true), |s| (s.field, s.descending));
-    trends.sort_by(|a, b| {
-        let order = match field {
-            "name" => a.name.cmp(&b.name),
-            _ => a.revenue.cmp(&b.revenue),
-        };
-        let order = if descending { order.reverse() } else { order };
-        order.then_with(|| a.name.cmp(&b.name)).then(a.reseller_id.cmp(&b.reseller_id))
-    });
-    let total = trends.len() as u64;
-    let skip = Ord::min(list.page.saturating_sub(1).saturating_mul(list.per_page), total) as usize;
-    let items = trends.into_iter().skip(skip).take(list.per_page as usize).collect();
     Ok(Page { items, total, page: list.page, per_page: list.per_page })
 }
