@@ -62,7 +62,7 @@ impl Modify for BearerScheme {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("`TIERDASH_METRICS_TOKEN`, for `GET /metrics` (docs/operations.md)."))
+                    .description(Some("`TIERDASH_METRICS_TOKEN`, for `GET /metrics` (docs/api.md §8)."))
                     .build(),
             ),
         );

@@ -1,5 +1,6 @@
-//! Serving the single-page app (and the 405 of an API path asked with the wrong method): its files from the built `dist` folder, and `index.html` for
-//! every other path outside `/api`, so that a deep link survives a reload. Hashed assets never
+//! Serving the single-page app: its files from the built `dist` folder, and `index.html` for
+//! every other path outside `/api`, so that a deep link survives a reload; and for a documented
+//! API path asked with a method it does not take, the 405 (`api_paths.rs`). Hashed assets never
 //! change under their name and are cached for a year; `index.html` is always revalidated so a
 //! new release is picked up at once. The build writes a brotli and a gzip copy beside each asset
 //! (`scripts/precompress.mjs`); a client that accepts one gets it as it is, so the bytes a

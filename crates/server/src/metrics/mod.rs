@@ -1,4 +1,4 @@
-//! What `GET /metrics` reports, in the Prometheus text format (docs/operations.md §3): each
+//! What `GET /metrics` reports, in the Prometheus text format (docs/api.md §8): each
 //! request's latency per route, method and status; imports (batches by outcome, rows, time);
 //! renewal runs; and, read when scraped, the report queue and the database pool.
 //!
