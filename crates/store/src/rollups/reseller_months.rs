@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 
 use super::grain::{Contribution, Grain};
 use super::names::Names;
+use super::reseller_products::reseller_product_sums_of;
 use super::sums::Sums;
 use super::sums_table::SumsTable;
 use super::writes::{self, StoredGrain};
@@ -161,13 +162,7 @@ pub(crate) async fn fill_from_products<C: ConnectionTrait>(db: &C) -> Result<(),
     let mut by_tenant: BTreeMap<i64, BTreeMap<ResellerMonthKey, Sums>> = BTreeMap::new();
     for row in reseller_product_rollup::Entity::find().all(db).await? {
         let key = ResellerMonthKey { reseller_id: row.reseller_id, month: row.month.clone() };
-        let sums = Sums {
-            billed_usd: stored::parse(&row.billed_usd, "reseller_product_rollups.billed_usd")?,
-            effective_usd: stored::parse(&row.effective_usd, "reseller_product_rollups.effective_usd")?,
-            units: stored::parse(&row.units, "reseller_product_rollups.units")?,
-            lines: row.line_count,
-            consumed: Decimal::ZERO,
-        };
+        let sums = reseller_product_sums_of(&row)?;
         by_tenant.entry(row.tenant_id).or_default().entry(key).or_default().add(&sums, 1)?;
     }
     for (tenant, changes) in by_tenant {

@@ -159,7 +159,7 @@ fn reseller_product_key_of(row: &reseller_product_rollup::Model) -> ResellerProd
 }
 
 /// A stored row's sums.
-fn reseller_product_sums_of(row: &reseller_product_rollup::Model) -> Result<Sums, StoreError> {
+pub(super) fn reseller_product_sums_of(row: &reseller_product_rollup::Model) -> Result<Sums, StoreError> {
     Ok(Sums {
         billed_usd: stored::parse(&row.billed_usd, "reseller_product_rollups.billed_usd")?,
         effective_usd: stored::parse(&row.effective_usd, "reseller_product_rollups.effective_usd")?,
