@@ -24,6 +24,7 @@ mod m20261202_000003_create_customer_month_rollups;
 mod m20261202_000004_index_organization_search;
 mod m20261203_000001_create_usage_and_reports;
 mod m20261203_000002_create_reseller_month_rollups;
+mod m20261204_000001_line_ids_per_reseller;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000004_index_organization_search::Migration),
             Box::new(m20261203_000001_create_usage_and_reports::Migration),
             Box::new(m20261203_000002_create_reseller_month_rollups::Migration),
+            Box::new(m20261204_000001_line_ids_per_reseller::Migration),
         ]
     }
 }

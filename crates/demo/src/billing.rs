@@ -116,7 +116,7 @@ pub(crate) async fn write(
                 service: spec.name,
                 licence: spec.model == BillingModel::License,
                 marketplace: spec.marketplace,
-                unit_price: s.unit_price,
+                unit_price: s.unit_price?,
                 currency: s.currency.as_str(),
                 quantity: s.quantity,
                 interval_months: s.billing_interval.months(),

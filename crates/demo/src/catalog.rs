@@ -169,7 +169,7 @@ pub(crate) async fn write(seed: &Seed, tenant: i64, dates: &Dates) -> Result<Cat
                 product_id,
                 code: format!("{}-{}-{}", spec.sku, interval.as_str().to_uppercase(), currency.as_str()),
                 name: format!("{}, {} ({})", spec.name, interval.as_str(), currency.as_str()),
-                price,
+                price: Some(price),
                 currency: currency.clone(),
                 billing_interval: interval,
                 enabled: true,

@@ -142,7 +142,7 @@ impl Draw {
             product_id: self.plan.product_id,
             plan_id: (self.plan.id != 0).then_some(self.plan.id),
             quantity: self.quantity,
-            unit_price: if self.trial { Decimal::ZERO } else { self.plan.price },
+            unit_price: Some(if self.trial { Decimal::ZERO } else { self.plan.price }),
             currency: self.plan.currency,
             billing_interval: self.plan.interval,
             status,

@@ -90,6 +90,11 @@ pub enum MoneyFields {
     UsageFigures,
     /// Reports of the `billing` kind: revenue, cost and margin and nothing else.
     BillingReports,
+    /// The portal's balance, recurring costs and prices (`GET /portal/summary`,
+    /// `/portal/activations`), service plans' `price` and subscriptions' `unit_price`.
+    PortalMoney,
+    /// `GET /portal/ledger`: every figure of it is money.
+    PortalLedger,
 }
 
 impl MoneyFields {
@@ -117,6 +122,8 @@ pub const MONEY: &[(MoneyFields, &[Role], WhenHidden)] = &[
     (MoneyFields::HomeReports, REVENUE_ROLES, WhenHidden::Refused),
     (MoneyFields::UsageFigures, REVENUE_ROLES, WhenHidden::Omitted),
     (MoneyFields::BillingReports, REVENUE_ROLES, WhenHidden::Refused),
+    (MoneyFields::PortalMoney, REVENUE_ROLES, WhenHidden::Omitted),
+    (MoneyFields::PortalLedger, REVENUE_ROLES, WhenHidden::Refused),
 ];
 
 /// The roles that see revenue: all but the `report_viewer`, whose dashboards carry counts only.

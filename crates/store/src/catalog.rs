@@ -328,7 +328,7 @@ pub(crate) fn plan_to_wire(m: service_plan::Model) -> Result<ServicePlan, StoreE
         product_id: m.product_id,
         code: m.code,
         name: m.name,
-        price: stored::parse(&m.price, "service_plans.price")?,
+        price: Some(stored::parse(&m.price, "service_plans.price")?),
         currency: stored::code(&m.currency, "service_plans.currency", CurrencyCode::parse)?,
         billing_interval: stored::parse(&m.billing_interval, "service_plans.billing_interval")?,
         enabled: m.enabled,

@@ -95,7 +95,7 @@ impl Seed {
                 product_id: Set(p.product_id),
                 code: Set(p.code.clone()),
                 name: Set(p.name.clone()),
-                price: Set(p.price.to_string()),
+                price: Set(priced(p.price)?),
                 currency: Set(p.currency.as_str().to_owned()),
                 billing_interval: Set(p.billing_interval.as_str().to_owned()),
                 enabled: Set(p.enabled),
@@ -113,26 +113,29 @@ impl Seed {
     /// many. Each names its customer, reseller, product and plan by id, as written before.
     pub async fn subscriptions(&self, tenant_id: i64, subscriptions: &[Subscription]) -> Result<u64, StoreError> {
         for chunk in subscriptions.chunks(SUBSCRIPTIONS_PER_STATEMENT) {
-            let models = chunk.iter().map(|s| subscription::ActiveModel {
-                tenant_id: Set(tenant_id),
-                customer_id: Set(s.customer_id),
-                reseller_id: Set(s.reseller_id),
-                product_id: Set(s.product_id),
-                plan_id: Set(s.plan_id),
-                quantity: Set(s.quantity),
-                unit_price: Set(s.unit_price.to_string()),
-                currency: Set(s.currency.as_str().to_owned()),
-                billing_interval: Set(s.billing_interval.as_str().to_owned()),
-                status: Set(s.status.as_str().to_owned()),
-                license_status: Set(s.license_status.as_str().to_owned()),
-                trial: Set(s.trial),
-                assigned_client: Set(s.assigned_client.clone()),
-                start_date: Set(s.start_date),
-                end_date: Set(s.end_date),
-                created_at: Set(clock::stored(s.created_at)),
-                updated_at: Set(clock::stored(s.updated_at)),
-                ..Default::default()
-            });
+            let mut models = Vec::with_capacity(chunk.len());
+            for s in chunk {
+                models.push(subscription::ActiveModel {
+                    tenant_id: Set(tenant_id),
+                    customer_id: Set(s.customer_id),
+                    reseller_id: Set(s.reseller_id),
+                    product_id: Set(s.product_id),
+                    plan_id: Set(s.plan_id),
+                    quantity: Set(s.quantity),
+                    unit_price: Set(priced(s.unit_price)?),
+                    currency: Set(s.currency.as_str().to_owned()),
+                    billing_interval: Set(s.billing_interval.as_str().to_owned()),
+                    status: Set(s.status.as_str().to_owned()),
+                    license_status: Set(s.license_status.as_str().to_owned()),
+                    trial: Set(s.trial),
+                    assigned_client: Set(s.assigned_client.clone()),
+                    start_date: Set(s.start_date),
+                    end_date: Set(s.end_date),
+                    created_at: Set(clock::stored(s.created_at)),
+                    updated_at: Set(clock::stored(s.updated_at)),
+                    ..Default::default()
+                });
+            }
             subscription::Entity::insert_many(models).exec(&self.txn).await?;
         }
         Ok(subscriptions.len() as u64)
@@ -187,4 +190,9 @@ fn org_model(tenant_id: i64, parent_id: Option<i64>, org: &Organization) -> orga
         updated_at: Set(clock::stored(org.updated_at)),
         ..Default::default()
     }
+}
+
+/// A seeded price, stored as text: the seed's plans and subscriptions always carry one.
+fn priced(price: Option<rust_decimal::Decimal>) -> Result<String, StoreError> {
+    price.map(|p| p.to_string()).ok_or_else(|| StoreError::invalid("price", "is required"))
 }

@@ -104,7 +104,7 @@ pub async fn create(store: &Store, scope: &Scope, new: NewSubscription) -> Resul
         None => None,
     };
     let mut missing = Violations::default();
-    let unit_price = new.unit_price.or(plan.as_ref().map(|p| p.price));
+    let unit_price = new.unit_price.or(plan.as_ref().and_then(|p| p.price));
     let currency = new.currency.or(plan.as_ref().map(|p| p.currency.clone()));
     let interval = new.billing_interval.or(plan.as_ref().map(|p| p.billing_interval));
     for (field, absent) in [
@@ -214,7 +214,7 @@ fn to_wire(m: subscription::Model) -> Result<Subscription, StoreError> {
         product_id: m.product_id,
         plan_id: m.plan_id,
         quantity: m.quantity,
-        unit_price: stored::parse(&m.unit_price, "subscriptions.unit_price")?,
+        unit_price: Some(stored::parse(&m.unit_price, "subscriptions.unit_price")?),
         currency: stored::code(&m.currency, "subscriptions.currency", CurrencyCode::parse)?,
         billing_interval: stored::parse(&m.billing_interval, "subscriptions.billing_interval")?,
         status: stored::parse(&m.status, "subscriptions.status")?,

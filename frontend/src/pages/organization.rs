@@ -64,7 +64,7 @@ fn SubscriptionTable(org: Organization) -> impl IntoView {
                     cells: vec![
                         names.get(&s.product_id).cloned().unwrap_or_else(|| format!("product {}", s.product_id)),
                         format::count(s.quantity.max(0) as u64, &locale),
-                        format::money(s.unit_price, s.currency.as_str(), &locale),
+                        s.unit_price.map_or_else(|| "—".into(), |p| format::money(p, s.currency.as_str(), &locale)),
                         s.billing_interval.to_string(),
                         if s.trial { format!("{} (trial)", s.status) } else { s.status.to_string() },
                         s.start_date.to_string(),

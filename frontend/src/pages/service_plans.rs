@@ -12,7 +12,7 @@ use crate::format::{self, Locale};
 
 fn row(plan: ServicePlan, locale: &Locale) -> Row {
     let interval = plan.billing_interval.as_str().replace('_', " ");
-    let price = format::money(plan.price, plan.currency.as_str(), locale);
+    let price = plan.price.map_or_else(|| "—".into(), |p| format::money(p, plan.currency.as_str(), locale));
     let enabled = if plan.enabled { "enabled" } else { "disabled" };
     let cells = vec![plan.name, plan.code, interval, price, enabled.into(), format::day(plan.created_at.date_naive())];
     Row { key: plan.id, href: None, cells }

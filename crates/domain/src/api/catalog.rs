@@ -119,9 +119,10 @@ pub struct ServicePlan {
     pub code: String,
     /// Display name.
     pub name: String,
-    /// Price per unit for one interval, a decimal string.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "22.00"))]
-    pub price: Decimal,
+    /// Price per unit for one interval, a decimal string (absent without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "22.00"))]
+    pub price: Option<Decimal>,
     /// ISO 4217 currency of the price.
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "EUR"))]
     pub currency: CurrencyCode,

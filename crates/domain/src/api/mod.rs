@@ -18,6 +18,7 @@ pub mod portal;
 pub mod reports;
 pub mod subscriptions;
 pub mod users;
+pub mod without_money;
 
 pub use api_keys::*;
 pub use auth::*;

@@ -106,9 +106,10 @@ pub struct Activation {
     pub assigned_client: Option<String>,
     /// Seats.
     pub quantity: i64,
-    /// Price of one interval (unit price × quantity).
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "45.00"))]
-    pub price_per_interval: Decimal,
+    /// Price of one interval (unit price × quantity; absent without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "45.00"))]
+    pub price_per_interval: Option<Decimal>,
     /// Its currency.
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "USD"))]
     pub currency: CurrencyCode,
@@ -130,8 +131,9 @@ pub struct Activation {
 pub struct ActivationDetail {
     /// The activation.
     pub activation: Activation,
-    /// Its entries, oldest first.
-    pub ledger: Vec<LedgerEntry>,
+    /// Its entries, oldest first (absent without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<Vec<LedgerEntry>>,
 }
 
 /// Filters of `GET /portal/activations`.
@@ -158,12 +160,14 @@ pub struct RecurringCost {
     pub interval: BillingInterval,
     /// Active activations on it.
     pub count: u64,
-    /// What one interval of them all costs.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub total_per_interval: Decimal,
-    /// The same per month (total ÷ months in the interval).
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub monthly_equivalent: Decimal,
+    /// What one interval of them all costs (absent without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub total_per_interval: Option<Decimal>,
+    /// The same per month (total ÷ months in the interval; absent without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub monthly_equivalent: Option<Decimal>,
     /// The soonest renewal among them.
     pub next_renewal: Option<NaiveDate>,
 }
@@ -180,19 +184,23 @@ pub struct PortalSummary {
     pub active_users: u64,
     /// Active activations.
     pub active_software: u64,
-    /// The ledger's sum.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub balance: Decimal,
+    /// The ledger's sum (absent for a role that sees no money: docs/roles.md §3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub balance: Option<Decimal>,
     /// The balance's currency.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub currency: CurrencyCode,
     /// By interval: monthly, quarterly, semiannual, annual.
     pub recurring: Vec<RecurringCost>,
-    /// What the renewals falling due in the 30 days after `as_of` will cost.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub due_next_30_days: Decimal,
-    /// The balance will not cover them.
-    pub low_balance: bool,
+    /// What the renewals falling due in the 30 days after `as_of` will cost (absent without
+    /// money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub due_next_30_days: Option<Decimal>,
+    /// The balance will not cover them (absent without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low_balance: Option<bool>,
 }
 
 /// One user's activity on one day.

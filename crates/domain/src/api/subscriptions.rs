@@ -25,9 +25,10 @@ pub struct Subscription {
     pub plan_id: Option<i64>,
     /// Licences or seats.
     pub quantity: i64,
-    /// Price per unit per interval, a decimal string.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "22.00"))]
-    pub unit_price: Decimal,
+    /// Price per unit per interval, a decimal string (absent without money).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "22.00"))]
+    pub unit_price: Option<Decimal>,
     /// ISO 4217 currency of the price.
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "EUR"))]
     pub currency: CurrencyCode,

@@ -11,6 +11,7 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use chrono::Utc;
+use domain::api::without_money::WithoutMoney;
 use domain::roles::{MoneyFields, Permission, Role, WhenHidden};
 use store::{Scope, admin, credentials};
 
@@ -52,6 +53,11 @@ impl Caller {
                 Err(ApiError::Forbidden(format!("the {} role may not see these figures", self.role)))
             }
         }
+    }
+
+    /// `answer` as the caller may see it: whole, or without the money fields of `fields`.
+    pub fn money<T: WithoutMoney>(&self, fields: MoneyFields, answer: T) -> Result<T, ApiError> {
+        Ok(if self.sees_money(fields)? { answer } else { answer.without_money() })
     }
 }
 

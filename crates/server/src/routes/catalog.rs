@@ -6,7 +6,7 @@ use domain::api::{
     ListParams, NewProduct, NewServicePlan, PRODUCT_SORTS, Page, Product, ProductFilter, ProductPatch,
     SERVICE_PLAN_SORTS, ServicePlan, ServicePlanFilter, ServicePlanPatch,
 };
-use domain::roles::Permission;
+use domain::roles::{MoneyFields, Permission};
 use store::catalog;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -107,7 +107,8 @@ pub async fn list_service_plans(
 ) -> Result<web::Json<Page<ServicePlan>>, ApiError> {
     caller.require(Permission::ReadData)?;
     let query = list.check(SERVICE_PLAN_SORTS)?;
-    Ok(web::Json(catalog::list_plans(&state.store, &caller.scope, &filter, &query).await?))
+    let plans = catalog::list_plans(&state.store, &caller.scope, &filter, &query).await?;
+    Ok(web::Json(caller.money(MoneyFields::PortalMoney, plans)?))
 }
 
 /// One service plan.
@@ -124,7 +125,8 @@ pub async fn get_service_plan(
     id: web::Path<i64>,
 ) -> Result<web::Json<ServicePlan>, ApiError> {
     caller.require(Permission::ReadData)?;
-    Ok(web::Json(catalog::get_plan(&state.store, &caller.scope, id.into_inner()).await?))
+    let plan = catalog::get_plan(&state.store, &caller.scope, id.into_inner()).await?;
+    Ok(web::Json(caller.money(MoneyFields::PortalMoney, plan)?))
 }
 
 /// Adds a service plan to a product.

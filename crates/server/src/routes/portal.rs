@@ -8,7 +8,7 @@ use domain::api::{
     ActiveUsersSeries, ActivityBatch, ActivityResult, LEDGER_SORTS, LedgerEntry, LedgerFilter, ListParams,
     NewActivation, NewTopUp, Page, PortalQuery, PortalSummary,
 };
-use domain::roles::Permission;
+use domain::roles::{MoneyFields, Permission};
 use serde::Deserialize;
 use store::portal::activations::{self, Change};
 use store::portal::{activity, ledger, summary};
@@ -49,6 +49,7 @@ pub async fn list_ledger(
     filter: ValidQuery<LedgerFilter>,
 ) -> Result<web::Json<Page<LedgerEntry>>, ApiError> {
     caller.require(Permission::ReadData)?;
+    caller.sees_money(MoneyFields::PortalLedger)?;
     let query = list.check(LEDGER_SORTS)?;
     Ok(web::Json(ledger::list(&state.store, &caller.scope, &filter, &query).await?))
 }
@@ -124,7 +125,8 @@ pub async fn list_activations(
 ) -> Result<web::Json<Page<Activation>>, ApiError> {
     caller.require(Permission::ReadData)?;
     let query = list.check(ACTIVATION_SORTS)?;
-    Ok(web::Json(activations::list(&state.store, &caller.scope, who.reseller_id, &filter, &query).await?))
+    let page = activations::list(&state.store, &caller.scope, who.reseller_id, &filter, &query).await?;
+    Ok(web::Json(caller.money(MoneyFields::PortalMoney, page)?))
 }
 
 /// One activation with the ledger entries that paid for it.
@@ -138,7 +140,8 @@ pub async fn get_activation(
     who: ValidQuery<ResellerParam>,
 ) -> Result<web::Json<ActivationDetail>, ApiError> {
     caller.require(Permission::ReadData)?;
-    Ok(web::Json(activations::get(&state.store, &caller.scope, who.reseller_id, *id).await?))
+    let detail = activations::get(&state.store, &caller.scope, who.reseller_id, *id).await?;
+    Ok(web::Json(caller.money(MoneyFields::PortalMoney, detail)?))
 }
 
 async fn change(
@@ -225,7 +228,8 @@ pub async fn get_summary(
     query: Dated<PortalQuery>,
 ) -> Result<web::Json<PortalSummary>, ApiError> {
     caller.require(Permission::ReadData)?;
-    Ok(web::Json(summary::portal_summary(&state.store, &caller.scope, query.reseller_id, query.as_of).await?))
+    let summary = summary::portal_summary(&state.store, &caller.scope, query.reseller_id, query.as_of).await?;
+    Ok(web::Json(caller.money(MoneyFields::PortalMoney, summary)?))
 }
 
 /// Distinct active users per day (`7d`, `30d`) or per week (`6m`).

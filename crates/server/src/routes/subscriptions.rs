@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use domain::api::{
     ListParams, NewSubscription, Page, SUBSCRIPTION_SORTS, Subscription, SubscriptionFilter, SubscriptionPatch,
 };
-use domain::roles::Permission;
+use domain::roles::{MoneyFields, Permission};
 use store::subscriptions;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -31,7 +31,8 @@ pub async fn list_subscriptions(
 ) -> Result<web::Json<Page<Subscription>>, ApiError> {
     caller.require(Permission::ReadData)?;
     let query = list.check(SUBSCRIPTION_SORTS)?;
-    Ok(web::Json(subscriptions::list(&state.store, &caller.scope, &filter, &query).await?))
+    let subscriptions = subscriptions::list(&state.store, &caller.scope, &filter, &query).await?;
+    Ok(web::Json(caller.money(MoneyFields::PortalMoney, subscriptions)?))
 }
 
 /// One subscription.
@@ -48,7 +49,8 @@ pub async fn get_subscription(
     id: web::Path<i64>,
 ) -> Result<web::Json<Subscription>, ApiError> {
     caller.require(Permission::ReadData)?;
-    Ok(web::Json(subscriptions::get(&state.store, &caller.scope, id.into_inner()).await?))
+    let subscription = subscriptions::get(&state.store, &caller.scope, id.into_inner()).await?;
+    Ok(web::Json(caller.money(MoneyFields::PortalMoney, subscription)?))
 }
 
 /// Records a subscription for a customer of the caller's subtree. With a `plan_id`, price,

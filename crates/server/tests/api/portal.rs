@@ -338,7 +338,51 @@ async fn activity_feeds_active_users_and_the_summary(app: TestApp) {
     problem(app.get(&r1, "/api/v1/portal/active-users?range=1y").await, StatusCode::UNPROCESSABLE_ENTITY).await;
 }
 
+/// A `report_viewer` sees the portal's counts, dates and statuses but none of its money
+/// (docs/roles.md §3): no balance, recurring totals, prices or ledger; an admin sees them all.
+async fn a_report_viewer_sees_the_portal_without_money(app: TestApp) {
+    let d = app.token(D_ADMIN).await;
+    let (r1, viewer) = (app.token(R1_ADMIN).await, app.token(R1_VIEWER).await);
+    let plan = plan(&app, &d, "P7", "7.00", false).await;
+    assert_eq!(top_up(&app, &d, app.tree.r1, "20.00", None).await.status(), StatusCode::CREATED);
+    let body = json!({"plan_id": plan, "quantity": 2, "customer_id": app.tree.c1});
+    let made: Value = activate(&app, &r1, &body, None).await.json().await.unwrap();
+    let id = made["id"].as_i64().unwrap();
+    let get = |token: String, path: String| {
+        let app = &app;
+        async move { app.get(&token, &path).await.json::<Value>().await.unwrap() }
+    };
+    let money = ["balance", "due_next_30_days", "low_balance"];
+    let summary = get(r1.clone(), "/api/v1/portal/summary".into()).await;
+    assert_eq!((summary["balance"].as_str(), summary["active_software"].as_u64()), (Some("6.00"), Some(1)));
+    let summary = get(viewer.clone(), "/api/v1/portal/summary".into()).await;
+    assert_eq!(summary["active_software"], 1, "{summary}");
+    for field in money {
+        assert!(summary.get(field).is_none(), "{field} in {summary}");
+    }
+    let monthly = &summary["recurring"][0];
+    assert_eq!(monthly["count"], 1, "{summary}");
+    assert!(monthly.get("total_per_interval").is_none() && monthly.get("monthly_equivalent").is_none(), "{monthly}");
+    let list = get(viewer.clone(), "/api/v1/portal/activations".into()).await;
+    assert_eq!(list["items"][0]["quantity"], 2);
+    assert!(list["items"][0].get("price_per_interval").is_none(), "{list}");
+    let detail = get(viewer.clone(), format!("/api/v1/portal/activations/{id}")).await;
+    assert!(detail.get("ledger").is_none() && detail["activation"].get("price_per_interval").is_none(), "{detail}");
+    let mine = get(r1.clone(), format!("/api/v1/portal/activations/{id}")).await;
+    assert_eq!(
+        (mine["activation"]["price_per_interval"].as_str(), mine["ledger"].as_array().map(Vec::len)),
+        (Some("14.00"), Some(1))
+    );
+    let plans = get(viewer.clone(), "/api/v1/service-plans".into()).await;
+    assert!(plans["total"].as_u64() >= Some(1) && plans["items"][0].get("price").is_none(), "{plans}");
+    let subscription = get(viewer.clone(), format!("/api/v1/subscriptions/{id}")).await;
+    assert!(subscription["quantity"] == 2 && subscription.get("unit_price").is_none(), "{subscription}");
+    assert_eq!(get(r1.clone(), format!("/api/v1/subscriptions/{id}")).await["unit_price"], "7.00");
+    problem(app.get(&viewer, "/api/v1/portal/ledger").await, StatusCode::FORBIDDEN).await;
+}
+
 on_both_databases!(
+    a_report_viewer_sees_the_portal_without_money,
     fifty_concurrent_activations_against_a_balance_for_ten,
     retries_with_the_same_key_move_money_once,
     a_short_balance_answers_402_and_changes_nothing,

@@ -8,8 +8,8 @@ use domain::focus::{ChargeCategory, LineDetails, LineInput};
 use domain::kinds::OrgKind;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
+    QueryFilter, TransactionTrait,
 };
 
 use crate::billing::unmapped::{self, UnmappedLines};
@@ -125,6 +125,23 @@ pub async fn rerate_retired_kinds(store: &Store) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Whether `line` may be filed under reseller `owner`: no line of that reseller has its
+/// x_LineItemId. (Else the reseller's own line stands, and this one stays unrated.)
+async fn id_is_free(
+    txn: &DatabaseTransaction,
+    line: &billing_line_item::Model,
+    owner: i64,
+) -> Result<bool, StoreError> {
+    let Some(id) = &line.line_item_id else { return Ok(true) };
+    let taken = billing_line_item::Entity::find()
+        .filter(billing_line_item::Column::TenantId.eq(line.tenant_id))
+        .filter(billing_line_item::Column::OwnerId.eq(owner))
+        .filter(billing_line_item::Column::LineItemId.eq(id.as_str()))
+        .count(txn)
+        .await?;
+    Ok(taken == 0)
+}
+
 /// Rates the unrated lines in scope again (after a customer, SKU or rate was added), adds the
 /// newly rated ones to the rollup, and resolves the issues none of whose lines is left unrated.
 pub async fn rerate(store: &Store, scope: &Scope) -> Result<RerateResult, StoreError> {
@@ -175,12 +192,14 @@ pub(crate) async fn rerate_in(txn: &DatabaseTransaction, scope: &Scope) -> Resul
             still_unrated.insert((line.batch_id, line.customer_external_id.clone()));
             continue;
         };
-        if rating.unrated.is_some() {
+        let owner = rating.reseller_id.unwrap_or(0);
+        if rating.unrated.is_some() || !(owner == line.owner_id || id_is_free(txn, &line, owner).await?) {
             still += 1;
             still_unrated.insert((line.batch_id, line.customer_external_id.clone()));
             continue;
         }
         let mut model: billing_line_item::ActiveModel = line.into();
+        model.owner_id = Set(owner);
         model.customer_id = Set(rating.customer_id);
         model.reseller_id = Set(rating.reseller_id);
         model.product_id = Set(rating.product_id);

@@ -12,6 +12,8 @@ pub struct Model {
     pub customer_external_id: String,
     pub customer_id: Option<i64>,
     pub reseller_id: Option<i64>,
+    /// The reseller whose x_LineItemIds this line's is one of: `reseller_id`, or 0 for none.
+    pub owner_id: i64,
     pub product_id: Option<i64>,
     pub sku: Option<String>,
     pub provider: String,

@@ -71,6 +71,7 @@ fn bind(
     args.add(texts.shared(&line.customer_external_id))?;
     args.add(line.customer_id)?;
     args.add(line.reseller_id)?;
+    args.add(line.owner_id)?;
     args.add(line.product_id)?;
     args.add(line.sku.as_deref().map(|sku| texts.shared(sku)))?;
     args.add(texts.shared(&line.provider))?;
@@ -177,6 +178,7 @@ mod tests {
             customer_external_id: "C".into(),
             customer_id: Some(3),
             reseller_id: Some(4),
+            owner_id: 4,
             product_id: None,
             sku: None,
             provider: "P".into(),

@@ -17,6 +17,7 @@ pub(super) const LINES: Table = Table {
         "customer_external_id",
         "customer_id",
         "reseller_id",
+        "owner_id",
         "product_id",
         "sku",
         "provider",
@@ -52,8 +53,8 @@ pub(super) const LINES: Table = Table {
     on_conflict: OnConflict::Skip(KEY),
 };
 
-/// The columns a line is known by in its tree.
-pub(super) const KEY: &[&str] = &["tenant_id", "line_item_id"];
+/// The columns a line is known by in its tree: its x_LineItemId within its reseller.
+pub(super) const KEY: &[&str] = &["tenant_id", "owner_id", "line_item_id"];
 
 /// A line's values, in the order of the columns written.
 pub(super) fn values(line: &Model) -> Vec<Value> {
@@ -65,6 +66,7 @@ pub(super) fn values(line: &Model) -> Vec<Value> {
         Value::from(line.customer_external_id.clone()),
         Value::from(line.customer_id),
         Value::from(line.reseller_id),
+        Value::from(line.owner_id),
         Value::from(line.product_id),
         Value::from(line.sku.clone()),
         Value::from(line.provider.clone()),

@@ -145,13 +145,14 @@ impl Tally {
         target: Target,
         rows: Vec<(u64, Box<LineInput>)>,
     ) -> Result<Vec<billing_line_item::Model>, StoreError> {
-        // A later row with the same x_LineItemId replaces an earlier one, in this chunk or
-        // already stored.
+        // A later row with the same x_LineItemId (within the reseller it is filed under)
+        // replaces an earlier one, in this chunk or already stored.
+        let rows: Vec<_> = rows.into_iter().map(|(n, line)| (rater.rate(&line), n, line)).collect();
         let mut keep = vec![true; rows.len()];
-        let mut latest: HashMap<&str, usize> = HashMap::new();
-        for (i, (_, line)) in rows.iter().enumerate() {
-            if let Some(id) = line.line_item_id.as_deref()
-                && let Some(earlier) = latest.insert(id, i)
+        let mut latest: HashMap<(i64, &str), usize> = HashMap::new();
+        for (i, (rating, _, line)) in rows.iter().enumerate() {
+            if let (Some(id), Ok(rating)) = (line.line_item_id.as_deref(), rating)
+                && let Some(earlier) = latest.insert((rating.reseller_id.unwrap_or(0), id), i)
             {
                 keep[earlier] = false;
                 self.replaced += 1;
@@ -159,11 +160,11 @@ impl Tally {
         }
         drop(latest);
         let mut models = Vec::with_capacity(rows.len());
-        for ((n, line), keep) in rows.into_iter().zip(keep) {
+        for ((rating, n, line), keep) in rows.into_iter().zip(keep) {
             if !keep {
                 continue;
             }
-            let rating = match rater.rate(&line) {
+            let rating = match rating {
                 Ok(rating) => rating,
                 Err(message) => {
                     self.problems.add(vec![RowProblem {
@@ -203,6 +204,7 @@ impl Tally {
                 customer_external_id: line.customer_external_id,
                 customer_id: rating.customer_id,
                 reseller_id: rating.reseller_id,
+                owner_id: rating.reseller_id.unwrap_or(0),
                 product_id: rating.product_id,
                 sku: line.sku,
                 provider: line.provider,

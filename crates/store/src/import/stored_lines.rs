@@ -21,6 +21,7 @@ pub struct StoredLine {
     pub day: NaiveDate,
     pub month: String,
     pub reseller_id: Option<i64>,
+    pub owner_id: i64,
     pub customer_id: Option<i64>,
     pub product_id: Option<i64>,
     pub provider: String,
@@ -35,7 +36,7 @@ pub struct StoredLine {
 }
 
 /// The columns read: [`StoredLine`]'s fields.
-const COLUMNS: [Column; 19] = [
+const COLUMNS: [Column; 20] = [
     Column::BatchId,
     Column::RowNumber,
     Column::LineItemId,
@@ -44,6 +45,7 @@ const COLUMNS: [Column; 19] = [
     Column::Day,
     Column::Month,
     Column::ResellerId,
+    Column::OwnerId,
     Column::CustomerId,
     Column::ProductId,
     Column::Provider,

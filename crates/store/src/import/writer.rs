@@ -1,6 +1,6 @@
 //! The writing task's part of an import: the rated chunks are inserted, lines of the file whose
-//! x_LineItemId is stored already replace the stored lines (whose contributions leave the
-//! rollups), and the unrated lines' billing issues are recorded.
+//! x_LineItemId is stored already under the same reseller replace the stored lines (whose
+//! contributions leave the rollups), and the unrated lines' billing issues are recorded.
 
 use std::collections::HashMap;
 
@@ -68,20 +68,24 @@ impl Writer {
         if part.is_empty() {
             return Ok(());
         }
-        let rows_of_part: HashMap<&str, &billing_line_item::Model> =
-            part.iter().filter_map(|m| m.line_item_id.as_deref().map(|id| (id, m))).collect();
-        let stored = stored_lines::with_ids(txn, self.tenant, rows_of_part.keys().copied()).await?;
+        let rows_of_part: HashMap<(i64, &str), &billing_line_item::Model> =
+            part.iter().filter_map(|m| m.line_item_id.as_deref().map(|id| ((m.owner_id, id), m))).collect();
+        let ids = rows_of_part.keys().map(|(_, id)| *id);
+        let stored = stored_lines::with_ids(txn, self.tenant, ids).await?;
         let mut again = Vec::new();
         let mut found = 0;
         for old in stored {
-            let Some(new) = old.line_item_id.as_deref().and_then(|id| rows_of_part.get(id)) else { continue };
+            let key = old.line_item_id.as_deref().map(|id| (old.owner_id, id));
+            // The same id under another reseller is another line.
+            let Some(new) = key.and_then(|key| rows_of_part.get(&key)) else { continue };
             // The row this part just inserted is not an earlier line.
             if old.batch_id == self.batch_id && old.row_number == new.row_number {
                 continue;
             }
             found += 1;
-            // An importer replaces only its own lines: a sibling reseller's line with the same
-            // id is neither removed nor moved.
+            // An importer replaces only its own lines. A sibling reseller's id is another key
+            // and never meets this one; a customer's import may meet a sibling customer's line
+            // of the same reseller, which is neither removed nor moved.
             let mine = match self.scope.kind {
                 domain::kinds::OrgKind::Reseller => old.reseller_id == Some(self.scope.org_id),
                 domain::kinds::OrgKind::Customer => old.customer_id == Some(self.scope.org_id),

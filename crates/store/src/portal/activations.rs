@@ -42,7 +42,7 @@ fn to_wire(sub: &subscription::Model, product_name: &str) -> Result<Activation, 
         customer_id: sub.customer_id,
         assigned_client: sub.assigned_client.clone(),
         quantity: sub.quantity,
-        price_per_interval: price(sub)?,
+        price_per_interval: Some(price(sub)?),
         currency: stored::code(&sub.currency, "subscriptions.currency", domain::codes::CurrencyCode::parse)?,
         billing_interval: stored::parse(&sub.billing_interval, "subscriptions.billing_interval")?,
         status,
@@ -372,6 +372,6 @@ pub async fn get(
         .await?;
     Ok(ActivationDetail {
         activation: wire_one(store.db(), &sub).await?,
-        ledger: entries.into_iter().map(ledger::to_wire).collect::<Result<_, _>>()?,
+        ledger: Some(entries.into_iter().map(ledger::to_wire).collect::<Result<_, _>>()?),
     })
 }

@@ -72,8 +72,8 @@ pub async fn portal_summary(
                 RecurringCost {
                     interval,
                     count,
-                    total_per_interval: reported(total),
-                    monthly_equivalent: reported(total / Decimal::from(interval.months())),
+                    total_per_interval: Some(reported(total)),
+                    monthly_equivalent: Some(reported(total / Decimal::from(interval.months()))),
                     next_renewal: next,
                 }
             })
@@ -83,11 +83,11 @@ pub async fn portal_summary(
         reseller_id: reseller.id,
         active_users: distinct_users(store, reseller.id, as_of - Days::new(29), as_of).await?,
         active_software: active.len() as u64,
-        balance: reported(balance),
+        balance: Some(reported(balance)),
         currency: domain::codes::CurrencyCode::parse(&currency)
             .map_err(|e| StoreError::Corrupt(format!("organizations.balance_currency: {e}")))?,
         recurring,
-        due_next_30_days: reported(due),
-        low_balance: balance < due,
+        due_next_30_days: Some(reported(due)),
+        low_balance: Some(balance < due),
     })
 }

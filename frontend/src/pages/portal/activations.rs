@@ -52,7 +52,7 @@ pub fn ActivateForm(reseller: Option<i64>, version: RwSignal<u32>) -> impl IntoV
             .get()
             .and_then(Result::ok)
             .and_then(|p| p.items.into_iter().find(|x| x.id == plan))
-            .map(|p| money(p.price * Decimal::from(qty), p.currency.as_str()))
+            .map(|p| money(p.price.map(|unit| unit * Decimal::from(qty)), p.currency.as_str()))
             .unwrap_or_default();
         if !confirm(&format!("Activate it for {price}? The first interval is paid from the balance now.")) {
             return;

@@ -28,8 +28,10 @@ use active_users::ActiveUsersGraph;
 use reseller_choice::ResellerChoice;
 use top_ups::TopUps;
 
-fn money(v: Decimal, currency: &str) -> String {
-    format::money(v, currency, &Locale::browser())
+/// An amount in the browser's locale; "—" for one the server left out (a role that sees no
+/// money, docs/roles.md §3).
+fn money(v: impl Into<Option<Decimal>>, currency: &str) -> String {
+    v.into().map_or_else(|| "—".into(), |v| format::money(v, currency, &Locale::browser()))
 }
 
 fn confirm(message: &str) -> bool {

@@ -14,17 +14,14 @@ fn key_stats_csv(s: &PortalSummary) -> String {
     let c = s.currency.as_str();
     out += &format!("{},active_users,,{},,\n", s.as_of, s.active_users);
     out += &format!("{},active_software,,{},,\n", s.as_of, s.active_software);
-    out += &format!("{},balance,,,{},{c}\n", s.as_of, s.balance);
-    out += &format!("{},due_next_30_days,,,{},{c}\n", s.as_of, s.due_next_30_days);
+    // Amounts the server left out stay empty cells.
+    let amount = |v: Option<rust_decimal::Decimal>| v.map(|v| v.to_string()).unwrap_or_default();
+    out += &format!("{},balance,,,{},{c}\n", s.as_of, amount(s.balance));
+    out += &format!("{},due_next_30_days,,,{},{c}\n", s.as_of, amount(s.due_next_30_days));
     for r in &s.recurring {
-        out += &format!("{},recurring,{},{},{},{c}\n", s.as_of, r.interval.as_str(), r.count, r.total_per_interval);
-        out += &format!(
-            "{},monthly_equivalent,{},{},{},{c}\n",
-            s.as_of,
-            r.interval.as_str(),
-            r.count,
-            r.monthly_equivalent
-        );
+        let (interval, count) = (r.interval.as_str(), r.count);
+        out += &format!("{},recurring,{interval},{count},{},{c}\n", s.as_of, amount(r.total_per_interval));
+        out += &format!("{},monthly_equivalent,{interval},{count},{},{c}\n", s.as_of, amount(r.monthly_equivalent));
     }
     out
 }
@@ -37,12 +34,14 @@ pub fn summary_view(s: PortalSummary) -> impl IntoView {
         <div class="grid">
             <KpiCard label="Active users (30 days)" value=s.active_users.to_string() testid="kpi-active-users"/>
             <KpiCard label="Active software" value=s.active_software.to_string() testid="kpi-active-software"/>
-            <div class="pane">
-                <KpiCard label="Balance" value=money(s.balance, &c) testid="kpi-balance"/>
-                {s.low_balance.then(|| view! {
-                    <p class="error" data-testid="low-balance">{format!("Renewals of the next 30 days need {}: top up soon.", money(s.due_next_30_days, &c))}</p>
-                })}
-            </div>
+            {s.balance.map(|balance| view! {
+                <div class="pane">
+                    <KpiCard label="Balance" value=money(balance, &c) testid="kpi-balance"/>
+                    {s.low_balance.unwrap_or(false).then(|| view! {
+                        <p class="error" data-testid="low-balance">{format!("Renewals of the next 30 days need {}: top up soon.", money(s.due_next_30_days, &c))}</p>
+                    })}
+                </div>
+            })}
         </div>
         <section class="panel">
             <h2>"Recurring costs"</h2>
