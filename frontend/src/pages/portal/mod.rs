@@ -56,7 +56,9 @@ pub fn Portal() -> impl IntoView {
             (_, reseller) => {
                 // Activating and changing activations are offered only to roles that may do it.
                 let may_act = me.permissions.contains(&Permission::Activate);
-                view! { <ResellerPortal reseller=reseller may_act=may_act/> }.into_any()
+                // The ledger is all money: a role that sees none is not offered it.
+                let sees_money = me.can_view_revenue;
+                view! { <ResellerPortal reseller=reseller may_act=may_act sees_money=sees_money/> }.into_any()
             }
         }
     }
@@ -64,7 +66,7 @@ pub fn Portal() -> impl IntoView {
 
 /// One reseller's portal (`None`: the caller's own).
 #[component]
-fn ResellerPortal(reseller: Option<i64>, may_act: bool) -> impl IntoView {
+fn ResellerPortal(reseller: Option<i64>, may_act: bool, sees_money: bool) -> impl IntoView {
     let version = RwSignal::new(0u32);
     let summary = LocalResource::new(move || {
         version.track();
@@ -85,6 +87,6 @@ fn ResellerPortal(reseller: Option<i64>, may_act: bool) -> impl IntoView {
         <ActiveUsersGraph reseller=reseller/>
         {may_act.then(|| view! { <ActivateForm reseller=reseller version=version/> })}
         <ActivatedProducts reseller=reseller version=version may_act=may_act/>
-        <TopUps reseller=reseller version=version/>
+        {sees_money.then(|| view! { <TopUps reseller=reseller version=version/> })}
     }
 }
