@@ -2,8 +2,10 @@
 #   make run      install what is missing, build the app and the server, migrate, load demo data
 #                 on first start, serve on http://127.0.0.1:8080 and print the demo logins
 #   make test     formatting, lints, every test (PostgreSQL too when TIERDASH_TEST_POSTGRES_URL
-#                 is set) and the browser tests in headless Chromium
+#                 is set), the browser tests in headless Chromium, the API fuzzer and a generated
+#                 client against the real binary
 #   make bench    the benchmarks: the web app's download size, import speed and memory, Home latency
+#   make soak     ten minutes of mixed load against the binary: throughput, latency, errors, memory
 #   make openapi  regenerate openapi/openapi.json after changing the API
 
 SHELL := /bin/bash
@@ -17,7 +19,7 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/
 NODE_BIN := $(CURDIR)/frontend/node_modules/.bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup tools browser loadtools run build frontend server test lint unit e2e size bench bench-import bench-home openapi clean venv
+.PHONY: help setup tools browser loadtools run build frontend server test lint unit e2e size fuzz-api client-test soak bench bench-import bench-home openapi clean venv
 
 help:
 	@sed -n '2,8p' Makefile
@@ -81,7 +83,20 @@ size: build
 e2e: build browser
 	cd e2e && node browser.test.mjs
 
-test: lint unit e2e size
+# schemathesis over every operation of openapi/openapi.json against the binary (bounded: a fixed
+# seed, a dozen cases per operation and phase, a timeout per run).
+fuzz-api: server venv
+	scripts/fuzz-api.sh
+
+# A Python client generated from openapi/openapi.json, unmodified, against the binary.
+client-test: server venv
+	scripts/client-test.sh
+
+test: lint unit e2e size fuzz-api client-test
+
+# Ten minutes of mixed load (SOAK_SECONDS) on loopback: throughput, p50/p99, errors, memory.
+soak: server
+	scripts/soak.sh
 
 bench: frontend size bench-import bench-home
 

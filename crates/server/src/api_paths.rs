@@ -49,10 +49,11 @@ impl ApiPaths {
     }
 
     /// The methods `path` takes, joined for an `Allow` header, when it is a documented path
-    /// and `method` is not one of them.
+    /// and `method` is not one of them. Where templates overlap, the most literal one names the
+    /// path (`/imports/json` is not `/imports/{id}`: an id there is not found).
     pub fn refused(&self, method: &str, path: &str) -> Option<String> {
         let asked: Vec<&str> = split(path).collect();
-        let mut allowed: Vec<&str> = self
+        let matching: Vec<_> = self
             .0
             .iter()
             .filter(|(segments, _)| {
@@ -62,6 +63,12 @@ impl ApiPaths {
                         Segment::Parameter => !part.is_empty(),
                     })
             })
+            .collect();
+        let literals = |segments: &[Segment]| segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count();
+        let most = matching.iter().map(|(segments, _)| literals(segments)).max();
+        let mut allowed: Vec<&str> = matching
+            .iter()
+            .filter(|(segments, _)| Some(literals(segments)) == most)
             .flat_map(|(_, methods)| methods.iter().copied())
             .collect();
         allowed.sort_unstable();
@@ -86,6 +93,8 @@ mod tests {
     fn a_documented_path_with_another_method_is_refused_with_its_methods() {
         assert_eq!(paths().refused("DELETE", "/api/v1/auth/token").as_deref(), Some("POST"));
         assert_eq!(paths().refused("TRACE", "/api/v1/organizations/7").as_deref(), Some("GET, PATCH"));
+        // A literal path beside a template that would also match it: the literal one's methods.
+        assert_eq!(paths().refused("OPTIONS", "/api/v1/imports/json").as_deref(), Some("POST"));
     }
 
     #[test]

@@ -176,9 +176,14 @@ impl<T: DatedQuery + DeserializeOwned> FromRequest for Dated<T> {
 }
 
 /// The error for a path segment that does not parse (an id that is not a number): no such
-/// resource.
-pub fn path_error(_: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::NotFound.into()
+/// resource, or a 405 where the path is another operation's.
+pub fn path_error(_: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
+    // `GET /imports/json` reaches `GET /imports/{id}`, yet the path is `POST /imports/json`'s.
+    let paths = req.app_data::<actix_web::web::Data<crate::api_paths::ApiPaths>>();
+    match paths.and_then(|paths| paths.refused(req.method().as_str(), req.path())) {
+        Some(allow) => ApiError::MethodNotAllowed(allow).into(),
+        None => ApiError::NotFound.into(),
+    }
 }
 
 impl actix_web::Responder for ApiError {

@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod problem_pages;
 pub mod routes;
 pub mod spa;
+pub mod spec_rules;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -23,13 +23,19 @@ use crate::extract::{MAX_JSON_BODY, path_error};
 use crate::metrics::Metrics;
 use crate::spa::{self, SpaDir};
 use crate::state::AppState;
-use crate::{problem_pages, routes};
+use crate::{problem_pages, routes, spec_rules};
 
-/// The OpenAPI document, generated from the registered services.
+/// The OpenAPI document, generated from the registered services, with the rules of
+/// [`spec_rules`] applied.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, api) =
         App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes::configure).split_for_parts();
-    api
+    let ruled = serde_json::to_value(&api).map(|mut spec| {
+        spec_rules::apply(&mut spec);
+        spec
+    });
+    // utoipa's own document always reads back; the unruled one is the fallback all the same.
+    ruled.and_then(serde_json::from_value).unwrap_or(api)
 }
 
 /// The document as committed in `openapi/openapi.json`.
@@ -75,9 +81,11 @@ impl Application {
             metrics_token: config.metrics_token.clone(),
         });
         let spa = SpaDir(config.static_dir.clone());
-        let api_paths = web::Data::new(ApiPaths::of(&openapi()));
+        // The document served is the committed one, rules applied (`spec_rules`).
+        let spec = openapi();
+        let api_paths = web::Data::new(ApiPaths::of(&spec));
         let mut server = HttpServer::new(move || {
-            let (app, api) = App::new()
+            let (app, _) = App::new()
                 .wrap(problem_pages::middleware())
                 .wrap(Compress::default())
                 .wrap(from_fn(crate::metrics::middleware::record))
@@ -91,7 +99,7 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .configure(routes::configure)
                 .split_for_parts();
-            app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+            app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
                 .route("/api/docs", web::get().to(|| async { redirect("/api/docs/") }))
                 .app_data(web::Data::new(spa.clone()))
                 .app_data(api_paths.clone())

@@ -8,9 +8,7 @@ use domain::codes::Email;
 use domain::kinds::{OrgKind, OrgStatus};
 use domain::roles::Role;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::entities::{api_key, organization, user};
 use crate::{Scope, Store, StoreError, api_keys, clock, credentials, organizations, stored, users};
@@ -185,7 +183,7 @@ pub async fn create_root(store: &Store, init: Init, only_if_empty: bool) -> Resu
     if init.kind == OrgKind::Customer {
         return Err(StoreError::invalid("kind", "the top of a tree is a distributor or a reseller"));
     }
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     if only_if_empty && organization::Entity::find().count(&txn).await? != 0 {
         return Err(StoreError::Conflict(
             "the database already has organisations; `init` only sets up an empty one".into(),

@@ -7,9 +7,7 @@ use domain::api::{
 };
 use domain::codes::CurrencyCode;
 use rust_decimal::Decimal;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 
 use crate::billing::unmapped;
 use crate::entities::{product, service_plan};
@@ -104,7 +102,7 @@ pub async fn create_product(store: &Store, scope: &Scope, new: NewProduct) -> Re
     };
     // The lines already imported with this SKU, or of these services, take the product, in the
     // same transaction.
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     let product = model.insert(&txn).await?;
     product_services::set(&txn, product.tenant_id, product.id, &services).await?;
     unmapped::map_sku(&txn, product.tenant_id, &product.sku, product.id).await?;
@@ -150,7 +148,7 @@ pub async fn update_product(store: &Store, scope: &Scope, id: i64, patch: Produc
     model.updated_at = Set(clock::now());
     let services = patch.service_names.as_deref().map(product_services::check).transpose()?;
     let sku_changed = model.sku.is_set();
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     let product = model.update(&txn).await?;
     // A new SKU, or a service newly covered, may be one lines were imported with.
     if sku_changed {

@@ -36,7 +36,10 @@ pub use error::StoreError;
 pub use scope::Scope;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 use std::time::Duration;
 
 /// A pool of connections to the database (SQLite or PostgreSQL, by the URL's scheme).
@@ -123,6 +126,18 @@ impl Store {
     pub async fn execute_raw(&self, sql: &str) -> Result<(), StoreError> {
         self.db.execute_unprepared(sql).await?;
         Ok(())
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), waiting for it as long as the busy timeout allows: a transaction that read
+    /// first and only then wrote would fail at once (`database is locked`) whenever another
+    /// writer had committed in between, which no wait can mend. PostgreSQL begins as usual.
+    pub(crate) async fn write(&self) -> Result<DatabaseTransaction, DbErr> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        self.db.begin_with_options(options).await
     }
 
     /// The underlying connection, for the store's own modules.

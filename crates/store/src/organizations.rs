@@ -7,7 +7,7 @@ use domain::codes::{CountryCode, CurrencyCode};
 use domain::kinds::{AgreementStatus, OnboardingStage, OrgKind, OrgStatus, VettingStatus};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 
 use crate::billing;
@@ -170,7 +170,7 @@ pub(crate) async fn find(store: &Store, scope: &Scope, id: i64) -> Result<organi
 /// Creates a reseller or customer below an organisation in scope; a customer's billing accounts
 /// rate the lines they held back, in the same transaction.
 pub async fn create(store: &Store, scope: &Scope, new: NewOrganization) -> Result<Organization, StoreError> {
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     let rerate = new.billing_accounts.as_ref().is_some_and(|a| !a.is_empty());
     let created = create_in(&txn, scope, new).await?;
     if rerate {
@@ -371,7 +371,7 @@ pub async fn update(
         model.balance_currency = Set(currency.map(String::from));
     }
     model.updated_at = Set(now);
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     let updated = model.update(&txn).await?;
     // The segments' rollup follows a customer's segment.
     if updated.segment != current.segment {

@@ -22,10 +22,11 @@ pub(crate) fn check(names: &[String]) -> Result<Vec<String>, StoreError> {
     let mut clean: Vec<String> = Vec::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
         let field = format!("service_names[{i}]");
-        let name = name.trim();
+        // Counted before trimming, as the spec's maxLength counts.
+        let (sent, name) = (name, name.trim());
         if name.is_empty() {
             v.add(&field, "must not be empty");
-        } else if name.chars().count() > 256 || name.contains('\0') {
+        } else if sent.chars().count() > 256 || name.contains('\0') {
             v.add(&field, "must be at most 256 characters, without NUL");
         } else if clean.iter().any(|n| n == name) {
             v.add(&field, "is listed twice");

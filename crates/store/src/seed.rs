@@ -15,7 +15,7 @@
 //! `RETURNING`); subscriptions, the bulk of a tree, are written many rows per statement.
 
 use domain::api::{Organization, Product, ServicePlan, Subscription, User};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTrait};
 
 use crate::entities::{organization, product, service_plan, subscription, user};
 use crate::{Store, StoreError, clock};
@@ -32,7 +32,7 @@ pub struct Seed {
 impl Seed {
     /// Opens the transaction.
     pub async fn begin(store: &Store) -> Result<Seed, StoreError> {
-        Ok(Seed { txn: store.db().begin().await? })
+        Ok(Seed { txn: store.write().await? })
     }
 
     /// Writes everything at once.

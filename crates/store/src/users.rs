@@ -64,8 +64,8 @@ pub fn check_patch(patch: &UserPatch) -> Result<(), StoreError> {
 fn check_password(v: &mut Violations, password: &str) {
     if password.chars().count() < domain::api::MIN_PASSWORD {
         v.add("password", format!("must be at least {} characters", domain::api::MIN_PASSWORD));
-    } else if password.len() > 1024 {
-        v.add("password", "must be at most 1024 bytes");
+    } else if password.chars().count() > domain::api::MAX_PASSWORD {
+        v.add("password", format!("must be at most {} characters", domain::api::MAX_PASSWORD));
     }
 }
 

@@ -4,6 +4,10 @@ use serde::{Deserialize, Serialize};
 
 /// The largest page a list returns.
 pub const MAX_PER_PAGE: u64 = 500;
+
+/// The last page a list is asked for: with [`MAX_PER_PAGE`], its offset fits any database's
+/// signed 64-bit integers many times over.
+pub const MAX_PAGE: u64 = 1_000_000_000;
 /// The page size when none is asked for.
 pub const DEFAULT_PER_PAGE: u64 = 50;
 
@@ -26,8 +30,8 @@ pub struct Page<T> {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ListParams {
-    /// Page number, from 1 (default 1).
-    #[cfg_attr(feature = "openapi", param(minimum = 1, example = 1))]
+    /// Page number, from 1 (default 1) to 1,000,000,000.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1_000_000_000, example = 1))]
     pub page: Option<u64>,
     /// Items per page, 1 to 500 (default 50).
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 500, example = 50))]
@@ -155,18 +159,15 @@ impl ListParams {
     pub fn check(&self, sortable: &[&'static str]) -> Result<ListQuery, Vec<FieldError>> {
         let mut v = Violations::default();
         let page = self.page.unwrap_or(1);
-        if page == 0 {
-            v.add("page", "must be 1 or more");
+        if page == 0 || page > MAX_PAGE {
+            v.add("page", format!("must be between 1 and {MAX_PAGE}"));
         }
         let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
         if per_page == 0 || per_page > MAX_PER_PAGE {
             v.add("per_page", format!("must be between 1 and {MAX_PER_PAGE}"));
         }
-        // The offset must fit the databases' signed 64-bit integers.
-        if page > 1 && (page - 1).checked_mul(per_page.max(1)).is_none_or(|offset| offset > i64::MAX as u64) {
-            v.add("page", "is too large");
-        }
-        let sort = match self.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        // Empty is the default order; anything else must be a field as sent (the spec's enum).
+        let sort = match self.sort.as_deref().filter(|s| !s.is_empty()) {
             None => None,
             Some(text) => {
                 let (descending, name) = match text.strip_prefix('-') {
@@ -182,10 +183,11 @@ impl ListParams {
                 }
             }
         };
-        let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
-        if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        // Counted before trimming, as the spec's maxLength counts.
+        if self.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
             v.add("q", "must be at most 200 characters");
         }
+        let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
         if q.as_ref().is_some_and(|q| q.contains('\0')) {
             v.add("q", "must not contain a NUL character");
         }
@@ -213,12 +215,12 @@ mod tests {
     }
 
     #[test]
-    fn a_page_whose_offset_overflows_is_refused() {
-        let params = ListParams { page: Some(u64::MAX / 2), per_page: Some(500), ..Default::default() };
+    fn a_page_past_the_last_is_refused_as_the_spec_says() {
+        let params = ListParams { page: Some(MAX_PAGE + 1), per_page: Some(500), ..Default::default() };
         let errors = params.check(SORTS).unwrap_err();
         assert_eq!(errors[0].field.as_deref(), Some("page"));
-        let params = ListParams { page: Some(1_000_000), per_page: Some(500), ..Default::default() };
-        assert!(params.check(SORTS).is_ok(), "large but representable pages are fine (and empty)");
+        let params = ListParams { page: Some(MAX_PAGE), per_page: Some(500), ..Default::default() };
+        assert!(params.check(SORTS).is_ok(), "the last page is fine (and empty)");
     }
 
     #[test]

@@ -248,6 +248,7 @@ pub fn check_organization_fields(
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct SearchQuery {
-    /// What to find: part of a name, an external id or a domain (1 to 200 characters).
+    /// What to find: part of a name, an external id or a domain (1 to 200 characters, not all
+    /// blank, without NUL).
     pub q: String,
 }

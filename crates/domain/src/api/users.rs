@@ -9,6 +9,9 @@ use crate::roles::Role;
 /// The shortest password accepted.
 pub const MIN_PASSWORD: usize = 10;
 
+/// The longest password: argon2 hashes it whole.
+pub const MAX_PASSWORD: usize = 1024;
+
 /// A user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -54,8 +54,9 @@ pub async fn search_organizations(
 ) -> Result<web::Json<Page<Organization>>, ApiError> {
     caller.require(Permission::ReadData)?;
     let list = list.check(&[])?;
+    // Counted before trimming, as the spec's maxLength counts.
     let q = query.q.trim();
-    if q.is_empty() || q.chars().count() > 200 || q.contains('\0') {
+    if q.is_empty() || query.q.chars().count() > 200 || q.contains('\0') {
         return Err(ApiError::invalid("q", "must be 1 to 200 characters, without NUL"));
     }
     Ok(web::Json(organizations::search(&state.store, &caller.scope, q, list.page, list.per_page).await?))

@@ -85,7 +85,7 @@ pub async fn create_top_up(
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"), ResellerParam),
     responses((status = 201, body = Activation), (status = 200, description = "A retry: the first result", body = Activation),
         (status = 402, description = "The balance does not cover it", body = domain::api::Problem, content_type = "application/problem+json"),
-        AuthErrors, WriteErrors),
+        AuthErrors, NotFound, WriteErrors),
     security(("bearer" = [])))]
 #[post("/portal/activations")]
 pub async fn create_activation(
@@ -219,7 +219,7 @@ pub async fn deactivate_activation(
 
 /// Active users and software, the balance, recurring costs by interval, and a low-balance
 /// warning when the balance will not cover the renewals of the next 30 days.
-#[utoipa::path(tag = "portal", params(PortalQuery),
+#[utoipa::path(tag = "portal", operation_id = "get_portal_summary", params(PortalQuery),
     responses((status = 200, body = PortalSummary), AuthErrors, NotFound), security(("bearer" = [])))]
 #[get("/portal/summary")]
 pub async fn get_summary(

@@ -39,6 +39,7 @@ fn ask(caller: &Caller, state: &AppState, query: &Dated<UsageQuery>) -> Result<U
 /// and when the next update is due.
 #[utoipa::path(
     tag = "usage",
+    operation_id = "get_usage_summary",
     params(UsageQuery),
     responses((status = 200, body = UsageSummary), AuthErrors),
     security(("bearer" = []))
@@ -97,6 +98,7 @@ pub async fn get_reseller(
 /// with `reseller_id`), by name, each with its usage per service.
 #[utoipa::path(
     tag = "usage",
+    operation_id = "list_usage_organizations",
     params(UsageQuery, UsageOrganizationsFilter, ListParams),
     responses((status = 200, body = Page<CustomerUsage>), AuthErrors),
     security(("bearer" = []))

@@ -19,9 +19,13 @@ fn every_operation_is_described_and_protected_ones_name_their_scheme() {
     assert_eq!(spec["openapi"], "3.1.0");
     assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
     let mut operations = 0;
+    // Generated clients name their functions after operation ids: each is one operation's.
+    let mut ids = std::collections::HashSet::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             operations += 1;
+            let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+            assert!(ids.insert(id.clone()), "{method} {path}: operationId {id:?} is not unique");
             let described = op["summary"].is_string() || op["description"].is_string();
             assert!(described, "{method} {path} has no description");
             let public = matches!(path.as_str(), "/healthz" | "/readyz" | "/api/v1/auth/token");
@@ -34,6 +38,37 @@ fn every_operation_is_described_and_protected_ones_name_their_scheme() {
         }
     }
     assert!(operations >= 27, "only {operations} operations documented");
+}
+
+/// Every response is described (OpenAPI requires it), every list's `sort` names exactly the
+/// fields it sorts by, and every path of `spec_rules::SORTS` exists.
+#[test]
+fn responses_are_described_and_sorts_enumerated() {
+    let spec: Value = serde_json::from_str(&server::startup::openapi_json()).unwrap();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let described = response["description"].as_str().is_some_and(|d| !d.is_empty());
+                assert!(described, "{method} {path} {status} has no description");
+            }
+            for parameter in op["parameters"].as_array().into_iter().flatten() {
+                if parameter["name"] == "sort" {
+                    assert!(parameter["schema"]["enum"].is_array(), "{method} {path}: sort is not enumerated");
+                }
+            }
+        }
+    }
+    for (path, fields) in server::spec_rules::SORTS {
+        let parameters = &spec["paths"][path]["get"]["parameters"];
+        let sort = parameters.as_array().unwrap().iter().find(|p| p["name"] == "sort");
+        match sort {
+            Some(sort) => assert_eq!(sort["schema"]["enum"].as_array().unwrap().len(), fields.len() * 2 + 1, "{path}"),
+            None => assert!(fields.is_empty(), "{path} lost its sort"),
+        }
+    }
+    let trend = &spec["paths"]["/api/v1/insights/revenue-trend"]["get"]["parameters"];
+    let sort = trend.as_array().unwrap().iter().find(|p| p["name"] == "sort").unwrap();
+    assert_eq!(sort["schema"]["enum"], serde_json::json!(["", "revenue", "-revenue", "name", "-name"]));
 }
 
 #[test]

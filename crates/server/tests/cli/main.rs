@@ -300,7 +300,10 @@ async fn on_both_databases(test: impl AsyncFn(&std::path::Path, Option<&str>)) {
     let dir = tempfile::tempdir().unwrap();
     test(dir.path(), None).await;
     let Some(admin) = std::env::var("TIERDASH_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else { return };
-    let name = format!("tierdash_cli_{}", std::process::id());
+    // Tests of this binary run at once: each its own database.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("tierdash_cli_{}_{n}", std::process::id());
     let admin_store = store::Store::connect(&admin).await.unwrap();
     admin_store.execute_raw(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.unwrap();
     admin_store.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
@@ -406,4 +409,100 @@ async fn killed_mid_generation(dir: &std::path::Path, postgres: Option<&str>) {
         }
     }
     assert_eq!(seen.len() as u64, done.row_count.unwrap() + 1, "the header and each row once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewal_run_killed_midway_renews_each_period_once_after_a_restart() {
+    on_both_databases(renewals_killed_midway).await;
+}
+
+/// Every entry of every reseller's ledger, oldest first.
+async fn ledgers(store: &store::Store) -> Vec<domain::api::LedgerEntry> {
+    use domain::api::{ListQuery, OrganizationFilter, Sort};
+    let scope = distributor(store).await;
+    let query = |page| ListQuery { page, per_page: 500, q: None, sort: Some(Sort { field: "id", descending: false }) };
+    let filter = OrganizationFilter { kind: Some(domain::kinds::OrgKind::Reseller), ..Default::default() };
+    let resellers = store::organizations::list(store, &scope, &filter, &query(1)).await.unwrap();
+    let mut entries = Vec::new();
+    for reseller in resellers.items {
+        let filter = domain::api::LedgerFilter { reseller_id: Some(reseller.id), ..Default::default() };
+        for page in 1.. {
+            let found = store::portal::ledger::list(store, &scope, &filter, &query(page)).await.unwrap();
+            let last = found.items.len() < 500;
+            entries.extend(found.items);
+            if last {
+                break;
+            }
+        }
+    }
+    entries
+}
+
+/// The demo's activations, paid up to 18 months ago, are renewed month by month by
+/// `tierdash renewals run`; the run is killed (SIGKILL) half-way and run again. After it, each
+/// reseller's ledger adds up entry by entry, each activation's renewals follow on from one
+/// another without a gap or a period paid twice, its paid-until date is the last renewal's, and
+/// a third run finds nothing left to do.
+async fn renewals_killed_midway(dir: &std::path::Path, postgres: Option<&str>) {
+    assert!(command(dir, postgres, &["demo-data"]).status().unwrap().success());
+    let store = store::Store::connect(&database_url(dir, postgres)).await.unwrap();
+    let paid_until = (chrono::Utc::now().date_naive() - chrono::Months::new(18)).to_string();
+    store
+        .execute_raw(&format!(
+            "UPDATE subscriptions SET end_date = '{paid_until}' WHERE id IN \
+             (SELECT subscription_id FROM ledger_entries WHERE subscription_id IS NOT NULL)"
+        ))
+        .await
+        .unwrap();
+    let renewals = |entries: &[domain::api::LedgerEntry]| {
+        entries.iter().filter(|e| e.kind == domain::kinds::LedgerKind::Renewal && !e.amount.is_zero()).count()
+    };
+
+    let mut run = command(dir, postgres, &["renewals", "run"]).spawn().unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let done = renewals(&ledgers(&store).await);
+        if done >= 20 {
+            break;
+        }
+        assert!(run.try_wait().unwrap().is_none(), "the run ended after {done} renewals, before it could be killed");
+        assert!(started.elapsed().as_secs() < 120, "no renewals");
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    run.kill().unwrap();
+    run.wait().unwrap();
+    let at_kill = renewals(&ledgers(&store).await);
+    assert!(command(dir, postgres, &["renewals", "run"]).status().unwrap().success());
+    let entries = ledgers(&store).await;
+    assert!(renewals(&entries) > at_kill, "the second run renewed what the first left");
+
+    // Each reseller's ledger adds up, entry by entry.
+    let mut balances = std::collections::HashMap::<i64, rust_decimal::Decimal>::new();
+    for entry in &entries {
+        let balance = balances.entry(entry.reseller_id).or_default();
+        *balance += entry.amount;
+        assert_eq!(*balance, entry.balance_after, "{entry:?}");
+    }
+    // Each activation's renewals follow on from one another: `renewed from A to B`, the next
+    // from B + 1; its paid-until date is the last one's B.
+    let scope = distributor(&store).await;
+    let mut periods = std::collections::BTreeMap::<i64, Vec<(chrono::NaiveDate, chrono::NaiveDate)>>::new();
+    for entry in entries.iter().filter(|e| e.kind == domain::kinds::LedgerKind::Renewal && !e.amount.is_zero()) {
+        let reference = entry.reference.as_deref().unwrap();
+        let dates: Vec<chrono::NaiveDate> =
+            reference.strip_prefix("renewed from ").unwrap().split(" to ").map(|d| d.parse().unwrap()).collect();
+        periods.entry(entry.subscription_id.unwrap()).or_default().push((dates[0], dates[1]));
+    }
+    assert!(!periods.is_empty());
+    for (id, periods) in &periods {
+        for pair in periods.windows(2) {
+            assert_eq!(pair[0].1.succ_opt().unwrap(), pair[1].0, "activation {id}: {periods:?}");
+        }
+        let subscription = store::subscriptions::get(&store, &scope, *id).await.unwrap();
+        assert_eq!(subscription.end_date, Some(periods.last().unwrap().1), "activation {id}");
+    }
+    // Nothing is left for a third run.
+    let third = command(dir, postgres, &["renewals", "run"]).output().unwrap();
+    assert!(third.status.success());
+    assert_eq!(renewals(&ledgers(&store).await), renewals(&entries));
 }

@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 
 use super::issues::{line_scope, rerate_in};
@@ -221,7 +221,7 @@ fn add_line(accounts: &mut HashMap<String, UnmappedAccount>, line: billing_line_
 pub async fn map(store: &Store, scope: &Scope, map: MapAccount) -> Result<AccountMapped, StoreError> {
     let [account] = <[String; 1]>::try_from(check(std::slice::from_ref(&map.account_id))?)
         .map_err(|_| StoreError::invalid("account_id", "must be one account"))?;
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     let customer = customer_in_scope(&txn, scope, map.customer_id).await?;
     let mut owned = of(&txn, &[customer.id]).await?.remove(&customer.id).unwrap_or_default();
     if !owned.contains(&account) {
@@ -247,7 +247,7 @@ pub async fn customer_from(
     from: CustomerFromAccount,
 ) -> Result<(Organization, AccountMapped), StoreError> {
     let account_id = from.account_id.trim();
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     let Some(account) = sum_unmapped(&txn, scope, Some(account_id)).await?.remove(account_id) else {
         return Err(StoreError::invalid("account_id", "is not an account of held-back lines you can see"));
     };

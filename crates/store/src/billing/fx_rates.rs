@@ -7,9 +7,7 @@ use chrono::NaiveDate;
 use domain::api::{FxRate, FxRateFilter, ListQuery, Page, Violations};
 use domain::codes::CurrencyCode;
 use rust_decimal::Decimal;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::entities::fx_rate::{self, Column, Entity};
 use crate::{Scope, Store, StoreError, clock, paging, stored};
@@ -59,7 +57,7 @@ pub async fn upsert(store: &Store, scope: &Scope, rates: Vec<FxRate>) -> Result<
         v.add("rates", "must not be empty");
     }
     v.finish().map_err(StoreError::Invalid)?;
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     for rate in &rates {
         upsert_one(&txn, scope.tenant_id, rate).await?;
     }

@@ -9,7 +9,7 @@ use domain::kinds::OrgKind;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 
 use crate::billing::unmapped::{self, UnmappedLines};
@@ -145,7 +145,7 @@ async fn id_is_free(
 /// Rates the unrated lines in scope again (after a customer, SKU or rate was added), adds the
 /// newly rated ones to the rollup, and resolves the issues none of whose lines is left unrated.
 pub async fn rerate(store: &Store, scope: &Scope) -> Result<RerateResult, StoreError> {
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     let result = rerate_in(&txn, scope).await?;
     txn.commit().await?;
     Ok(result)

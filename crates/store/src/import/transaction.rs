@@ -60,7 +60,8 @@ impl ImportTxn {
                 let options = db.get_sqlite_connection_pool().connect_options();
                 let options = (*options).clone().foreign_keys(false).pragma("cache_size", format!("-{cache_kib}"));
                 let mut conn = options.connect().await.map_err(exec_err)?;
-                sqlx::raw_sql("BEGIN").execute(&mut conn).await.map_err(exec_err)?;
+                // The write lock at once, as every writing transaction takes it (`Store::write`).
+                sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut conn).await.map_err(exec_err)?;
                 Ok(ImportTxn::Sqlite(Mutex::new(conn)))
             }
             _ => Ok(ImportTxn::Other(db.begin().await?)),

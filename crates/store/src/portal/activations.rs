@@ -9,7 +9,7 @@ use domain::kinds::{BillingInterval, LedgerKind, LicenseStatus, OrgKind, Subscri
 use rust_decimal::{Decimal, RoundingStrategy};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder,
 };
 use std::collections::HashMap;
 
@@ -123,7 +123,7 @@ pub async fn activate(
         return Err(StoreError::invalid("quantity", "must be from 1 to 1,000,000"));
     }
     let reseller = reseller_of(store.db(), scope, reseller_id).await?;
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     lock(&txn, reseller.id).await?;
     if let Some(first) = by_key(&txn, reseller.id, key.as_deref()).await? {
         return Ok((replay(&txn, &first).await?, false));
@@ -224,7 +224,7 @@ pub async fn change(
 ) -> Result<Activation, StoreError> {
     let key = check_key(key)?;
     let reseller = reseller_of(store.db(), scope, reseller_id).await?;
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     lock(&txn, reseller.id).await?;
     if let Some(first) = by_key(&txn, reseller.id, key.as_deref()).await? {
         return replay(&txn, &first).await;

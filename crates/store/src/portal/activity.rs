@@ -8,7 +8,7 @@ use domain::api::{ActiveUsersPoint, ActiveUsersRange, ActiveUsersSeries, Activit
 use domain::codes::Email;
 use domain::kinds::OrgKind;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::reseller_of;
 use crate::entities::{organization, user_activity};
@@ -55,7 +55,7 @@ pub async fn record(store: &Store, scope: &Scope, batch: ActivityBatch) -> Resul
         }
     }
     unknown.finish().map_err(StoreError::Invalid)?;
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     let mut recorded = 0;
     for chunk in rows.chunks(500) {
         let models = chunk.iter().filter_map(|(customer, email, day)| {

@@ -4,10 +4,7 @@ use domain::api::{LedgerEntry, LedgerFilter, ListQuery, NewTopUp, Page};
 use domain::kinds::LedgerKind;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{balance_currency, reseller_of};
 use crate::entities::{ledger_entry, organization};
@@ -127,11 +124,12 @@ pub async fn top_up(
     let key = check_key(key)?;
     let amount = check_amount(new.amount)?;
     let reference = new.payment_reference.trim().to_owned();
-    if reference.is_empty() || reference.chars().count() > MAX_KEY || reference.contains('\0') {
+    // Counted before trimming, as the spec's maxLength counts.
+    if reference.is_empty() || new.payment_reference.chars().count() > MAX_KEY || reference.contains('\0') {
         return Err(StoreError::invalid("payment_reference", "is required, at most 255 characters"));
     }
     let reseller = reseller_of(store.db(), scope, new.reseller_id).await?;
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     lock(&txn, reseller.id).await?;
     if let Some(first) = by_key(&txn, reseller.id, key.as_deref()).await? {
         return Ok((to_wire(first)?, false));

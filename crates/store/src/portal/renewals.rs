@@ -6,9 +6,7 @@
 use chrono::NaiveDate;
 use domain::api::RenewalRun;
 use domain::kinds::{BillingInterval, LedgerKind, LicenseStatus, SubscriptionStatus};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 
 use super::activations::{paid_until, price};
 use super::ledger::{Posting, by_key, lock, post};
@@ -49,7 +47,7 @@ pub async fn run(store: &Store, today: NaiveDate) -> Result<RenewalRun, StoreErr
 /// One step for one activation; true when it moved on and may be due again.
 async fn renew_one(store: &Store, id: i64, today: NaiveDate, run: &mut RenewalRun) -> Result<bool, StoreError> {
     let Some(peek) = subscription::Entity::find_by_id(id).one(store.db()).await? else { return Ok(false) };
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     lock(&txn, peek.reseller_id).await?;
     // Read again under the lock: another job may have renewed it meanwhile.
     let Some(sub) = subscription::Entity::find_by_id(id).one(&txn).await? else { return Ok(false) };

@@ -17,7 +17,6 @@ use domain::kinds::{OrgKind, ReportCategory, ReportKind, ReportStatus};
 use domain::metrics::Month;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 
 use crate::entities::{organization, report, report_chunk};
@@ -236,7 +235,7 @@ async fn find(store: &Store, scope: &Scope, id: i64, billing: bool) -> Result<re
 /// Deletes a report and its CSV.
 pub async fn delete(store: &Store, scope: &Scope, id: i64) -> Result<(), StoreError> {
     let found = find(store, scope, id, true).await?;
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     report_chunk::Entity::delete_many().filter(report_chunk::Column::ReportId.eq(found.id)).exec(&txn).await?;
     report::Entity::delete_by_id(found.id).exec(&txn).await?;
     txn.commit().await?;
@@ -290,7 +289,7 @@ pub async fn expire(store: &Store, now: DateTime<Utc>) -> Result<u64, StoreError
         .map(|r| r.id)
         .collect();
     for chunk in ids.chunks(500) {
-        let txn = store.db().begin().await?;
+        let txn = store.write().await?;
         report_chunk::Entity::delete_many()
             .filter(report_chunk::Column::ReportId.is_in(chunk.to_vec()))
             .exec(&txn)

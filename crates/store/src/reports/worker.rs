@@ -14,7 +14,7 @@ use domain::metrics::Month;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Statement, TransactionTrait,
+    Statement,
 };
 
 use super::content::{self, columns};
@@ -170,7 +170,7 @@ fn ours(claimed: &Claimed) -> Condition {
 
 /// Stores chunk `seq`, while the report is still this attempt's.
 async fn store_chunk(store: &Store, claimed: &Claimed, seq: i32, body: String) -> Result<(), StoreError> {
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     let still = report::Entity::find().filter(ours(claimed)).count(&txn).await?;
     if still == 0 {
         return Err(StoreError::Conflict("the report was taken over or deleted".into()));

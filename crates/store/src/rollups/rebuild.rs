@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::deltas::{Deltas, KEYS_HELD};
 use super::grain::Grain;
@@ -63,7 +63,7 @@ pub async fn from_lines(db: &impl ConnectionTrait, tenant: i64) -> Result<Deltas
 /// Recomputes every tree's rollups from its line items, in one transaction, writing as it reads
 /// (memory holds one page of lines and at most [`KEYS_HELD`] keys). Returns the rows written.
 pub async fn rebuild(store: &Store) -> Result<u64, StoreError> {
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     let tenants: Vec<i64> = billing_line_item::Entity::find()
         .select_only()
         .column(billing_line_item::Column::TenantId)

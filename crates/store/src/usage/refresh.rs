@@ -15,10 +15,7 @@ use domain::kinds::OrgKind;
 use domain::metrics::Month;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::bulk::{OnConflict, Table};
 use crate::entities::{customer_service_rollup, organization, usage_refresh, usage_row};
@@ -154,7 +151,7 @@ const USAGE_ROWS: Table = Table {
 /// Replaces the snapshot of one tree's month; returns the rows written.
 async fn refresh_month(store: &Store, tenant: i64, month: &str) -> Result<u64, StoreError> {
     use customer_service_rollup::Column;
-    let txn = store.db().begin().await?;
+    let txn = store.write().await?;
     usage_row::Entity::delete_many()
         .filter(usage_row::Column::TenantId.eq(tenant))
         .filter(usage_row::Column::Month.eq(month))

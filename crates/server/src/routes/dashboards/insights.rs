@@ -39,6 +39,7 @@ pub(super) fn range(query: &Dated<InsightsQuery>) -> Result<Range, ApiError> {
 /// out for a role without revenue rights.
 #[utoipa::path(
     tag = "dashboards",
+    operation_id = "get_insights_summary",
     params(InsightsQuery),
     responses(
         (status = 200, description = "The summary as JSON, or its months as CSV", content((InsightsSummary = "application/json"), (String = "text/csv"))),

@@ -41,6 +41,12 @@ fn threshold_pct(query: &PartnersQuery) -> Result<rust_decimal::Decimal, ApiErro
     }
 }
 
+/// The window and threshold asked for, both checked by every endpoint that takes them, whether
+/// it reads them or not: a query the spec forbids is refused wherever it is sent.
+fn window_and_threshold(query: &PartnersQuery) -> Result<(u32, rust_decimal::Decimal), ApiError> {
+    Ok((inactive_days(query)?, threshold_pct(query)?))
+}
+
 /// The window asked for, checked: 1 to 3650 days.
 fn inactive_days(query: &PartnersQuery) -> Result<u32, ApiError> {
     match query.inactive_days {
@@ -73,8 +79,7 @@ pub async fn get_partners(
 ) -> Result<Report<PartnersDashboard>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
-    let days = inactive_days(&query)?;
-    let threshold = threshold_pct(&query)?;
+    let (days, threshold) = window_and_threshold(&query)?;
     let dashboard = partners::partners_dashboard(&state.store, &caller.scope, query.as_of, days, threshold, sees_money);
     let mut dashboard = dashboard.await?;
     if caller.role.can(Permission::ViewReports) {
@@ -108,6 +113,7 @@ pub async fn list_new_partners(
 ) -> Result<Report<Listed<NewPartner>>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
+    window_and_threshold(&query)?;
     let list = list.check(&[])?;
     let all = partners::new_partners(&state.store, &caller.scope, query.as_of, sees_money, 1, u64::MAX).await?;
     let name = format!("new-partners-{}", query.as_of);
@@ -133,7 +139,7 @@ pub async fn list_inactive_new_partners(
     list: ValidQuery<ListParams>,
 ) -> Result<Report<Listed<InactivePartner>>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
-    let days = inactive_days(&query)?;
+    let (days, _) = window_and_threshold(&query)?;
     let list = list.check(&[])?;
     let all = partners::inactive_new_partners(&state.store, &caller.scope, query.as_of, days, 1, u64::MAX).await?;
     let name = format!("inactive-new-partners-{}", query.as_of);
@@ -160,7 +166,7 @@ pub async fn list_decreasing_units(
     list: ValidQuery<ListParams>,
 ) -> Result<Report<Listed<UnitsDecrease>>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
-    let threshold = threshold_pct(&query)?;
+    let (_, threshold) = window_and_threshold(&query)?;
     let list = list.check(&[])?;
     let all = partners::decreasing_units_page(&state.store, &caller.scope, query.as_of, threshold, 1, u64::MAX).await?;
     let name = format!("decreasing-units-{}", query.as_of);
