@@ -20,6 +20,7 @@ mod organizations;
 mod partners;
 mod portal;
 mod provider_exports;
+mod roles_table;
 mod rollup_property;
 mod spa;
 mod subscriptions;
