@@ -306,6 +306,12 @@ test("a role that may not activate sees the portal without its actions", async (
   assert.equal(await page.getByTestId("renew").count(), 0, "no renew buttons");
   const me = await apiAs(page, base, "/api/v1/me");
   assert.ok(!me.permissions.includes("activate"), "the API says so too");
+  // A report viewer sees no money (docs/roles.md §3): no balance, prices or top-ups.
+  assert.equal(await page.getByTestId("kpi-balance").count(), 0, "no balance card");
+  assert.equal(await page.getByTestId("top-ups").count(), 0, "no top-ups");
+  const price = page.getByTestId("activation").first().locator("td.num");
+  assert.equal((await price.innerText()).trim(), "—", "the price is left out");
+  await page.screenshot({ path: join(shots, "portal-report-viewer.png"), fullPage: true });
 });
 
 test("a distributor uploads a provider export, sees it counted, and makes a customer of an unmapped account", async ({ page, base }) => {

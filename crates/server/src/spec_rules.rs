@@ -13,7 +13,7 @@
 //!   before the shared `ListParams`' optional one), and that `q` is a text as `TEXT` says;
 //! - `Idempotency-Key` is 1 to 255 visible ASCII characters;
 //! - request bodies' texts, counts and lists are bounded as their validators bound them
-//!   ([`BODY_RULES`]).
+//!   ([`body_rules`]).
 //!
 //! The rules work on the document as JSON, after every path has been collected.
 
@@ -84,7 +84,7 @@ fn text(max: u64) -> Value {
 /// Request bodies: (schema, property, what is merged into the property's schema). Each is what
 /// the store's validator of that body checks (`Violations::text`, `product_services::check`,
 /// `users::check_password`, …).
-fn body_rules() -> Vec<(&'static str, &'static str, Value)> {
+pub fn body_rules() -> Vec<(&'static str, &'static str, Value)> {
     let password = json!({"minLength": domain::api::MIN_PASSWORD, "maxLength": domain::api::MAX_PASSWORD});
     let mut item = text(256);
     item["type"] = Value::from("string");

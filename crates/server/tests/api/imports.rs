@@ -483,6 +483,16 @@ async fn a_sibling_cannot_replace_or_learn_of_another_resellers_lines(app: TestA
         app.post(&app.token(D_OPS).await, "/api/v1/billing-issues/rerate", &json!({})).await.json().await.unwrap();
     assert_eq!(rerate["rated"], 0);
     assert_eq!(by_reseller(rollup_is_consistent(&app).await), expected("12", "50"), "nothing moved into R2's");
+    // The distributor's line of a customer not yet known, with R1's id: once the customer is
+    // made R1's, a re-rate leaves it unrated rather than put two lines of one id under R1.
+    let unknown = csv(&["NEW-9,2026-10-05,2026-10-06,7,7,USD,Usage,AWS,EC2,,,,shared-id"]);
+    let batch: Value = import(&app, &d_ops, &unknown).await.json().await.unwrap();
+    assert_eq!((batch["rows_unrated"].as_u64(), batch["rows_replaced"].as_u64()), (Some(1), Some(0)), "{batch}");
+    let customer = json!({"kind": "customer", "parent_id": app.tree.r1, "name": "New", "external_id": "NEW-9"});
+    assert_eq!(app.post(&d_ops, "/api/v1/organizations", &customer).await.status(), StatusCode::CREATED);
+    let rerate: Value = app.post(&d_ops, "/api/v1/billing-issues/rerate", &json!({})).await.json().await.unwrap();
+    assert_eq!(rerate["rated"], 0, "{rerate}");
+    assert_eq!(by_reseller(rollup_is_consistent(&app).await), expected("12", "50"));
 }
 
 async fn fx_rates_are_found_by_q(app: TestApp) {

@@ -71,6 +71,20 @@ fn responses_are_described_and_sorts_enumerated() {
     assert_eq!(sort["schema"]["enum"], serde_json::json!(["", "revenue", "-revenue", "name", "-name"]));
 }
 
+/// A body rule names a property the document has (a renamed schema or field would otherwise
+/// leave the rule, and the bound it states, silently behind).
+#[test]
+fn every_body_rule_names_a_property_of_the_document() {
+    let spec: Value = serde_json::from_str(&server::startup::openapi_json()).unwrap();
+    for (schema, property, rule) in server::spec_rules::body_rules() {
+        let target = spec.pointer(&format!("/components/schemas/{schema}/properties/{property}"));
+        let target = target.unwrap_or_else(|| panic!("{schema}.{property} is not in the document"));
+        for (key, value) in rule.as_object().unwrap() {
+            assert_eq!(&target[key], value, "{schema}.{property}.{key}");
+        }
+    }
+}
+
 #[test]
 fn every_schema_referred_to_is_defined() {
     let spec = server::startup::openapi_json();

@@ -265,7 +265,7 @@ mod tests {
         };
         let counts: Vec<usize> = statements.iter().map(|(count, _)| *count).collect();
         // A full statement, then the remainder in power-of-two sizes (see `bulk`).
-        assert_eq!(counts, [657, 657, 128, 32, 16, 8, 2]);
+        assert_eq!(counts, [641, 641, 128, 64, 16, 8, 2]);
         for (count, args) in &statements {
             assert_eq!(args.len(), count * LINES.columns.len());
         }
