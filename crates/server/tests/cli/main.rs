@@ -382,10 +382,19 @@ async fn killed_mid_generation(dir: &std::path::Path, postgres: Option<&str>) {
     let started = std::time::Instant::now();
     let mut most_at_once = 0;
     loop {
-        let mut states = Vec::new();
-        for id in others.iter().chain([&report.id]) {
-            states.push(report_state(&store, *id).await.0);
-        }
+        // One SELECT: a snapshot of every report at one instant. Reading them one by one saw a
+        // report still generating, then its worker's next one, then the other worker's: three.
+        let listed = store::reports::list(
+            &store,
+            &scope,
+            &Default::default(),
+            &domain::api::ListQuery { page: 1, per_page: 100, q: None, sort: None },
+            true,
+        )
+        .await
+        .unwrap();
+        let state = |id: i64| listed.items.iter().find(|r| r.id == id).map(|r| r.status.to_string()).unwrap();
+        let states: Vec<String> = others.iter().chain([&report.id]).map(|id| state(*id)).collect();
         // The killed report stays `generating` until a worker takes it again: the others are
         // counted.
         most_at_once = most_at_once.max(states[..others.len()].iter().filter(|s| *s == "generating").count());
