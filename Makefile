@@ -39,9 +39,9 @@ browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 	@[ -f e2e/node_modules/playwright-core/package.json ] || (cd e2e && npm ci --no-audit --no-fund)
 
-# wrk (load generator) and the sqlite3 tool, for the benchmarks only.
+# wrk (load generator), the sqlite3 tool and GNU time (peak memory), for the benchmarks only.
 loadtools:
-	@command -v wrk >/dev/null && command -v sqlite3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk sqlite3 curl; }
+	@command -v wrk >/dev/null && command -v sqlite3 >/dev/null && [ -x /usr/bin/time ] || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk sqlite3 curl time; }
 
 # Python tools for the test fixtures (scripts/make-focus-fixtures.sh): .venv with the pinned
 # scripts/requirements-dev.txt, installed again only when that file changes.
@@ -105,9 +105,9 @@ bench: frontend size bench-import bench-home
 bench-import: server loadtools
 	scripts/bench-import.sh $(or $(LINES),1000000)
 
-# Home latency under wrk: 1,000,000 and 10,000,000 line items, 100,000 customers, 500 resellers,
-# SQLite and PostgreSQL (HOME_LINES="…" to change the sizes).
-bench-home: server loadtools
+# Dashboard latency under wrk beside DuckDB over the same lines: 1,000,000 and 10,000,000 line
+# items, 100,000 customers, 500 resellers, SQLite and PostgreSQL (HOME_LINES="…" to change the sizes).
+bench-home: server loadtools venv
 	scripts/bench-home.sh $(or $(HOME_LINES),1000000 10000000)
 
 openapi:

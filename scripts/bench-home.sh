@@ -6,7 +6,8 @@
 # GET /api/v1/dashboards/partners, GET /api/v1/search and the Insights summary, adds-churns,
 # products, geography, segments, revenue trend and agreements; and the 24-month raw export's size, time and the server's peak
 # memory (ENDPOINTS="raw home partners search insights" to choose).
-#   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, WARMUP, CONNECTIONS, DATABASES, TIERDASH_BIN;
+# DuckDB computes the same figures from the same raw lines beside them (scripts/bench_duckdb.py).
+#   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, WARMUP, CONNECTIONS, DATABASES, DUCKDB, TIERDASH_BIN;
 #                                        PostgreSQL from TIERDASH_BENCH_POSTGRES_URL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,24 +66,28 @@ token() { # base email password
     python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'
 }
 
-load() { # label url token
-  local out
+load() { # label url token: measured with each of CONNECTIONS (default "1 4") connections
+  local out c
+  for c in ${CONNECTIONS:-1 4}; do
   # Warm-up, not measured: the server opens its pool's connections and each prepares its
   # statements during the first seconds under load (on PostgreSQL that alone put p99 at ~100 ms).
-  BENCH_TOKEN=$3 wrk -t$(( ${CONNECTIONS:-4} < 2 ? 1 : 2 )) -c${CONNECTIONS:-4} -d"${WARMUP:-5s}" -s "$work/auth.lua" "$2" >/dev/null
-  out=$(BENCH_TOKEN=$3 wrk -t$(( ${CONNECTIONS:-4} < 2 ? 1 : 2 )) -c${CONNECTIONS:-4} -d"$duration" --latency -s "$work/auth.lua" "$2")
+  BENCH_TOKEN=$3 wrk -t$(( c < 2 ? 1 : 2 )) -c"$c" -d"${WARMUP:-5s}" -s "$work/auth.lua" "$2" >/dev/null
+  out=$(BENCH_TOKEN=$3 wrk -t$(( c < 2 ? 1 : 2 )) -c"$c" -d"$duration" --latency -s "$work/auth.lua" "$2")
   echo "$out" | grep -q "Non-2xx" && { echo "$out"; echo "non-2xx answers for $1"; exit 1; }
-  python3 - "$1" "$out" <<'PY'
+  python3 - "$1" "$out" "$c" "$work/latency.tsv" <<'PY'
 import re, sys
-label, out = sys.argv[1], sys.argv[2]
+label, out, conns, record = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 def ms(v):
     n, unit = float(re.match(r"[\d.]+", v).group()), re.search(r"[a-z]+$", v).group()
     return n * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 p50 = ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))
 p99 = ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-print(f"  {label:<28} p50 {p50:8.2f} ms   p99 {p99:8.2f} ms   {rps:9.0f} req/s")
+print(f"  {label:<32} {conns} conn.  p50 {p50:8.2f} ms   p99 {p99:8.2f} ms   {rps:9.0f} req/s")
+if conns == "1":  # DuckDB is compared with one connection's figures
+    open(record, "a").write(f"{label}\t{p50}\t{p99}\n")
 PY
+  done
 }
 
 # GET /insights/raw over 24 months, streamed to wc: its size, time and the server's peak resident
@@ -103,18 +108,22 @@ raw_export() {
 # delete a size's folder there to load it again.
 keep=${BENCH_DIR:-target/bench}
 for lines in "${sizes[@]}"; do
-  files="$work/lines-$lines"
+  # The generated lines are kept too: DuckDB reads the same files (scripts/bench_duckdb.py).
+  files="$keep/lines-$lines-$customers-$(date -u +%F)"
   generated=""
+  [ -f "$files/done" ] && generated=1
   for db in $databases; do
     export TIERDASH_DATA_DIR="$work/data-$db-$lines"
     [ "$db" = sqlite ] && export TIERDASH_DATA_DIR="$keep/sqlite-$lines-$resellers-$customers"
     unset TIERDASH_DATABASE_URL
+    lines_dir=$files
     if [ "$db" = sqlite ] && [ -f "$TIERDASH_DATA_DIR/loaded" ]; then
       echo "$lines lines, $resellers resellers, $customers customers, sqlite: kept from an earlier run ($TIERDASH_DATA_DIR)"
+      lines_dir=$(cat "$TIERDASH_DATA_DIR/loaded") # the files it was loaded from
     else
     rm -rf "$TIERDASH_DATA_DIR"
     mkdir -p "$TIERDASH_DATA_DIR"
-    [ -n "$generated" ] || { python3 scripts/gen-bench-lines.py "$lines" "$customers" "$files"; generated=1; }
+    [ -n "$generated" ] || { rm -rf "$files"; python3 scripts/gen-bench-lines.py "$lines" "$customers" "$files"; touch "$files/done"; generated=1; }
     if [ "$db" = postgres ]; then
       name="tierdash_bench_home_$$"
       psql "$pg_admin" -qc "drop database if exists $name with (force)" -c "create database $name" >/dev/null
@@ -130,15 +139,31 @@ for lines in "${sizes[@]}"; do
       if [ "$db" = sqlite ]; then sqlite3 "$TIERDASH_DATA_DIR/tierdash.db"; else psql -Atq "$TIERDASH_DATABASE_URL"; fi)
     orgs_sql "$dist" "$db" | sql
     # One import per billing month, oldest first, as monthly FOCUS exports arrive.
-    start=$(date +%s)
+    # Each file's peak memory too (/usr/bin/time): a monthly file into a large tree must stay
+    # within the import's memory budget whatever the tree's size.
+    start=$(date +%s%N)
+    peak=0
     for month_file in "$files"/month-*.csv; do
-      "$bin" import "$month_file" >/dev/null 2>"$work/import.log" || { tail -5 "$work/import.log"; exit 1; }
+      /usr/bin/time -f "%M" -o "$work/peak" "$bin" import "$month_file" >/dev/null 2>"$work/import.log" ||
+        { tail -5 "$work/import.log"; exit 1; }
+      peak=$(( $(tail -1 "$work/peak") > peak ? $(tail -1 "$work/peak") : peak ))
     done
-    echo "$lines lines, $resellers resellers, $customers customers, $db: imported (24 monthly files) in $(( $(date +%s) - start )) s"
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    echo "$lines lines, $resellers resellers, $customers customers, $db: imported (24 monthly files) in $(( ms / 1000 )) s," \
+      "$(( lines * 1000 / ms )) lines/s, peak memory of a file's import $(( peak / 1024 )) MB"
+    # The floor: the sqlite3 tool's .import of the same files into a plain table.
+    start=$(date +%s%N)
+    for month_file in "$files"/month-*.csv; do
+      sqlite3 "$work/plain.db" ".mode csv" ".import $month_file lines"
+    done
+    plain=$(( ($(date +%s%N) - start) / 1000000 ))
+    rm -f "$work/plain.db"
+    echo "  sqlite3 .import of the same files into a plain table: $(( plain / 1000 )) s; the import takes" \
+      "$(awk -v a="$ms" -v b="$plain" 'BEGIN { printf "%.1f", a / b }')× as long"
     # The steady state autovacuum reaches on its own: statistics and the visibility map current
     # (without them PostgreSQL plans with row estimates of 1 and visits every heap page).
     [ "$db" = postgres ] && psql -q "$TIERDASH_DATABASE_URL" -c "VACUUM ANALYZE" >/dev/null
-    touch "$TIERDASH_DATA_DIR/loaded"
+    echo "$files" >"$TIERDASH_DATA_DIR/loaded"
     fi
     port=$(free_port)
     # The scheduled usage update runs at start-up and reads two months of lines: at 10M it took a
@@ -173,9 +198,14 @@ for lines in "${sizes[@]}"; do
           load "agreements, distributor" "$base/api/v1/insights/agreements" "$dtoken" ;;
       esac
     done
+    # DuckDB over the same raw lines, its figures checked against the server's (DUCKDB=0: not).
+    if [ "$db" = sqlite ] && [ "${DUCKDB:-1}" != 0 ]; then
+      echo "  DuckDB side by side (one connection's p50 against DuckDB's):"
+      .venv/bin/python scripts/bench_duckdb.py "$TIERDASH_DATA_DIR/tierdash.db" "$lines_dir" "$base" "$dtoken" "$work/latency.tsv"
+    fi
+    rm -f "$work/latency.tsv"
     kill "$server"; wait "$server" 2>/dev/null || true; server=""
     [ "$db" = postgres ] && psql "$pg_admin" -qc "drop database $name with (force)" >/dev/null
     [ "$db" = postgres ] && rm -rf "$TIERDASH_DATA_DIR"
   done
-  rm -rf "$files"
 done

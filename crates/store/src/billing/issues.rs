@@ -153,7 +153,7 @@ pub async fn rerate(store: &Store, scope: &Scope) -> Result<RerateResult, StoreE
 
 /// [`rerate`], in a transaction of the caller's (one that has just mapped an account).
 pub(crate) async fn rerate_in(txn: &DatabaseTransaction, scope: &Scope) -> Result<RerateResult, StoreError> {
-    let rater = Rater::load(txn, scope).await?;
+    let mut rater = Rater::load(txn, scope).await?;
     let lines = billing_line_item::Entity::find()
         .filter(line_scope(scope))
         // Written as the partial index's own term (`NOT rated`), so that the index of the
@@ -165,24 +165,9 @@ pub(crate) async fn rerate_in(txn: &DatabaseTransaction, scope: &Scope) -> Resul
     let (mut rated, mut still) = (0u64, 0u64);
     let mut still_unrated: HashSet<(i64, String)> = HashSet::new();
     let mut unmapped: HashMap<(String, Option<i64>), (i64, UnmappedLines)> = HashMap::new();
-    for line in lines {
-        let input = LineInput {
-            customer_external_id: line.customer_external_id.clone(),
-            period_start: line.period_start,
-            period_end: line.period_end,
-            billed_cost: stored::parse(&line.billed_cost, "billing_line_items.billed_cost")?,
-            effective_cost: stored::parse(&line.effective_cost, "billing_line_items.effective_cost")?,
-            currency: stored::code(&line.currency, "billing_line_items.currency", domain::codes::CurrencyCode::parse)?,
-            category: stored::parse(&line.charge_category, "billing_line_items.charge_category")?,
-            provider: line.provider.clone(),
-            service: line.service.clone(),
-            sku: line.sku.clone(),
-            quantity: line.quantity.as_deref().map(|q| stored::parse(q, "billing_line_items.quantity")).transpose()?,
-            reseller_external_id: None,
-            marketplace: line.marketplace,
-            line_item_id: line.line_item_id.clone(),
-            details: stored_keys(&line),
-        };
+    let inputs: Vec<LineInput> = lines.iter().map(input_of).collect::<Result<_, _>>()?;
+    rater.prepare(txn, &inputs).await?;
+    for (line, input) in lines.into_iter().zip(inputs) {
         // A line keeps the reseller it was imported under: a distributor's re-rate must not
         // move a reseller's upload into a sibling's revenue. One that would overflow stays out.
         let rating =
@@ -247,6 +232,27 @@ pub(crate) async fn rerate_in(txn: &DatabaseTransaction, scope: &Scope) -> Resul
         resolved += 1;
     }
     Ok(RerateResult { rated, still_unrated: still, issues_resolved: resolved })
+}
+
+/// A stored line as the rater reads it.
+fn input_of(line: &billing_line_item::Model) -> Result<LineInput, StoreError> {
+    Ok(LineInput {
+        customer_external_id: line.customer_external_id.clone(),
+        period_start: line.period_start,
+        period_end: line.period_end,
+        billed_cost: stored::parse(&line.billed_cost, "billing_line_items.billed_cost")?,
+        effective_cost: stored::parse(&line.effective_cost, "billing_line_items.effective_cost")?,
+        currency: stored::code(&line.currency, "billing_line_items.currency", domain::codes::CurrencyCode::parse)?,
+        category: stored::parse(&line.charge_category, "billing_line_items.charge_category")?,
+        provider: line.provider.clone(),
+        service: line.service.clone(),
+        sku: line.sku.clone(),
+        quantity: line.quantity.as_deref().map(|q| stored::parse(q, "billing_line_items.quantity")).transpose()?,
+        reseller_external_id: None,
+        marketplace: line.marketplace,
+        line_item_id: line.line_item_id.clone(),
+        details: stored_keys(line),
+    })
 }
 
 /// The customer keys a stored line was imported with, as rating reads them: its accounts, and

@@ -176,7 +176,7 @@ pub async fn import(
         replace_periods: source.replace_periods,
     };
     let stop = Arc::new(AtomicBool::new(false));
-    let (mut rated, stage) = rating_stage::spawn(rows, rater, target, stop.clone(), progress);
+    let (mut rated, stage) = rating_stage::spawn(rows, rater, store.db().clone(), target, stop.clone(), progress);
     let mut writer = Writer::new(scope, batch.id);
     while let Some(item) = rated.recv().await {
         // After the first problem nothing more is written: the file will be rolled back, and

@@ -2,12 +2,12 @@
 //! with its month's fx rate. A line that cannot be rated is kept, out of revenue, with the
 //! reason (docs/import.md).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use domain::focus::LineInput;
 use domain::kinds::{BillingIssueKind, OrgKind};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::billing::fx_rates;
 use crate::entities::{customer_billing_account, organization, product};
@@ -54,12 +54,15 @@ pub struct Rating {
     pub unrated: Option<Unrated>,
 }
 
-/// Everything rating needs, loaded once per import for the importer's scope.
+/// Everything rating needs for the importer's scope. The catalog, the resellers and the fx rates
+/// are loaded once; customers are looked up as their lines come ([`Rater::prepare`]), so that a
+/// file naming a few thousand customers of a tree of a million reads those, not the million.
 pub struct Rater {
-    /// Customers by `external_id`: (customer, parent).
-    customers: HashMap<String, (i64, i64)>,
-    /// Customers by the provider accounts they own.
-    accounts: HashMap<String, (i64, i64)>,
+    scope: Scope,
+    /// Customers by `external_id`: (customer, parent); `None` for a key looked up and not found.
+    customers: HashMap<String, Option<(i64, i64)>>,
+    /// Customers by the provider accounts they own, likewise.
+    accounts: HashMap<String, Option<(i64, i64)>>,
     resellers: HashMap<String, i64>,
     products: HashMap<String, i64>,
     /// Products by the `ServiceName`s they cover.
@@ -68,35 +71,28 @@ pub struct Rater {
     importer_reseller: Option<i64>,
 }
 
+/// Customer keys held between chunks before the cache starts again: bounds an import's memory
+/// whatever the tree's size, while a file's customers are each looked up about once.
+const KEYS_CACHED: usize = 200_000;
+
+/// Keys per lookup query (within every database's limit of bound values).
+const KEYS_PER_QUERY: usize = 500;
+
 impl Rater {
-    /// Loads the importer's customers, resellers, catalog and the tree's fx rates.
+    /// Loads the importer's resellers, catalog and the tree's fx rates.
     pub async fn load(db: &impl ConnectionTrait, scope: &Scope) -> Result<Rater, StoreError> {
-        let orgs = organization::Entity::find().filter(scope.organizations()).all(db).await?;
-        let mut customers = HashMap::new();
-        let mut resellers = HashMap::new();
-        let mut parents = HashMap::new();
-        for org in orgs {
-            if org.kind == OrgKind::Customer.as_str()
-                && let Some(parent) = org.parent_id
-            {
-                parents.insert(org.id, parent);
-            }
-            let Some(external) = org.external_id.clone() else { continue };
-            if org.kind == OrgKind::Customer.as_str() {
-                if let Some(parent) = org.parent_id {
-                    customers.insert(external, (org.id, parent));
-                }
-            } else if org.kind == OrgKind::Reseller.as_str() {
-                resellers.insert(external, org.id);
-            }
-        }
-        // Only the accounts of customers in scope: another reseller's account is unknown here.
-        let accounts = customer_billing_account::Entity::find()
-            .filter(customer_billing_account::Column::TenantId.eq(scope.tenant_id))
+        use organization::Column;
+        let resellers = organization::Entity::find()
+            .select_only()
+            .column(Column::ExternalId)
+            .column(Column::Id)
+            .filter(scope.organizations())
+            .filter(Column::Kind.eq(OrgKind::Reseller.as_str()))
+            .filter(Column::ExternalId.is_not_null())
+            .into_tuple::<(String, i64)>()
             .all(db)
             .await?
             .into_iter()
-            .filter_map(|a| parents.get(&a.customer_id).map(|parent| (a.account_id, (a.customer_id, *parent))))
             .collect();
         let products = product::Entity::find()
             .filter(product::Column::TenantId.eq(scope.tenant_id))
@@ -108,7 +104,101 @@ impl Rater {
         let services = crate::product_services::table(db, scope).await?;
         let rates = fx_rates::table(db, scope.tenant_id).await?;
         let importer_reseller = (scope.kind == OrgKind::Reseller).then_some(scope.org_id);
-        Ok(Rater { customers, accounts, resellers, products, services, rates, importer_reseller })
+        Ok(Rater {
+            scope: *scope,
+            customers: HashMap::new(),
+            accounts: HashMap::new(),
+            resellers,
+            products,
+            services,
+            rates,
+            importer_reseller,
+        })
+    }
+
+    /// Looks up the customers of `lines` not looked up yet: by `external_id`, and by the
+    /// provider accounts customers own (only customers in scope: another reseller's customer or
+    /// account is unknown here). Call before [`Rater::rate`] on those lines.
+    pub async fn prepare<'a>(
+        &mut self,
+        db: &impl ConnectionTrait,
+        lines: impl IntoIterator<Item = &'a LineInput>,
+    ) -> Result<(), StoreError> {
+        if self.customers.len() + self.accounts.len() > KEYS_CACHED {
+            self.customers = HashMap::new();
+            self.accounts = HashMap::new();
+        }
+        let (mut ids, mut accounts) = (BTreeSet::new(), BTreeSet::new());
+        for line in lines {
+            let keys = CustomerKeys::of(line);
+            for key in [keys.customer, keys.billing_account].into_iter().flatten() {
+                if !self.customers.contains_key(key) {
+                    ids.insert(key.to_owned());
+                }
+            }
+            for key in [keys.customer, keys.sub_account, keys.billing_account].into_iter().flatten() {
+                if !self.accounts.contains_key(key) {
+                    accounts.insert(key.to_owned());
+                }
+            }
+        }
+        let ids: Vec<String> = ids.into_iter().collect();
+        for keys in ids.chunks(KEYS_PER_QUERY) {
+            use organization::Column;
+            self.customers.extend(keys.iter().map(|k| (k.clone(), None)));
+            let found = self
+                .customers_in_scope()
+                .column(Column::ExternalId)
+                .filter(Column::ExternalId.is_in(keys))
+                .into_tuple::<(i64, i64, String)>()
+                .all(db)
+                .await?;
+            self.customers.extend(found.into_iter().map(|(id, parent, key)| (key, Some((id, parent)))));
+        }
+        let accounts: Vec<String> = accounts.into_iter().collect();
+        for keys in accounts.chunks(KEYS_PER_QUERY) {
+            use customer_billing_account::Column;
+            self.accounts.extend(keys.iter().map(|k| (k.clone(), None)));
+            let owned: Vec<(String, i64)> = customer_billing_account::Entity::find()
+                .select_only()
+                .column(Column::AccountId)
+                .column(Column::CustomerId)
+                .filter(Column::TenantId.eq(self.scope.tenant_id))
+                .filter(Column::AccountId.is_in(keys))
+                .into_tuple()
+                .all(db)
+                .await?;
+            if owned.is_empty() {
+                continue;
+            }
+            let parents: HashMap<i64, i64> = self
+                .customers_in_scope()
+                .filter(organization::Column::Id.is_in(owned.iter().map(|(_, customer)| *customer)))
+                .into_tuple::<(i64, i64)>()
+                .all(db)
+                .await?
+                .into_iter()
+                .collect();
+            for (account, customer) in owned {
+                if let Some(parent) = parents.get(&customer) {
+                    self.accounts.insert(account, Some((customer, *parent)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The id and parent of the scope's customers (every customer has a parent).
+    fn customers_in_scope(&self) -> sea_orm::Select<organization::Entity> {
+        use organization::Column;
+        organization::Entity::find()
+            .select_only()
+            .column(Column::Id)
+            .column(Column::ParentId)
+            .filter(self.scope.organizations())
+            .filter(Column::TenantId.eq(self.scope.tenant_id))
+            .filter(Column::Kind.eq(OrgKind::Customer.as_str()))
+            .filter(Column::ParentId.is_not_null())
     }
 
     /// Rates one line. `Err` only when a USD value would overflow (a structural problem).
@@ -168,8 +258,8 @@ impl Rater {
     /// The customer a line belongs to, and its parent: `x_CustomerId` as an `external_id` (or an
     /// account mapped to a customer), else `SubAccountId` as a provider account a customer owns, else `BillingAccountId` as either.
     fn customer_of(&self, keys: &CustomerKeys<'_>) -> Option<(i64, i64)> {
-        let by_id = |key: Option<&str>| key.and_then(|k| self.customers.get(k)).copied();
-        let by_account = |key: Option<&str>| key.and_then(|k| self.accounts.get(k)).copied();
+        let by_id = |key: Option<&str>| key.and_then(|k| self.customers.get(k).copied().flatten());
+        let by_account = |key: Option<&str>| key.and_then(|k| self.accounts.get(k).copied().flatten());
         by_id(keys.customer)
             .or_else(|| by_account(keys.customer))
             .or_else(|| by_account(keys.sub_account))

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use domain::focus::{ChargeCategory, LineInput, RowProblem};
-use sea_orm::DbBackend;
+use sea_orm::{DatabaseConnection, DbBackend};
 use tokio::sync::mpsc::{Receiver, channel};
 use tokio::task::JoinHandle;
 
@@ -80,20 +80,26 @@ pub(super) struct Target {
 /// Starts rating `rows` on a blocking thread. Once `stop` is set (the writer found a problem),
 /// or after the stage's own first problem, no more lines are handed over: the rest of the file
 /// is only read, to report every bad row.
+///
+/// Each chunk's customers are looked up through `db`'s pool (not the import's transaction, which
+/// the writer holds): the import writes no organisations, so both see the same ones.
 pub(super) fn spawn(
     mut rows: Receiver<Vec<Parsed>>,
-    rater: Rater,
+    mut rater: Rater,
+    db: DatabaseConnection,
     target: Target,
     stop: Arc<AtomicBool>,
     progress: Option<Progress>,
 ) -> (Receiver<Rated>, JoinHandle<Result<Tally, StoreError>>) {
     let (tx, rx) = channel(QUEUED);
+    let runtime = tokio::runtime::Handle::current();
     let stage = tokio::task::spawn_blocking(move || {
         let mut tally = Tally::default();
         let mut texts = BoundTexts::default();
         while let Some(chunk) = rows.blocking_recv() {
             let good = tally.count(chunk);
             if tally.problems.count == 0 && !stop.load(Ordering::Relaxed) {
+                runtime.block_on(rater.prepare(&db, good.iter().map(|(_, line)| &**line)))?;
                 let lines = tally.rate_chunk(&rater, target, good)?;
                 let prepared = Prepared::of(target.backend, &lines, &mut texts)?;
                 // The writer has stopped (it failed): the rest is not needed.

@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""The dashboards' figures computed by DuckDB from the same raw lines, beside Tierdash's latency.
+
+scripts/bench-home.sh runs this after measuring the server with wrk. DuckDB (2 threads, in
+process, no HTTP) loads the benchmark's monthly FOCUS files into memory (not timed), then each
+endpoint's figures are computed by one query over the raw lines joined to the organisations and
+the catalog, as an analyst would on the export, RUNS times; its p50 is printed beside the
+endpoint's p50 / p99 from wrk (LATENCY_FILE) with the ratio. Every figure DuckDB computes is also
+compared with the one the server answers: a difference fails the benchmark.
+
+The demo's own lines (a few hundred, imported before the benchmark's files) are read from the
+database already rated and joined in, so both sides count the same lines.
+
+usage: bench_duckdb.py DB LINES_DIR BASE_URL TOKEN LATENCY_FILE   (RUNS, default 5)
+"""
+import csv
+import datetime
+import decimal
+import json
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import urllib.request
+
+import duckdb
+
+db_path, lines_dir, base, token, latency_file = sys.argv[1:6]
+runs = int(os.environ.get("RUNS", "5"))
+CENT = decimal.Decimal("0.01")
+
+
+def money(v):
+    return decimal.Decimal(str(v)).quantize(CENT, rounding=decimal.ROUND_HALF_EVEN)
+
+
+def api(path):
+    req = urllib.request.Request(base + path, headers={"authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)
+
+
+today = datetime.datetime.now(datetime.timezone.utc).date()
+month = today.strftime("%Y-%m")
+
+
+def add_months(m, n):
+    y, mm = int(m[:4]), int(m[5:7]) - 1 + n
+    return f"{y + mm // 12:04d}-{mm % 12 + 1:02d}"
+
+
+range_from = add_months(month, -11)
+previous = add_months(month, -1)
+
+# ---- dimensions and the demo's lines, from the database (not timed) ----------------------------
+src = sqlite3.connect(db_path)
+tenant = src.execute("SELECT id FROM organizations WHERE kind = 'distributor' AND name LIKE 'Northwind%'").fetchone()[0]
+tmp = tempfile.mkdtemp()
+
+
+def dump(name, sql, header):
+    path = os.path.join(tmp, name + ".csv")
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(src.execute(sql, (tenant,)))
+    return path
+
+
+orgs = dump("orgs", "SELECT id, kind, parent_id, external_id, name, country, segment, substr(created_at, 1, 10),"
+            " substr(closed_at, 1, 10) FROM organizations WHERE tenant_id = ?",
+            ["id", "kind", "parent_id", "external_id", "name", "country", "segment", "created", "closed"])
+products = dump("products", "SELECT id, sku, family FROM products WHERE tenant_id = ?", ["id", "sku", "family"])
+demo = dump("demo_lines", "SELECT customer_id, reseller_id, product_id, substr(day, 1, 10), charge_category, billed_usd,"
+            " effective_usd, marketplace FROM billing_line_items WHERE tenant_id = ? AND rated"
+            " AND coalesce(line_item_id, '') NOT LIKE 'bench-%'",
+            ["customer_id", "reseller_id", "product_id", "day", "category", "billed", "effective", "marketplace"])
+src.close()
+
+con = duckdb.connect()
+con.execute("SET threads = 2")
+con.execute(f"CREATE TABLE orgs AS SELECT * FROM read_csv('{orgs}', header = true, types = "
+             "{'created': 'DATE', 'closed': 'DATE', 'parent_id': 'BIGINT'})")
+con.execute(f"CREATE TABLE products AS SELECT * FROM read_csv('{products}', header = true)")
+con.execute(f"CREATE TABLE demo_lines AS SELECT * FROM read_csv('{demo}', header = true, types = "
+            "{'billed': 'DECIMAL(38,10)', 'effective': 'DECIMAL(38,10)', 'day': 'DATE', 'product_id': 'BIGINT'})")
+started = time.time()
+con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv('{lines_dir}/month-*.csv', header = true, types = "
+            "{'BilledCost': 'DECIMAL(18,2)', 'EffectiveCost': 'DECIMAL(18,2)', 'ChargePeriodStart': 'DATE',"
+            " 'x_Marketplace': 'BOOLEAN', 'PricingQuantity': 'DECIMAL(18,4)'})")
+raw_rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
+print(f"  DuckDB loaded {raw_rows:,} raw lines in {time.time() - started:.1f} s (not timed below)")
+
+# Every rated line of the tenant as the analyst would keep it: the raw files' lines joined once to
+# their customer (BillingAccountId = the customer's external id) and the catalog, with the demo's
+# (not timed: DuckDB's best case, each query then reads one table).
+started = time.time()
+con.execute("""
+  CREATE TABLE lines AS
+  SELECT c.parent_id AS reseller_id, c.id AS customer_id, r.ChargePeriodStart AS day, strftime(r.ChargePeriodStart, '%Y-%m') AS month, r.ChargeCategory AS category,
+         r.BilledCost::DECIMAL(38,10) AS billed, r.EffectiveCost::DECIMAL(38,10) AS effective,
+         r.x_Marketplace AS marketplace, coalesce(p.family, 'Unmapped') AS family
+    FROM raw r JOIN orgs c ON c.kind = 'customer' AND c.external_id = r.BillingAccountId
+    LEFT JOIN products p ON p.sku = r.SkuId
+  UNION ALL
+  SELECT d.reseller_id, d.customer_id, d.day, strftime(d.day, '%Y-%m'), d.category, d.billed, d.effective, d.marketplace,
+         coalesce(p.family, 'Unmapped')
+    FROM demo_lines d LEFT JOIN products p ON p.id = d.product_id""")
+con.execute("DROP TABLE raw")
+print(f"  DuckDB joined them to customers and products in {time.time() - started:.1f} s (not timed below)")
+LINES = f"lines WHERE day <= DATE '{today}'"
+MONTH = "month"
+
+
+def q(sql):
+    return con.execute(sql).fetchall()
+
+
+def home():
+    rows = q(f"""
+      SELECT sum(billed) FILTER (WHERE {MONTH} = '{month}'),
+             sum(effective) FILTER (WHERE {MONTH} = '{month}'),
+             sum(billed) FILTER (WHERE {MONTH} = '{month}' AND category <> 'Usage'),
+             sum(billed) FILTER (WHERE {MONTH} = '{month}' AND category = 'Usage'),
+             sum(billed) FILTER (WHERE {MONTH} = '{month}' AND marketplace),
+             sum(billed) FILTER (WHERE {MONTH} = '{previous}' AND marketplace)
+        FROM (SELECT * FROM {LINES}) WHERE category <> 'Tax'""")[0]
+    revenue, cost, non_usage, usage, mkt, mkt_prev = (v or decimal.Decimal(0) for v in rows)
+    days = (datetime.date(today.year + today.month // 12, today.month % 12 + 1, 1) - today.replace(day=1)).days
+    projected = non_usage + usage * days / today.day
+    return {"revenue": money(revenue), "cost": money(cost), "projected": money(projected),
+            "marketplace": money(mkt), "marketplace previous": money(mkt_prev)}
+
+
+def home_api():
+    h = api("/api/v1/dashboards/home")
+    return {"revenue": money(h["current_month_revenue"]["total"]), "cost": money(h["current_month_revenue"]["cost"]),
+            "projected": money(h["projected_monthly_revenue"]["value"]), "marketplace": money(h["marketplace_spend"]["current"]),
+            "marketplace previous": money(h["marketplace_spend"]["previous"])}
+
+
+# Per reseller and month, revenue but Tax: the history transacting, new and churned read.
+RESELLER_MONTHS = f"""(SELECT reseller_id, {MONTH} AS month, sum(billed) AS revenue FROM {LINES}
+   AND category <> 'Tax' AND reseller_id IS NOT NULL GROUP BY ALL HAVING sum(billed) <> 0)"""
+
+
+def summary():
+    rows = q(f"""
+      WITH rm AS {RESELLER_MONTHS},
+           firsts AS (SELECT reseller_id, min(month) AS first FROM rm GROUP BY 1),
+           fam AS (SELECT {MONTH} AS month, family, sum(billed) AS revenue FROM {LINES} AND category <> 'Tax'
+                   AND {MONTH} >= '{range_from}' GROUP BY ALL)
+      SELECT m.month, (SELECT count(*) FROM rm WHERE rm.month = m.month),
+             (SELECT count(*) FROM firsts WHERE first = m.month),
+             (SELECT sum(revenue) FROM fam WHERE fam.month = m.month),
+             (SELECT list(family || '=' || revenue::VARCHAR) FROM fam WHERE fam.month = m.month AND revenue <> 0)
+        FROM (SELECT DISTINCT month FROM rm WHERE month >= '{range_from}') m ORDER BY 1""")
+    out = {}
+    for m, transacting, new, revenue, fams in rows:
+        out[m] = {"transacting": transacting, "new": new, "revenue": money(revenue or 0),
+                  "families": {f.split("=")[0]: money(f.split("=")[1]) for f in fams or []}}
+    return out
+
+
+def summary_api():
+    s = api("/api/v1/insights/summary")
+    return {m["month"]: {"transacting": m["transacting"], "new": m["new"], "revenue": money(m["revenue"]),
+                         "families": {k: money(v) for k, v in m["revenue_by_family"].items() if money(v) != 0}}
+            for m in s["months"] if m["transacting"]}
+
+
+def adds_churns():
+    # churned(m): the last transacting month before m is m-7.
+    rows = q(f"""
+      WITH rm AS {RESELLER_MONTHS},
+           months AS (SELECT strftime(d, '%Y-%m') AS month FROM range(DATE '{range_from}-01', DATE '{month}-01'
+                      + INTERVAL 1 MONTH, INTERVAL 1 MONTH) t(d))
+      SELECT months.month,
+             (SELECT count(*) FROM rm WHERE rm.month = strftime(strptime(months.month, '%Y-%m') - INTERVAL 1 MONTH, '%Y-%m')),
+             (SELECT count(*) FROM (SELECT reseller_id, max(month) AS last FROM rm WHERE rm.month < months.month
+                GROUP BY 1) WHERE last = strftime(strptime(months.month, '%Y-%m') - INTERVAL 7 MONTH, '%Y-%m'))
+        FROM months ORDER BY 1""")
+    return {m: {"existing": e, "churned": c} for m, e, c in rows}
+
+
+def adds_churns_api():
+    return {m["month"]: {"existing": m["existing"], "churned": m["churned"]}
+            for m in api("/api/v1/insights/adds-churns")["months"]}
+
+
+def top_five(totals):
+    """Ranked by revenue over the range, ties by name; past five the rest summed as "Others"."""
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+    out = {k: money(v) for k, v in ranked[:5]}
+    if len(ranked) > 5:
+        out["Others"] = money(sum(v for _, v in ranked[5:]))
+    return out
+
+
+def geography():
+    rows = q(f"""
+      SELECT coalesce(r.country, 'Unknown'), sum(l.billed)
+        FROM (SELECT reseller_id, sum(billed) AS billed FROM {LINES} AND category <> 'Tax' AND {MONTH} >= '{range_from}'
+              AND reseller_id IS NOT NULL GROUP BY 1) l JOIN orgs r ON r.id = l.reseller_id GROUP BY 1""")
+    return top_five(dict(rows))
+
+
+def geography_api():
+    g = api("/api/v1/insights/geography")
+    return {c: money(v) for c, v in g["revenue_top5"]["range_totals"].items()}
+
+
+def segments():
+    rows = q(f"""
+      SELECT coalesce(c.segment, 'Unknown'), sum(l.billed)
+        FROM (SELECT customer_id, sum(billed) AS billed FROM {LINES} AND category <> 'Tax' AND {MONTH} >= '{range_from}'
+              GROUP BY 1) l JOIN orgs c ON c.id = l.customer_id GROUP BY 1""")
+    return top_five(dict(rows))
+
+
+def segments_api():
+    g = api("/api/v1/insights/segments")
+    return {s: money(v) for s, v in g["revenue_top5"]["range_totals"].items()}
+
+
+def products():
+    rows = q(f"""SELECT family, sum(billed) FROM {LINES} AND category <> 'Tax' AND {MONTH} >= '{range_from}'
+                  GROUP BY 1""")
+    return top_five(dict(rows))
+
+
+def products_api():
+    p = api("/api/v1/insights/products")
+    return {f: money(v) for f, v in p["revenue_top5"]["range_totals"].items()}
+
+
+def revenue_trend():
+    rows = q(f"""
+      SELECT r.name, l.revenue
+        FROM (SELECT reseller_id, sum(billed) AS revenue FROM {LINES} AND category <> 'Tax'
+              AND {MONTH} >= '{range_from}' AND reseller_id IS NOT NULL GROUP BY 1) l
+        JOIN orgs r ON r.id = l.reseller_id ORDER BY 2 DESC, 1 LIMIT 10""")
+    return {name: money(v) for name, v in rows}
+
+
+def revenue_trend_api():
+    t = api("/api/v1/insights/revenue-trend?sort=-revenue&per_page=10")
+    return {r["name"]: money(r["revenue"]) for r in t["items"]}
+
+
+CHECKS = [
+    ("home, distributor", home, home_api),
+    ("insights summary, distributor", summary, summary_api),
+    ("adds-churns, distributor", adds_churns, adds_churns_api),
+    ("insights products, distributor", products, products_api),
+    ("insights geography, distributor", geography, geography_api),
+    ("insights segments, distributor", segments, segments_api),
+    ("revenue trend, distributor", revenue_trend, revenue_trend_api),
+]
+
+latency = {}
+if os.path.exists(latency_file):
+    for line in open(latency_file):
+        label, p50, p99 = line.rstrip("\n").split("\t")
+        latency[label] = (float(p50), float(p99))
+
+def leaves(figures):
+    return sum(leaves(v) for v in figures.values()) if isinstance(figures, dict) else 1
+
+
+failed = []
+for label, duck, ours in CHECKS:
+    times, figures = [], None
+    for _ in range(runs):
+        t = time.perf_counter()
+        figures = duck()
+        times.append((time.perf_counter() - t) * 1000)
+    expected = ours()
+    if figures != expected:
+        failed.append(label)
+        print(f"  {label}: DuckDB and Tierdash differ\n    DuckDB:   {figures}\n    Tierdash: {expected}")
+    duck_p50 = statistics.median(times)
+    if label in latency:
+        p50, p99 = latency[label]
+        print(f"  {label:<32} Tierdash p50 {p50:7.2f} / p99 {p99:7.2f} ms   DuckDB p50 {duck_p50:8.1f} ms"
+              f"   {duck_p50 / p50:6.1f}×   {'same ' + str(leaves(figures)) + ' figures' if label not in failed else 'DIFFERENT'}")
+    else:
+        print(f"  {label:<32} DuckDB p50 {duck_p50:8.1f} ms (Tierdash not measured in this run)   "
+              f"{'same ' + str(leaves(figures)) + ' figures' if label not in failed else 'DIFFERENT'}")
+sys.exit(1 if failed else 0)
