@@ -102,7 +102,7 @@ bench: frontend size bench-import bench-home
 
 # Import speed and memory: 1,000,000 generated lines into SQLite and PostgreSQL (LINES=… to change;
 # RUNS=… runs of the 1M-line SQLite import, median reported, default 3).
-bench-import: server loadtools
+bench-import: server loadtools venv
 	scripts/bench-import.sh $(or $(LINES),1000000)
 
 # Dashboard latency under wrk beside DuckDB over the same lines: 1,000,000 and 10,000,000 line

@@ -205,7 +205,9 @@ for lines in "${sizes[@]}"; do
     fi
     rm -f "$work/latency.tsv"
     kill "$server"; wait "$server" 2>/dev/null || true; server=""
-    [ "$db" = postgres ] && psql "$pg_admin" -qc "drop database $name with (force)" >/dev/null
-    [ "$db" = postgres ] && rm -rf "$TIERDASH_DATA_DIR"
+    if [ "$db" = postgres ]; then
+      psql "$pg_admin" -qc "drop database $name with (force)" >/dev/null
+      rm -rf "$TIERDASH_DATA_DIR"
+    fi
   done
 done

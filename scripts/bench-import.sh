@@ -82,18 +82,32 @@ read -r s mb < <(measure "$bin" import "$work/distinct.csv")
 report "SQLite, a rollup row per line" "$s" "$mb"
 rm -f "$work/distinct.csv"
 
-# Tierdash into PostgreSQL, in a database of its own.
+# Tierdash into PostgreSQL, in a database of its own each time: the CSV, and the same lines gzipped
+# and as Parquet (written by DuckDB from the venv); beside psql's \copy of the CSV into a plain table
+# of text columns, the floor for "loading this file into PostgreSQL".
 if psql "$pg_admin" -Atqc 'select 1' >/dev/null 2>&1; then
+  gzip -k -1 "$csv"
+  .venv/bin/python -c "import duckdb, sys; duckdb.sql(f\"COPY (SELECT * FROM read_csv('{sys.argv[1]}', all_varchar = true)) TO '{sys.argv[2]}' (FORMAT parquet)\")" \
+    "$csv" "$work/focus.parquet"
   db="tierdash_bench_$$"
   psql "$pg_admin" -qc "create database $db" >/dev/null
-  # No TLS on loopback: sqlx 0.9.0 leaves Nagle's algorithm on, and a large statement over
-  # TLS then waits ~40 ms for a delayed ACK (sqlx issue #4335; fixed after 0.9.0).
-  export TIERDASH_DATABASE_URL="${pg_admin%/*}/$db?sslmode=disable"
-  "$bin" demo-data >/dev/null
-  read -r s mb < <(measure "$bin" import "$csv")
-  report "tierdash import, PostgreSQL" "$s" "$mb"
-  unset TIERDASH_DATABASE_URL
+  columns=$(head -1 "$csv" | sed 's/,/ text, /g; s/$/ text/')
+  psql "${pg_admin%/*}/$db" -qc "create table plain ($columns)" >/dev/null
+  read -r copy _ < <(measure psql "${pg_admin%/*}/$db" -qc "\\copy plain from '$csv' with (format csv, header true)")
+  report "psql's copy (plain table)" "$copy" 0
   psql "$pg_admin" -qc "drop database $db with (force)" >/dev/null
+  for file in "$csv" "$csv.gz" "$work/focus.parquet"; do
+    psql "$pg_admin" -qc "create database $db" >/dev/null
+    # No TLS on loopback: sqlx 0.9.0 leaves Nagle's algorithm on, and a large statement over
+    # TLS then waits ~40 ms for a delayed ACK (sqlx issue #4335; fixed after 0.9.0).
+    export TIERDASH_DATABASE_URL="${pg_admin%/*}/$db?sslmode=disable"
+    "$bin" demo-data >/dev/null
+    read -r s mb < <(measure "$bin" import "$file")
+    report "tierdash import, PostgreSQL, ${file##*.}" "$s" "$mb"
+    awk -v a="$s" -v b="$copy" 'BEGIN { printf "  %.2f× the rate of psql \\copy\n", b / a }'
+    unset TIERDASH_DATABASE_URL
+    psql "$pg_admin" -qc "drop database $db with (force)" >/dev/null
+  done
 else
   echo "PostgreSQL at $pg_admin unreachable: skipped"
 fi

@@ -27,6 +27,8 @@ use crate::entities::billing_line_item::Model;
 pub enum Prepared {
     /// SQLite: each statement's row count and its arguments (see `transaction`).
     Sqlite(Vec<(usize, SqliteArguments)>),
+    /// PostgreSQL: the lines in `COPY`'s text format (see `copy_text`).
+    Copy(Vec<u8>),
     /// Other databases: each line's values, for sea-orm to bind.
     Values(Vec<Vec<Value>>),
 }
@@ -34,8 +36,10 @@ pub enum Prepared {
 impl Prepared {
     /// The statements that write `lines` on `backend`.
     pub fn of(backend: DbBackend, lines: &[Model], texts: &mut BoundTexts) -> Result<Prepared, StoreError> {
-        if backend != DbBackend::Sqlite {
-            return Ok(Prepared::Values(lines.iter().map(values).collect()));
+        match backend {
+            DbBackend::Sqlite => {}
+            DbBackend::Postgres => return Ok(Prepared::Copy(super::copy_text::rows(lines)?)),
+            _ => return Ok(Prepared::Values(lines.iter().map(values).collect())),
         }
         let mut statements = Vec::new();
         let mut rest = lines;

@@ -63,6 +63,10 @@ pub async fn insert_new(txn: &ImportTxn, lines: Vec<Model>, prepared: Prepared) 
                 statement(txn.execute_bound(&sqlite_statement(count), args).await?, count);
             }
         }
+        Prepared::Copy(rows) => {
+            let count = lines.len();
+            statement(copy_new(txn, rows).await?, count);
+        }
         Prepared::Values(rows) => {
             debug_assert_eq!(lines.len(), rows.len(), "values for every line");
             let mut rows = rows.into_iter();
@@ -74,6 +78,44 @@ pub async fn insert_new(txn: &ImportTxn, lines: Vec<Model>, prepared: Prepared) 
     }
     debug_assert_eq!(at, lines.len(), "a statement for every line");
     Ok(conflicted)
+}
+
+/// Makes the staging table [`copy_new`] copies into, on PostgreSQL; once per import, before
+/// its first lines. Temporary: dropped with the import's own connection. It has only the columns
+/// written (the id is left to the insert).
+pub async fn create_staging(txn: &ImportTxn) -> Result<(), StoreError> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        let sql = format!(
+            "CREATE TEMPORARY TABLE import_lines AS SELECT {} FROM {} WITH NO DATA",
+            LINES.columns.join(", "),
+            LINES.name
+        );
+        txn.execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}
+
+/// Copies rows in COPY's text format into the staging table, then moves them all into the line
+/// items with one `INSERT … SELECT`, leaving out those whose key is stored (COPY itself cannot
+/// skip a conflict); returns how many went in.
+async fn copy_new(txn: &ImportTxn, rows: Vec<u8>) -> Result<u64, StoreError> {
+    static STATEMENTS: OnceLock<(String, String)> = OnceLock::new();
+    let (copy, insert) = STATEMENTS.get_or_init(|| {
+        let columns = LINES.columns.join(", ");
+        let copy = format!("COPY import_lines ({columns}) FROM STDIN");
+        let insert = format!(
+            "INSERT INTO {} ({columns}) SELECT {columns} FROM import_lines ON CONFLICT ({}) DO NOTHING",
+            LINES.name,
+            KEY.join(", ")
+        );
+        (copy, insert)
+    });
+    txn.copy_in(copy, rows).await?;
+    let inserted = txn.execute_unprepared(insert).await?.rows_affected();
+    // Emptied with TRUNCATE, not DELETE: a temporary table is never vacuumed, and deleted rows
+    // left in it would be read again by every later chunk's insert.
+    txn.execute_unprepared("TRUNCATE import_lines").await?;
+    Ok(inserted)
 }
 
 /// Writes `lines` over the stored lines with the same (tree, x_LineItemId), each given with

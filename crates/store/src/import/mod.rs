@@ -36,6 +36,7 @@
 //! that imports it back: each stage imports the ones before it and the shared [`parsed`] and
 //! [`problems`], and only this file drives them.
 
+mod copy_text;
 pub mod csv_source;
 pub mod file_source;
 pub mod json_source;
@@ -135,6 +136,7 @@ pub async fn import(
         return Ok(ImportBatch { status: ImportStatus::Duplicate, ..to_wire(earlier) });
     }
     let txn = ImportTxn::begin(store.db(), IMPORT_CACHE_KIB).await?;
+    line_writes::create_staging(&txn).await?;
     let started = clock::now();
     let inserted = import_batch::ActiveModel {
         tenant_id: Set(scope.tenant_id),

@@ -9,9 +9,10 @@
 //! ([`super::line_binding::Prepared`]), and the writer only passes them on.
 //!
 //! Every other statement of the import (the batch record, replacements, rollups, issues) still
-//! comes from sea-orm, through [`ConnectionTrait`], and is bound as sea-orm binds it. PostgreSQL
-//! keeps sea-orm's transaction: its statements are sent over the network, and its import is
-//! bound by the server's work, not by this copy.
+//! comes from sea-orm, through [`ConnectionTrait`], and is bound as sea-orm binds it.
+//!
+//! On PostgreSQL the transaction is likewise on a connection of its own, for the line items to be
+//! sent with `COPY` ([`ImportTxn::copy_in`]), which a sea-orm transaction cannot do.
 //!
 //! The SQLite transaction runs on a connection of the import's own, opened with the pool's
 //! options but without foreign-key checks and with the import's page cache, and closed at the
@@ -22,6 +23,7 @@
 //! customers and products the rater loaded), and the same import code runs with every check on
 //! PostgreSQL in the tests. The pool's connections never change.
 
+use sea_orm::sqlx::postgres::PgConnection;
 use sea_orm::sqlx::sqlite::{SqliteArguments, SqliteConnection, SqliteQueryResult};
 use sea_orm::sqlx::{self, AssertSqlSafe, ConnectOptions, Connection, IntoArguments, Sqlite};
 use sea_orm::{
@@ -35,7 +37,9 @@ use tokio::sync::Mutex;
 pub(crate) enum ImportTxn {
     /// SQLite: the import's own connection, in a (deferred) transaction.
     Sqlite(Mutex<SqliteConnection>),
-    /// PostgreSQL: sea-orm's.
+    /// PostgreSQL: the import's own connection, in a transaction.
+    Postgres(Mutex<PgConnection>),
+    /// Any other database: sea-orm's.
     Other(DatabaseTransaction),
 }
 
@@ -64,14 +68,33 @@ impl ImportTxn {
                 sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut conn).await.map_err(exec_err)?;
                 Ok(ImportTxn::Sqlite(Mutex::new(conn)))
             }
+            DbBackend::Postgres => {
+                let options = db.get_postgres_connection_pool().connect_options();
+                let mut conn = options.connect().await.map_err(exec_err)?;
+                sqlx::raw_sql("BEGIN").execute(&mut conn).await.map_err(exec_err)?;
+                Ok(ImportTxn::Postgres(Mutex::new(conn)))
+            }
             _ => Ok(ImportTxn::Other(db.begin().await?)),
         }
+    }
+
+    /// Sends `data` (rows in COPY's text format) with `statement` (`COPY … FROM STDIN`), on
+    /// PostgreSQL; returns the rows copied.
+    pub async fn copy_in(&self, statement: &str, data: Vec<u8>) -> Result<u64, DbErr> {
+        let ImportTxn::Postgres(conn) = self else {
+            return Err(DbErr::Custom("COPY is for PostgreSQL".into()));
+        };
+        let mut conn = conn.lock().await;
+        let mut copy = conn.copy_in_raw(statement).await.map_err(exec_err)?;
+        copy.send(data).await.map_err(exec_err)?;
+        copy.finish().await.map_err(exec_err)
     }
 
     /// Commits.
     pub async fn commit(self) -> Result<(), DbErr> {
         match self {
             ImportTxn::Sqlite(conn) => end(conn.into_inner(), "COMMIT").await,
+            ImportTxn::Postgres(conn) => end(conn.into_inner(), "COMMIT").await,
             ImportTxn::Other(txn) => txn.commit().await,
         }
     }
@@ -80,6 +103,7 @@ impl ImportTxn {
     pub async fn rollback(self) -> Result<(), DbErr> {
         match self {
             ImportTxn::Sqlite(conn) => end(conn.into_inner(), "ROLLBACK").await,
+            ImportTxn::Postgres(conn) => end(conn.into_inner(), "ROLLBACK").await,
             ImportTxn::Other(txn) => txn.rollback().await,
         }
     }
@@ -93,8 +117,11 @@ impl ImportTxn {
     }
 }
 
-/// Ends the SQLite transaction with `COMMIT` or `ROLLBACK`, and closes its connection.
-async fn end(mut conn: SqliteConnection, statement: &'static str) -> Result<(), DbErr> {
+/// Ends the transaction with `COMMIT` or `ROLLBACK`, and closes its connection.
+async fn end<C: Connection>(mut conn: C, statement: &'static str) -> Result<(), DbErr>
+where
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+{
     sqlx::raw_sql(statement).execute(&mut conn).await.map_err(exec_err)?;
     conn.close().await.map_err(exec_err)
 }
@@ -114,6 +141,7 @@ impl ConnectionTrait for ImportTxn {
     fn get_database_backend(&self) -> DbBackend {
         match self {
             ImportTxn::Sqlite(_) => DbBackend::Sqlite,
+            ImportTxn::Postgres(_) => DbBackend::Postgres,
             ImportTxn::Other(txn) => txn.get_database_backend(),
         }
     }
@@ -124,6 +152,12 @@ impl ConnectionTrait for ImportTxn {
                 let (sql, values) = values(stmt);
                 Ok(execute(txn, sql, values).await?.into())
             }
+            ImportTxn::Postgres(txn) => {
+                let (sql, values) = values(stmt);
+                let mut conn = txn.lock().await;
+                let done = sqlx::query_with(AssertSqlSafe(sql), values).execute(&mut *conn).await.map_err(exec_err)?;
+                Ok(done.into())
+            }
             ImportTxn::Other(txn) => txn.execute_raw(stmt).await,
         }
     }
@@ -131,6 +165,11 @@ impl ConnectionTrait for ImportTxn {
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
         match self {
             ImportTxn::Sqlite(txn) => {
+                let mut conn = txn.lock().await;
+                let done = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *conn).await.map_err(exec_err)?;
+                Ok(done.into())
+            }
+            ImportTxn::Postgres(txn) => {
                 let mut conn = txn.lock().await;
                 let done = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *conn).await.map_err(exec_err)?;
                 Ok(done.into())
@@ -148,6 +187,13 @@ impl ConnectionTrait for ImportTxn {
                     sqlx::query_with(AssertSqlSafe(sql), values).fetch_optional(&mut *conn).await.map_err(query_err)?;
                 Ok(row.map(Into::into))
             }
+            ImportTxn::Postgres(txn) => {
+                let (sql, values) = values(stmt);
+                let mut conn = txn.lock().await;
+                let row =
+                    sqlx::query_with(AssertSqlSafe(sql), values).fetch_optional(&mut *conn).await.map_err(query_err)?;
+                Ok(row.map(Into::into))
+            }
             ImportTxn::Other(txn) => txn.query_one_raw(stmt).await,
         }
     }
@@ -155,6 +201,13 @@ impl ConnectionTrait for ImportTxn {
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         match self {
             ImportTxn::Sqlite(txn) => {
+                let (sql, values) = values(stmt);
+                let mut conn = txn.lock().await;
+                let rows =
+                    sqlx::query_with(AssertSqlSafe(sql), values).fetch_all(&mut *conn).await.map_err(query_err)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+            ImportTxn::Postgres(txn) => {
                 let (sql, values) = values(stmt);
                 let mut conn = txn.lock().await;
                 let rows =
