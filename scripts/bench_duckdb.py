@@ -207,11 +207,6 @@ def geography():
     return top_five(dict(rows))
 
 
-def geography_api():
-    g = api("/api/v1/insights/geography")
-    return {c: money(v) for c, v in g["revenue_top5"]["range_totals"].items()}
-
-
 def segments():
     rows = q(f"""
       SELECT coalesce(c.segment, 'Unknown'), sum(l.billed)
@@ -220,20 +215,15 @@ def segments():
     return top_five(dict(rows))
 
 
-def segments_api():
-    g = api("/api/v1/insights/segments")
-    return {s: money(v) for s, v in g["revenue_top5"]["range_totals"].items()}
-
-
 def products():
     rows = q(f"""SELECT family, sum(billed) FROM {LINES} AND category <> 'Tax' AND {MONTH} >= '{range_from}'
                   GROUP BY 1""")
     return top_five(dict(rows))
 
 
-def products_api():
-    p = api("/api/v1/insights/products")
-    return {f: money(v) for f, v in p["revenue_top5"]["range_totals"].items()}
+def top_five_api(view):
+    """The range totals of a view's `revenue_top5` (the pie), as the server answers them."""
+    return lambda: {k: money(v) for k, v in api(f"/api/v1/insights/{view}")["revenue_top5"]["range_totals"].items()}
 
 
 def revenue_trend():
@@ -254,9 +244,9 @@ CHECKS = [
     ("home, distributor", home, home_api),
     ("insights summary, distributor", summary, summary_api),
     ("adds-churns, distributor", adds_churns, adds_churns_api),
-    ("insights products, distributor", products, products_api),
-    ("insights geography, distributor", geography, geography_api),
-    ("insights segments, distributor", segments, segments_api),
+    ("insights products, distributor", products, top_five_api("products")),
+    ("insights geography, distributor", geography, top_five_api("geography")),
+    ("insights segments, distributor", segments, top_five_api("segments")),
     ("revenue trend, distributor", revenue_trend, revenue_trend_api),
 ]
 
