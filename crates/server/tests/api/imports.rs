@@ -96,6 +96,8 @@ async fn a_file_is_rated_converted_and_rolled_up(app: TestApp) {
         "C1,2026-10-31T23:30:00-02:00,2026-11-02T00:00:00Z,100,90,eur,Purchase,AWS,EC2,SKU1,,TRUE,",
         "C2,2026-10-10,2026-10-11,5,5,USD,Tax,AWS,EC2,,,,",
         "NOPE,2026-10-10,2026-10-11,7,7,USD,Usage,AWS,EC2,,,,",
+        // A reseller's key is not a customer's.
+        "R1,2026-10-10,2026-10-11,7,7,USD,Usage,AWS,EC2,,,,",
         "C1,2026-10-10,2026-10-11,7,7,USD,Usage,AWS,EC2,UNKNOWN-SKU,,,",
         "C2,2026-09-10,2026-09-11,7,7,EUR,Usage,AWS,EC2,,,,",
     ]);
@@ -105,7 +107,7 @@ async fn a_file_is_rated_converted_and_rolled_up(app: TestApp) {
     assert_eq!(status, StatusCode::CREATED, "{batch}");
     assert_eq!(
         (batch["rows_total"].as_u64(), batch["rows_rated"].as_u64(), batch["rows_unrated"].as_u64()),
-        (Some(6), Some(3), Some(3)),
+        (Some(7), Some(3), Some(4)),
         "an unknown SKU is rated (under the family Unmapped)"
     );
 
@@ -126,7 +128,10 @@ async fn a_file_is_rated_converted_and_rolled_up(app: TestApp) {
 
     let issues: Value = app.get(&token, "/api/v1/billing-issues?open=true&sort=kind").await.json().await.unwrap();
     let kinds: Vec<&str> = issues["items"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["missing_fx_rate", "missing_fx_rate", "unknown_customer", "unmapped_product"]);
+    assert_eq!(
+        kinds,
+        ["missing_fx_rate", "missing_fx_rate", "unknown_customer", "unknown_customer", "unmapped_product"]
+    );
 
     // With the November rate the purchase rates at exactly 100 × 1.2.
     let rates = json!({"rates": [{"currency": "EUR", "month": "2026-11", "rate": "1.2"}]});

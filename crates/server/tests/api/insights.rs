@@ -147,6 +147,15 @@ async fn reseller_activity_adds_churns_products_and_trends_are_as_worked_out_by_
     let csv = csv.text().await.unwrap();
     assert!(csv.starts_with("reseller_id,external_id,name,month,family,revenue\n"), "{csv}");
     assert!(csv.contains(",R2,Reseller Two,2026-09,Compute,-5.00"), "{csv}");
+    // A later page as JSON is read alone (only its resellers by family) and carries their months;
+    // the CSV holds every reseller whatever the page asked for.
+    let second = json_of(&app, &d, &format!("/api/v1/insights/revenue-trend?{QUERY}&page=2&per_page=2")).await;
+    let names: Vec<&str> = second["items"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!((names, &second["total"]), (vec!["R4", "Reseller Two"], &json!(4)), "{second}");
+    assert_eq!(second["items"][1]["months"][10]["revenue_by_family"], json!({"Compute": "-5.00"}), "{second}");
+    let csv = app.get(&d, &format!("/api/v1/insights/revenue-trend?{QUERY}&page=2&per_page=1&format=csv")).await;
+    let csv = csv.text().await.unwrap();
+    assert!(csv.contains(",Reseller One,") && csv.contains(",Reseller Two,"), "every reseller: {csv}");
 
     // Agreements: the counts cover every reseller (one signed and approved, the rest as created);
     // a reseller sees itself only.

@@ -146,14 +146,24 @@ impl Rater {
         for keys in ids.chunks(KEYS_PER_QUERY) {
             use organization::Column;
             self.customers.extend(keys.iter().map(|k| (k.clone(), None)));
-            let found = self
-                .customers_in_scope()
-                .column(Column::ExternalId)
+            // The kind is checked here, not in SQL: asked for too, SQLite (which keeps no
+            // statistics) walks every customer of the tree by (tree, kind) rather than seeking
+            // the keys in the (tree, external id) index (docs/performance.md §15).
+            let found = organization::Entity::find()
+                .select_only()
+                .columns([Column::Id, Column::ParentId, Column::ExternalId, Column::Kind])
+                .filter(self.scope.organizations())
+                .filter(Column::TenantId.eq(self.scope.tenant_id))
                 .filter(Column::ExternalId.is_in(keys))
-                .into_tuple::<(i64, i64, String)>()
+                .into_tuple::<(i64, Option<i64>, String, String)>()
                 .all(db)
                 .await?;
-            self.customers.extend(found.into_iter().map(|(id, parent, key)| (key, Some((id, parent)))));
+            let customer = OrgKind::Customer.as_str();
+            self.customers.extend(
+                found.into_iter().filter_map(|(id, parent, key, kind)| {
+                    Some((key, Some((id, parent.filter(|_| kind == customer)?))))
+                }),
+            );
         }
         let accounts: Vec<String> = accounts.into_iter().collect();
         for keys in accounts.chunks(KEYS_PER_QUERY) {

@@ -122,6 +122,10 @@ impl Grain for CustomerMonths {
     async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
         Ok(customer_month_rollup::Entity::find().count(db).await?)
     }
+
+    async fn stores_none<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
+        Ok(customer_month_rollup::Entity::find().one(db).await?.is_none())
+    }
 }
 
 /// Customer `customer` of tree `tenant` moves from segment `from` to `to` (none: `None`): its

@@ -129,6 +129,10 @@ impl Grain for CustomerServices {
     async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
         Ok(customer_service_rollup::Entity::find().count(db).await?)
     }
+
+    async fn stores_none<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
+        Ok(customer_service_rollup::Entity::find().one(db).await?.is_none())
+    }
 }
 
 /// The grain's unique index, in the order `key_values` gives a key's values.

@@ -94,6 +94,10 @@ pub(crate) trait Grain: Default + Send {
     /// How many rows are stored, in every tree.
     fn count<C: ConnectionTrait>(db: &C) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
+    /// Whether no row is stored, in any tree: one row read, where a count walks them all (every
+    /// start-up asks, `rebuild::missing_grain`).
+    fn stores_none<C: ConnectionTrait>(db: &C) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
     /// Compares what follows the grain (a rollup derived from it, kept when it is written) with
     /// the grain as stored for tree `tenant`; nothing follows most grains.
     fn check_following<C: ConnectionTrait>(

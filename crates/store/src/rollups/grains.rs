@@ -121,7 +121,7 @@ macro_rules! grains {
 
             async fn missing<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
                 let mut missing = false;
-                $(missing |= $g::count(db).await? == 0;)+
+                $(missing |= $g::stores_none(db).await?;)+
                 Ok(missing)
             }
         }

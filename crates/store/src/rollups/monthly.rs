@@ -134,6 +134,10 @@ impl Grain for Monthly {
     async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
         Ok(monthly_rollup::Entity::find().count(db).await?)
     }
+
+    async fn stores_none<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
+        Ok(monthly_rollup::Entity::find().one(db).await?.is_none())
+    }
 }
 
 /// The monthly grain's unique index, in the order `key_values` gives a key's values.

@@ -108,6 +108,5 @@ pub async fn stored_and_rebuilt(
 /// monthly grain has some.
 pub(crate) async fn missing_grain(db: &impl ConnectionTrait) -> Result<bool, StoreError> {
     let missing = Others::missing(db).await?;
-    let monthly = Monthly::count(db).await?;
-    Ok(missing && monthly > 0)
+    Ok(missing && !Monthly::stores_none(db).await?)
 }

@@ -103,6 +103,10 @@ impl Grain for ResellerMonths {
     async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
         Ok(reseller_month_rollup::Entity::find().count(db).await?)
     }
+
+    async fn stores_none<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
+        Ok(reseller_month_rollup::Entity::find().one(db).await?.is_none())
+    }
 }
 
 /// The grain's unique index, in the order `key_values` gives a key's values.
@@ -156,7 +160,7 @@ fn reseller_month_sums_of(row: &reseller_month_rollup::Model) -> Result<Sums, St
 /// before this grain gets it from a few rows per reseller and month, instead of every line read
 /// again by the rebuild (270 s at 1M lines). Does nothing when the grain has rows already.
 pub(crate) async fn fill_from_products<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
-    if reseller_month_rollup::Entity::find().count(db).await? > 0 {
+    if !ResellerMonths::stores_none(db).await? {
         return Ok(());
     }
     let mut by_tenant: BTreeMap<i64, BTreeMap<ResellerMonthKey, Sums>> = BTreeMap::new();

@@ -111,6 +111,10 @@ impl Grain for ResellerProducts {
     async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
         Ok(reseller_product_rollup::Entity::find().count(db).await?)
     }
+
+    async fn stores_none<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
+        Ok(reseller_product_rollup::Entity::find().one(db).await?.is_none())
+    }
 }
 
 /// The grain's unique index, in the order `key_values` gives a key's values.

@@ -1,7 +1,7 @@
 //! `/insights/…` (seed 002, docs/metrics.md §3–§4): reseller performance over a range of months.
 //! Each view answers CSV with `format=csv` (or `Accept: text/csv`).
 
-use actix_web::{get, web};
+use actix_web::{HttpRequest, get, web};
 use domain::api::{
     AddsChurns, InsightsAgreements, InsightsGeography, InsightsProducts, InsightsQuery, InsightsSegments,
     InsightsSummary, ListParams, Page, REVENUE_TREND_SORTS, ResellerTrend,
@@ -10,7 +10,7 @@ use domain::roles::{MoneyFields, Permission};
 use store::dashboards::insights::{self, Range};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::{Listed, Report};
+use super::{Listed, Report, wants_csv};
 use crate::auth::Caller;
 use crate::docs::AuthErrors;
 use crate::error::ApiError;
@@ -96,6 +96,7 @@ pub async fn get_adds_churns(
 )]
 #[get("/insights/revenue-trend")]
 pub async fn get_revenue_trend(
+    req: HttpRequest,
     caller: Caller,
     state: web::Data<AppState>,
     query: Dated<InsightsQuery>,
@@ -106,10 +107,14 @@ pub async fn get_revenue_trend(
     let mut list = list.check(REVENUE_TREND_SORTS)?;
     let range = range(&query)?;
     let (page, per_page) = (list.page, list.per_page);
-    (list.page, list.per_page) = (1, u64::MAX);
-    let all = insights::revenue_trend(&state.store, &caller.scope, &range, &list).await?;
+    // JSON reads the page's resellers by product only; the CSV holds every reseller.
+    let everything = wants_csv(query.format, &req);
+    if everything {
+        (list.page, list.per_page) = (1, u64::MAX);
+    }
+    let found = insights::revenue_trend(&state.store, &caller.scope, &range, &list).await?;
     let name = format!("insights-revenue-trend-{}", query.as_of);
-    Ok(Report::new(Listed::paged(all.items, page, per_page, name), query.format))
+    Ok(Report::new(Listed::answer(found, everything, page, per_page, name), query.format))
 }
 
 /// Per month of the range: revenue by product family, subscriptions and licences by product

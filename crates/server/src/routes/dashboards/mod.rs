@@ -54,8 +54,13 @@ impl<T> Report<T> {
     }
 }
 
-fn accepts_csv(req: &HttpRequest) -> bool {
-    req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/csv"))
+/// Whether the answer is to be CSV: `format=csv`, or no format and an `Accept` naming `text/csv`.
+/// A handler that reads less for one page than for the whole list asks this before reading.
+pub fn wants_csv(format: Option<ReportFormat>, req: &HttpRequest) -> bool {
+    match format {
+        Some(format) => format == ReportFormat::Csv,
+        None => req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/csv")),
+    }
 }
 
 fn to_csv(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, ApiError> {
@@ -72,11 +77,7 @@ impl<T: CsvReport> Responder for Report<T> {
     type Body = actix_web::body::BoxBody;
 
     fn respond_to(self, req: &HttpRequest) -> HttpResponse {
-        let wants_csv = match self.format {
-            Some(format) => format == ReportFormat::Csv,
-            None => accepts_csv(req),
-        };
-        if !wants_csv {
+        if !wants_csv(self.format, req) {
             return HttpResponse::Ok().json(&self.report);
         }
         match to_csv(self.report.header(), self.report.rows()) {
@@ -141,5 +142,14 @@ impl<T: Clone> Listed<T> {
         let skip = Ord::min(page.saturating_sub(1).saturating_mul(per_page), total) as usize;
         let items = all.iter().skip(skip).take(per_page as usize).cloned().collect();
         Listed { page: Page { items, total, page, per_page }, all, file_name }
+    }
+
+    /// The answer to a request for page `page` of `per_page` rows when `found` holds either
+    /// every row (`everything`: a CSV download) or only that page (JSON, read as one page).
+    pub fn answer(found: Page<T>, everything: bool, page: u64, per_page: u64, file_name: String) -> Listed<T> {
+        match everything {
+            true => Listed::paged(found.items, page, per_page, file_name),
+            false => Listed { page: found, all: Vec::new(), file_name },
+        }
     }
 }
