@@ -73,10 +73,11 @@ orgs = dump("orgs", "SELECT id, kind, parent_id, external_id, name, country, seg
             " substr(closed_at, 1, 10) FROM organizations WHERE tenant_id = ?",
             ["id", "kind", "parent_id", "external_id", "name", "country", "segment", "created", "closed"])
 products = dump("products", "SELECT id, sku, family FROM products WHERE tenant_id = ?", ["id", "sku", "family"])
+# Chargeable units as R11 counts them: PricingQuantity, else ConsumedQuantity, else 0.
 demo = dump("demo_lines", "SELECT customer_id, reseller_id, product_id, substr(day, 1, 10), charge_category, billed_usd,"
-            " effective_usd, marketplace FROM billing_line_items WHERE tenant_id = ? AND rated"
-            " AND coalesce(line_item_id, '') NOT LIKE 'bench-%'",
-            ["customer_id", "reseller_id", "product_id", "day", "category", "billed", "effective", "marketplace"])
+            " effective_usd, marketplace, coalesce(nullif(quantity, ''), nullif(consumed_quantity, ''), '0')"
+            " FROM billing_line_items WHERE tenant_id = ? AND rated AND coalesce(line_item_id, '') NOT LIKE 'bench-%'",
+            ["customer_id", "reseller_id", "product_id", "day", "category", "billed", "effective", "marketplace", "units"])
 src.close()
 
 con = duckdb.connect()
@@ -85,7 +86,8 @@ con.execute(f"CREATE TABLE orgs AS SELECT * FROM read_csv('{orgs}', header = tru
              "{'created': 'DATE', 'closed': 'DATE', 'parent_id': 'BIGINT'})")
 con.execute(f"CREATE TABLE products AS SELECT * FROM read_csv('{products}', header = true)")
 con.execute(f"CREATE TABLE demo_lines AS SELECT * FROM read_csv('{demo}', header = true, types = "
-            "{'billed': 'DECIMAL(38,10)', 'effective': 'DECIMAL(38,10)', 'day': 'DATE', 'product_id': 'BIGINT'})")
+            "{'billed': 'DECIMAL(38,10)', 'effective': 'DECIMAL(38,10)', 'day': 'DATE', 'product_id': 'BIGINT',"
+            " 'units': 'DECIMAL(38,10)'})")
 started = time.time()
 con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv('{lines_dir}/month-*.csv', header = true, types = "
             "{'BilledCost': 'DECIMAL(18,2)', 'EffectiveCost': 'DECIMAL(18,2)', 'ChargePeriodStart': 'DATE',"
@@ -101,12 +103,13 @@ con.execute("""
   CREATE TABLE lines AS
   SELECT c.parent_id AS reseller_id, c.id AS customer_id, r.ChargePeriodStart AS day, strftime(r.ChargePeriodStart, '%Y-%m') AS month, r.ChargeCategory AS category,
          r.BilledCost::DECIMAL(38,10) AS billed, r.EffectiveCost::DECIMAL(38,10) AS effective,
-         r.x_Marketplace AS marketplace, coalesce(p.family, 'Unmapped') AS family
+         r.x_Marketplace AS marketplace, coalesce(p.family, 'Unmapped') AS family,
+         coalesce(r.PricingQuantity, 0)::DECIMAL(38,10) AS units, p.sku AS sku
     FROM raw r JOIN orgs c ON c.kind = 'customer' AND c.external_id = r.BillingAccountId
     LEFT JOIN products p ON p.sku = r.SkuId
   UNION ALL
   SELECT d.reseller_id, d.customer_id, d.day, strftime(d.day, '%Y-%m'), d.category, d.billed, d.effective, d.marketplace,
-         coalesce(p.family, 'Unmapped')
+         coalesce(p.family, 'Unmapped'), d.units, p.sku
     FROM demo_lines d LEFT JOIN products p ON p.id = d.product_id""")
 con.execute("DROP TABLE raw")
 print(f"  DuckDB joined them to customers and products in {time.time() - started:.1f} s (not timed below)")
@@ -240,7 +243,32 @@ def revenue_trend_api():
     return {r["name"]: money(r["revenue"]) for r in t["items"]}
 
 
+def falling_units():
+    """Partners: per SKU and reseller, chargeable units of the last complete month against the month
+    before, listed when they fell by more than 10 % (exact: (before − last) × 100 > 10 × before)."""
+    last, before = add_months(month, -1), add_months(month, -2)
+    rows = q(f"""
+      SELECT sku, reseller_id, coalesce(b, 0), coalesce(l, 0)
+        FROM (SELECT sku, reseller_id, sum(units) FILTER (WHERE month = '{before}') AS b,
+                     sum(units) FILTER (WHERE month = '{last}') AS l
+                FROM lines WHERE month IN ('{before}', '{last}') AND sku IS NOT NULL
+                 AND reseller_id IN (SELECT id FROM orgs WHERE kind = 'reseller') GROUP BY ALL)
+       WHERE coalesce(b, 0) > 0 AND (coalesce(b, 0) - coalesce(l, 0)) * 100 > 10 * coalesce(b, 0)""")
+    return {f"{sku} {reseller}": (b.normalize(), l.normalize()) for sku, reseller, b, l in rows}
+
+
+def falling_units_api():
+    req = urllib.request.Request(base + "/api/v1/dashboards/partners/decreasing-units?format=csv",
+                                 headers={"authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req) as r:
+        rows = csv.DictReader(r.read().decode().splitlines())
+        return {f"{row['sku']} {row['reseller_id']}":
+                (decimal.Decimal(row["previous_units"]).normalize(), decimal.Decimal(row["last_units"]).normalize())
+                for row in rows}
+
+
 CHECKS = [
+    ("partners, distributor", falling_units, falling_units_api),
     ("home, distributor", home, home_api),
     ("insights summary, distributor", summary, summary_api),
     ("adds-churns, distributor", adds_churns, adds_churns_api),
@@ -257,7 +285,9 @@ if os.path.exists(latency_file):
         latency[label] = (float(p50), float(p99))
 
 def leaves(figures):
-    return sum(leaves(v) for v in figures.values()) if isinstance(figures, dict) else 1
+    if isinstance(figures, dict):
+        return sum(leaves(v) for v in figures.values())
+    return len(figures) if isinstance(figures, tuple) else 1
 
 
 failed = []

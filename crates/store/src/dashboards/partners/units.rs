@@ -15,6 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use super::LISTED;
 use super::lists::page_of;
 use crate::dashboards::dashboard_scope;
+use crate::dashboards::packed::{packed, unpacked};
 use crate::entities::{product, reseller_product_rollup};
 use crate::{Scope, Store, StoreError, dashboards, stored};
 
@@ -28,25 +29,32 @@ pub(super) async fn decreasing_units(
     use reseller_product_rollup::Column;
     let last = Month::of(as_of).previous();
     let before = last.previous();
-    let rows = reseller_product_rollup::Entity::find()
+    // Each month's rows packed in one text (`dashboards/packed.rs`): two rows cross the driver
+    // instead of one per reseller and product (5,685 at 10M: 8 ms of the console's ~21 ms).
+    let backend = store.db().get_database_backend();
+    let months = reseller_product_rollup::Entity::find()
         .select_only()
-        .columns([Column::Month, Column::ResellerId, Column::ProductId, Column::Units])
+        .column(Column::Month)
+        .expr_as(packed(backend, "reseller_id"), "resellers")
+        .expr_as(packed(backend, "product_id"), "products")
+        .expr_as(packed(backend, "units"), "units")
         .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
         .filter(Column::Month.is_in([last.to_string(), before.to_string()]))
         .filter(Column::ProductId.ne(0))
-        .into_tuple::<(String, i64, i64, String)>()
+        .group_by(Column::Month)
+        .into_tuple::<(String, String, String, String)>()
         .all(store.db())
         .await?;
     // (product, reseller) → (units before, units last).
     let mut units: HashMap<(i64, i64), (Decimal, Decimal)> = HashMap::new();
     let last_text = last.to_string();
-    for (month, reseller, product, amount) in rows {
-        let amount: Decimal = stored::parse(&amount, "reseller_product_rollups.units")?;
-        let entry = units.entry((product, reseller)).or_default();
-        if month == last_text {
-            entry.1 += amount;
-        } else {
-            entry.0 += amount;
+    for (month, resellers, products, amounts) in months {
+        let what = format!("reseller product rollup of {month}");
+        for [reseller, product, amount] in unpacked([&resellers, &products, &amounts], &what)? {
+            let id = |v: &str| v.parse::<i64>().map_err(|_| StoreError::Corrupt(what.clone()));
+            let amount: Decimal = stored::parse(amount, "reseller_product_rollups.units")?;
+            let entry = units.entry((id(product)?, id(reseller)?)).or_default();
+            dashboards::add(if month == last_text { &mut entry.1 } else { &mut entry.0 }, amount)?;
         }
     }
     let hundred = Decimal::ONE_HUNDRED;
