@@ -36,10 +36,15 @@ def money(v):
     return decimal.Decimal(str(v)).quantize(CENT, rounding=decimal.ROUND_HALF_EVEN)
 
 
-def api(path):
+def fetch(path):
+    """The server's answer to GET `path` as the distributor, as text."""
     req = urllib.request.Request(base + path, headers={"authorization": f"Bearer {token}"})
     with urllib.request.urlopen(req) as r:
-        return json.load(r)
+        return r.read().decode()
+
+
+def api(path):
+    return json.loads(fetch(path))
 
 
 today = datetime.datetime.now(datetime.timezone.utc).date()
@@ -258,13 +263,10 @@ def falling_units():
 
 
 def falling_units_api():
-    req = urllib.request.Request(base + "/api/v1/dashboards/partners/decreasing-units?format=csv",
-                                 headers={"authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(req) as r:
-        rows = csv.DictReader(r.read().decode().splitlines())
-        return {f"{row['sku']} {row['reseller_id']}":
-                (decimal.Decimal(row["previous_units"]).normalize(), decimal.Decimal(row["last_units"]).normalize())
-                for row in rows}
+    rows = csv.DictReader(fetch("/api/v1/dashboards/partners/decreasing-units?format=csv").splitlines())
+    return {f"{row['sku']} {row['reseller_id']}":
+            (decimal.Decimal(row["previous_units"]).normalize(), decimal.Decimal(row["last_units"]).normalize())
+            for row in rows}
 
 
 CHECKS = [
