@@ -25,6 +25,7 @@ mod m20261202_000004_index_organization_search;
 mod m20261203_000001_create_usage_and_reports;
 mod m20261203_000002_create_reseller_month_rollups;
 mod m20261204_000001_line_ids_per_reseller;
+mod m20261205_000001_period_index_in_line_order;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_create_usage_and_reports::Migration),
             Box::new(m20261203_000002_create_reseller_month_rollups::Migration),
             Box::new(m20261204_000001_line_ids_per_reseller::Migration),
+            Box::new(m20261205_000001_period_index_in_line_order::Migration),
         ]
     }
 }

@@ -23,6 +23,7 @@ on_both_databases!(
     one_bad_column_in_every_row_is_reported_once_with_its_count,
     a_restated_period_replaces_the_earlier_figures_and_a_period_in_parts_is_one_batch,
     a_restatement_replaces_only_the_importers_own_lines,
+    a_restatement_leaves_the_periods_other_accounts_and_providers,
     a_payers_invoice_shows_each_customer_its_own_part,
     a_product_covering_a_service_gives_lines_of_unknown_skus_their_product,
 );
@@ -402,6 +403,22 @@ async fn a_restatement_replaces_only_the_importers_own_lines(app: TestApp) {
     .await;
     assert_eq!(batch["rows_replaced"], 0, "{batch}");
     assert_eq!(rolled_up_revenue(&app).await, "14".parse().unwrap());
+}
+
+async fn a_restatement_leaves_the_periods_other_accounts_and_providers(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    map_accounts(&app, &token, app.tree.c1, &["SUB-1"]).await;
+    // October of payer PAYER at AWS, of another payer at AWS, and of an account called PAYER too
+    // at another provider: one (provider, account, period) restated, the other two kept.
+    let mut october = period_export("2026-10", &[("SUB-1", "10")]);
+    october.push_str("OTHER,SUB-1,2026-10-01T00:00:00Z,2026-10-03,2026-10-04,20,USD,Usage,AWS,Amazon EC2\n");
+    october.push_str("PAYER,SUB-1,2026-10-01T00:00:00Z,2026-10-03,2026-10-04,40,USD,Usage,Azure,Virtual Machines\n");
+    imported(post_file(&app, &token, "", october.into_bytes()).await).await;
+    assert_eq!(rolled_up_revenue(&app).await, "70".parse().unwrap());
+    let restated = period_export("2026-10", &[("SUB-1", "1")]);
+    let batch = imported(post_file(&app, &token, "replace=billing_period", restated.into_bytes()).await).await;
+    assert_eq!(batch["rows_replaced"], 1, "{batch}");
+    assert_eq!(rolled_up_revenue(&app).await, "61".parse().unwrap(), "OTHER's 20 and Azure's 40 stay");
 }
 
 async fn a_payers_invoice_shows_each_customer_its_own_part(app: TestApp) {
