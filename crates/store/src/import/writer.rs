@@ -70,8 +70,8 @@ impl Writer {
         }
         let rows_of_part: HashMap<(i64, &str), &billing_line_item::Model> =
             part.iter().filter_map(|m| m.line_item_id.as_deref().map(|id| ((m.owner_id, id), m))).collect();
-        let ids = rows_of_part.keys().map(|(_, id)| *id);
-        let stored = stored_lines::with_ids(txn, self.tenant, ids).await?;
+        let keys: Vec<(i64, &str)> = rows_of_part.keys().copied().collect();
+        let stored = stored_lines::with_keys(txn, self.tenant, &keys).await?;
         let mut again = Vec::new();
         let mut found = 0;
         for old in stored {
