@@ -198,7 +198,8 @@ mod tests {
     #[test]
     fn a_read_finds_each_key_by_its_grains_unique_index() {
         let daily = TABLE.read_statement(DbBackend::Sqlite);
-        assert_eq!(daily.matches(" OR ").count(), KEYS_PER_READ - 1);
+        assert_eq!(daily.matches("), (").count(), KEYS_PER_READ - 1);
+        assert_eq!(daily.matches(" = k.column").count(), TABLE.key_columns.len());
         assert_eq!(daily.matches('?').count(), KEYS_PER_READ * TABLE.key_columns.len());
     }
 }
