@@ -62,6 +62,9 @@ const COLUMNS: [Column; 20] = [
 
 rolled_up_by_columns!(StoredLine);
 
+/// Keys are sent in statements of a multiple of this many.
+const KEYS_STEP: usize = 250;
+
 /// The stored lines of tree `tenant` with these (owner, x_LineItemId) keys.
 ///
 /// Why a join with the keys as a `VALUES` list: the unique index is (tree, owner, line id), and
@@ -76,17 +79,20 @@ pub async fn with_keys(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
+    // The keys padded to a multiple of KEYS_STEP with a key no line has (no owner is negative),
+    // so that the connection prepares and caches a few texts rather than one per count.
+    let padded = keys.len().div_ceil(KEYS_STEP) * KEYS_STEP;
     let columns: Vec<String> = COLUMNS.iter().map(|c| format!("l.{}", c.as_str())).collect();
-    let rows = vec!["(?, ?)"; keys.len()].join(", ");
+    let rows = vec!["(?, ?)"; padded].join(", ");
     let sql = format!(
         "SELECT {} FROM (VALUES {rows}) AS k JOIN billing_line_items l \
          ON l.tenant_id = ? AND l.owner_id = k.column1 AND l.line_item_id = k.column2",
         columns.join(", ")
     );
-    let mut values: Vec<Value> = Vec::with_capacity(keys.len() * 2 + 1);
-    for (owner, id) in keys {
-        values.push((*owner).into());
-        values.push((*id).into());
+    let mut values: Vec<Value> = Vec::with_capacity(padded * 2 + 1);
+    for (owner, id) in keys.iter().copied().chain(std::iter::repeat_n((-1, ""), padded - keys.len())) {
+        values.push(owner.into());
+        values.push(id.into());
     }
     values.push(tenant.into());
     let backend = db.get_database_backend();

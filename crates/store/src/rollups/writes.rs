@@ -2,8 +2,9 @@
 //! describes its table as a [`StoredGrain`]): the changes are taken a batch of keys at a time,
 //! the stored rows of exactly those keys are read in one statement (the keys a `VALUES` list
 //! joined to the table, each a lookup in its grain's unique index), merged in Rust (sums are
-//! exact decimals, never added in SQL), and written in bulk: a key's row is inserted, or updated in place when it is stored (its grain's
-//! index is not touched), or deleted when no line is left in it. Memory holds one batch's rows,
+//! exact decimals, never added in SQL), and written in bulk: a key's row is inserted, or updated
+//! in place when it is stored (its grain's index is not touched), or deleted when no line is left
+//! in it. Memory holds one batch's rows,
 //! whatever the size of the rollup, and the changes are consumed as they are written (never
 //! copied into a second grouping: docs/performance.md §8).
 //!
