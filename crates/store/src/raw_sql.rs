@@ -20,9 +20,36 @@ pub fn numbered(backend: DbBackend, sql: &str) -> String {
     out
 }
 
+/// `SELECT {select}` from `table` (named `t`) joined to `rows` keys sent as a `VALUES` list (named
+/// `k`), each key's values in `key_columns` order, and `also` (further conditions on `t`, each
+/// `AND …`, whose placeholders follow the keys'): with an index on `key_columns` each key is one
+/// seek of it, on both databases.
+///
+/// Why this shape rather than `WHERE (key) OR (key) …` or `IN (…)`: PostgreSQL planned a chain of
+/// ORs afresh at every execution, and an `IN` on part of an index walked the rest of it
+/// (docs/performance.md §9, §10).
+pub fn joined_to_keys(select: &str, table: &str, key_columns: &[&str], rows: usize, also: &str) -> String {
+    let row = format!("({})", vec!["?"; key_columns.len()].join(", "));
+    let on: Vec<String> = key_columns.iter().enumerate().map(|(n, c)| format!("t.{c} = k.column{}", n + 1)).collect();
+    format!(
+        "SELECT {select} FROM (VALUES {}) AS k JOIN {table} t ON {}{also}",
+        vec![row; rows].join(", "),
+        on.join(" AND ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_joined_column_by_column() {
+        assert_eq!(
+            joined_to_keys("t.id", "items", &["owner", "code"], 2, " AND t.tree = ?"),
+            "SELECT t.id FROM (VALUES (?, ?), (?, ?)) AS k JOIN items t \
+             ON t.owner = k.column1 AND t.code = k.column2 AND t.tree = ?"
+        );
+    }
 
     #[test]
     fn postgres_numbers_the_placeholders_sqlite_keeps_them() {

@@ -13,6 +13,7 @@ on_both_databases!(
     the_same_content_twice_at_once_is_counted_once,
     a_line_item_id_replaces_the_earlier_line,
     a_line_item_id_repeated_across_the_chunks_of_one_file_is_replaced,
+    a_stored_or_repeated_id_met_in_the_middle_of_a_chunk_is_replaced_once,
     a_customer_month_of_more_rollup_rows_than_one_write_is_summed_whole,
     malformed_files_are_rejected_whole_and_change_nothing,
     a_file_failing_half_way_leaves_nothing,
@@ -249,6 +250,31 @@ async fn a_line_item_id_repeated_across_the_chunks_of_one_file_is_replaced(app: 
     let billed: Decimal = rollup.values().map(|s| s.billed_usd).sum();
     assert_eq!(lines, 1200, "one line per id");
     assert_eq!(billed, Decimal::from(expected), "each id's last row");
+}
+
+/// On PostgreSQL a chunk of new lines is copied straight into the table, and one that meets a
+/// stored key half-way is rolled back and goes the careful way: the lines copied before the
+/// meeting must neither stay twice nor be lost, and the chunks after it are copied straight again.
+async fn a_stored_or_repeated_id_met_in_the_middle_of_a_chunk_is_replaced_once(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let earlier = csv(&["C1,2026-10-05,2026-10-06,100,100,USD,Usage,AWS,EC2,,,,L-1500"]);
+    assert_eq!(import(&app, &token, &earlier).await.status(), StatusCode::CREATED);
+
+    // Chunk 1 new; chunk 2 meets the stored L-1500 at its 501st row; chunk 3 new; chunk 4 holds
+    // L-3000 twice, its first row and its last.
+    let mut rows: Vec<String> =
+        (0..3499).map(|i| format!("C1,2026-10-05,2026-10-06,1,1,USD,Usage,AWS,EC2,,,,L-{i}")).collect();
+    rows.push("C1,2026-10-05,2026-10-06,5,5,USD,Usage,AWS,EC2,,,,L-3000".into());
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let response = import(&app, &token, &csv(&rows)).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let batch: Value = response.json().await.unwrap();
+    let counts = ["rows_total", "rows_rated", "rows_replaced"].map(|k| batch[k].as_u64());
+    assert_eq!(counts, [Some(3500), Some(3499), Some(2)], "the repeated row counted once: {batch}");
+    let rollup = rollup_is_consistent(&app).await;
+    let lines: i64 = rollup.values().map(|s| s.lines).sum();
+    let billed: Decimal = rollup.values().map(|s| s.billed_usd).sum();
+    assert_eq!((lines, billed), (3499, Decimal::from(3498 + 5)), "one line per id, L-1500 at 1 and L-3000 at 5");
 }
 
 async fn a_customer_month_of_more_rollup_rows_than_one_write_is_summed_whole(app: TestApp) {

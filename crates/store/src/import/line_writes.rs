@@ -44,10 +44,35 @@ pub struct Conflicted {
     pub skipped: u64,
 }
 
+/// How an import's chunks of lines reach the table on PostgreSQL: straight, or through the
+/// staging table.
+///
+/// Straight is tried first: one `COPY` into the line items, under a savepoint. A chunk with a
+/// key that is stored already (or twice in the chunk) makes that `COPY` fail; it is rolled back
+/// to the savepoint and goes through the staging table, which leaves such lines out for the
+/// writer to replace, as do the chunks after it until one of them meets no stored key. Why:
+/// moving rows from the staging table with `INSERT … SELECT … ON CONFLICT` cost more than
+/// copying them twice (docs/performance.md §10), and most chunks of most files are new lines.
+#[derive(Debug)]
+pub struct CopyRoute {
+    straight: bool,
+}
+
+impl Default for CopyRoute {
+    fn default() -> Self {
+        CopyRoute { straight: true }
+    }
+}
+
 /// Inserts new `lines`, whose statements are `prepared` from them, statement by statement;
 /// returns the lines of every statement that left some out because their (tree, x_LineItemId)
 /// is stored already, for the caller to replace (a line is looked up only then, the rare case).
-pub async fn insert_new(txn: &ImportTxn, lines: Vec<Model>, prepared: Prepared) -> Result<Conflicted, StoreError> {
+pub async fn insert_new(
+    txn: &ImportTxn,
+    lines: Vec<Model>,
+    prepared: Prepared,
+    route: &mut CopyRoute,
+) -> Result<Conflicted, StoreError> {
     let mut conflicted = Conflicted::default();
     let mut at = 0;
     let mut statement = |inserted: u64, count: usize| {
@@ -65,7 +90,7 @@ pub async fn insert_new(txn: &ImportTxn, lines: Vec<Model>, prepared: Prepared) 
         }
         Prepared::Copy(rows) => {
             let count = lines.len();
-            statement(copy_new(txn, rows).await?, count);
+            statement(copy_new(txn, &rows, count, route).await?, count);
         }
         Prepared::Values(rows) => {
             debug_assert_eq!(lines.len(), rows.len(), "values for every line");
@@ -95,10 +120,35 @@ pub async fn create_staging(txn: &ImportTxn) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Copies `count` rows in COPY's text format into the line items, straight or through the
+/// staging table as `route` says (and learns); returns how many went in.
+async fn copy_new(txn: &ImportTxn, rows: &[u8], count: usize, route: &mut CopyRoute) -> Result<u64, StoreError> {
+    static STRAIGHT: OnceLock<String> = OnceLock::new();
+    if route.straight {
+        let copy = STRAIGHT.get_or_init(|| format!("COPY {} ({}) FROM STDIN", LINES.name, LINES.columns.join(", ")));
+        txn.execute_unprepared("SAVEPOINT straight_copy").await?;
+        match txn.copy_in(copy, rows).await.map_err(StoreError::from) {
+            Ok(copied) => {
+                txn.execute_unprepared("RELEASE SAVEPOINT straight_copy").await?;
+                return Ok(copied);
+            }
+            Err(StoreError::Conflict(_)) => {
+                txn.execute_unprepared("ROLLBACK TO SAVEPOINT straight_copy").await?;
+                route.straight = false;
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    let copied = copy_staged(txn, rows).await?;
+    // A chunk that met no stored key: the next is likely new lines too.
+    route.straight = copied == count as u64;
+    Ok(copied)
+}
+
 /// Copies rows in COPY's text format into the staging table, then moves them all into the line
 /// items with one `INSERT … SELECT`, leaving out those whose key is stored (COPY itself cannot
 /// skip a conflict); returns how many went in.
-async fn copy_new(txn: &ImportTxn, rows: Vec<u8>) -> Result<u64, StoreError> {
+async fn copy_staged(txn: &ImportTxn, rows: &[u8]) -> Result<u64, StoreError> {
     static STATEMENTS: OnceLock<(String, String)> = OnceLock::new();
     let (copy, insert) = STATEMENTS.get_or_init(|| {
         let columns = LINES.columns.join(", ");

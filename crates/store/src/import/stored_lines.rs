@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult, IdenStatic, Statement, Value};
 
 use crate::StoreError;
 use crate::entities::billing_line_item::Column;
-use crate::raw_sql::numbered;
+use crate::raw_sql::{joined_to_keys, numbered};
 use crate::rollups::lines::rolled_up_by_columns;
 
 /// A stored line, as far as its replacement needs it.
@@ -67,10 +67,10 @@ const KEYS_STEP: usize = 250;
 
 /// The stored lines of tree `tenant` with these (owner, x_LineItemId) keys.
 ///
-/// Why a join with the keys as a `VALUES` list: the unique index is (tree, owner, line id), and
-/// `line_item_id IN (…)` without the owner walked every line of the tree per statement on SQLite
-/// (a file of 200,000 replacing lines took 157 s instead of 3: docs/performance.md §9). Joined
-/// this way each key is one seek of that index, on both databases.
+/// Why a join with the keys as a `VALUES` list ([`joined_to_keys`]): the unique index is (tree,
+/// owner, line id), and `line_item_id IN (…)` without the owner walked every line of the tree per
+/// statement on SQLite (a file of 200,000 replacing lines took 157 s instead of 3:
+/// docs/performance.md §9).
 pub async fn with_keys(
     db: &impl ConnectionTrait,
     tenant: i64,
@@ -82,13 +82,9 @@ pub async fn with_keys(
     // The keys padded to a multiple of KEYS_STEP with a key no line has (no owner is negative),
     // so that the connection prepares and caches a few texts rather than one per count.
     let padded = keys.len().div_ceil(KEYS_STEP) * KEYS_STEP;
-    let columns: Vec<String> = COLUMNS.iter().map(|c| format!("l.{}", c.as_str())).collect();
-    let rows = vec!["(?, ?)"; padded].join(", ");
-    let sql = format!(
-        "SELECT {} FROM (VALUES {rows}) AS k JOIN billing_line_items l \
-         ON l.tenant_id = ? AND l.owner_id = k.column1 AND l.line_item_id = k.column2",
-        columns.join(", ")
-    );
+    let columns: Vec<String> = COLUMNS.iter().map(|c| format!("t.{}", c.as_str())).collect();
+    let key = [Column::OwnerId.as_str(), Column::LineItemId.as_str()];
+    let sql = joined_to_keys(&columns.join(", "), "billing_line_items", &key, padded, " AND t.tenant_id = ?");
     let mut values: Vec<Value> = Vec::with_capacity(padded * 2 + 1);
     for (owner, id) in keys.iter().copied().chain(std::iter::repeat_n((-1, ""), padded - keys.len())) {
         values.push(owner.into());

@@ -87,7 +87,7 @@ impl ImportTxn {
 
     /// Sends `data` (rows in COPY's text format) with `statement` (`COPY … FROM STDIN`), on
     /// PostgreSQL; returns the rows copied.
-    pub async fn copy_in(&self, statement: &str, data: Vec<u8>) -> Result<u64, DbErr> {
+    pub async fn copy_in(&self, statement: &str, data: &[u8]) -> Result<u64, DbErr> {
         let ImportTxn::Postgres(conn) = self else {
             return Err(DbErr::Custom("COPY is for PostgreSQL".into()));
         };

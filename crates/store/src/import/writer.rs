@@ -8,7 +8,7 @@ use domain::focus::RowProblem;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 use super::line_binding::Prepared;
-use super::line_writes::{self, Conflicted};
+use super::line_writes::{self, Conflicted, CopyRoute};
 use super::problems::Problems;
 use super::rating::Unrated;
 use super::rating_stage::IssueCount;
@@ -33,6 +33,8 @@ pub(super) struct Writer {
     pub(super) deltas: Deltas,
     /// Rated lines of SKUs the catalog lacks that were replaced, to take out of their issues.
     pub(super) unmapped_gone: HashMap<(String, Option<i64>), UnmappedLines>,
+    /// How the lines reach their table on PostgreSQL.
+    route: CopyRoute,
 }
 
 impl Writer {
@@ -46,6 +48,7 @@ impl Writer {
             problems: Problems::default(),
             deltas: Deltas::default(),
             unmapped_gone: HashMap::new(),
+            route: CopyRoute::default(),
         }
     }
 
@@ -57,7 +60,7 @@ impl Writer {
         lines: Vec<billing_line_item::Model>,
         prepared: Prepared,
     ) -> Result<(), StoreError> {
-        let conflicted = line_writes::insert_new(txn, lines, prepared).await?;
+        let conflicted = line_writes::insert_new(txn, lines, prepared, &mut self.route).await?;
         self.replace(txn, conflicted).await
     }
 

@@ -46,21 +46,9 @@ pub(super) struct StoredGrain<E: EntityTrait, K> {
 
 impl<E: EntityTrait, K> StoredGrain<E, K> {
     /// The stored rows of [`KEYS_PER_READ`] keys, given as a `VALUES` list joined to the table:
-    /// each key a lookup in the grain's unique index.
-    ///
-    /// Why not `WHERE (key) OR (key) …`: PostgreSQL planned that chain of ORs afresh at every
-    /// execution, ~9 ms for 400 monthly keys against ~1.3 ms for the join (docs/performance.md
-    /// §10).
+    /// each key a lookup in the grain's unique index ([`raw_sql::joined_to_keys`]).
     pub(super) fn read_statement(&self, backend: DbBackend) -> String {
-        let row = format!("({})", vec!["?"; self.key_columns.len()].join(", "));
-        let on: Vec<String> =
-            self.key_columns.iter().enumerate().map(|(n, c)| format!("t.{c} = k.column{}", n + 1)).collect();
-        let sql = format!(
-            "SELECT t.* FROM (VALUES {}) AS k JOIN {} t ON {}",
-            vec![row; KEYS_PER_READ].join(", "),
-            self.table.name,
-            on.join(" AND ")
-        );
+        let sql = raw_sql::joined_to_keys("t.*", self.table.name, self.key_columns, KEYS_PER_READ, "");
         raw_sql::numbered(backend, &sql)
     }
 }
