@@ -5,7 +5,7 @@
 # GET /api/v1/dashboards/home for the distributor and for one reseller, and of the distributor's
 # GET /api/v1/dashboards/partners, GET /api/v1/search and the Insights summary, adds-churns,
 # products, geography, segments, revenue trend and agreements; and the 24-month raw export's size, time and the server's peak
-# memory (ENDPOINTS="raw home partners search insights" to choose).
+# memory; and last month's usage summary (ENDPOINTS="raw home partners search insights usage" to choose).
 # DuckDB computes the same figures from the same raw lines beside them (scripts/bench_duckdb.py).
 #   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, WARMUP, CONNECTIONS, DATABASES, DUCKDB, TIERDASH_BIN;
 #                                        PostgreSQL from TIERDASH_BENCH_POSTGRES_URL)
@@ -165,6 +165,10 @@ for lines in "${sizes[@]}"; do
     [ "$db" = postgres ] && psql -q "$TIERDASH_DATABASE_URL" -c "VACUUM ANALYZE" >/dev/null
     echo "$files" >"$TIERDASH_DATA_DIR/loaded"
     fi
+    # The usage pages read the usage snapshot: updated now for last month, as the scheduled
+    # update (turned off below) or cron would after the imports.
+    usage_month=$(date -u -d "$(date -u +%Y-%m-01) -1 month" +%Y-%m)
+    "$bin" usage refresh --period "$usage_month" >/dev/null
     port=$(free_port)
     # The scheduled usage update runs at start-up and reads two months of lines: at 10M it took a
     # core for the first endpoints measured. Latency is measured without it.
@@ -179,7 +183,7 @@ for lines in "${sizes[@]}"; do
       -d "{\"org_id\": $rid, \"email\": \"bench@r7.example\", \"name\": \"Bench\", \"role\": \"admin\", \"password\": \"bench-password-1\"}" >/dev/null || true # there already in a kept database
     rtoken=$(token "$base" bench@r7.example bench-password-1)
     # First, so that the server's peak memory (VmHWM) before it is the start-up's.
-    for endpoint in ${ENDPOINTS:-raw home partners search insights}; do
+    for endpoint in ${ENDPOINTS:-raw home partners search insights usage}; do
       case $endpoint in
         raw) raw_export "$base" "$dtoken" "$server" ;;
         home)
@@ -196,6 +200,7 @@ for lines in "${sizes[@]}"; do
           load "insights segments, distributor" "$base/api/v1/insights/segments" "$dtoken"
           load "revenue trend, distributor" "$base/api/v1/insights/revenue-trend" "$dtoken"
           load "agreements, distributor" "$base/api/v1/insights/agreements" "$dtoken" ;;
+        usage) load "usage summary, distributor" "$base/api/v1/usage/summary?period=$usage_month" "$dtoken" ;;
       esac
     done
     # DuckDB over the same raw lines, its figures checked against the server's (DUCKDB=0: not).

@@ -80,9 +80,11 @@ orgs = dump("orgs", "SELECT id, kind, parent_id, external_id, name, country, seg
 products = dump("products", "SELECT id, sku, family FROM products WHERE tenant_id = ?", ["id", "sku", "family"])
 # Chargeable units as R11 counts them: PricingQuantity, else ConsumedQuantity, else 0.
 demo = dump("demo_lines", "SELECT customer_id, reseller_id, product_id, substr(day, 1, 10), charge_category, billed_usd,"
-            " effective_usd, marketplace, coalesce(nullif(quantity, ''), nullif(consumed_quantity, ''), '0')"
+            " effective_usd, marketplace, coalesce(nullif(quantity, ''), nullif(consumed_quantity, ''), '0'),"
+            " provider, service, coalesce(nullif(consumed_quantity, ''), '0')"
             " FROM billing_line_items WHERE tenant_id = ? AND rated AND coalesce(line_item_id, '') NOT LIKE 'bench-%'",
-            ["customer_id", "reseller_id", "product_id", "day", "category", "billed", "effective", "marketplace", "units"])
+            ["customer_id", "reseller_id", "product_id", "day", "category", "billed", "effective", "marketplace", "units",
+             "provider", "service", "consumed"])
 src.close()
 
 con = duckdb.connect()
@@ -92,7 +94,7 @@ con.execute(f"CREATE TABLE orgs AS SELECT * FROM read_csv('{orgs}', header = tru
 con.execute(f"CREATE TABLE products AS SELECT * FROM read_csv('{products}', header = true)")
 con.execute(f"CREATE TABLE demo_lines AS SELECT * FROM read_csv('{demo}', header = true, types = "
             "{'billed': 'DECIMAL(38,10)', 'effective': 'DECIMAL(38,10)', 'day': 'DATE', 'product_id': 'BIGINT',"
-            " 'units': 'DECIMAL(38,10)'})")
+            " 'units': 'DECIMAL(38,10)', 'consumed': 'DECIMAL(38,10)'})")
 started = time.time()
 con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv('{lines_dir}/month-*.csv', header = true, types = "
             "{'BilledCost': 'DECIMAL(18,2)', 'EffectiveCost': 'DECIMAL(18,2)', 'ChargePeriodStart': 'DATE',"
@@ -109,12 +111,13 @@ con.execute("""
   SELECT c.parent_id AS reseller_id, c.id AS customer_id, r.ChargePeriodStart AS day, strftime(r.ChargePeriodStart, '%Y-%m') AS month, r.ChargeCategory AS category,
          r.BilledCost::DECIMAL(38,10) AS billed, r.EffectiveCost::DECIMAL(38,10) AS effective,
          r.x_Marketplace AS marketplace, coalesce(p.family, 'Unmapped') AS family,
-         coalesce(r.PricingQuantity, 0)::DECIMAL(38,10) AS units, p.sku AS sku
+         coalesce(r.PricingQuantity, 0)::DECIMAL(38,10) AS units, p.sku AS sku,
+         r.ProviderName AS provider, r.ServiceName AS service, 0::DECIMAL(38,10) AS consumed
     FROM raw r JOIN orgs c ON c.kind = 'customer' AND c.external_id = r.BillingAccountId
     LEFT JOIN products p ON p.sku = r.SkuId
   UNION ALL
   SELECT d.reseller_id, d.customer_id, d.day, strftime(d.day, '%Y-%m'), d.category, d.billed, d.effective, d.marketplace,
-         coalesce(p.family, 'Unmapped'), d.units, p.sku
+         coalesce(p.family, 'Unmapped'), d.units, p.sku, d.provider, d.service, d.consumed
     FROM demo_lines d LEFT JOIN products p ON p.id = d.product_id""")
 con.execute("DROP TABLE raw")
 print(f"  DuckDB joined them to customers and products in {time.time() - started:.1f} s (not timed below)")
@@ -269,6 +272,29 @@ def falling_units_api():
             for row in rows}
 
 
+def usage_summary():
+    """Last month's usage summary: per service (provider, service) the consumed quantity, the
+    chargeable units, revenue and lines of the rated lines but Tax; the resellers (a distributor's
+    own customers are not one) and customers with such lines, and the totals."""
+    where = f"{LINES} AND category <> 'Tax' AND month = '{previous}'"
+    services = {f"{p} / {s}": (c.normalize(), u.normalize(), money(r), n) for p, s, c, u, r, n in q(f"""
+      SELECT provider, service, sum(consumed), sum(units), sum(billed), count(*) FROM {where} GROUP BY ALL""")}
+    resellers, customers, lines, revenue = q(f"""
+      SELECT count(DISTINCT reseller_id) FILTER (WHERE reseller_id <> {tenant}), count(DISTINCT customer_id), count(*),
+             sum(billed) FROM {where}""")[0]
+    return {"services": services, "resellers": resellers, "customers": customers, "lines": lines,
+            "revenue": money(revenue or 0)}
+
+
+def usage_summary_api():
+    u = api(f"/api/v1/usage/summary?period={previous}")
+    dec = lambda v: decimal.Decimal(v).normalize()
+    services = {f"{s['provider']} / {s['service']}": (dec(s["consumed_quantity"]), dec(s["chargeable_units"]),
+                                                      money(s["revenue"]), s["line_count"]) for s in u["services"]}
+    return {"services": services, "resellers": u["resellers"], "customers": u["customers"], "lines": u["line_count"],
+            "revenue": money(u["revenue"])}
+
+
 CHECKS = [
     ("partners, distributor", falling_units, falling_units_api),
     ("home, distributor", home, home_api),
@@ -278,6 +304,7 @@ CHECKS = [
     ("insights geography, distributor", geography, top_five_api("geography")),
     ("insights segments, distributor", segments, top_five_api("segments")),
     ("revenue trend, distributor", revenue_trend, revenue_trend_api),
+    ("usage summary, distributor", usage_summary, usage_summary_api),
 ]
 
 latency = {}

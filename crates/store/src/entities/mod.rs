@@ -25,5 +25,7 @@ pub mod service_plan;
 pub mod subscription;
 pub mod usage_refresh;
 pub mod usage_row;
+pub mod usage_tree_month;
+pub mod usage_tree_service;
 pub mod user;
 pub mod user_activity;

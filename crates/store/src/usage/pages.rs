@@ -16,7 +16,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryF
 
 use super::refresh;
 use crate::dashboards::{add, dashboard_scope, orgs_by_id};
-use crate::entities::{organization, report, usage_row};
+use crate::entities::{organization, report, usage_row, usage_tree_month, usage_tree_service};
 use crate::organizations::matching;
 use crate::{Scope, Store, StoreError, stored};
 
@@ -46,6 +46,15 @@ impl Figures {
             consumed: stored::parse(&row.consumed, "usage_rows.consumed")?,
             units: stored::parse(&row.units, "usage_rows.units")?,
             revenue: stored::parse(&row.revenue, "usage_rows.revenue")?,
+            lines: row.line_count,
+        })
+    }
+
+    fn of_tree(row: &usage_tree_service::Model) -> Result<Figures, StoreError> {
+        Ok(Figures {
+            consumed: stored::parse(&row.consumed, "usage_tree_services.consumed")?,
+            units: stored::parse(&row.units, "usage_tree_services.units")?,
+            revenue: stored::parse(&row.revenue, "usage_tree_services.revenue")?,
             lines: row.line_count,
         })
     }
@@ -108,36 +117,75 @@ fn rows(scope: &Scope, period: Month) -> sea_orm::Select<usage_row::Entity> {
 
 /// The summary tab.
 pub async fn summary(store: &Store, scope: &Scope, ask: &UsageAsk) -> Result<UsageSummary, StoreError> {
-    use usage_row::Column;
     dashboard_scope(scope)?;
-    let sellers = rows(scope, ask.period).filter(Column::CustomerId.eq(0)).all(store.db()).await?;
-    let mut by_service = ByService::new();
+    let (by_service, resellers, customers) = match tree_totals(store, scope, ask.period).await? {
+        Some(totals) => totals,
+        None => subtree_totals(store, scope, ask.period).await?,
+    };
     let mut total = Figures::default();
+    for figures in by_service.values() {
+        total.add(figures)?;
+    }
+    Ok(UsageSummary {
+        period: ask.period.to_string(),
+        update: update(store, ask).await?,
+        resellers,
+        customers,
+        line_count: count(total.lines),
+        revenue: ask.sees_money.then(|| reported(total.revenue)),
+        services: services(by_service, ask.sees_money),
+    })
+}
+
+/// Per service, and the resellers and customers with usage.
+type Totals = (ByService, u64, u64);
+
+/// A distributor's totals, as the refresh summed them for its whole tree; none for anyone else,
+/// or for a month the snapshot holds no totals of (taken before they were kept).
+async fn tree_totals(store: &Store, scope: &Scope, period: Month) -> Result<Option<Totals>, StoreError> {
+    if scope.kind != OrgKind::Distributor {
+        return Ok(None);
+    }
+    let Some(counts) = usage_tree_month::Entity::find()
+        .filter(usage_tree_month::Column::TenantId.eq(scope.org_id))
+        .filter(usage_tree_month::Column::Month.eq(period.to_string()))
+        .one(store.db())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let rows = usage_tree_service::Entity::find()
+        .filter(usage_tree_service::Column::TenantId.eq(scope.org_id))
+        .filter(usage_tree_service::Column::Month.eq(period.to_string()))
+        .all(store.db())
+        .await?;
+    let mut by_service = ByService::new();
+    for row in &rows {
+        by_service.insert((row.provider.clone(), row.service.clone()), Figures::of_tree(row)?);
+    }
+    Ok(Some((by_service, count(counts.resellers), count(counts.customers))))
+}
+
+/// The subtree's totals, summed from its resellers' rows, its customers counted from theirs.
+async fn subtree_totals(store: &Store, scope: &Scope, period: Month) -> Result<Totals, StoreError> {
+    use usage_row::Column;
+    let sellers = rows(scope, period).filter(Column::CustomerId.eq(0)).all(store.db()).await?;
+    let mut by_service = ByService::new();
     let mut resellers = BTreeSet::new();
     for row in &sellers {
-        let f = Figures::of(row)?;
-        total.add(&f)?;
-        by_service.entry((row.provider.clone(), row.service.clone())).or_default().add(&f)?;
+        by_service.entry((row.provider.clone(), row.service.clone())).or_default().add(&Figures::of(row)?)?;
         if row.reseller_id != scope.tenant_id || scope.kind == OrgKind::Reseller {
             resellers.insert(row.reseller_id);
         }
     }
-    let customers = rows(scope, ask.period)
+    let customers = rows(scope, period)
         .filter(Column::CustomerId.ne(0))
         .select_only()
         .column(Column::CustomerId)
         .distinct()
         .count(store.db())
         .await?;
-    Ok(UsageSummary {
-        period: ask.period.to_string(),
-        update: update(store, ask).await?,
-        resellers: resellers.len() as u64,
-        customers,
-        line_count: count(total.lines),
-        revenue: ask.sees_money.then(|| reported(total.revenue)),
-        services: services(by_service, ask.sees_money),
-    })
+    Ok((by_service, resellers.len() as u64, customers))
 }
 
 /// The resellers in scope (all of them, with or without usage), by name.

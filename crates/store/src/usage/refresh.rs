@@ -1,6 +1,7 @@
 //! The scheduled usage update (seed 003): the usage snapshot (`usage_rows`) rewritten from the
 //! customer × service × month rollup for the months a refresh covers, per customer and, summed,
-//! per reseller and service; and the refresh's own record (`usage_refreshes`: when it ran, what
+//! per reseller and service, with the whole tree's totals (`usage_tree_services`,
+//! `usage_tree_months`); and the refresh's own record (`usage_refreshes`: when it ran, what
 //! it covered). One refresh runs at a time across every process sharing the database (the
 //! `usage_refresh` lease); one that finds it taken does nothing.
 //!
@@ -8,7 +9,7 @@
 //! or as it is now; the rollup is read one reseller at a time, so memory holds one reseller's
 //! rows whatever the size of the tree.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use domain::kinds::OrgKind;
@@ -18,7 +19,9 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::bulk::{OnConflict, Table};
-use crate::entities::{customer_service_rollup, organization, usage_refresh, usage_row};
+use crate::entities::{
+    customer_service_rollup, organization, usage_refresh, usage_row, usage_tree_month, usage_tree_service,
+};
 use crate::rollups::customer_services::sums_of;
 use crate::rollups::sums::Sums;
 use crate::{Store, StoreError, clock, leases};
@@ -148,7 +151,14 @@ const USAGE_ROWS: Table = Table {
     on_conflict: OnConflict::Skip(&["tenant_id", "month", "reseller_id", "customer_id", "provider", "service"]),
 };
 
-/// Replaces the snapshot of one tree's month; returns the rows written.
+/// `usage_tree_services`, written in bulk.
+const USAGE_TREE_SERVICES: Table = Table {
+    name: "usage_tree_services",
+    columns: &["tenant_id", "month", "provider", "service", "consumed", "units", "revenue", "line_count"],
+    on_conflict: OnConflict::Skip(&["tenant_id", "month", "provider", "service"]),
+};
+
+/// Replaces the snapshot of one tree's month, and its totals; returns the `usage_rows` written.
 async fn refresh_month(store: &Store, tenant: i64, month: &str) -> Result<u64, StoreError> {
     use customer_service_rollup::Column;
     let txn = store.write().await?;
@@ -157,7 +167,21 @@ async fn refresh_month(store: &Store, tenant: i64, month: &str) -> Result<u64, S
         .filter(usage_row::Column::Month.eq(month))
         .exec(&txn)
         .await?;
+    usage_tree_service::Entity::delete_many()
+        .filter(usage_tree_service::Column::TenantId.eq(tenant))
+        .filter(usage_tree_service::Column::Month.eq(month))
+        .exec(&txn)
+        .await?;
+    usage_tree_month::Entity::delete_many()
+        .filter(usage_tree_month::Column::TenantId.eq(tenant))
+        .filter(usage_tree_month::Column::Month.eq(month))
+        .exec(&txn)
+        .await?;
     let mut written = 0;
+    // The whole tree's totals, for its root's summary.
+    let mut tree_services: BTreeMap<(String, String), Sums> = BTreeMap::new();
+    let mut resellers = 0;
+    let mut customers = HashSet::new();
     for seller in sellers(&txn, tenant).await? {
         let rollup = customer_service_rollup::Entity::find()
             .filter(Column::TenantId.eq(tenant))
@@ -179,7 +203,33 @@ async fn refresh_month(store: &Store, tenant: i64, month: &str) -> Result<u64, S
             rows.push(values(tenant, month, seller, 0, provider, service, sums));
         }
         written += USAGE_ROWS.insert(&txn, rows).await?;
+        for (service, sums) in by_service {
+            tree_services.entry(service).or_default().add(&sums, 1)?;
+        }
+        customers.extend(rollup.iter().map(|row| row.customer_id));
+        // The root's own customers count as organisation sites, not as a reseller.
+        resellers += i64::from(seller != tenant);
     }
+    if !tree_services.is_empty() {
+        let rows = tree_services
+            .iter()
+            .map(|((provider, service), sums)| {
+                let mut row = vec![tenant.into(), month.into(), provider.into(), service.into()];
+                row.extend(figures(sums));
+                row
+            })
+            .collect();
+        USAGE_TREE_SERVICES.insert(&txn, rows).await?;
+    }
+    usage_tree_month::ActiveModel {
+        tenant_id: Set(tenant),
+        month: Set(month.to_owned()),
+        resellers: Set(resellers),
+        customers: Set(customers.len() as i64),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
     txn.commit().await?;
     Ok(written)
 }
@@ -194,19 +244,15 @@ fn values(
     service: &str,
     sums: &Sums,
 ) -> Vec<sea_orm::Value> {
+    let mut row = vec![tenant.into(), month.into(), reseller.into(), customer.into(), provider.into(), service.into()];
+    row.extend(figures(sums));
+    row
+}
+
+/// The figures of a snapshot row: consumed, units, revenue and lines.
+fn figures(sums: &Sums) -> [sea_orm::Value; 4] {
     let text = |d: Decimal| d.normalize().to_string().into();
-    vec![
-        tenant.into(),
-        month.into(),
-        reseller.into(),
-        customer.into(),
-        provider.into(),
-        service.into(),
-        text(sums.consumed),
-        text(sums.units),
-        text(sums.billed_usd),
-        sums.lines.into(),
-    ]
+    [text(sums.consumed), text(sums.units), text(sums.billed_usd), sums.lines.into()]
 }
 
 /// The latest finished refresh that covered `month`, if any.
