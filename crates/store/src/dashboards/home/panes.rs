@@ -6,7 +6,7 @@ use domain::api::{HomeDashboard, MarketplaceSpend, PaneAction, ProjectedRevenue}
 use domain::focus::ChargeCategory;
 use domain::metrics::{Month, change_pct, projected, projection_available, reported};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::accounts;
 use crate::dashboards::{add, dashboard_scope, figures};
@@ -30,6 +30,27 @@ pub struct DayRow {
 
 /// The scope's daily rows in [from, to].
 pub async fn day_rows(store: &Store, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayRow>, StoreError> {
+    rows_where(store, scope, from, to, Condition::all()).await
+}
+
+/// The rows Home's panes read: every row of `month` to `as_of`, and the marketplace rows of the
+/// month before (its only figures Home compares with). Why not both months whole: this is the
+/// page's slowest read, and the driver hands its rows over one at a time (docs/performance.md
+/// §11).
+async fn home_rows(store: &Store, scope: &Scope, month: Month, as_of: NaiveDate) -> Result<Vec<DayRow>, StoreError> {
+    use daily_rollup::Column;
+    let wanted = Condition::any().add(Column::Day.gte(month.first_day())).add(Column::Marketplace.eq(true));
+    rows_where(store, scope, month.previous().first_day(), as_of, wanted).await
+}
+
+/// The scope's daily rows in [from, to] that meet `wanted`.
+async fn rows_where(
+    store: &Store,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+    wanted: Condition,
+) -> Result<Vec<DayRow>, StoreError> {
     use daily_rollup::Column;
     // Only the columns used: the driver copies every value of every row.
     daily_rollup::Entity::find()
@@ -38,6 +59,7 @@ pub async fn day_rows(store: &Store, scope: &Scope, from: NaiveDate, to: NaiveDa
         .filter(Column::OrgId.eq(scope.org_id))
         .filter(Column::Day.gte(from))
         .filter(Column::Day.lte(to))
+        .filter(wanted)
         .into_tuple::<(NaiveDate, bool, String, String, String)>()
         .all(store.db())
         .await?
@@ -108,10 +130,8 @@ pub async fn home_dashboard(
         if !show_money {
             return Ok(None);
         }
-        let (rows, first) = tokio::try_join!(
-            day_rows(store, scope, month.previous().first_day(), as_of),
-            first_rated_day(store, scope, as_of),
-        )?;
+        let (rows, first) =
+            tokio::try_join!(home_rows(store, scope, month, as_of), first_rated_day(store, scope, as_of))?;
         Ok::<_, StoreError>(Some((rows, first)))
     };
     let (accounts, (onboarding, onboarding_total), (billing_issues, billing_issues_total), money) = tokio::try_join!(
