@@ -28,6 +28,7 @@ mod m20261204_000001_line_ids_per_reseller;
 mod m20261205_000001_period_index_in_line_order;
 mod m20261205_000002_cover_customer_lookups;
 mod m20261205_000003_usage_tree_totals;
+mod m20261206_000001_create_segment_days;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_period_index_in_line_order::Migration),
             Box::new(m20261205_000002_cover_customer_lookups::Migration),
             Box::new(m20261205_000003_usage_tree_totals::Migration),
+            Box::new(m20261206_000001_create_segment_days::Migration),
         ]
     }
 }

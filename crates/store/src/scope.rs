@@ -5,6 +5,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 
 use crate::entities::{organization, subscription};
+use crate::rollups::keys::TREE_TOTAL;
 
 /// The organisation a caller acts for; everything it may see is this organisation's subtree
 /// (docs/roles.md §5). Built only by [`crate::admin::scope_of`] from a stored organisation.
@@ -45,6 +46,16 @@ impl Scope {
         match self.kind {
             OrgKind::Distributor => Condition::all().add(tenant.eq(self.org_id)),
             _ => Condition::all().add(tenant.eq(self.tenant_id)).add(reseller.eq(self.org_id)),
+        }
+    }
+
+    /// Rollup rows summed over the subtree's resellers, in the rollups that keep a tree total
+    /// ([`TREE_TOTAL`]): a distributor's total row (its direct customers left out), or a
+    /// reseller's own rows.
+    pub fn resold_rollup_rows<C: ColumnTrait>(&self, tenant: C, reseller: C) -> Condition {
+        match self.kind {
+            OrgKind::Distributor => Condition::all().add(tenant.eq(self.org_id)).add(reseller.eq(TREE_TOTAL)),
+            _ => self.rollup_rows(tenant, reseller),
         }
     }
 

@@ -22,6 +22,7 @@ on_both_databases!(
     json_batches_follow_the_same_rules,
     fx_rates_are_found_by_q,
     the_reseller_month_grain_is_filled_from_the_reseller_product_one,
+    tree_totals_are_filled_from_the_resellers_rows,
     focus_1_4_names_zone_less_times_and_null_cells_import,
 );
 
@@ -565,4 +566,38 @@ async fn the_reseller_month_grain_is_filled_from_the_reseller_product_one(app: T
         .await
         .unwrap();
     assert_eq!(summary["months"][1]["existing"], 1, "{summary}");
+}
+
+/// Rollups written before the tree totals were kept (reseller 0 of the reseller × product and
+/// segment × month rollups) get them at the next start from the resellers' rows, equal to the
+/// ones the lines would give; a distributor's products and segments read them.
+async fn tree_totals_are_filled_from_the_resellers_rows(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let rows = [
+        "C1,2026-09-05,2026-09-06,10,10,USD,Usage,AWS,EC2,,,,",
+        "C2,2026-10-05,2026-10-06,-4,-4,USD,Credit,AWS,EC2,,,,",
+    ];
+    assert_eq!(import(&app, &token, &csv(&rows)).await.status(), StatusCode::CREATED);
+    let before = products_and_segments(&app, &token).await;
+    assert_eq!(before[0]["revenue_top5"]["range_totals"], json!({"Unmapped": "6.00"}), "{}", before[0]);
+    assert_eq!(before[1]["months"][0]["revenue_by_segment"], json!({"Unknown": "10.00"}), "{}", before[1]);
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    store.execute_raw("DELETE FROM reseller_product_rollups WHERE reseller_id = 0").await.unwrap();
+    store.execute_raw("DELETE FROM segment_month_rollups WHERE reseller_id = 0").await.unwrap();
+    let emptied = products_and_segments(&app, &token).await;
+    assert_eq!(emptied[1]["months"][0]["revenue_by_segment"], json!({}), "read from the totals");
+    store.migrate().await.unwrap();
+    let (stored, rebuilt) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    assert_eq!(stored, rebuilt);
+    assert_eq!(products_and_segments(&app, &token).await, before);
+}
+
+/// The distributor's Insights products and segments of 2026-09 and 2026-10.
+async fn products_and_segments(app: &TestApp, token: &str) -> [Value; 2] {
+    let mut views = Vec::new();
+    for view in ["products", "segments"] {
+        let path = format!("/api/v1/insights/{view}?from=2026-09&to=2026-10&as_of=2026-10-31");
+        views.push(app.get(token, &path).await.json::<Value>().await.unwrap());
+    }
+    views.try_into().unwrap()
 }

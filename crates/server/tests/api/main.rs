@@ -22,6 +22,7 @@ mod portal;
 mod provider_exports;
 mod roles_table;
 mod rollup_property;
+mod segment_days;
 mod spa;
 mod subscriptions;
 mod usage_reports;

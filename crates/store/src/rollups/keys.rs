@@ -1,6 +1,12 @@
 //! A rated line's rollup key: every column the rollups sum by. It is the monthly grain's key
 //! ([`super::monthly`]); every other grain's key is cut from it, with the line's tree and day.
 
+/// The reseller under which the reseller × product and segment × month rollups keep, beside each
+/// reseller's rows, their sum over every reseller of the tree (the distributor's own direct
+/// customers left out): a distributor's Insights then read a few rows a month whatever the number
+/// of resellers. No organisation has id 0; readers of a reseller's rows never meet these.
+pub const TREE_TOTAL: i64 = 0;
+
 /// The grain of the monthly rollup, and a line's key in every rollup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Key {

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::grain::{Contribution, Grain};
+use super::keys::TREE_TOTAL;
 use super::names::Names;
 use super::reseller_products::reseller_product_sums_of;
 use super::sums::Sums;
@@ -158,13 +159,15 @@ fn reseller_month_sums_of(row: &reseller_month_rollup::Model) -> Result<Sums, St
 /// Fills an empty reseller × month grain from the reseller × product grain, which holds the same
 /// sums per product (both add a line's revenue and units without Tax): a database imported
 /// before this grain gets it from a few rows per reseller and month, instead of every line read
-/// again by the rebuild (270 s at 1M lines). Does nothing when the grain has rows already.
+/// again by the rebuild (270 s at 1M lines); the tree totals there are not a reseller's. Does
+/// nothing when the grain has rows already.
 pub(crate) async fn fill_from_products<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
     if !ResellerMonths::stores_none(db).await? {
         return Ok(());
     }
     let mut by_tenant: BTreeMap<i64, BTreeMap<ResellerMonthKey, Sums>> = BTreeMap::new();
-    for row in reseller_product_rollup::Entity::find().all(db).await? {
+    let resellers = reseller_product_rollup::Column::ResellerId.ne(TREE_TOTAL);
+    for row in reseller_product_rollup::Entity::find().filter(resellers).all(db).await? {
         let key = ResellerMonthKey { reseller_id: row.reseller_id, month: row.month.clone() };
         let sums = reseller_product_sums_of(&row)?;
         by_tenant.entry(row.tenant_id).or_default().entry(key).or_default().add(&sums, 1)?;

@@ -4,14 +4,17 @@
 //! activity and families of Insights, §3–§4) — so that those read one row per reseller and
 //! product instead of the customer-grain monthly rollup. Lines without a product sum under
 //! product 0: the table then has rows whenever lines exist, which is how `Store::migrate` tells
-//! an unfilled grain.
+//! an unfilled grain. Each (product, month) is summed over the tree's resellers too, under
+//! reseller [`TREE_TOTAL`], for a distributor's Insights.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::grain::{Contribution, Grain};
+use super::keys::TREE_TOTAL;
 use super::names::Names;
 use super::sums::Sums;
 use super::sums_table::SumsTable;
@@ -61,7 +64,13 @@ impl Grain for ResellerProducts {
             product_id: key.product_id,
             month: names.code(key.month),
         };
-        self.0.entry(code).add(&sums, sign)
+        self.0.entry(code).add(&sums, sign)?;
+        // A reseller's line counts in its tree's total too; a direct customer's of the
+        // distributor (its reseller is the tree) does not.
+        if key.reseller_id != line.tenant {
+            self.0.entry(ResellerProductCode { reseller_id: TREE_TOTAL, ..code }).add(&sums, sign)?;
+        }
+        Ok(())
     }
 
     fn merge(&mut self, names: &mut Names, other: Self, theirs: &Names) -> Result<(), StoreError> {
@@ -115,6 +124,27 @@ impl Grain for ResellerProducts {
     async fn stores_none<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
         Ok(reseller_product_rollup::Entity::find().one(db).await?.is_none())
     }
+}
+
+/// Fills the tree totals of rollups written before they were kept, from the resellers' rows of
+/// the same table (a few per reseller, product and month, where the rebuild would read every
+/// line again). Does nothing when some total is stored already: a tree with reseller rows has
+/// total rows from then on.
+pub(crate) async fn fill_tree_totals<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
+    use reseller_product_rollup::Column;
+    if reseller_product_rollup::Entity::find().filter(Column::ResellerId.eq(TREE_TOTAL)).one(db).await?.is_some() {
+        return Ok(());
+    }
+    let mut by_tenant: BTreeMap<i64, BTreeMap<ResellerProductKey, Sums>> = BTreeMap::new();
+    let resold = Expr::col(Column::ResellerId).ne(Expr::col(Column::TenantId));
+    for row in reseller_product_rollup::Entity::find().filter(resold).all(db).await? {
+        let key = ResellerProductKey { reseller_id: TREE_TOTAL, ..reseller_product_key_of(&row) };
+        by_tenant.entry(row.tenant_id).or_default().entry(key).or_default().add(&reseller_product_sums_of(&row)?, 1)?;
+    }
+    for (tenant, totals) in by_tenant {
+        writes::write(db, tenant, &TABLE, totals.into_iter()).await?;
+    }
+    Ok(())
 }
 
 /// The grain's unique index, in the order `key_values` gives a key's values.

@@ -7,14 +7,17 @@
 //! one). Whatever that grain writes is written here too, under the segments the customers have
 //! then ([`write_following`]); when a customer's segment changes, its rows move from the old
 //! segment to the new ([`moved`]); and the rollup checks compare it with the customer × month
-//! rows summed by today's segments ([`check`]).
+//! rows summed by today's segments ([`check`]). Each (segment, month) is summed over the tree's
+//! resellers too, under reseller [`TREE_TOTAL`], for a distributor's Insights.
 
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::grain;
+use super::keys::TREE_TOTAL;
 use super::sums::Sums;
 use super::writes::{self, StoredGrain};
 use crate::bulk::{OnConflict, Table};
@@ -60,20 +63,40 @@ pub(crate) async fn segments_of<C: ConnectionTrait>(
     Ok(found)
 }
 
-/// Customer × month rows or changes, summed by the customers' segments.
+/// Customer × month rows or changes of tree `tenant`, summed by the customers' segments, per
+/// reseller and over the tree's resellers ([`TREE_TOTAL`]).
 async fn by_segment<C: ConnectionTrait>(
     db: &C,
+    tenant: i64,
     rows: &[CustomerMonth<'_>],
 ) -> Result<BTreeMap<SegmentMonthKey, Sums>, StoreError> {
     let customers: Vec<i64> = rows.iter().map(|(_, customer, ..)| *customer).collect();
     let segments = segments_of(db, &customers).await?;
     let mut summed: BTreeMap<SegmentMonthKey, Sums> = BTreeMap::new();
     for (reseller_id, customer, month, sums) in rows {
-        let segment = segments.get(customer).cloned().unwrap_or_default();
-        let key = SegmentMonthKey { reseller_id: *reseller_id, segment, month: (*month).to_owned() };
-        summed.entry(key).or_default().add(sums, 1)?;
+        let segment = segments.get(customer).map_or("", String::as_str);
+        add_under(&mut summed, tenant, *reseller_id, segment, month, sums, 1)?;
     }
     Ok(summed)
+}
+
+/// Adds `sums` × `sign` to (`reseller_id`, `segment`, `month`) and, for a reseller's customer
+/// (not one of the distributor's own), to the tree's total of that segment and month.
+fn add_under(
+    summed: &mut BTreeMap<SegmentMonthKey, Sums>,
+    tenant: i64,
+    reseller_id: i64,
+    segment: &str,
+    month: &str,
+    sums: &Sums,
+    sign: i64,
+) -> Result<(), StoreError> {
+    let resellers: &[i64] = if reseller_id == tenant { &[reseller_id] } else { &[reseller_id, TREE_TOTAL] };
+    for &reseller_id in resellers {
+        let key = SegmentMonthKey { reseller_id, segment: segment.to_owned(), month: month.to_owned() };
+        summed.entry(key).or_default().add(sums, sign)?;
+    }
+    Ok(())
 }
 
 /// Writes customer × month changes of tree `tenant` here too, under the segments the customers
@@ -83,7 +106,7 @@ pub(super) async fn write_following<C: ConnectionTrait>(
     tenant: i64,
     changes: &[CustomerMonth<'_>],
 ) -> Result<(), StoreError> {
-    let summed = by_segment(db, changes).await?;
+    let summed = by_segment(db, tenant, changes).await?;
     writes::write(db, tenant, &TABLE, summed.into_iter()).await
 }
 
@@ -99,9 +122,7 @@ pub(super) async fn moved<C: ConnectionTrait>(
     let mut moves: BTreeMap<SegmentMonthKey, Sums> = BTreeMap::new();
     for (reseller_id, month, sums) in rows {
         for (segment, sign) in [(from, -1), (to, 1)] {
-            let segment = segment.unwrap_or("").to_owned();
-            let key = SegmentMonthKey { reseller_id: *reseller_id, segment, month: (*month).to_owned() };
-            moves.entry(key).or_default().add(sums, sign)?;
+            add_under(&mut moves, tenant, *reseller_id, segment.unwrap_or(""), month, sums, sign)?;
         }
     }
     writes::write(db, tenant, &TABLE, moves.into_iter()).await
@@ -114,7 +135,7 @@ pub(super) async fn check<C: ConnectionTrait>(
     tenant: i64,
     rows: &[CustomerMonth<'_>],
 ) -> Result<(), StoreError> {
-    let expected: HashMap<SegmentMonthKey, Sums> = by_segment(db, rows).await?.into_iter().collect();
+    let expected: HashMap<SegmentMonthKey, Sums> = by_segment(db, tenant, rows).await?.into_iter().collect();
     let stored: HashMap<SegmentMonthKey, Sums> = segment_month_rollup::Entity::find()
         .filter(segment_month_rollup::Column::TenantId.eq(tenant))
         .all(db)
@@ -123,6 +144,25 @@ pub(super) async fn check<C: ConnectionTrait>(
         .map(|row| Ok((key_of(row), sums_of(row)?)))
         .collect::<Result<_, StoreError>>()?;
     grain::compare(&stored, &expected, "the segment month rollup differs from its customers")
+}
+
+/// Fills the tree totals of rollups written before they were kept, from the resellers' rows of
+/// the same table. Does nothing when some total is stored already.
+pub(crate) async fn fill_tree_totals<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
+    use segment_month_rollup::Column;
+    if segment_month_rollup::Entity::find().filter(Column::ResellerId.eq(TREE_TOTAL)).one(db).await?.is_some() {
+        return Ok(());
+    }
+    let mut by_tenant: BTreeMap<i64, BTreeMap<SegmentMonthKey, Sums>> = BTreeMap::new();
+    let resold = Expr::col(Column::ResellerId).ne(Expr::col(Column::TenantId));
+    for row in segment_month_rollup::Entity::find().filter(resold).all(db).await? {
+        let key = SegmentMonthKey { reseller_id: TREE_TOTAL, ..key_of(&row) };
+        by_tenant.entry(row.tenant_id).or_default().entry(key).or_default().add(&sums_of(&row)?, 1)?;
+    }
+    for (tenant, totals) in by_tenant {
+        writes::write(db, tenant, &TABLE, totals.into_iter()).await?;
+    }
+    Ok(())
 }
 
 /// Deletes every row of every tree (a rebuild).

@@ -1,6 +1,8 @@
 //! Revenue by product family per month of a range, over every reseller (the distributor's own
-//! direct customers left out), from the reseller × product rollup of the range's months only,
-//! packed per month (`dashboards/packed.rs`) and summed exactly here per product, then family. In `as_of`'s month less the lines dated after `as_of`.
+//! direct customers left out), from the reseller × product rollup of the range's months only —
+//! a distributor's tree totals, a reseller's own rows — packed per month (`dashboards/packed.rs`)
+//! and summed exactly here per product, then family. In `as_of`'s month less the lines dated
+//! after `as_of`.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,15 +37,14 @@ pub(super) async fn by_family(store: &Store, scope: &Scope, range: &Range) -> Re
     let families = families(store, scope).await?;
     let family = |product: i64| families.get(&product).map_or(UNMAPPED, String::as_str);
     let backend = store.db().get_database_backend();
-    // Grouped by month alone, the rows come in the (tree, month) index's order: grouping by
-    // product too had SQLite sort every row of the range first (half the endpoint's time).
+    // Grouped by month alone, the rows come in an index's month order: grouping by product too
+    // had SQLite sort every row of the range first.
     let months = reseller_product_rollup::Entity::find()
         .select_only()
         .column(Column::Month)
         .expr_as(packed(backend, "product_id"), "products")
         .expr_as(packed(backend, "billed_usd"), "billed")
-        .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
-        .filter(Column::ResellerId.ne(scope.tenant_id))
+        .filter(scope.resold_rollup_rows(Column::TenantId, Column::ResellerId))
         .filter(Column::Month.gte(range.months[0].to_string()))
         .filter(Column::Month.lte(range.last().to_string()))
         .group_by(Column::Month)

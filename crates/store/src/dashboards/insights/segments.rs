@@ -5,12 +5,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::NaiveDate;
 use domain::api::{InsightsSegments, SegmentFigures, SegmentsMonth};
 use domain::kinds::OrgKind;
 use domain::metrics::{Month, reported};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Statement};
 
 use super::products::{Running, running};
 use super::top_five::top_five;
@@ -20,7 +21,7 @@ use crate::dashboards::partners::counted_on;
 use crate::dashboards::{add, dashboard_scope};
 use crate::entities::{organization, segment_month_rollup};
 use crate::rollups::segment_months::segments_of;
-use crate::{Scope, Store, StoreError, stored};
+use crate::{Scope, Store, StoreError, raw_sql, stored};
 
 /// The bucket of customers with no segment recorded.
 pub const UNKNOWN_SEGMENT: &str = "Unknown";
@@ -91,6 +92,9 @@ fn named(segment: Option<String>) -> String {
 /// customer present. (A customer always sits below a reseller, so these are resellers'.)
 async fn customers(store: &Store, scope: &Scope, range: &Range) -> Result<BTreeMap<String, u64>, StoreError> {
     use organization::Column;
+    if scope.kind == OrgKind::Distributor {
+        return tree_customers(store, scope.org_id, range.as_of).await;
+    }
     // One pass over the tree's customers: every segment, and those counted on the day (two
     // queries walked the 100,000 customers twice).
     let on_the_day = Expr::case(counted_on(range.as_of), Expr::val(1)).finally(Expr::val(0));
@@ -111,8 +115,26 @@ async fn customers(store: &Store, scope: &Scope, range: &Range) -> Result<BTreeM
     Ok(counted)
 }
 
+/// [`customers`] of a whole tree, from its customers opened and closed per segment and day
+/// (`segment_days`, kept by triggers on the organisations): a segment has customers while the
+/// sum of its openings is above zero, and counts those opened by `as_of` and not closed by then.
+async fn tree_customers(store: &Store, tenant: i64, as_of: NaiveDate) -> Result<BTreeMap<String, u64>, StoreError> {
+    let backend = store.db().get_database_backend();
+    let sql = "SELECT segment, CAST(SUM(CASE WHEN day <= ? THEN opened - closed ELSE 0 END) AS BIGINT) \
+               FROM segment_days WHERE tenant_id = ? GROUP BY segment HAVING SUM(opened) > 0";
+    let statement =
+        Statement::from_sql_and_values(backend, raw_sql::numbered(backend, sql), [as_of.into(), tenant.into()]);
+    let mut counted = BTreeMap::new();
+    for row in store.db().query_all_raw(statement).await? {
+        let (segment, n): (String, i64) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        *counted.entry(named(Some(segment))).or_default() += u64::try_from(n).unwrap_or(0);
+    }
+    Ok(counted)
+}
+
 /// Revenue per segment and month of the range, exact to `as_of`, from the segment × month
-/// rollup (each month's rows packed in one text); none of the distributor's direct customers.
+/// rollup (a distributor's tree totals, a reseller's own rows; each month's rows packed in one
+/// text); none of the distributor's direct customers.
 async fn segment_revenue(
     store: &Store,
     scope: &Scope,
@@ -125,8 +147,7 @@ async fn segment_revenue(
         .column(Column::Month)
         .expr_as(packed(backend, "segment"), "segments")
         .expr_as(packed(backend, "billed_usd"), "billed")
-        .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
-        .filter(Column::ResellerId.ne(scope.tenant_id))
+        .filter(scope.resold_rollup_rows(Column::TenantId, Column::ResellerId))
         .filter(Column::Month.gte(range.months[0].to_string()))
         .filter(Column::Month.lte(range.last().to_string()))
         .group_by(Column::Month)

@@ -17,6 +17,7 @@ use super::lists::page_of;
 use crate::dashboards::dashboard_scope;
 use crate::dashboards::packed::{packed, unpacked};
 use crate::entities::{product, reseller_product_rollup};
+use crate::rollups::keys::TREE_TOTAL;
 use crate::{Scope, Store, StoreError, dashboards, stored};
 
 /// The falls of more than `threshold` percent, largest first (ties by SKU, then reseller).
@@ -41,6 +42,7 @@ pub(super) async fn decreasing_units(
         .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
         .filter(Column::Month.is_in([last.to_string(), before.to_string()]))
         .filter(Column::ProductId.ne(0))
+        .filter(Column::ResellerId.ne(TREE_TOTAL))
         .group_by(Column::Month)
         .into_tuple::<(String, String, String, String)>()
         .all(store.db())
