@@ -15,6 +15,9 @@
 //! - [`customer_services`]: by (customer, provider, service, month), revenue, units and consumed
 //!   quantity of every category but Tax, for usage (the snapshot and the usage reports).
 //!
+//! The reseller × product and segment × month rollups also keep their tree's totals, every
+//! reseller's rows summed under reseller [`keys::TREE_TOTAL`], for a distributor's Insights.
+//!
 //! How the changes flow:
 //!
 //! ```text

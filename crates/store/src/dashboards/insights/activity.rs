@@ -7,9 +7,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
+use domain::kinds::OrgKind;
 use domain::metrics::Month;
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::billing::issues::line_scope;
 use crate::dashboards::packed::{packed, unpacked};
@@ -43,8 +45,7 @@ pub(super) async fn revenue(
         .expr_as(packed(backend, "reseller_id"), "resellers")
         .expr_as(packed(backend, "product_id"), "products")
         .expr_as(packed(backend, "billed_usd"), "billed")
-        .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
-        .filter(Column::ResellerId.is_in(resellers.iter().copied()))
+        .filter(page_rows(scope, backend, resellers))
         .filter(Column::Month.gte(first.to_string()))
         .filter(Column::Month.lte(last.to_string()))
         .group_by(Column::Month)
@@ -71,6 +72,21 @@ pub(super) async fn revenue(
         add(reseller, Month::of(as_of), family(product), -billed)?;
     }
     Ok(revenue)
+}
+
+/// The rollup rows of `resellers` in the scope. On SQLite the tree's condition is written
+/// `+tenant_id` for a distributor, which keeps SQLite from answering it with the (tree, month)
+/// index, every row of the range read for a page of resellers, instead of the (reseller, month)
+/// one. PostgreSQL's planner, with its statistics, needs no such hint.
+fn page_rows(scope: &Scope, backend: DbBackend, resellers: &[i64]) -> Condition {
+    use reseller_product_rollup::Column;
+    let listed = Column::ResellerId.is_in(resellers.iter().copied());
+    match (scope.kind, backend) {
+        (OrgKind::Distributor, DbBackend::Sqlite) => Condition::all()
+            .add(Expr::cust_with_values("+\"reseller_product_rollups\".\"tenant_id\" = ?", [scope.org_id]))
+            .add(listed),
+        _ => scope.rollup_rows(Column::TenantId, Column::ResellerId).add(listed),
+    }
 }
 
 /// Adds `amount` to `family`'s total; the family's name is copied only the first time (a range
