@@ -42,20 +42,22 @@ struct Figures {
 
 impl Figures {
     fn of(row: &usage_row::Model) -> Result<Figures, StoreError> {
-        Ok(Figures {
-            consumed: stored::parse(&row.consumed, "usage_rows.consumed")?,
-            units: stored::parse(&row.units, "usage_rows.units")?,
-            revenue: stored::parse(&row.revenue, "usage_rows.revenue")?,
-            lines: row.line_count,
-        })
+        let columns = ["usage_rows.consumed", "usage_rows.units", "usage_rows.revenue"];
+        Figures::parse(columns, [&row.consumed, &row.units, &row.revenue], row.line_count)
     }
 
     fn of_tree(row: &usage_tree_service::Model) -> Result<Figures, StoreError> {
+        let columns = ["usage_tree_services.consumed", "usage_tree_services.units", "usage_tree_services.revenue"];
+        Figures::parse(columns, [&row.consumed, &row.units, &row.revenue], row.line_count)
+    }
+
+    /// A stored row's consumed quantity, units and revenue (texts of `columns`) and its lines.
+    fn parse(columns: [&str; 3], [consumed, units, revenue]: [&str; 3], lines: i64) -> Result<Figures, StoreError> {
         Ok(Figures {
-            consumed: stored::parse(&row.consumed, "usage_tree_services.consumed")?,
-            units: stored::parse(&row.units, "usage_tree_services.units")?,
-            revenue: stored::parse(&row.revenue, "usage_tree_services.revenue")?,
-            lines: row.line_count,
+            consumed: stored::parse(consumed, columns[0])?,
+            units: stored::parse(units, columns[1])?,
+            revenue: stored::parse(revenue, columns[2])?,
+            lines,
         })
     }
 

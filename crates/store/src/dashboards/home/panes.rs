@@ -115,6 +115,16 @@ fn month_sums<'a>(rows: impl Iterator<Item = &'a DayRow>) -> Result<MonthSums, S
     Ok(sums)
 }
 
+/// The marketplace revenue of `rows`: all the month before is compared on, and all `home_rows`
+/// holds of it.
+fn marketplace_sum<'a>(rows: impl Iterator<Item = &'a DayRow>) -> Result<Decimal, StoreError> {
+    let mut sum = Decimal::ZERO;
+    for row in rows.filter(|r| r.marketplace && r.category.counts_as_revenue()) {
+        add(&mut sum, row.billed)?;
+    }
+    Ok(sum)
+}
+
 /// The Home dashboard for `scope` on `as_of`; money figures only when `show_money`.
 pub async fn home_dashboard(
     store: &Store,
@@ -160,9 +170,9 @@ pub async fn home_dashboard(
     };
     let Some((rows, first_rated)) = money else { return Ok(home) };
     let current = month_sums(rows.iter().filter(|r| r.day >= month.first_day()))?;
-    let previous = month_sums(rows.iter().filter(|r| r.day < month.first_day()))?;
+    let previous = marketplace_sum(rows.iter().filter(|r| r.day < month.first_day()))?;
     let same_day_last_month = same_day_of_previous_month(as_of);
-    let previous_to_date = month_sums(rows.iter().filter(|r| r.day <= same_day_last_month))?;
+    let previous_to_date = marketplace_sum(rows.iter().filter(|r| r.day <= same_day_last_month))?;
     home.current_month_revenue = Some(figures(current.revenue, current.cost)?);
     home.projected_monthly_revenue = Some(match projection_available(first_rated, as_of) {
         Ok(()) => {
@@ -177,10 +187,10 @@ pub async fn home_dashboard(
     });
     home.marketplace_spend = Some(MarketplaceSpend {
         current: reported(current.marketplace),
-        previous: reported(previous.marketplace),
-        change_pct: change_pct(current.marketplace, previous.marketplace),
-        previous_to_date: reported(previous_to_date.marketplace),
-        change_to_date_pct: change_pct(current.marketplace, previous_to_date.marketplace),
+        previous: reported(previous),
+        change_pct: change_pct(current.marketplace, previous),
+        previous_to_date: reported(previous_to_date),
+        change_to_date_pct: change_pct(current.marketplace, previous_to_date),
         partial: month.is_partial_on(as_of),
     });
     Ok(home)

@@ -13,9 +13,10 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 
+use super::periods::{Period, periods};
 use crate::billing::issues::line_scope;
 use crate::dashboards::packed::{packed, unpacked};
-use crate::entities::{billing_line_item, reseller_product_rollup, subscription};
+use crate::entities::{billing_line_item, reseller_product_rollup};
 use crate::rollups::contribution;
 use crate::{Scope, Store, StoreError, dashboards, stored};
 
@@ -145,20 +146,10 @@ pub(super) async fn active(
     months: &[Month],
     as_of: NaiveDate,
 ) -> Result<BTreeMap<Month, BTreeSet<i64>>, StoreError> {
-    use subscription::Column;
     let mut active: BTreeMap<Month, BTreeSet<i64>> = months.iter().map(|m| (*m, BTreeSet::new())).collect();
     let (Some(first), Some(last)) = (months.first(), months.last()) else { return Ok(active) };
-    let until = last.last_day().min(as_of);
-    let periods = subscription::Entity::find()
-        .select_only()
-        .columns([Column::ResellerId, Column::StartDate, Column::EndDate])
-        .filter(scope.subscriptions())
-        .filter(Column::StartDate.lte(until))
-        .filter(Condition::any().add(Column::EndDate.is_null()).add(Column::EndDate.gte(first.first_day())))
-        .into_tuple::<(i64, NaiveDate, Option<NaiveDate>)>()
-        .all(store.db())
-        .await?;
-    for (reseller, start, end) in periods {
+    let periods = periods(store, scope, first.first_day(), last.last_day().min(as_of)).await?;
+    for Period { reseller_id: reseller, start, end, .. } in periods {
         if reseller == scope.tenant_id {
             continue;
         }

@@ -8,6 +8,7 @@ mod agreements;
 mod families;
 mod geography;
 mod history;
+mod periods;
 mod products;
 mod raw;
 mod segments;

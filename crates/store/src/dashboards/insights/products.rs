@@ -3,17 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-
 use domain::api::{InsightsProducts, ProductsMonth};
 use domain::metrics::{Month, reported};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
+use super::periods::{Period, periods};
 use super::top_five::top_five;
 use super::{Range, families};
 use crate::dashboards::{add, dashboard_scope};
-use crate::entities::{product, subscription};
+use crate::entities::product;
 use crate::{Scope, Store, StoreError};
 
 /// The products view over `range`; `sees_money` says whether revenue is included.
@@ -91,21 +90,10 @@ pub(super) async fn running<K: Ord + Clone>(
     range: &Range,
     member: impl Fn(&Held) -> Option<K>,
 ) -> Result<Running<K>, StoreError> {
-    use subscription::Column;
-    let first = range.months[0].first_day();
     let until = range.last().last_day().min(range.as_of);
-    let periods = subscription::Entity::find()
-        .select_only()
-        .columns([Column::ProductId, Column::CustomerId, Column::ResellerId, Column::Quantity])
-        .columns([Column::StartDate, Column::EndDate])
-        .filter(scope.subscriptions())
-        .filter(Column::StartDate.lte(until))
-        .filter(Condition::any().add(Column::EndDate.is_null()).add(Column::EndDate.gte(first)))
-        .into_tuple::<(i64, i64, i64, i64, NaiveDate, Option<NaiveDate>)>()
-        .all(store.db())
-        .await?;
+    let periods = periods(store, scope, range.months[0].first_day(), until).await?;
     let (mut counts, mut quantities) = (BTreeMap::new(), BTreeMap::new());
-    for (product_id, customer_id, reseller_id, quantity, start, end) in periods {
+    for Period { product_id, customer_id, reseller_id, quantity, start, end } in periods {
         let Some(name) = member(&Held { product_id, customer_id, reseller_id }) else { continue };
         for &month in &range.months {
             let month_end = month.last_day().min(range.as_of);
