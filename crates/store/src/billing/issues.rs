@@ -153,6 +153,8 @@ pub async fn rerate(store: &Store, scope: &Scope) -> Result<RerateResult, StoreE
 
 /// [`rerate`], in a transaction of the caller's (one that has just mapped an account).
 pub(crate) async fn rerate_in(txn: &DatabaseTransaction, scope: &Scope) -> Result<RerateResult, StoreError> {
+    // The tree's rollup writer before any line changes, as an import is (`rollups/tree_lock.rs`).
+    crate::rollups::tree_lock::lock_tree(txn, scope.tenant_id).await?;
     let mut rater = Rater::load(txn, scope).await?;
     let lines = billing_line_item::Entity::find()
         .filter(line_scope(scope))

@@ -193,6 +193,8 @@ async fn tie(
     product_id: i64,
 ) -> Result<(u64, HashSet<String>), StoreError> {
     use billing_line_item::Column;
+    // The tree's rollup writer before any line changes, as an import is (`rollups/tree_lock.rs`).
+    crate::rollups::tree_lock::lock_tree(db, tenant).await?;
     let mut deltas = Deltas::default();
     let mut tied = 0;
     let mut skus = HashSet::new();

@@ -168,6 +168,9 @@ pub async fn import(
         Err(other) => return Err(other),
     };
 
+    // Imports of one tree one at a time from here (PostgreSQL; SQLite's write lock already
+    // does): before any line is written, so that two imports never wait on each other's lines.
+    crate::rollups::tree_lock::lock_tree(&txn, scope.tenant_id).await?;
     // Read only after the first write: on SQLite a transaction that has read cannot take the
     // write lock once another import has committed, while one that starts by writing waits.
     let rater = Rater::load(&txn, scope).await?;

@@ -13,6 +13,7 @@ use super::names::Names;
 use super::segment_months;
 use super::sums::Sums;
 use super::sums_table::SumsTable;
+use super::tree_lock::lock_tree;
 use super::writes::{self, StoredGrain};
 use crate::bulk::{OnConflict, Table};
 use crate::entities::customer_month_rollup;
@@ -140,6 +141,7 @@ pub(crate) async fn resegment<C: ConnectionTrait>(
     if from == to {
         return Ok(());
     }
+    lock_tree(db, tenant).await?;
     let rows = customer_month_rollup::Entity::find()
         .filter(customer_month_rollup::Column::CustomerId.eq(customer))
         .all(db)

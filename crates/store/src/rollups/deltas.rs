@@ -14,6 +14,7 @@ use super::lines::{RolledUp, contribution};
 use super::monthly::Monthly;
 use super::names::Names;
 use super::sums::Sums;
+use super::tree_lock::lock_tree;
 use crate::StoreError;
 
 /// Rollup keys (and distinct texts) held in memory before they are written: an import or a
@@ -91,6 +92,7 @@ impl Deltas {
 
     /// Writes the changes to every rollup.
     pub async fn apply(self, db: &impl ConnectionTrait, tenant: i64) -> Result<(), StoreError> {
+        lock_tree(db, tenant).await?;
         let Deltas { monthly, others, names } = self;
         monthly.write(db, tenant, &names).await?;
         others.write(db, tenant, &names).await

@@ -64,6 +64,7 @@ pub(crate) mod reseller_products;
 pub(crate) mod segment_months;
 pub(crate) mod sums;
 mod sums_table;
+pub(crate) mod tree_lock;
 mod writes;
 
 pub use daily::{DayKey, daily_snapshot};
