@@ -4,7 +4,7 @@
 //! row for every import of a tree. SQLite runs one writing transaction at a time anyway (each
 //! begins IMMEDIATE). On PostgreSQL a transaction-scoped advisory lock keyed by the tree's id
 //! serialises them: taken before the first rollup row is read, released at commit or rollback;
-//! taking it again in the same transaction costs nothing. No other advisory lock is taken.
+//! taking it again in the same transaction never waits. No other advisory lock is taken.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
