@@ -248,6 +248,15 @@ async fn open_store() -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// The store for `tierdash import`: migrated first with the server's pool (a migration may fill
+/// a rollup, the work of a large page cache), then opened again with small page caches for the
+/// import's customer lookups ([`Store::connect_for_import`]).
+async fn open_store_for_import() -> anyhow::Result<Store> {
+    drop(open_store().await?);
+    let config = Config::from_env()?;
+    Store::connect_for_import(&config.database_url).await.context("connecting to the database")
+}
+
 async fn init(args: InitArgs) -> anyhow::Result<()> {
     let kind: OrgKind = args.kind.parse().map_err(|e| anyhow::anyhow!("--kind {e}"))?;
     if kind == OrgKind::Customer {
@@ -318,7 +327,7 @@ async fn demo_data(args: DemoArgs) -> anyhow::Result<()> {
 async fn import_file(args: ImportArgs) -> anyhow::Result<()> {
     use store::import::{self, csv_source, file_source};
     let map = domain::column_map::ColumnMap::parse(&args.map).map_err(|e| anyhow::anyhow!("--map: {e}"))?;
-    let store = open_store().await?;
+    let store = open_store_for_import().await?;
     let org_id = match args.org_id {
         Some(id) => id,
         None => {

@@ -42,6 +42,12 @@ use sea_orm::{
 };
 use std::time::Duration;
 
+/// SQLite's page cache per pool connection of the server, in KiB.
+const SERVING_PAGE_CACHE_KIB: u32 = 16 * 1024;
+
+/// SQLite's page cache per pool connection of an import from the command line, in KiB.
+const IMPORT_POOL_PAGE_CACHE_KIB: u32 = 2 * 1024;
+
 /// A pool of connections to the database (SQLite or PostgreSQL, by the URL's scheme).
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -63,6 +69,18 @@ impl Store {
     /// Connects. For SQLite the file is created when missing and write-ahead logging is turned
     /// on, so that readers do not wait for an import.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with_page_cache(url, SERVING_PAGE_CACHE_KIB).await
+    }
+
+    /// Connects for an import from the command line: its pool serves only the customer lookups
+    /// of the rating stage (the lines go through the import's own connection), which read a
+    /// file's customers once each, so a small page cache per pool connection is enough; the
+    /// server's 16 MiB on each of them was a sixth of the import's memory (docs/performance.md §15).
+    pub async fn connect_for_import(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with_page_cache(url, IMPORT_POOL_PAGE_CACHE_KIB).await
+    }
+
+    async fn connect_with_page_cache(url: &str, page_cache_kib: u32) -> Result<Store, StoreError> {
         let mut options = ConnectOptions::new(url.to_owned());
         options.connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30)).sqlx_logging(false);
         if url.starts_with("sqlite:") {
@@ -75,11 +93,11 @@ impl Store {
             // A new database gets 16 KiB pages (an existing one keeps its size): fewer B-tree
             // levels and page splits make large inserts cheaper than with the default 4 KiB
             // (docs/performance.md §6). (An import sets its own page cache.)
-            options.map_sqlx_sqlite_opts(|o| {
+            options.map_sqlx_sqlite_opts(move |o| {
                 o.page_size(16 * 1024)
                     .pragma("journal_mode", "WAL")
                     .pragma("synchronous", "NORMAL")
-                    .pragma("cache_size", "-16384")
+                    .pragma("cache_size", format!("-{page_cache_kib}"))
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(120))
             });
