@@ -74,8 +74,9 @@ impl Store {
 
     /// Connects for an import from the command line: its pool serves only the customer lookups
     /// of the rating stage (the lines go through the import's own connection), which read a
-    /// file's customers once each, so a small page cache per pool connection is enough; the
-    /// server's 16 MiB on each of them was a sixth of the import's memory (docs/performance.md §15).
+    /// file's customers about once each, so a small page cache per pool connection is enough
+    /// where the server's 16 MiB each counted against the import's memory budget
+    /// (docs/performance.md §15).
     pub async fn connect_for_import(url: &str) -> Result<Store, StoreError> {
         Store::connect_with_page_cache(url, IMPORT_POOL_PAGE_CACHE_KIB).await
     }

@@ -55,13 +55,6 @@ fn values(stmt: Statement) -> (String, SqlxValues) {
     (stmt.sql, SqlxValues(stmt.values.unwrap_or(sea_orm::Values(Vec::new()))))
 }
 
-/// Prepared statements an import's SQLite connection keeps (sqlx keeps 100 by default). An
-/// import runs a few statements again and again (the full insert of lines, the rollups' reads and
-/// writes of a full batch); the rest are one-off sizes, and a many-row statement's prepared
-/// program takes up to a few MB: 100 of them held ~15 MB of a large file's import
-/// (docs/performance.md §15).
-const STATEMENTS_KEPT: usize = 16;
-
 impl ImportTxn {
     /// Begins a transaction: on SQLite on a connection of its own with `cache_kib` KiB of page
     /// cache, elsewhere on one of `db`'s connections.
@@ -69,11 +62,7 @@ impl ImportTxn {
         match db.get_database_backend() {
             DbBackend::Sqlite => {
                 let options = db.get_sqlite_connection_pool().connect_options();
-                let options = (*options)
-                    .clone()
-                    .foreign_keys(false)
-                    .pragma("cache_size", format!("-{cache_kib}"))
-                    .statement_cache_capacity(STATEMENTS_KEPT);
+                let options = (*options).clone().foreign_keys(false).pragma("cache_size", format!("-{cache_kib}"));
                 let mut conn = options.connect().await.map_err(exec_err)?;
                 // The write lock at once, as every writing transaction takes it (`Store::write`).
                 sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut conn).await.map_err(exec_err)?;
