@@ -13,7 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     // No transparent huge pages: mimalloc asks for them on its arenas, and the kernel then backs
-    // each 2 MiB an allocation touches with resident memory; a large import's peak was 40-70 MB
+    // each 2 MiB an allocation touches with resident memory; a large import's peak was 30–70 MB
     // higher with them, no faster (docs/performance.md §5). Only a flag of this process; a kernel
     // that does not know it leaves things as they were.
     #[cfg(target_os = "linux")]

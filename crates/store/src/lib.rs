@@ -166,3 +166,25 @@ impl Store {
         &self.db
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    use super::*;
+
+    /// The page cache, in KiB, of one of `store`'s pool connections.
+    async fn page_cache_kib(store: &Store) -> i64 {
+        let statement = Statement::from_string(DbBackend::Sqlite, "PRAGMA cache_size");
+        let row = store.db().query_one_raw(statement).await.unwrap().unwrap();
+        -row.try_get_by_index::<i64>(0).unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_import_s_pool_keeps_a_smaller_page_cache_than_the_server_s() {
+        let server = Store::connect("sqlite::memory:").await.unwrap();
+        let import = Store::connect_for_import("sqlite::memory:").await.unwrap();
+        assert_eq!(page_cache_kib(&server).await, i64::from(SERVING_PAGE_CACHE_KIB));
+        assert_eq!(page_cache_kib(&import).await, i64::from(IMPORT_POOL_PAGE_CACHE_KIB));
+    }
+}
