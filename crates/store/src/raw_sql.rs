@@ -20,6 +20,14 @@ pub fn numbered(backend: DbBackend, sql: &str) -> String {
     out
 }
 
+/// `items`, then the last of them again until there are `len` (`items` is not longer): a list
+/// of values always as long, so that a statement binding it has the same text every time. A
+/// connection prepares and keeps each text it sees (sqlx keeps up to 100), and one text per
+/// list length, each of hundreds of placeholders, crowded that cache and the memory it holds.
+pub(crate) fn padded<T>(items: &[T], len: usize) -> impl Iterator<Item = &T> {
+    items.iter().chain(items.last().map(|last| std::iter::repeat_n(last, len - items.len())).into_iter().flatten())
+}
+
 /// `SELECT {select}` from `table` (named `t`) joined to `rows` keys sent as a `VALUES` list (named
 /// `k`), each key's values in `key_columns` order, and `also` (further conditions on `t`, each
 /// `AND …`, whose placeholders follow the keys'): with an index on `key_columns` each key is one
@@ -56,5 +64,12 @@ mod tests {
         let sql = "SELECT a FROM t WHERE b = ? AND c IN (?, ?)";
         assert_eq!(numbered(DbBackend::Postgres, sql), "SELECT a FROM t WHERE b = $1 AND c IN ($2, $3)");
         assert_eq!(numbered(DbBackend::Sqlite, sql), sql);
+    }
+
+    #[test]
+    fn padding_repeats_the_last_item_up_to_the_length() {
+        assert_eq!(padded(&[1, 2], 4).copied().collect::<Vec<_>>(), [1, 2, 2, 2]);
+        assert_eq!(padded(&[1, 2], 2).copied().collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(padded::<i32>(&[], 3).count(), 0);
     }
 }

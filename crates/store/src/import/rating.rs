@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 
 use crate::billing::fx_rates;
 use crate::entities::{customer_billing_account, organization, product};
+use crate::raw_sql::padded;
 use crate::{Scope, StoreError};
 
 /// Why a line is not rated, which is its billing issue's kind.
@@ -78,6 +79,22 @@ const KEYS_CACHED: usize = 200_000;
 /// Keys per lookup query (within every database's limit of bound values).
 const KEYS_PER_QUERY: usize = 500;
 
+/// Customer keys a chunk's lines name that [`Rater`] has not looked up yet.
+#[derive(Debug, Default)]
+pub struct UnknownKeys {
+    /// Keys to look up as customers' `external_id`s.
+    ids: Vec<String>,
+    /// Keys to look up as provider accounts customers own.
+    accounts: Vec<String>,
+}
+
+impl UnknownKeys {
+    /// Whether there is nothing to look up.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty() && self.accounts.is_empty()
+    }
+}
+
 impl Rater {
     /// Loads the importer's resellers, catalog and the tree's fx rates.
     pub async fn load(db: &impl ConnectionTrait, scope: &Scope) -> Result<Rater, StoreError> {
@@ -124,6 +141,13 @@ impl Rater {
         db: &impl ConnectionTrait,
         lines: impl IntoIterator<Item = &'a LineInput>,
     ) -> Result<(), StoreError> {
+        let unknown = self.unknown(lines);
+        self.look_up(db, unknown).await
+    }
+
+    /// The customer keys of `lines` not looked up yet, for [`Rater::look_up`] (the cache starts
+    /// again first when it holds too many).
+    pub fn unknown<'a>(&mut self, lines: impl IntoIterator<Item = &'a LineInput>) -> UnknownKeys {
         if self.customers.len() + self.accounts.len() > KEYS_CACHED {
             self.customers = HashMap::new();
             self.accounts = HashMap::new();
@@ -142,22 +166,15 @@ impl Rater {
                 }
             }
         }
-        let ids: Vec<String> = ids.into_iter().collect();
+        UnknownKeys { ids: ids.into_iter().collect(), accounts: accounts.into_iter().collect() }
+    }
+
+    /// Looks up `unknown`'s customers.
+    pub async fn look_up(&mut self, db: &impl ConnectionTrait, unknown: UnknownKeys) -> Result<(), StoreError> {
+        let UnknownKeys { ids, accounts } = unknown;
         for keys in ids.chunks(KEYS_PER_QUERY) {
-            use organization::Column;
             self.customers.extend(keys.iter().map(|k| (k.clone(), None)));
-            // The kind is checked here, not in SQL: asked for too, SQLite (which keeps no
-            // statistics) walks every customer of the tree by (tree, kind) rather than seeking
-            // the keys in the (tree, external id) index (docs/performance.md §15).
-            let found = organization::Entity::find()
-                .select_only()
-                .columns([Column::Id, Column::ParentId, Column::ExternalId, Column::Kind])
-                .filter(self.scope.organizations())
-                .filter(Column::TenantId.eq(self.scope.tenant_id))
-                .filter(Column::ExternalId.is_in(keys))
-                .into_tuple::<(i64, Option<i64>, String, String)>()
-                .all(db)
-                .await?;
+            let found = self.by_external_ids(keys).into_tuple::<(i64, Option<i64>, String, String)>().all(db).await?;
             let customer = OrgKind::Customer.as_str();
             self.customers.extend(
                 found.into_iter().filter_map(|(id, parent, key, kind)| {
@@ -165,30 +182,14 @@ impl Rater {
                 }),
             );
         }
-        let accounts: Vec<String> = accounts.into_iter().collect();
         for keys in accounts.chunks(KEYS_PER_QUERY) {
-            use customer_billing_account::Column;
             self.accounts.extend(keys.iter().map(|k| (k.clone(), None)));
-            let owned: Vec<(String, i64)> = customer_billing_account::Entity::find()
-                .select_only()
-                .column(Column::AccountId)
-                .column(Column::CustomerId)
-                .filter(Column::TenantId.eq(self.scope.tenant_id))
-                .filter(Column::AccountId.is_in(keys))
-                .into_tuple()
-                .all(db)
-                .await?;
-            if owned.is_empty() {
-                continue;
+            let owned: Vec<(String, i64)> = self.by_accounts(keys).into_tuple().all(db).await?;
+            let mut parents = HashMap::new();
+            for owners in owned.chunks(KEYS_PER_QUERY) {
+                let customers: Vec<i64> = owners.iter().map(|(_, customer)| *customer).collect();
+                parents.extend(self.parents_of(&customers).into_tuple::<(i64, i64)>().all(db).await?);
             }
-            let parents: HashMap<i64, i64> = self
-                .customers_in_scope()
-                .filter(organization::Column::Id.is_in(owned.iter().map(|(_, customer)| *customer)))
-                .into_tuple::<(i64, i64)>()
-                .all(db)
-                .await?
-                .into_iter()
-                .collect();
             for (account, customer) in owned {
                 if let Some(parent) = parents.get(&customer) {
                     self.accounts.insert(account, Some((customer, *parent)));
@@ -196,6 +197,41 @@ impl Rater {
             }
         }
         Ok(())
+    }
+
+    // The three lookups send their lists of keys padded to `KEYS_PER_QUERY` (`padded`): one
+    // statement text per lookup, not one per list length, each of hundreds of placeholders
+    // prepared and kept by every connection that ran it.
+
+    /// Organisations of the scope with these external ids: (id, parent, external id, kind).
+    /// The kind is checked by the caller, not in SQL: asked for too, SQLite (which keeps no
+    /// statistics) walks every customer of the tree by (tree, kind) rather than seeking the keys
+    /// in the (tree, external id) index (docs/performance.md §15).
+    fn by_external_ids(&self, keys: &[String]) -> sea_orm::Select<organization::Entity> {
+        use organization::Column;
+        organization::Entity::find()
+            .select_only()
+            .columns([Column::Id, Column::ParentId, Column::ExternalId, Column::Kind])
+            .filter(self.scope.organizations())
+            .filter(Column::TenantId.eq(self.scope.tenant_id))
+            .filter(Column::ExternalId.is_in(padded(keys, KEYS_PER_QUERY)))
+    }
+
+    /// The tree's provider accounts among `keys`, with the customers owning them: (account,
+    /// customer).
+    fn by_accounts(&self, keys: &[String]) -> sea_orm::Select<customer_billing_account::Entity> {
+        use customer_billing_account::Column;
+        customer_billing_account::Entity::find()
+            .select_only()
+            .column(Column::AccountId)
+            .column(Column::CustomerId)
+            .filter(Column::TenantId.eq(self.scope.tenant_id))
+            .filter(Column::AccountId.is_in(padded(keys, KEYS_PER_QUERY)))
+    }
+
+    /// The scope's customers among `ids`, with their parents: (id, parent).
+    fn parents_of(&self, ids: &[i64]) -> sea_orm::Select<organization::Entity> {
+        self.customers_in_scope().filter(organization::Column::Id.is_in(padded(ids, KEYS_PER_QUERY).copied()))
     }
 
     /// The id and parent of the scope's customers (every customer has a parent).
@@ -303,5 +339,44 @@ impl<'a> CustomerKeys<'a> {
             return CustomerKeys { billing_account: Some(&line.customer_external_id), ..keys };
         }
         keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{DbBackend, QueryTrait};
+
+    use super::*;
+
+    fn rater() -> Rater {
+        Rater {
+            scope: Scope { org_id: 1, kind: OrgKind::Distributor, tenant_id: 1 },
+            customers: HashMap::new(),
+            accounts: HashMap::new(),
+            resellers: HashMap::new(),
+            products: HashMap::new(),
+            services: HashMap::new(),
+            rates: HashMap::new(),
+            importer_reseller: None,
+        }
+    }
+
+    #[test]
+    fn each_lookup_has_one_statement_text_whatever_the_number_of_keys() {
+        let rater = rater();
+        let keys = |n: usize| (0..n).map(|i| format!("C-{i}")).collect::<Vec<String>>();
+        let ids = |n: usize| (1..=n as i64).collect::<Vec<i64>>();
+        for (few, many) in [(1, KEYS_PER_QUERY), (7, 300)] {
+            let by_ids = [few, many].map(|n| rater.by_external_ids(&keys(n)).build(DbBackend::Sqlite));
+            assert_eq!(by_ids[0].sql, by_ids[1].sql);
+            let by_accounts = [few, many].map(|n| rater.by_accounts(&keys(n)).build(DbBackend::Sqlite).sql);
+            assert_eq!(by_accounts[0], by_accounts[1]);
+            let parents = [few, many].map(|n| rater.parents_of(&ids(n)).build(DbBackend::Sqlite).sql);
+            assert_eq!(parents[0], parents[1]);
+        }
+        // Padded with the last key, which finds nothing more.
+        let values = rater.by_external_ids(&keys(2)).build(DbBackend::Sqlite).values.unwrap().0;
+        let last = sea_orm::Value::from("C-1");
+        assert_eq!(values.iter().filter(|v| **v == last).count(), KEYS_PER_QUERY - 1);
     }
 }

@@ -82,12 +82,12 @@ impl Grain for CustomerMonths {
     }
 
     fn into_map(self, names: &Names) -> HashMap<CustomerMonthKey, Sums> {
-        self.0.into_entries().into_iter().map(|(k, s)| (customer_month_key(names, &k), s)).collect()
+        self.0.into_entries().map(|(k, s)| (customer_month_key(names, &k), s)).collect()
     }
 
     async fn write<C: ConnectionTrait>(self, db: &C, tenant: i64, names: &Names) -> Result<(), StoreError> {
         let changes: Vec<(CustomerMonthKey, Sums)> =
-            self.0.into_sorted().into_iter().map(|(k, s)| (customer_month_key(names, &k), s)).collect();
+            self.0.into_sorted().map(|(k, s)| (customer_month_key(names, &k), s)).collect();
         let following: Vec<_> =
             changes.iter().map(|(k, s)| (k.reseller_id, k.customer_id, k.month.as_str(), s)).collect();
         segment_months::write_following(db, tenant, &following).await?;

@@ -58,7 +58,7 @@ impl Monthly {
 
     /// The changes in key order, consumed.
     pub fn into_sorted(self, names: Names) -> impl Iterator<Item = (Key, Sums)> {
-        self.0.into_sorted().into_iter().map(move |(k, s)| (key(&names, &k), s))
+        self.0.into_sorted().map(move |(k, s)| (key(&names, &k), s))
     }
 }
 
@@ -112,13 +112,13 @@ impl Grain for Monthly {
     }
 
     fn into_map(self, names: &Names) -> HashMap<Key, Sums> {
-        self.0.into_entries().into_iter().map(|(k, s)| (key(names, &k), s)).collect()
+        self.0.into_entries().map(|(k, s)| (key(names, &k), s)).collect()
     }
 
     async fn write<C: ConnectionTrait>(self, db: &C, tenant: i64, names: &Names) -> Result<(), StoreError> {
         // Each key's texts are looked up as the writer takes it, not all at once: the changes
         // are never held twice.
-        let changes = self.0.into_sorted().into_iter().map(|(k, s)| (key(names, &k), s));
+        let changes = self.0.into_sorted().map(|(k, s)| (key(names, &k), s));
         writes::write(db, tenant, &TABLE, changes).await
     }
 

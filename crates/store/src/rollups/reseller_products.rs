@@ -94,11 +94,11 @@ impl Grain for ResellerProducts {
     }
 
     fn into_map(self, names: &Names) -> HashMap<ResellerProductKey, Sums> {
-        self.0.into_entries().into_iter().map(|(k, s)| (reseller_product_key(names, &k), s)).collect()
+        self.0.into_entries().map(|(k, s)| (reseller_product_key(names, &k), s)).collect()
     }
 
     async fn write<C: ConnectionTrait>(self, db: &C, tenant: i64, names: &Names) -> Result<(), StoreError> {
-        let changes = self.0.into_sorted().into_iter().map(|(k, s)| (reseller_product_key(names, &k), s));
+        let changes = self.0.into_sorted().map(|(k, s)| (reseller_product_key(names, &k), s));
         writes::write(db, tenant, &TABLE, changes).await
     }
 

@@ -18,8 +18,9 @@ use std::hash::Hash;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value};
 
 use super::sums::Sums;
+use crate::StoreError;
 use crate::bulk::Table;
-use crate::{StoreError, raw_sql};
+use crate::raw_sql::{self, padded};
 
 /// Keys whose stored rows are read per statement: a few hundred statements for a large import
 /// instead of one per key (each a round trip on PostgreSQL), each well under both databases'
@@ -110,21 +111,4 @@ where
         grain.table.insert(db, written).await?;
     }
     Ok(())
-}
-
-/// `items`, then the last of them again until there are `len` (`items` is not longer).
-fn padded<T>(items: &[T], len: usize) -> impl Iterator<Item = &T> {
-    items.iter().chain(items.last().map(|last| std::iter::repeat_n(last, len - items.len())).into_iter().flatten())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn padding_repeats_the_last_item_up_to_the_length() {
-        assert_eq!(padded(&[1, 2], 4).copied().collect::<Vec<_>>(), [1, 2, 2, 2]);
-        assert_eq!(padded(&[1, 2], 2).copied().collect::<Vec<_>>(), [1, 2]);
-        assert_eq!(padded::<i32>(&[], 3).count(), 0);
-    }
 }
