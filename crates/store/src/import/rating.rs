@@ -83,9 +83,9 @@ const KEYS_PER_QUERY: usize = 500;
 #[derive(Debug, Default)]
 pub struct UnknownKeys {
     /// Keys to look up as customers' `external_id`s.
-    ids: Vec<String>,
+    pub(super) ids: Vec<String>,
     /// Keys to look up as provider accounts customers own.
-    accounts: Vec<String>,
+    pub(super) accounts: Vec<String>,
 }
 
 impl UnknownKeys {

@@ -309,3 +309,44 @@ fn example(line: &LineInput, reason: Unrated) -> String {
         Unrated::MissingFxRate => format!("no {} rate for {}", line.currency, line.month()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use domain::kinds::OrgKind;
+
+    use super::*;
+    use crate::{Scope, Store};
+
+    #[tokio::test]
+    async fn a_chunk_s_lookups_take_one_connection_of_the_pool() {
+        let path = std::env::temp_dir().join(format!("tierdash-lookups-{}.db", std::process::id()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        Store::connect(&url).await.unwrap().migrate().await.unwrap();
+        let store = Store::connect(&url).await.unwrap();
+        let scope = Scope { org_id: 1, kind: OrgKind::Distributor, tenant_id: 1 };
+        let reads = store.db().begin().await.unwrap();
+        let mut rater = Rater::load(&reads, &scope).await.unwrap();
+        reads.commit().await.unwrap();
+        // Every connection lent is back (the pool takes them back on tasks of their own).
+        for _ in 0..100 {
+            let stats = store.pool_stats();
+            if stats.idle == stats.open as usize {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let open = store.pool_stats().open;
+        // Three lookups of 500 keys by id and three by account, one after another: each on the
+        // pool itself would find the connection before it not yet back, and open another.
+        let keys = || (0..1200).map(|i| format!("C-{i}")).collect::<Vec<String>>();
+        let unknown = UnknownKeys { ids: keys(), accounts: keys() };
+        look_up_on_one_connection(&mut rater, store.db(), unknown).await.unwrap();
+        assert_eq!(store.pool_stats().open, open, "the lookups took one connection, an idle one");
+        store.db().get_sqlite_connection_pool().close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+}
