@@ -29,6 +29,7 @@ mod m20261205_000001_period_index_in_line_order;
 mod m20261205_000002_cover_customer_lookups;
 mod m20261205_000003_usage_tree_totals;
 mod m20261206_000001_create_segment_days;
+mod m20261206_000002_tree_totals_per_tree;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000002_cover_customer_lookups::Migration),
             Box::new(m20261205_000003_usage_tree_totals::Migration),
             Box::new(m20261206_000001_create_segment_days::Migration),
+            Box::new(m20261206_000002_tree_totals_per_tree::Migration),
         ]
     }
 }

@@ -133,4 +133,31 @@ async fn demo_distributor_is_complete_and_isolated_from_other_trees(app: TestApp
     assert_eq!(theirs["status"], 404);
     let catalog: Value = app.get(&d, "/api/v1/products").await.json().await.unwrap();
     assert_eq!(catalog["total"], 0, "catalogs are per tree");
+
+    // Each tree's totals of a segment are its own, though every tree keeps them under the same
+    // reseller 0: our customer in a segment the demo's customers are in, billed in a month they
+    // were billed in, adds to our figures and leaves the demo's as they were.
+    let last_month = today.with_day(1).unwrap().checked_sub_months(chrono::Months::new(1)).unwrap();
+    let segments = format!("/api/v1/insights/segments?as_of={today}");
+    let demo_before: Value = app.get(&demo, &segments).await.json().await.unwrap();
+    let smb = |body: &Value| body["segments"].as_array().unwrap().iter().find(|s| s["segment"] == "smb").cloned();
+    assert!(smb(&demo_before).is_some(), "the demo has smb customers: {demo_before}");
+    let c1 = format!("/api/v1/organizations/{}", app.tree.c1);
+    assert_eq!(app.patch(&d, &c1, &json!({"segment": "smb"})).await.status(), StatusCode::OK);
+    let line = format!(
+        "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName\n\
+         C1,{last_month},{last_month},1000,USD,Usage,AWS,Compute\n"
+    );
+    let imported = app.post_csv(&d, line).await;
+    assert_eq!(imported.status(), StatusCode::CREATED, "{}", imported.text().await.unwrap());
+    let demo_after: Value = app.get(&demo, &segments).await.json().await.unwrap();
+    assert_eq!(demo_after["segments"], demo_before["segments"], "the demo's segments are the demo's");
+    let ours: Value = app.get(&d, &segments).await.json().await.unwrap();
+    let expected = json!([
+        {"segment": "smb", "customers": 1, "revenue": "1000.00"},
+        {"segment": "Unknown", "customers": 1, "revenue": "0.00"},
+    ]);
+    assert_eq!(ours["segments"], expected, "C1 in smb, C2 in none");
+    let (stored, rebuilt) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    assert_eq!(stored, rebuilt);
 }

@@ -26,6 +26,9 @@ use crate::{StoreError, stored};
 /// The grain of the reseller × product rollup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResellerProductKey {
+    /// The tree: part of the key, since every tree's totals are under reseller [`TREE_TOTAL`]
+    /// (and product 0 is every tree's "no product").
+    pub tenant_id: i64,
     /// The line's reseller.
     pub reseller_id: i64,
     /// The line's catalog product, 0 when none.
@@ -37,6 +40,7 @@ pub struct ResellerProductKey {
 /// A [`ResellerProductKey`] held by [`Deltas`](super::deltas::Deltas), its month as a code of [`Names`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct ResellerProductCode {
+    tenant_id: i64,
     reseller_id: i64,
     product_id: i64,
     month: u32,
@@ -48,7 +52,12 @@ pub(crate) struct ResellerProducts(SumsTable<ResellerProductCode>);
 
 /// A held key's texts.
 fn reseller_product_key(names: &Names, k: &ResellerProductCode) -> ResellerProductKey {
-    ResellerProductKey { reseller_id: k.reseller_id, product_id: k.product_id, month: names.name(k.month) }
+    ResellerProductKey {
+        tenant_id: k.tenant_id,
+        reseller_id: k.reseller_id,
+        product_id: k.product_id,
+        month: names.name(k.month),
+    }
 }
 
 impl Grain for ResellerProducts {
@@ -60,6 +69,7 @@ impl Grain for ResellerProducts {
         let key = line.key;
         let sums = line.without_tax_money();
         let code = ResellerProductCode {
+            tenant_id: line.tenant,
             reseller_id: key.reseller_id,
             product_id: key.product_id,
             month: names.code(key.month),
@@ -147,8 +157,10 @@ pub(crate) async fn fill_tree_totals<C: ConnectionTrait>(db: &C) -> Result<(), S
     Ok(())
 }
 
-/// The grain's unique index, in the order `key_values` gives a key's values.
-const RESELLER_PRODUCT_KEY: &[&str] = &["reseller_id", "product_id", "month"];
+/// The grain's unique index, in the order `key_values` gives a key's values. The tree is in it:
+/// every tree's totals are under reseller [`TREE_TOTAL`], and without it two trees' totals of
+/// product 0 (no product) in a month were one row (`m20261206_000002`).
+const RESELLER_PRODUCT_KEY: &[&str] = &["tenant_id", "reseller_id", "product_id", "month"];
 
 /// `reseller_product_rollups`, as [`writes`] writes it.
 const TABLE: StoredGrain<reseller_product_rollup::Entity, ResellerProductKey> = StoredGrain {
@@ -164,12 +176,13 @@ const TABLE: StoredGrain<reseller_product_rollup::Entity, ResellerProductKey> = 
             "units",
             "line_count",
         ],
-        // The tree follows from the reseller.
-        on_conflict: OnConflict::Replace { on: RESELLER_PRODUCT_KEY, keeps: &["tenant_id"] },
+        on_conflict: OnConflict::Replace { on: RESELLER_PRODUCT_KEY, keeps: &[] },
     },
     id: reseller_product_rollup::Column::Id,
     key_columns: RESELLER_PRODUCT_KEY,
-    key_values: |k, values| values.extend([k.reseller_id.into(), k.product_id.into(), k.month.as_str().into()]),
+    key_values: |k, values| {
+        values.extend([k.tenant_id.into(), k.reseller_id.into(), k.product_id.into(), k.month.as_str().into()])
+    },
     key_of: reseller_product_key_of,
     id_of: |row| row.id,
     sums_of: reseller_product_sums_of,
@@ -189,7 +202,12 @@ const TABLE: StoredGrain<reseller_product_rollup::Entity, ResellerProductKey> = 
 
 /// A stored row's key.
 fn reseller_product_key_of(row: &reseller_product_rollup::Model) -> ResellerProductKey {
-    ResellerProductKey { reseller_id: row.reseller_id, product_id: row.product_id, month: row.month.clone() }
+    ResellerProductKey {
+        tenant_id: row.tenant_id,
+        reseller_id: row.reseller_id,
+        product_id: row.product_id,
+        month: row.month.clone(),
+    }
 }
 
 /// A stored row's sums.

@@ -27,6 +27,9 @@ use crate::{StoreError, stored};
 /// A key of the segment × month rollup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SegmentMonthKey {
+    /// The tree: part of the key, since the tree totals of every tree share reseller
+    /// [`TREE_TOTAL`].
+    pub tenant_id: i64,
     /// The customers' reseller.
     pub reseller_id: i64,
     /// Their segment, empty when none.
@@ -93,7 +96,8 @@ fn add_under(
 ) -> Result<(), StoreError> {
     let resellers: &[i64] = if reseller_id == tenant { &[reseller_id] } else { &[reseller_id, TREE_TOTAL] };
     for &reseller_id in resellers {
-        let key = SegmentMonthKey { reseller_id, segment: segment.to_owned(), month: month.to_owned() };
+        let key =
+            SegmentMonthKey { tenant_id: tenant, reseller_id, segment: segment.to_owned(), month: month.to_owned() };
         summed.entry(key).or_default().add(sums, sign)?;
     }
     Ok(())
@@ -171,8 +175,10 @@ pub(super) async fn delete_all<C: ConnectionTrait>(db: &C) -> Result<(), StoreEr
     Ok(())
 }
 
-/// The rollup's unique index, in the order `key_values` gives a key's values.
-const SEGMENT_MONTH_KEY: &[&str] = &["reseller_id", "segment", "month"];
+/// The rollup's unique index, in the order `key_values` gives a key's values. The tree is in
+/// it: every tree's totals are under reseller [`TREE_TOTAL`], and without it two trees' totals
+/// of a segment and month were one row (`m20261206_000002`).
+const SEGMENT_MONTH_KEY: &[&str] = &["tenant_id", "reseller_id", "segment", "month"];
 
 /// `segment_month_rollups`, as [`writes`] writes it.
 const TABLE: StoredGrain<segment_month_rollup::Entity, SegmentMonthKey> = StoredGrain {
@@ -188,11 +194,13 @@ const TABLE: StoredGrain<segment_month_rollup::Entity, SegmentMonthKey> = Stored
             "units",
             "line_count",
         ],
-        on_conflict: OnConflict::Replace { on: SEGMENT_MONTH_KEY, keeps: &["tenant_id"] },
+        on_conflict: OnConflict::Replace { on: SEGMENT_MONTH_KEY, keeps: &[] },
     },
     id: segment_month_rollup::Column::Id,
     key_columns: SEGMENT_MONTH_KEY,
-    key_values: |k, values| values.extend([k.reseller_id.into(), k.segment.as_str().into(), k.month.as_str().into()]),
+    key_values: |k, values| {
+        values.extend([k.tenant_id.into(), k.reseller_id.into(), k.segment.as_str().into(), k.month.as_str().into()])
+    },
     key_of,
     id_of: |row| row.id,
     sums_of,
@@ -212,7 +220,12 @@ const TABLE: StoredGrain<segment_month_rollup::Entity, SegmentMonthKey> = Stored
 
 /// A stored row's key.
 fn key_of(row: &segment_month_rollup::Model) -> SegmentMonthKey {
-    SegmentMonthKey { reseller_id: row.reseller_id, segment: row.segment.clone(), month: row.month.clone() }
+    SegmentMonthKey {
+        tenant_id: row.tenant_id,
+        reseller_id: row.reseller_id,
+        segment: row.segment.clone(),
+        month: row.month.clone(),
+    }
 }
 
 /// A stored row's sums.
