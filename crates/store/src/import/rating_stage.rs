@@ -128,8 +128,8 @@ pub(super) fn spawn(
 /// Looks up a chunk's unknown customers on one connection of the pool, in one read
 /// transaction. Each lookup on the pool itself took a connection and dropped it, and the pool
 /// takes a dropped connection back on a task of its own: the next lookup, at once, found none
-/// idle and opened another, each with its own thread, page cache and prepared statements — some
-/// 30 MB of a large import's peak (docs/performance.md §15).
+/// idle and opened another, each with its own thread, page cache and prepared statements, all
+/// counted in the import's memory (docs/performance.md §15).
 async fn look_up_on_one_connection(
     rater: &mut Rater,
     db: &DatabaseConnection,
