@@ -41,6 +41,11 @@ impl<K> Default for SumsTable<K> {
     }
 }
 
+/// How many entries `blocks` hold (every block but the last is full).
+fn count<K>(blocks: &[Vec<(K, Sums)>]) -> usize {
+    blocks.last().map_or(0, |last| (blocks.len() - 1) * BLOCK + last.len())
+}
+
 /// The entry at `position`.
 fn at<K>(blocks: &[Vec<(K, Sums)>], position: u32) -> &(K, Sums) {
     let position = position as usize;
@@ -55,10 +60,10 @@ impl<K: Hash + Eq + Ord> SumsTable<K> {
         let position = match index.find(hash, |&i| at(blocks, i).0 == key) {
             Some(&i) => i as usize,
             None => {
-                if blocks.last().is_none_or(|block| block.len() == BLOCK) {
+                let position = count(blocks);
+                if position % BLOCK == 0 {
                     blocks.push(Vec::with_capacity(BLOCK));
                 }
-                let position = (blocks.len() - 1) * BLOCK + blocks[blocks.len() - 1].len();
                 blocks.last_mut().expect("a block with room was just made").push((key, Sums::default()));
                 index.insert_unique(hash, position as u32, |&j| hasher.hash_one(&at(blocks, j).0));
                 position
@@ -69,7 +74,7 @@ impl<K: Hash + Eq + Ord> SumsTable<K> {
 
     /// How many keys.
     pub fn len(&self) -> usize {
-        self.blocks.last().map_or(0, |last| (self.blocks.len() - 1) * BLOCK + last.len())
+        count(&self.blocks)
     }
 
     /// Whether there are none.
