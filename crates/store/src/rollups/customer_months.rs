@@ -3,6 +3,7 @@
 //! grain keeps them — so that Insights' customer segments (docs/metrics.md §4) read one row per
 //! customer and month. The segment × month rollup follows it (`segment_months`).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
@@ -10,6 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 
 use super::grain::{Contribution, Grain};
 use super::names::Names;
+use super::new_months::MonthProbe;
 use super::segment_months;
 use super::sums::Sums;
 use super::sums_table::SumsTable;
@@ -155,7 +157,7 @@ pub(crate) async fn resegment<C: ConnectionTrait>(
 const CUSTOMER_MONTH_KEY: &[&str] = &["reseller_id", "customer_id", "month"];
 
 /// `customer_month_rollups`, as [`writes`] writes it.
-const TABLE: StoredGrain<customer_month_rollup::Entity, CustomerMonthKey> = StoredGrain {
+pub(super) const TABLE: StoredGrain<customer_month_rollup::Entity, CustomerMonthKey> = StoredGrain {
     table: Table {
         name: "customer_month_rollups",
         columns: &[
@@ -189,6 +191,7 @@ const TABLE: StoredGrain<customer_month_rollup::Entity, CustomerMonthKey> = Stor
             sums.lines.into(),
         ]
     },
+    months: MonthProbe { tree_column: "tenant_id", month_of: |k| Cow::Borrowed(&k.month) },
 };
 
 /// A stored row's key.

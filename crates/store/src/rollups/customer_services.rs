@@ -3,12 +3,14 @@
 //! beside the chargeable units — what usage (seed 003, docs/metrics.md §6) reads: the usage
 //! snapshot per customer and reseller, and the usage reports.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::grain::{Contribution, Grain};
 use super::names::Names;
+use super::new_months::MonthProbe;
 use super::sums::Sums;
 use super::sums_table::SumsTable;
 use super::writes::{self, StoredGrain};
@@ -139,7 +141,7 @@ impl Grain for CustomerServices {
 const CUSTOMER_SERVICE_KEY: &[&str] = &["customer_id", "provider", "service", "month", "reseller_id"];
 
 /// `customer_service_rollups`, as [`writes`] writes it.
-const TABLE: StoredGrain<customer_service_rollup::Entity, CustomerServiceKey> = StoredGrain {
+pub(super) const TABLE: StoredGrain<customer_service_rollup::Entity, CustomerServiceKey> = StoredGrain {
     table: Table {
         name: "customer_service_rollups",
         columns: &[
@@ -187,6 +189,7 @@ const TABLE: StoredGrain<customer_service_rollup::Entity, CustomerServiceKey> = 
             sums.lines.into(),
         ]
     },
+    months: MonthProbe { tree_column: "tenant_id", month_of: |k| Cow::Borrowed(&k.month) },
 };
 
 /// A stored row's key.

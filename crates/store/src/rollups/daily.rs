@@ -3,6 +3,7 @@
 //! tree; the Home dashboard's totals (docs/data-model.md). It keeps no units: no dashboard reads
 //! them by day.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -11,6 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 
 use super::grain::{Contribution, Grain};
 use super::names::Names;
+use super::new_months::MonthProbe;
 use super::sums::Sums;
 use super::sums_table::SumsTable;
 use super::writes::{self, StoredGrain};
@@ -121,7 +123,7 @@ impl Grain for Daily {
 const DAILY_KEY: &[&str] = &["org_id", "day", "marketplace", "charge_category"];
 
 /// `daily_rollups`, as [`writes`] writes it.
-const TABLE: StoredGrain<daily_rollup::Entity, DayKey> = StoredGrain {
+pub(super) const TABLE: StoredGrain<daily_rollup::Entity, DayKey> = StoredGrain {
     table: Table {
         name: "daily_rollups",
         columns: &[
@@ -159,6 +161,7 @@ const TABLE: StoredGrain<daily_rollup::Entity, DayKey> = StoredGrain {
             sums.lines.into(),
         ]
     },
+    months: MonthProbe { tree_column: "org_id", month_of: |k| Cow::Owned(k.day.format("%Y-%m").to_string()) },
 };
 
 /// A stored row's key.

@@ -41,7 +41,7 @@
 //! when the stored grain differs from the one recomputed from the lines.
 //!
 //! No file of this folder imports one that imports it back: `sums`, `keys` and `names` below
-//! everything; `lines`, `sums_table`, `grain` and `writes` above them; then `segment_months`,
+//! everything; `lines`, `sums_table`, `grain`, `new_months` and `writes` above them; then `segment_months`,
 //! the grains (`monthly`, `daily`, `reseller_products`, `reseller_months`, `customer_months`, which calls
 //! `segment_months`, `customer_services`), `grains`, `deltas`, and last `rebuild` and `reads`. The `pub use` lines
 //! below are for callers outside the store; the store's own files name the file an item is in,
@@ -57,6 +57,7 @@ pub(crate) mod keys;
 pub(crate) mod lines;
 pub(crate) mod monthly;
 mod names;
+mod new_months;
 pub(crate) mod reads;
 pub(crate) mod rebuild;
 pub(crate) mod reseller_months;

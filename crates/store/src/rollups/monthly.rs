@@ -2,6 +2,7 @@
 //! customer, product, provider, service, marketplace, charge category), a line's own
 //! [`Key`]; the source of every breakdown (docs/data-model.md).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
@@ -10,6 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use super::grain::{Contribution, Grain};
 use super::keys::{Key, KeyRef};
 use super::names::Names;
+use super::new_months::MonthProbe;
 use super::sums::Sums;
 use super::sums_table::SumsTable;
 use super::writes::{self, StoredGrain};
@@ -145,7 +147,7 @@ const MONTHLY_KEY: &[&str] =
     &["reseller_id", "month", "customer_id", "product_id", "provider", "service", "marketplace", "charge_category"];
 
 /// `monthly_rollups`, as [`writes`] writes it.
-const TABLE: StoredGrain<monthly_rollup::Entity, Key> = StoredGrain {
+pub(super) const TABLE: StoredGrain<monthly_rollup::Entity, Key> = StoredGrain {
     table: Table {
         name: "monthly_rollups",
         columns: &[
@@ -200,6 +202,7 @@ const TABLE: StoredGrain<monthly_rollup::Entity, Key> = StoredGrain {
             sums.lines.into(),
         ]
     },
+    months: MonthProbe { tree_column: "tenant_id", month_of: |k| Cow::Borrowed(&k.month) },
 };
 
 /// A stored row's key.

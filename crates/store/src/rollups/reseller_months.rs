@@ -4,6 +4,7 @@
 //! transacting months (new, churned, docs/metrics.md §3); this reads one row per reseller and
 //! month for it, whatever the number of products.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
@@ -12,6 +13,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use super::grain::{Contribution, Grain};
 use super::keys::TREE_TOTAL;
 use super::names::Names;
+use super::new_months::MonthProbe;
 use super::reseller_products::reseller_product_sums_of;
 use super::sums::Sums;
 use super::sums_table::SumsTable;
@@ -114,7 +116,7 @@ impl Grain for ResellerMonths {
 const RESELLER_MONTH_KEY: &[&str] = &["reseller_id", "month"];
 
 /// `reseller_month_rollups`, as [`writes`] writes it.
-const TABLE: StoredGrain<reseller_month_rollup::Entity, ResellerMonthKey> = StoredGrain {
+pub(super) const TABLE: StoredGrain<reseller_month_rollup::Entity, ResellerMonthKey> = StoredGrain {
     table: Table {
         name: "reseller_month_rollups",
         columns: &["tenant_id", "reseller_id", "month", "billed_usd", "effective_usd", "units", "line_count"],
@@ -138,6 +140,7 @@ const TABLE: StoredGrain<reseller_month_rollup::Entity, ResellerMonthKey> = Stor
             sums.lines.into(),
         ]
     },
+    months: MonthProbe { tree_column: "tenant_id", month_of: |k| Cow::Borrowed(&k.month) },
 };
 
 /// A stored row's key.

@@ -7,6 +7,7 @@
 //! an unfilled grain. Each (product, month) is summed over the tree's resellers too, under
 //! reseller [`TREE_TOTAL`], for a distributor's Insights.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
@@ -16,6 +17,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use super::grain::{Contribution, Grain};
 use super::keys::TREE_TOTAL;
 use super::names::Names;
+use super::new_months::MonthProbe;
 use super::sums::Sums;
 use super::sums_table::SumsTable;
 use super::writes::{self, StoredGrain};
@@ -163,7 +165,7 @@ pub(crate) async fn fill_tree_totals<C: ConnectionTrait>(db: &C) -> Result<(), S
 const RESELLER_PRODUCT_KEY: &[&str] = &["tenant_id", "reseller_id", "product_id", "month"];
 
 /// `reseller_product_rollups`, as [`writes`] writes it.
-const TABLE: StoredGrain<reseller_product_rollup::Entity, ResellerProductKey> = StoredGrain {
+pub(super) const TABLE: StoredGrain<reseller_product_rollup::Entity, ResellerProductKey> = StoredGrain {
     table: Table {
         name: "reseller_product_rollups",
         columns: &[
@@ -198,6 +200,7 @@ const TABLE: StoredGrain<reseller_product_rollup::Entity, ResellerProductKey> = 
             sums.lines.into(),
         ]
     },
+    months: MonthProbe { tree_column: "tenant_id", month_of: |k| Cow::Borrowed(&k.month) },
 };
 
 /// A stored row's key.

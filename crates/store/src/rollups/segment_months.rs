@@ -10,6 +10,7 @@
 //! rows summed by today's segments ([`check`]). Each (segment, month) is summed over the tree's
 //! resellers too, under reseller [`TREE_TOTAL`], for a distributor's Insights.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
@@ -18,6 +19,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 
 use super::grain;
 use super::keys::TREE_TOTAL;
+use super::new_months::MonthProbe;
 use super::sums::Sums;
 use super::writes::{self, StoredGrain};
 use crate::bulk::{OnConflict, Table};
@@ -181,7 +183,7 @@ pub(super) async fn delete_all<C: ConnectionTrait>(db: &C) -> Result<(), StoreEr
 const SEGMENT_MONTH_KEY: &[&str] = &["tenant_id", "reseller_id", "segment", "month"];
 
 /// `segment_month_rollups`, as [`writes`] writes it.
-const TABLE: StoredGrain<segment_month_rollup::Entity, SegmentMonthKey> = StoredGrain {
+pub(super) const TABLE: StoredGrain<segment_month_rollup::Entity, SegmentMonthKey> = StoredGrain {
     table: Table {
         name: "segment_month_rollups",
         columns: &[
@@ -216,6 +218,7 @@ const TABLE: StoredGrain<segment_month_rollup::Entity, SegmentMonthKey> = Stored
             sums.lines.into(),
         ]
     },
+    months: MonthProbe { tree_column: "tenant_id", month_of: |k| Cow::Borrowed(&k.month) },
 };
 
 /// A stored row's key.

@@ -1,7 +1,8 @@
 //! Writing rollup changes into their tables, the same way for every grain (each grain's file
 //! describes its table as a [`StoredGrain`]): the changes are taken a batch of keys at a time,
 //! the stored rows of exactly those keys are read in one statement (the keys a `VALUES` list
-//! joined to the table, each a lookup in its grain's unique index), merged in Rust (sums are
+//! joined to the table, each a lookup in its grain's unique index; none when the batch's months
+//! have no row of the tree yet, [`new_months`](super::new_months)), merged in Rust (sums are
 //! exact decimals, never added in SQL), and written in bulk: a key's row is inserted, or updated
 //! in place when it is stored (its grain's index is not touched), or deleted when no line is left
 //! in it. Memory holds one batch's rows,
@@ -17,6 +18,7 @@ use std::hash::Hash;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value};
 
+use super::new_months::{MonthProbe, MonthsSeen};
 use super::sums::Sums;
 use crate::StoreError;
 use crate::bulk::Table;
@@ -43,6 +45,8 @@ pub(super) struct StoredGrain<E: EntityTrait, K> {
     pub(super) sums_of: fn(&E::Model) -> Result<Sums, StoreError>,
     /// A row's values in `table.columns` order: (tree, key, sums).
     pub(super) values: fn(i64, K, Sums) -> Vec<Value>,
+    /// How to tell a month of the tree with no row yet, whose keys need no read.
+    pub(super) months: MonthProbe<K>,
 }
 
 impl<E: EntityTrait, K> StoredGrain<E, K> {
@@ -72,6 +76,7 @@ where
     // Written by hand once per call, not built through the query builder for every read:
     // building conditions for hundreds of thousands of keys costs seconds (docs/performance.md §7).
     let read_sql = grain.read_statement(backend);
+    let mut months = MonthsSeen::new(&grain.months, grain.table.name, backend);
     loop {
         let batch: Vec<(K, Sums)> = changes.by_ref().take(KEYS_PER_READ).collect();
         if batch.is_empty() {
@@ -80,13 +85,16 @@ where
         // Always KEYS_PER_READ terms (the last key repeated), so that the statement's text is
         // the same every time: the connection prepares and caches each text it sees, and one-off
         // texts of hundreds of terms, one per batch size, would crowd its cache and memory.
-        let mut values = Vec::with_capacity(KEYS_PER_READ * grain.key_columns.len());
-        for (key, _) in padded(&batch, KEYS_PER_READ) {
-            (grain.key_values)(key, &mut values);
+        let mut stored: HashMap<K, E::Model> = HashMap::new();
+        if months.any_stored(db, tenant, batch.iter().map(|(key, _)| key)).await? {
+            let mut values = Vec::with_capacity(KEYS_PER_READ * grain.key_columns.len());
+            for (key, _) in padded(&batch, KEYS_PER_READ) {
+                (grain.key_values)(key, &mut values);
+            }
+            let read = Statement::from_sql_and_values(backend, read_sql.clone(), values);
+            let rows = E::find().from_raw_sql(read).all(db).await?;
+            stored = rows.into_iter().map(|row| ((grain.key_of)(&row), row)).collect();
         }
-        let read = Statement::from_sql_and_values(backend, read_sql.clone(), values);
-        let stored: HashMap<K, E::Model> =
-            E::find().from_raw_sql(read).all(db).await?.into_iter().map(|row| ((grain.key_of)(&row), row)).collect();
         let mut emptied = Vec::new();
         let mut written = Vec::new();
         for (key, delta) in batch {
