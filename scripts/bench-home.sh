@@ -3,7 +3,7 @@
 # months, 100,000 customers, 500 resellers) in SQLite and in PostgreSQL, the release server is
 # loaded with wrk on loopback and the p50 / p99 latency and requests per second are reported of
 # GET /api/v1/dashboards/home for the distributor and for one reseller, and of the distributor's
-# GET /api/v1/dashboards/partners, GET /api/v1/search and the Insights summary, adds-churns,
+# GET /api/v1/dashboards/partners and its decreasing units, GET /api/v1/search and the Insights summary, adds-churns,
 # products, geography, segments, revenue trend and agreements; and the 24-month raw export's size, time and the server's peak
 # memory; and last month's usage summary (ENDPOINTS="raw home partners search insights usage" to choose).
 # DuckDB computes the same figures from the same raw lines beside them (scripts/bench_duckdb.py).
@@ -190,7 +190,10 @@ for lines in "${sizes[@]}"; do
           load "home, distributor" "$base/api/v1/dashboards/home" "$dtoken"
           load "home, reseller" "$base/api/v1/dashboards/home" "$rtoken" ;;
         # The bench SKUs are in the catalog, so every reseller has units to compare.
-        partners) load "partners, distributor" "$base/api/v1/dashboards/partners" "$dtoken" ;;
+        # The console (all its tiles and lists), then the falling units alone: what DuckDB computes.
+        partners)
+          load "partners, distributor" "$base/api/v1/dashboards/partners" "$dtoken"
+          load "decreasing units, distributor" "$base/api/v1/dashboards/partners/decreasing-units" "$dtoken" ;;
         search) load "search, distributor" "$base/api/v1/search?q=bench%20customer%2012" "$dtoken" ;;
         insights)
           load "insights summary, distributor" "$base/api/v1/insights/summary" "$dtoken"

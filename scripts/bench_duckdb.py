@@ -297,6 +297,7 @@ def usage_summary_api():
 
 CHECKS = [
     ("partners, distributor", falling_units, falling_units_api),
+    ("decreasing units, distributor", falling_units, falling_units_api),
     ("home, distributor", home, home_api),
     ("insights summary, distributor", summary, summary_api),
     ("adds-churns, distributor", adds_churns, adds_churns_api),
