@@ -91,6 +91,11 @@ async fn the_console_counts_lists_and_windows_are_as_worked_out_by_hand(app: Tes
     subscribe(&app, &d, c3, product, "2026-10-20", "expired", false).await;
     subscribe(&app, &d, c4, product, "2026-10-09", "grace", false).await;
     subscribe(&app, &d, c5, product, "2026-10-15", "trial", true).await;
+    // C8 held an expired licence, and was closed before the day: not a holder on it.
+    let c8 = customer(&app, &d, r3, "C8", "2026-10-01T00:00:00Z", "active").await;
+    subscribe(&app, &d, c8, product, "2026-10-02", "expired", false).await;
+    let closed = json!({"status": "closed", "closed_at": "2026-10-12T00:00:00Z"});
+    assert_eq!(app.patch(&d, &format!("/api/v1/organizations/{c8}"), &closed).await.status(), StatusCode::OK);
     let lines = "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName\n\
                  C3,2026-10-10,2026-10-11,100,USD,Usage,AWS,EC2\n\
                  C3,2026-10-10,2026-10-11,8,USD,Tax,AWS,EC2\n\
@@ -108,7 +113,7 @@ async fn the_console_counts_lists_and_windows_are_as_worked_out_by_hand(app: Tes
         .iter()
         .map(|s| licences[*s]["count"].as_u64().unwrap())
         .collect();
-    // C5's trial, C3's active (its expired one starts after as_of), C4's grace.
+    // C5's trial, C3's active (its expired one starts after as_of), C4's grace; not closed C8's.
     assert_eq!(counts, [1, 1, 1, 0, 0]);
     // Every count's list totals the count.
     let mut tiles = vec![&console["active_partners"], &console["enabled_customers"], &console["enabled_service_plans"]];

@@ -48,6 +48,30 @@ pub(crate) async fn orgs_by_id(
     Ok(found)
 }
 
+/// Organisations' names and external ids by id, read in chunks: for lists that show no more of
+/// them (a whole row per organisation, hundreds crossing the driver, cost more than the list).
+pub(crate) async fn names_by_id(
+    store: &crate::Store,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, (String, Option<String>)>, StoreError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+
+    use crate::entities::organization::{Column, Entity};
+    let ids: Vec<i64> = ids.collect::<std::collections::BTreeSet<i64>>().into_iter().collect();
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let names = Entity::find()
+            .select_only()
+            .columns([Column::Id, Column::Name, Column::ExternalId])
+            .filter(Column::Id.is_in(chunk.to_vec()))
+            .into_tuple::<(i64, String, Option<String>)>()
+            .all(store.db())
+            .await?;
+        found.extend(names.into_iter().map(|(id, name, external_id)| (id, (name, external_id))));
+    }
+    Ok(found)
+}
+
 /// Adds to a running total; a sum too large to hold exactly is refused, not a panic.
 pub(crate) fn add(total: &mut Decimal, value: Decimal) -> Result<(), StoreError> {
     *total = total.checked_add(value).ok_or_else(too_large)?;

@@ -1,11 +1,12 @@
 //! The console's counts on a day, each with the API list it counts, and partner acquisition.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use domain::api::{CountTile, PartnerAcquisition};
 use domain::kinds::{LicenseStatus, OrgKind, OrgStatus};
 use domain::metrics::Month;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 
 use crate::dashboards::end_of;
@@ -60,50 +61,33 @@ async fn active_on(store: &Store, scope: &Scope, kind: OrgKind, as_of: NaiveDate
 }
 
 /// Per licence status, the customers counted on `as_of` holding a subscription with that
-/// (current) status started by then: read from the subscriptions, their customers checked in
-/// chunks, so the cost follows the subscriptions, not the customers.
-async fn licence_holders(
-    store: &Store,
-    scope: &Scope,
-    as_of: NaiveDate,
-) -> Result<HashMap<String, HashSet<i64>>, StoreError> {
-    use organization::Column;
-    let db = store.db();
+/// (current) status started by then, counted by the database: each subscription's customer is
+/// checked by its primary key (a correlated `EXISTS`), so the cost follows the subscriptions, not
+/// the customers, and a few rows cross the driver instead of every subscription.
+async fn licence_holders(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<HashMap<String, u64>, StoreError> {
+    use subscription::Column;
+    let counted = Query::select()
+        .expr(Expr::val(1))
+        .from(organization::Entity)
+        .and_where(
+            Expr::col((organization::Entity, organization::Column::Id))
+                .equals((subscription::Entity, Column::CustomerId)),
+        )
+        .cond_where(counted_on(as_of))
+        .to_owned();
     let held = subscription::Entity::find()
         .select_only()
-        .column(subscription::Column::CustomerId)
-        .column(subscription::Column::LicenseStatus)
+        .column(Column::LicenseStatus)
+        .expr(Func::count_distinct(Expr::col((subscription::Entity, Column::CustomerId))))
         .filter(scope.subscriptions())
-        .filter(subscription::Column::StartDate.lte(as_of))
-        .into_tuple::<(i64, String)>()
-        .all(db)
+        .filter(Column::StartDate.lte(as_of))
+        .filter(Expr::exists(counted))
+        .group_by(Column::LicenseStatus)
+        .into_tuple::<(String, i64)>()
+        .all(store.db())
         .await?;
-    let customers: Vec<i64> = held.iter().map(|(c, _)| *c).collect::<BTreeSet<i64>>().into_iter().collect();
-    let mut counted: HashSet<i64> = HashSet::with_capacity(customers.len());
-    // The ids come from the scope's subscriptions, so they are the scope's customers: looked up
-    // by id alone (with the tree's conditions too, SQLite walks the tree's index instead).
-    for chunk in customers.chunks(CHUNK) {
-        let found = organization::Entity::find()
-            .select_only()
-            .column(Column::Id)
-            .filter(Column::Id.is_in(chunk.to_vec()))
-            .filter(counted_on(as_of))
-            .into_tuple::<i64>()
-            .all(db)
-            .await?;
-        counted.extend(found);
-    }
-    let mut holders: HashMap<String, HashSet<i64>> = HashMap::new();
-    for (customer, status) in held {
-        if counted.contains(&customer) {
-            holders.entry(status).or_default().insert(customer);
-        }
-    }
-    Ok(holders)
+    Ok(held.into_iter().map(|(status, customers)| (status, u64::try_from(customers).unwrap_or(0))).collect())
 }
-
-/// Ids looked up per statement.
-const CHUNK: usize = 500;
 
 pub(super) async fn tiles(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<Tiles, StoreError> {
     let db = store.db();
@@ -119,7 +103,7 @@ pub(super) async fn tiles(store: &Store, scope: &Scope, as_of: NaiveDate) -> Res
     let license_status = LicenseStatus::ALL
         .iter()
         .map(|status| {
-            let count = holders.get(status.as_str()).map_or(0, |c| c.len() as u64);
+            let count = holders.get(status.as_str()).copied().unwrap_or(0);
             let list = format!("/api/v1/organizations?kind=customer&license_status={}&as_of={day}", status.as_str());
             (status.as_str().to_owned(), CountTile { count, list })
         })
