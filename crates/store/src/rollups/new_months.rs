@@ -22,9 +22,9 @@ pub(super) struct MonthProbe<K> {
 }
 
 /// The months seen during one [`writes::write`](super::writes::write) call, and whether the tree
-/// had a row in each when first seen. That answer stays true for the call's keys not yet written:
-/// a call's keys are distinct, and a month's first batch is probed before any of its keys is
-/// written.
+/// had a row in each when first probed. "None" stays true for the call's keys not yet written: a
+/// call's keys are distinct, and a month found empty was probed before any of its keys was
+/// written (a month first probed after some of its keys were written finds their rows).
 pub(super) struct MonthsSeen<'p, K> {
     probe: &'p MonthProbe<K>,
     statement: String,
