@@ -82,11 +82,11 @@ where
         if batch.is_empty() {
             break;
         }
-        // Always KEYS_PER_READ terms (the last key repeated), so that the statement's text is
-        // the same every time: the connection prepares and caches each text it sees, and one-off
-        // texts of hundreds of terms, one per batch size, would crowd its cache and memory.
         let mut stored: HashMap<K, E::Model> = HashMap::new();
         if months.any_stored(db, tenant, batch.iter().map(|(key, _)| key)).await? {
+            // Always KEYS_PER_READ terms (the last key repeated), so that the statement's text is
+            // the same every time: the connection prepares and caches each text it sees, and
+            // one-off texts of hundreds of terms, one per batch size, would crowd its cache.
             let mut values = Vec::with_capacity(KEYS_PER_READ * grain.key_columns.len());
             for (key, _) in padded(&batch, KEYS_PER_READ) {
                 (grain.key_values)(key, &mut values);
