@@ -1,7 +1,8 @@
 //! Hand-written SQL text, for the few statements the query builder makes too slow or cannot
 //! say: written once with `?` placeholders, turned into the backend's style here.
 
-use sea_orm::DbBackend;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+use sea_orm::{Condition, DbBackend};
 
 /// `sql` with its `?` placeholders as the backend wants them: PostgreSQL numbers them (`$1`,
 /// `$2`, …), SQLite takes them as they are. The text must hold no other `?`.
@@ -18,6 +19,18 @@ pub fn numbered(backend: DbBackend, sql: &str) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// `table.column = value`, on SQLite written `+column` so that it cannot pick the index: SQLite
+/// has no statistics and took a tree's (tree, …) index over a narrower one the statement's other
+/// condition names (a page of resellers among thousands of rows of their tree). PostgreSQL's
+/// planner, with its statistics, gets the plain condition.
+pub(crate) fn equal_unindexed(backend: DbBackend, table: &str, column: &str, value: i64) -> Condition {
+    let condition = match backend {
+        DbBackend::Sqlite => Expr::cust_with_values(format!("+\"{table}\".\"{column}\" = ?"), [value]),
+        _ => Expr::col((Alias::new(table), Alias::new(column))).eq(value),
+    };
+    Condition::all().add(condition)
 }
 
 /// `items`, then the last of them again until there are `len` (`items` is not longer): a list

@@ -14,7 +14,10 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 use crate::on_both_databases;
 
-on_both_databases!(reseller_activity_adds_churns_products_and_trends_are_as_worked_out_by_hand);
+on_both_databases!(
+    reseller_activity_adds_churns_products_and_trends_are_as_worked_out_by_hand,
+    months_before_the_range_count_by_their_revenue_alone
+);
 
 const QUERY: &str = "as_of=2026-10-15";
 
@@ -232,6 +235,46 @@ async fn reseller_activity_adds_churns_products_and_trends_are_as_worked_out_by_
 }
 
 on_both_databases!(customer_segments_are_as_worked_out_by_hand);
+
+/// What the views read of the months before the range, seen on 2026-10-15 over 2025-11 … 2026-10.
+/// C1 (R1): 20 and a credit of −20 in 2025-05, adding up to nothing, then 40 in 2026-02. C2 (R2):
+/// 0.50 in 2025-04, then 10 in 2026-03. So R1 is new in 2026-02 (its first transacting month) and
+/// R2 is not; R2 churns in 2025-11 (its latest month before, 2025-04, is seven before), R1 in
+/// 2026-09 and R2 again in 2026-10.
+async fn months_before_the_range_count_by_their_revenue_alone(app: TestApp) {
+    let d = app.token(D_ADMIN).await;
+    let mut lines = String::from(
+        "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName\n",
+    );
+    for (customer, day, amount, category) in [
+        ("C1", "2025-05-10", "20", "Usage"),
+        ("C1", "2025-05-20", "-20.00", "Credit"),
+        ("C1", "2026-02-03", "40", "Usage"),
+        ("C2", "2025-04-07", "0.50", "Usage"),
+        ("C2", "2026-03-04", "10", "Usage"),
+    ] {
+        lines.push_str(&format!("{customer},{day},{day},{amount},USD,{category},AWS,Compute\n"));
+    }
+    let imported = app.post_csv(&d, lines).await;
+    assert_eq!(imported.status(), StatusCode::CREATED, "{}", imported.text().await.unwrap());
+    let n = |v: &[u64]| v.iter().map(|n| json!(n)).collect::<Vec<_>>();
+
+    let summary = json_of(&app, &d, &format!("/api/v1/insights/summary?{QUERY}")).await;
+    assert_eq!(series(&summary, "new"), n(&[0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]), "R1 alone, in 2026-02");
+    assert_eq!((&summary["range"]["transacting"], &summary["range"]["new"]), (&json!(2), &json!(1)));
+    let geography = json_of(&app, &d, &format!("/api/v1/insights/geography?{QUERY}")).await;
+    let countries = geography["countries"].as_array().unwrap();
+    let sum = |field: &str| countries.iter().map(|c| c[field].as_u64().unwrap()).sum::<u64>();
+    assert_eq!((sum("transacting"), sum("new")), (2, 1), "{geography}");
+    let adds = json_of(&app, &d, &format!("/api/v1/insights/adds-churns?{QUERY}")).await;
+    assert_eq!(series(&adds, "churned"), n(&[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]));
+    // Seen from a range starting after R1's first month, R1 is no longer new.
+    let later = json_of(&app, &d, "/api/v1/insights/summary?as_of=2026-10-15&from=2026-03").await;
+    assert_eq!(later["range"]["new"], json!(0), "{later}");
+    let trend = json_of(&app, &d, &format!("/api/v1/insights/revenue-trend?{QUERY}")).await;
+    let totals: Vec<&Value> = trend["items"].as_array().unwrap().iter().map(|r| &r["revenue"]).collect();
+    assert_eq!(totals[..2], [&json!("40.00"), &json!("10.00")], "the range's revenue alone");
+}
 
 /// Seen on 2026-10-15 over 2025-11 … 2026-10. C1 (R1, enterprise, created today): 100 in
 /// 2025-12; 10 of Tax on 2026-10-03 and 30 on 2026-10-20 (neither counts). C3 (R1, education,

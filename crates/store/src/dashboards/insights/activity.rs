@@ -10,7 +10,6 @@ use chrono::NaiveDate;
 use domain::kinds::OrgKind;
 use domain::metrics::Month;
 use rust_decimal::Decimal;
-use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 
 use super::periods::{Period, periods};
@@ -18,7 +17,7 @@ use crate::billing::issues::line_scope;
 use crate::dashboards::packed::{packed, unpacked};
 use crate::entities::{billing_line_item, reseller_product_rollup};
 use crate::rollups::contribution;
-use crate::{Scope, Store, StoreError, dashboards, stored};
+use crate::{Scope, Store, StoreError, dashboards, raw_sql, stored};
 
 /// The family of lines without a catalog product (R15).
 pub const UNMAPPED: &str = "Unmapped";
@@ -75,17 +74,16 @@ pub(super) async fn revenue(
     Ok(revenue)
 }
 
-/// The rollup rows of `resellers` in the scope. On SQLite the tree's condition is written
-/// `+tenant_id` for a distributor, which keeps SQLite from answering it with the (tree, month)
-/// index, every row of the range read for a page of resellers, instead of the (reseller, month)
-/// one. PostgreSQL's planner, with its statistics, needs no such hint.
+/// The rollup rows of `resellers` in the scope, read by the (reseller, month) index: a
+/// distributor's tree condition is kept from the (tree, month) one, which reads every row of the
+/// range for a page of resellers.
 fn page_rows(scope: &Scope, backend: DbBackend, resellers: &[i64]) -> Condition {
     use reseller_product_rollup::Column;
     let listed = Column::ResellerId.is_in(resellers.iter().copied());
-    match (scope.kind, backend) {
-        (OrgKind::Distributor, DbBackend::Sqlite) => Condition::all()
-            .add(Expr::cust_with_values("+\"reseller_product_rollups\".\"tenant_id\" = ?", [scope.org_id]))
-            .add(listed),
+    match scope.kind {
+        OrgKind::Distributor => {
+            raw_sql::equal_unindexed(backend, "reseller_product_rollups", "tenant_id", scope.org_id).add(listed)
+        }
         _ => scope.rollup_rows(Column::TenantId, Column::ResellerId).add(listed),
     }
 }

@@ -23,8 +23,9 @@ fn before(month: Month, k: u32) -> Month {
 /// Adds and churns over `range`.
 pub async fn adds_churns(store: &Store, scope: &Scope, range: &Range) -> Result<AddsChurns, StoreError> {
     dashboard_scope(scope)?;
-    let history = history::history(store, scope, range.last(), range.as_of).await?;
-    let transacting = history::transacting(&history);
+    // A churn in the range's first month looks back CHURN_GAP months; nothing before matters.
+    let from = before(range.months[0], CHURN_GAP);
+    let transacting = history::history(store, scope, (from, range.last()), range.as_of, false).await?.transacting();
     let first = range.months[0].first_day().and_hms_opt(0, 0, 0).expect("midnight").and_utc();
     let created = organization::Entity::find()
         .select_only()

@@ -27,8 +27,9 @@ pub async fn geography(
     sees_money: bool,
 ) -> Result<InsightsGeography, StoreError> {
     dashboard_scope(scope)?;
-    let history = history::history(store, scope, range.last(), range.as_of).await?;
-    let transacting = history::transacting(&history);
+    let history = history::history(store, scope, (range.months[0], range.last()), range.as_of, true).await?;
+    let transacting = history.transacting();
+    let first_months = history.first_months();
     let active = activity::active(store, scope, &range.months, range.as_of).await?;
     let countries: HashMap<i64, String> = organization::Entity::find()
         .select_only()
@@ -45,8 +46,8 @@ pub async fn geography(
     // Country → month → revenue; every country with a reseller is a member, with revenue or not.
     let mut by_country: BTreeMap<String, BTreeMap<Month, Decimal>> =
         countries.values().map(|c| (c.clone(), BTreeMap::new())).collect();
-    for (reseller, by_month) in &history {
-        for (month, amount) in by_month.range(range.months[0]..=range.last()) {
+    for (reseller, by_month) in &history.revenue {
+        for (month, amount) in by_month {
             add(by_country.entry(country_of(reseller)).or_default().entry(*month).or_default(), *amount)?;
         }
     }
@@ -67,11 +68,11 @@ pub async fn geography(
             Ok((country.clone(), figures))
         })
         .collect::<Result<_, StoreError>>()?;
-    let (first, last) = (range.months[0], range.last());
-    for (reseller, months) in &transacting {
+    // Every reseller in `transacting` has a transacting month in the range.
+    for reseller in transacting.keys() {
         let Some(f) = figures.get_mut(&country_of(reseller)) else { continue };
-        f.transacting += u64::from(months.range(first..=last).next().is_some());
-        f.new += u64::from(months.first().is_some_and(|m| (first..=last).contains(m)));
+        f.transacting += 1;
+        f.new += u64::from(first_months.contains_key(reseller));
     }
     let named =
         |country: String| if top.ranking.contains(&country) && country != OTHERS { country } else { OTHERS.to_owned() };

@@ -1,7 +1,7 @@
 //! The summary (`GET /insights/summary`): per month active, transacting and new resellers,
 //! revenue and revenue by family; and the same over the range (docs/metrics.md §3).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use domain::api::{InsightsMonth, InsightsRange, InsightsSummary};
 use domain::metrics::reported;
@@ -19,11 +19,10 @@ pub async fn summary(
     sees_money: bool,
 ) -> Result<InsightsSummary, StoreError> {
     dashboard_scope(scope)?;
-    let history = history::history(store, scope, range.last(), range.as_of).await?;
-    let transacting = history::transacting(&history);
+    let history = history::history(store, scope, (range.months[0], range.last()), range.as_of, true).await?;
+    let transacting = history.transacting();
     let active = activity::active(store, scope, &range.months, range.as_of).await?;
-    let first_month: BTreeMap<i64, _> =
-        transacting.iter().filter_map(|(r, months)| months.first().map(|m| (*r, *m))).collect();
+    let first_month = history.first_months();
     // Revenue by month and family, over every reseller.
     let mut by_month = families::by_family(store, scope, range).await?;
     let mut months = Vec::with_capacity(range.months.len());

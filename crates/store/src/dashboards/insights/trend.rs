@@ -2,6 +2,8 @@
 //! month over the range, searched by name or external id, sorted by the range's revenue or by
 //! name, paged.
 
+use std::collections::BTreeMap;
+
 use domain::api::{ListQuery, Page, ResellerTrend, TrendMonth};
 use domain::kinds::OrgKind;
 use domain::metrics::reported;
@@ -24,7 +26,7 @@ pub async fn revenue_trend(
     let (first, last) = (range.months[0], range.last());
     // Sorted and paged on the totals of the reseller × month grain; only the page's resellers
     // are read by product for their families.
-    let history = history::history(store, scope, last, range.as_of).await?;
+    let history = history::history(store, scope, (first, last), range.as_of, false).await?.revenue;
     let resellers = organization::Entity::find()
         .select_only()
         .columns([organization::Column::Id, organization::Column::Name, organization::Column::ExternalId])
@@ -41,7 +43,7 @@ pub async fn revenue_trend(
             continue;
         }
         let mut total = Decimal::ZERO;
-        for amount in history.get(&id).map(|m| m.range(first..=last)).into_iter().flatten().map(|(_, v)| v) {
+        for amount in history.get(&id).into_iter().flat_map(BTreeMap::values) {
             add(&mut total, *amount)?;
         }
         ranked.push((id, name, external_id, reported(total)));

@@ -10,12 +10,11 @@ use domain::focus::ChargeCategory;
 use domain::kinds::OrgKind;
 use domain::metrics::reported;
 use rust_decimal::Decimal;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::dashboards::end_of;
 use crate::entities::{daily_rollup, organization, subscription};
-use crate::{Scope, Store, StoreError, stored};
+use crate::{Scope, Store, StoreError, raw_sql, stored};
 
 /// The resellers in scope created in (`as_of` − `days`, `as_of`], latest first (a reseller's
 /// own scope has none).
@@ -72,16 +71,10 @@ async fn paid_subscriptions(
     Ok(counts)
 }
 
-/// The subscriptions of tree `tenant`. On SQLite written `+tenant_id`, so that the resellers'
-/// (reseller, start) index answers the read: with the plain condition SQLite (no statistics)
-/// took the (tree, start) index and read every subscription of the tree for a few resellers.
+/// The subscriptions of tree `tenant`, read by the resellers' (reseller, start) index rather than
+/// the (tree, start) one, which reads every subscription of the tree for a few resellers.
 fn in_tree(store: &Store, tenant: i64) -> Condition {
-    match store.db().get_database_backend() {
-        DbBackend::Sqlite => {
-            Condition::all().add(Expr::cust_with_values("+\"subscriptions\".\"tenant_id\" = ?", [tenant]))
-        }
-        _ => Condition::all().add(subscription::Column::TenantId.eq(tenant)),
-    }
+    raw_sql::equal_unindexed(store.db().get_database_backend(), "subscriptions", "tenant_id", tenant)
 }
 
 /// A reseller's revenue from `since` to `as_of`, from the daily rollup (every category but Tax).
