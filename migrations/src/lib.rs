@@ -30,6 +30,7 @@ mod m20261205_000002_cover_customer_lookups;
 mod m20261205_000003_usage_tree_totals;
 mod m20261206_000001_create_segment_days;
 mod m20261206_000002_tree_totals_per_tree;
+mod m20261206_000003_count_onboarding_days;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000003_usage_tree_totals::Migration),
             Box::new(m20261206_000001_create_segment_days::Migration),
             Box::new(m20261206_000002_tree_totals_per_tree::Migration),
+            Box::new(m20261206_000003_count_onboarding_days::Migration),
         ]
     }
 }

@@ -400,6 +400,31 @@ async fn accounts_are_counted_as_of_the_day(app: TestApp) {
     assert_eq!(home["accounts"], json!({"customers": 0, "active_customers": 0, "net_new_30d": 0}));
     assert_eq!(home["onboarding"], json!([]));
 
+    // A completed stage takes a customer out of the tree's onboarding count, a closing too, and a
+    // stage opened again puts it back.
+    let listed = |home: &Value| -> Vec<String> {
+        home["onboarding"].as_array().unwrap().iter().map(|c| c["external_id"].as_str().unwrap().to_owned()).collect()
+    };
+    for (ext, body) in [
+        ("C4", json!({"onboarding_stage": "completed"})),
+        ("C3", json!({"status": "closed", "closed_at": "2026-11-09T00:00:00Z"})),
+    ] {
+        let changed = app.patch(&d, &patch(ext), &body).await;
+        assert_eq!(changed.status(), StatusCode::OK, "{}", changed.text().await.unwrap());
+    }
+    let home = json_of(&app, &d, "/api/v1/dashboards/home?as_of=2026-11-10").await;
+    assert_eq!((&home["onboarding_total"], listed(&home).len()), (&json!(0), 0), "{home}");
+    // On 11-08 C3 is not closed yet, nor C5 (invited since June, closed on 11-10).
+    let before_closing = json_of(&app, &d, "/api/v1/dashboards/home?as_of=2026-11-08").await;
+    assert_eq!(
+        (&before_closing["onboarding_total"], listed(&before_closing)),
+        (&json!(2), vec!["C5".to_owned(), "C3".to_owned()])
+    );
+    let reopened = app.patch(&d, &patch("C4"), &json!({"onboarding_stage": "account_linked"})).await;
+    assert_eq!(reopened.status(), StatusCode::OK, "{}", reopened.text().await.unwrap());
+    let home = json_of(&app, &d, "/api/v1/dashboards/home?as_of=2026-11-10").await;
+    assert_eq!((&home["onboarding_total"], listed(&home)), (&json!(1), vec!["C4".to_owned()]));
+
     // Today the seeded organisations exist too.
     let today = json_of(&app, &d, "/api/v1/dashboards/home").await;
     assert_eq!(today["as_of"], Utc::now().date_naive().to_string());

@@ -6,6 +6,7 @@
 
 pub mod home;
 pub mod insights;
+pub(crate) mod labels;
 pub(crate) mod packed;
 pub mod partners;
 
@@ -28,48 +29,6 @@ pub(crate) fn dashboard_scope(scope: &Scope) -> Result<(), StoreError> {
         OrgKind::Distributor | OrgKind::Reseller => Ok(()),
         OrgKind::Customer => Err(StoreError::Forbidden("dashboards are for distributors and resellers")),
     }
-}
-
-/// Organisations by id (customers named in a breakdown or an issue list), read in chunks.
-pub(crate) async fn orgs_by_id(
-    store: &crate::Store,
-    ids: impl Iterator<Item = i64>,
-) -> Result<std::collections::HashMap<i64, crate::entities::organization::Model>, StoreError> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let ids: Vec<i64> = ids.collect();
-    let mut found = std::collections::HashMap::new();
-    for chunk in ids.chunks(500) {
-        let orgs = crate::entities::organization::Entity::find()
-            .filter(crate::entities::organization::Column::Id.is_in(chunk.to_vec()))
-            .all(store.db())
-            .await?;
-        found.extend(orgs.into_iter().map(|org| (org.id, org)));
-    }
-    Ok(found)
-}
-
-/// Organisations' names and external ids by id, read in chunks: for lists that show no more of
-/// them (a whole row per organisation, hundreds crossing the driver, cost more than the list).
-pub(crate) async fn names_by_id(
-    store: &crate::Store,
-    ids: impl Iterator<Item = i64>,
-) -> Result<std::collections::HashMap<i64, (String, Option<String>)>, StoreError> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-
-    use crate::entities::organization::{Column, Entity};
-    let ids: Vec<i64> = ids.collect::<std::collections::BTreeSet<i64>>().into_iter().collect();
-    let mut found = std::collections::HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let names = Entity::find()
-            .select_only()
-            .columns([Column::Id, Column::Name, Column::ExternalId])
-            .filter(Column::Id.is_in(chunk.to_vec()))
-            .into_tuple::<(i64, String, Option<String>)>()
-            .all(store.db())
-            .await?;
-        found.extend(names.into_iter().map(|(id, name, external_id)| (id, (name, external_id))));
-    }
-    Ok(found)
 }
 
 /// Adds to a running total; a sum too large to hold exactly is refused, not a panic.

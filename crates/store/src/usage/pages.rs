@@ -15,7 +15,8 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::refresh;
-use crate::dashboards::{add, dashboard_scope, orgs_by_id};
+use crate::dashboards::labels::{Label, labels_by_id};
+use crate::dashboards::{add, dashboard_scope};
 use crate::entities::{organization, report, usage_row, usage_tree_month, usage_tree_service};
 use crate::organizations::matching;
 use crate::{Scope, Store, StoreError, stored};
@@ -369,7 +370,7 @@ async fn customer_usages(
         entry.1.entry((row.provider.clone(), row.service.clone())).or_default().add(&Figures::of(row)?)?;
     }
     let ids = by_customer.keys().copied().chain(by_customer.values().map(|(r, _)| *r)).collect::<BTreeSet<_>>();
-    let orgs: HashMap<i64, organization::Model> = orgs_by_id(store, ids.into_iter()).await?;
+    let orgs: HashMap<i64, Label> = labels_by_id(store, ids.into_iter()).await?;
     let mut out = Vec::with_capacity(by_customer.len());
     for (customer, (reseller, by_service)) in by_customer {
         let (Some(org), Some(seller)) = (orgs.get(&customer), orgs.get(&reseller)) else { continue };

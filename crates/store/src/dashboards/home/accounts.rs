@@ -1,19 +1,16 @@
-//! Who is in scope on a day: account counts, customers still onboarding, open billing issues
-//! by customer (docs/metrics.md §2.5–§2.7 and its rulings).
+//! Who is in scope on a day: account counts and open billing issues by customer
+//! (docs/metrics.md §2.5, §2.7 and its rulings); customers still onboarding are `onboarding.rs`'s.
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use domain::api::{AccountCounts, CustomerIssues, OnboardingCustomer};
-use domain::kinds::{BillingIssueKind, OnboardingStage, OrgKind, OrgStatus};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Statement,
-};
+use domain::api::{AccountCounts, CustomerIssues};
+use domain::kinds::{BillingIssueKind, OrgKind, OrgStatus};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Statement};
 
 use crate::billing::issues::issue_scope;
-use crate::dashboards::{end_of, orgs_by_id};
+use crate::dashboards::end_of;
+use crate::dashboards::labels::labels_by_id;
 use crate::entities::{billing_issue, organization};
 use crate::{Scope, Store, StoreError, raw_sql, stored};
 
@@ -78,79 +75,37 @@ pub(crate) async fn tree_days(
     kind: OrgKind,
     as_of: NaiveDate,
 ) -> Result<(u64, i64), StoreError> {
+    summed_days(
+        store,
+        "account_days WHERE tenant_id = ? AND kind = ?",
+        vec![tenant.into(), kind.as_str().into()],
+        as_of,
+    )
+    .await
+}
+
+/// Rows counted on `as_of` and opened minus closed in the 30 days ending it, summed from the
+/// day-by-day openings and closings of `from_where` (a table and its conditions, with `values`
+/// for their placeholders).
+pub(super) async fn summed_days(
+    store: &Store,
+    from_where: &str,
+    values: Vec<sea_orm::Value>,
+    as_of: NaiveDate,
+) -> Result<(u64, i64), StoreError> {
     let db = store.db();
     let backend = db.get_database_backend();
-    let sql = "SELECT CAST(COALESCE(SUM(opened - closed), 0) AS BIGINT), \
-                      CAST(COALESCE(SUM(CASE WHEN day > ? THEN opened - closed ELSE 0 END), 0) AS BIGINT) \
-               FROM account_days WHERE tenant_id = ? AND kind = ? AND day <= ?";
-    let values = [(as_of - Days::new(30)).into(), tenant.into(), kind.as_str().into(), as_of.into()];
-    let statement = Statement::from_sql_and_values(backend, raw_sql::numbered(backend, sql), values);
-    let row = db.query_one_raw(statement).await?.ok_or_else(|| StoreError::Corrupt("no account sums".into()))?;
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM(opened - closed), 0) AS BIGINT), \
+                CAST(COALESCE(SUM(CASE WHEN day > ? THEN opened - closed ELSE 0 END), 0) AS BIGINT) \
+         FROM {from_where} AND day <= ?"
+    );
+    let window = std::iter::once((as_of - Days::new(30)).into());
+    let values = window.chain(values).chain([as_of.into()]);
+    let statement = Statement::from_sql_and_values(backend, raw_sql::numbered(backend, &sql), values);
+    let row = db.query_one_raw(statement).await?.ok_or_else(|| StoreError::Corrupt("no day sums".into()))?;
     let counted: i64 = row.try_get_by_index(0)?;
     Ok((Ord::max(counted, 0) as u64, row.try_get_by_index(1)?))
-}
-
-/// Customers counted on `as_of` whose onboarding is not completed: the [`LISTED`] longest in
-/// their stage, and how many in all.
-pub async fn onboarding_customers(
-    store: &Store,
-    scope: &Scope,
-    as_of: NaiveDate,
-) -> Result<(Vec<OnboardingCustomer>, u64), StoreError> {
-    use organization::Column;
-    let next = end_of(as_of);
-    // The stages still open, listed rather than "not completed": with an IN list the index on
-    // (scope, kind, stage, created, closed, stage since) answers the count and the order, and
-    // only the page's rows are read.
-    let open: Vec<&str> =
-        OnboardingStage::ALL.iter().filter(|s| **s != OnboardingStage::Completed).map(|s| s.as_str()).collect();
-    let scope_column = match scope.kind {
-        OrgKind::Distributor => Column::TenantId,
-        _ => Column::ParentId,
-    };
-    let select = organization::Entity::find()
-        .filter(scope_column.eq(scope.org_id))
-        .filter(Column::Kind.eq(OrgKind::Customer.as_str()))
-        .filter(Column::OnboardingStage.is_in(open))
-        .filter(Column::CreatedAt.lt(next))
-        .filter(Condition::any().add(Column::ClosedAt.is_null()).add(Column::ClosedAt.gte(next)));
-    // The page is ordered on the index alone (ids and times), then its few rows are read: ordering
-    // whole rows read every onboarding customer of a large tree from the table.
-    let listed_ids = select
-        .clone()
-        .select_only()
-        .column(Column::Id)
-        .order_by_asc(Expr::col(Column::OnboardingStageAt).if_null(Expr::col(Column::CreatedAt)))
-        .order_by_asc(Column::Id)
-        .limit(LISTED)
-        .into_tuple::<i64>()
-        .all(store.db());
-    let (total, ids) = tokio::try_join!(select.count(store.db()), listed_ids)?;
-    let mut rows = organization::Entity::find().filter(Column::Id.is_in(ids.iter().copied())).all(store.db()).await?;
-    rows.sort_by_key(|org| ids.iter().position(|id| *id == org.id));
-    let listed = rows
-        .into_iter()
-        .map(|org| {
-            let stage =
-                stored::parse(org.onboarding_stage.as_deref().unwrap_or_default(), "organizations.onboarding_stage")?;
-            let since = org.onboarding_stage_at.unwrap_or(org.created_at);
-            Ok(OnboardingCustomer {
-                customer_id: org.id,
-                name: org.name,
-                external_id: org.external_id,
-                reseller_id: org.parent_id,
-                stage,
-                since,
-                days_in_stage: whole_days(since, as_of),
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok((listed, total))
-}
-
-/// Calendar days from the UTC day of `since` to `as_of`, never negative.
-fn whole_days(since: DateTime<Utc>, as_of: NaiveDate) -> i64 {
-    Ord::max((as_of - since.date_naive()).num_days(), 0)
 }
 
 /// Billing issues open on `as_of` (found by its end, not resolved by it) that hold lines back,
@@ -181,7 +136,7 @@ pub async fn open_issues_by_customer(
         entry.1.insert(stored::parse::<BillingIssueKind>(&issue.kind, "billing_issues.kind")?);
         entry.2 = Ord::min(entry.2, issue.detected_at);
     }
-    let names = orgs_by_id(store, groups.keys().filter_map(|(id, _)| *id)).await?;
+    let names = labels_by_id(store, groups.keys().filter_map(|(id, _)| *id)).await?;
     let mut listed: Vec<CustomerIssues> = groups
         .into_iter()
         .map(|((customer_id, external), (open, kinds, first))| {

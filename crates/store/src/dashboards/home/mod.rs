@@ -1,12 +1,14 @@
 //! Home's reads (seed 000, docs/metrics.md §2): the dashboard's panes from the scope's daily
-//! rollup ([`panes`]), who is in scope on a day ([`accounts`]), and the reports behind the panes'
+//! rollup ([`panes`]), who is in scope on a day ([`accounts`], [`onboarding`]), and the reports behind the panes'
 //! menus from the monthly, customer-grain rollup ([`reports`]).
 
 pub mod accounts;
+pub mod onboarding;
 pub mod panes;
 pub mod reports;
 
-pub use accounts::{account_counts, onboarding_customers, open_issues_by_customer};
+pub use accounts::{account_counts, open_issues_by_customer};
+pub use onboarding::onboarding_customers;
 pub use panes::home_dashboard;
 pub use reports::{
     RevenueMonth, marketplace_by_month, projection_by_service, revenue_customers, revenue_of_month, revenue_overview,

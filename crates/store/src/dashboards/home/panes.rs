@@ -8,7 +8,7 @@ use domain::metrics::{Month, change_pct, projected, projection_available, report
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::accounts;
+use super::{accounts, onboarding};
 use crate::dashboards::{add, dashboard_scope, figures};
 use crate::entities::daily_rollup;
 use crate::{Scope, Store, StoreError, stored};
@@ -146,7 +146,7 @@ pub async fn home_dashboard(
     };
     let (accounts, (onboarding, onboarding_total), (billing_issues, billing_issues_total), money) = tokio::try_join!(
         accounts::account_counts(store, scope, as_of),
-        accounts::onboarding_customers(store, scope, as_of),
+        onboarding::onboarding_customers(store, scope, as_of),
         accounts::open_issues_by_customer(store, scope, as_of),
         money,
     )?;

@@ -3,7 +3,7 @@
 //! of marketplace spend, and the revenue overview. In `as_of`'s month the rollup is corrected by
 //! taking away that month's lines dated after `as_of`, so every figure is exact.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use domain::api::{
@@ -15,8 +15,8 @@ use domain::metrics::{Month, change_pct, projected, projection_available, report
 use rust_decimal::Decimal;
 
 use super::panes::{day_rows, first_rated_day};
-use crate::dashboards::{add, dashboard_scope, figures, orgs_by_id};
-use crate::entities::organization;
+use crate::dashboards::labels::{Label, labels_by_id};
+use crate::dashboards::{add, dashboard_scope, figures};
 use crate::rollups::{Key, Sums, monthly_as_of};
 use crate::{Scope, Store, StoreError, stored};
 
@@ -58,7 +58,7 @@ impl Totals {
 }
 
 /// The key a customer is ranked under: its `external_id`, or `#id` when it has none.
-fn customer_key(id: i64, org: Option<&organization::Model>) -> String {
+fn customer_key(id: i64, org: Option<&Label>) -> String {
     org.and_then(|o| o.external_id.clone()).unwrap_or_else(|| format!("#{id}"))
 }
 
@@ -91,19 +91,18 @@ pub async fn revenue_of_month(
         by_service.entry(key.service.clone()).or_default().add(sums)?;
         by_customer.entry(key.customer_id).or_default().add(sums)?;
     }
-    let orgs = orgs_by_id(store, by_customer.keys().copied()).await?;
-    let parents: HashSet<i64> = orgs.values().filter_map(|o| o.parent_id).collect();
-    let resellers = orgs_by_id(store, parents.into_iter()).await?;
+    let orgs = labels_by_id(store, by_customer.keys().copied()).await?;
+    let resellers = labels_by_id(store, orgs.values().filter_map(|o| o.parent_id)).await?;
     let mut customers = Vec::with_capacity(by_customer.len());
     for (id, totals) in by_customer {
         let org = orgs.get(&id);
-        let reseller = org.and_then(|o| o.parent_id).and_then(|p| resellers.get(&p));
+        let reseller = org.and_then(|o| o.parent_id).and_then(|p| Some((p, resellers.get(&p)?)));
         customers.push(CustomerRevenue {
             customer_id: id,
             name: org.map(|o| o.name.clone()).unwrap_or_default(),
             external_id: org.and_then(|o| o.external_id.clone()),
-            reseller_id: reseller.map(|r| r.id),
-            reseller_name: reseller.map(|r| r.name.clone()),
+            reseller_id: reseller.map(|(id, _)| id),
+            reseller_name: reseller.map(|(_, r)| r.name.clone()),
             figures: totals.reported()?,
         });
     }
@@ -269,7 +268,7 @@ pub async fn revenue_overview(store: &Store, scope: &Scope, as_of: NaiveDate) ->
         by_customer.entry(key.customer_id).or_default().add(sums)?;
         by_service.entry(key.service.clone()).or_default().0.add(sums)?;
     }
-    let orgs = orgs_by_id(store, by_customer.keys().copied()).await?;
+    let orgs = labels_by_id(store, by_customer.keys().copied()).await?;
     let mut named: HashMap<String, (Totals, Option<String>)> = HashMap::new();
     for (id, totals) in by_customer {
         let org = orgs.get(&id);

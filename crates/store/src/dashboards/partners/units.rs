@@ -15,6 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use super::LISTED;
 use super::lists::page_of;
 use crate::dashboards::dashboard_scope;
+use crate::dashboards::labels::{Label, labels_by_id};
 use crate::dashboards::packed::{packed, unpacked};
 use crate::entities::{product, reseller_product_rollup};
 use crate::rollups::keys::TREE_TOTAL;
@@ -85,11 +86,11 @@ pub(super) async fn decreasing_units(
     falls.sort_by(|a, b| {
         b.share.cmp(&a.share).then_with(|| a.product.0.cmp(&b.product.0)).then(a.reseller.cmp(&b.reseller))
     });
-    let resellers = dashboards::names_by_id(store, falls.iter().map(|f| f.reseller)).await?;
+    let resellers = labels_by_id(store, falls.iter().map(|f| f.reseller)).await?;
     let items = falls
         .into_iter()
         .map(|Fall { product: (sku, product_name), reseller, before, last, .. }| {
-            let (name, external_id) = resellers.get(&reseller).cloned().unwrap_or_default();
+            let Label { name, external_id, .. } = resellers.get(&reseller).cloned().unwrap_or_default();
             UnitsDecrease {
                 sku: sku.clone(),
                 product_name: product_name.clone(),
