@@ -186,6 +186,9 @@ async fn report_customers_page_sort_and_search(app: TestApp) {
     // Sorted the other way, one per page: page 2 holds the larger.
     let page = json_of(&app, &d, &format!("{path}&sort=revenue&per_page=1&page=2")).await;
     assert_eq!((page["total"].clone(), page["items"][0]["external_id"].clone()), (json!(2), json!("C1")));
+    // By name, which names every account before the page is taken.
+    let page = json_of(&app, &d, &format!("{path}&sort=-name&per_page=1")).await;
+    assert_eq!((page["total"].clone(), page["items"][0]["external_id"].clone()), (json!(2), json!("C2")));
     // Search covers the reseller's name too.
     let page = json_of(&app, &d, &format!("{path}&q=reseller%20two")).await;
     assert_eq!((page["total"].clone(), page["items"][0]["external_id"].clone()), (json!(1), json!("C2")));

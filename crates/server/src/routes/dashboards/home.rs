@@ -1,7 +1,7 @@
 //! `/dashboards/home` and the reports behind its panes' menus (seed 000, docs/metrics.md §2).
 //! Reports answer JSON, or CSV with `?format=csv` or `Accept: text/csv`.
 
-use actix_web::{get, web};
+use actix_web::{HttpRequest, get, web};
 use domain::api::{
     AsOfQuery, CustomerRevenue, HomeDashboard, HomeQuery, ListParams, MarketplaceReport, Page, ProjectionReport,
     REVENUE_CUSTOMER_SORTS, RevenueCustomersQuery, RevenueOverview, RevenueReport, RevenueReportQuery, Sort,
@@ -11,8 +11,8 @@ use domain::roles::{MoneyFields, Permission};
 use store::dashboards::home;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::Report;
 use super::home_csv::RevenueExport;
+use super::{Report, wants_csv};
 use crate::auth::Caller;
 use crate::docs::AuthErrors;
 use crate::error::ApiError;
@@ -73,10 +73,17 @@ pub async fn get_revenue_report(
     caller: Caller,
     state: web::Data<AppState>,
     query: Dated<RevenueReportQuery>,
+    req: HttpRequest,
 ) -> Result<Report<RevenueExport>, ApiError> {
     require_reports(&caller)?;
     let month = query.month.map_or_else(|| Month::of(query.as_of), |m| m.month());
-    let report = home::revenue_of_month(&state.store, &caller.scope, month, query.as_of).await?;
+    // The JSON carries the accounts' count alone: only the CSV names every account.
+    let report = if wants_csv(query.format, &req) {
+        home::revenue_of_month(&state.store, &caller.scope, month, query.as_of).await?
+    } else {
+        let report = home::revenue_report(&state.store, &caller.scope, month, query.as_of).await?;
+        home::RevenueMonth { report, customers: Vec::new() }
+    };
     Ok(Report::new(RevenueExport(report), query.format))
 }
 

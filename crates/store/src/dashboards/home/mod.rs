@@ -12,4 +12,5 @@ pub use onboarding::onboarding_customers;
 pub use panes::home_dashboard;
 pub use reports::{
     RevenueMonth, marketplace_by_month, projection_by_service, revenue_customers, revenue_of_month, revenue_overview,
+    revenue_report,
 };

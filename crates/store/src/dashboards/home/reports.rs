@@ -72,13 +72,15 @@ pub struct RevenueMonth {
     pub customers: Vec<CustomerRevenue>,
 }
 
-/// A month's revenue by service and by customer account (to `as_of` in `as_of`'s month).
-pub async fn revenue_of_month(
-    store: &Store,
-    scope: &Scope,
-    month: Month,
-    as_of: NaiveDate,
-) -> Result<RevenueMonth, StoreError> {
+/// A month's report and its customer accounts' figures, by revenue (largest first, ties by id),
+/// not yet named: naming tens of thousands of accounts costs more than the sums, and the report
+/// and a page by figure need none or a page of them.
+struct MonthTotals {
+    report: RevenueReport,
+    accounts: Vec<(i64, RevenueFigures)>,
+}
+
+async fn month_totals(store: &Store, scope: &Scope, month: Month, as_of: NaiveDate) -> Result<MonthTotals, StoreError> {
     if month > Month::of(as_of) {
         return Err(StoreError::invalid("month", format!("{month} is after as_of ({as_of})")));
     }
@@ -91,34 +93,79 @@ pub async fn revenue_of_month(
         by_service.entry(key.service.clone()).or_default().add(sums)?;
         by_customer.entry(key.customer_id).or_default().add(sums)?;
     }
-    let orgs = labels_by_id(store, by_customer.keys().copied()).await?;
-    let resellers = labels_by_id(store, orgs.values().filter_map(|o| o.parent_id)).await?;
-    let mut customers = Vec::with_capacity(by_customer.len());
-    for (id, totals) in by_customer {
-        let org = orgs.get(&id);
-        let reseller = org.and_then(|o| o.parent_id).and_then(|p| Some((p, resellers.get(&p)?)));
-        customers.push(CustomerRevenue {
-            customer_id: id,
-            name: org.map(|o| o.name.clone()).unwrap_or_default(),
-            external_id: org.and_then(|o| o.external_id.clone()),
-            reseller_id: reseller.map(|(id, _)| id),
-            reseller_name: reseller.map(|(_, r)| r.name.clone()),
-            figures: totals.reported()?,
-        });
-    }
-    customers.sort_by(|a, b| b.figures.total.cmp(&a.figures.total).then(a.customer_id.cmp(&b.customer_id)));
+    let mut accounts =
+        by_customer.into_iter().map(|(id, t)| Ok((id, t.reported()?))).collect::<Result<Vec<_>, StoreError>>()?;
+    accounts.sort_by(|a, b| b.1.total.cmp(&a.1.total).then(a.0.cmp(&b.0)));
     let report = RevenueReport {
         as_of,
         month,
         total: total.reported()?,
         by_service: by_service.into_iter().map(|(k, t)| Ok((k, t.reported()?))).collect::<Result<_, StoreError>>()?,
-        customers: customers.len() as u64,
+        customers: accounts.len() as u64,
     };
-    Ok(RevenueMonth { report, customers })
+    Ok(MonthTotals { report, accounts })
+}
+
+/// The accounts with their names and resellers, in the order given.
+async fn named(store: &Store, accounts: Vec<(i64, RevenueFigures)>) -> Result<Vec<CustomerRevenue>, StoreError> {
+    let orgs = labels_by_id(store, accounts.iter().map(|(id, _)| *id)).await?;
+    let resellers = labels_by_id(store, orgs.values().filter_map(|o| o.parent_id)).await?;
+    Ok(accounts
+        .into_iter()
+        .map(|(id, figures)| {
+            let org = orgs.get(&id);
+            let reseller = org.and_then(|o| o.parent_id).and_then(|p| Some((p, resellers.get(&p)?)));
+            CustomerRevenue {
+                customer_id: id,
+                name: org.map(|o| o.name.clone()).unwrap_or_default(),
+                external_id: org.and_then(|o| o.external_id.clone()),
+                reseller_id: reseller.map(|(id, _)| id),
+                reseller_name: reseller.map(|(_, r)| r.name.clone()),
+                figures,
+            }
+        })
+        .collect())
+}
+
+/// A month's revenue by service and the number of customer accounts (to `as_of` in `as_of`'s
+/// month).
+pub async fn revenue_report(
+    store: &Store,
+    scope: &Scope,
+    month: Month,
+    as_of: NaiveDate,
+) -> Result<RevenueReport, StoreError> {
+    Ok(month_totals(store, scope, month, as_of).await?.report)
+}
+
+/// A month's revenue by service and by customer account, every account named (to `as_of` in
+/// `as_of`'s month).
+pub async fn revenue_of_month(
+    store: &Store,
+    scope: &Scope,
+    month: Month,
+    as_of: NaiveDate,
+) -> Result<RevenueMonth, StoreError> {
+    let MonthTotals { report, accounts } = month_totals(store, scope, month, as_of).await?;
+    Ok(RevenueMonth { report, customers: named(store, accounts).await? })
+}
+
+/// The sorts of the accounts' list that need no names.
+const FIGURES: [&str; 3] = ["revenue", "cost", "margin"];
+
+/// The order of two accounts by a figure `field` names; `None` for a field of text.
+fn by_figure(field: &str, a: &RevenueFigures, b: &RevenueFigures) -> Option<std::cmp::Ordering> {
+    match field {
+        "revenue" => Some(a.total.cmp(&b.total)),
+        "cost" => Some(a.cost.cmp(&b.cost)),
+        "margin" => Some(a.margin.cmp(&b.margin)),
+        _ => None,
+    }
 }
 
 /// One page of a month's customer accounts: `q` searches name, external id and reseller,
 /// `sort` takes `domain::api::REVENUE_CUSTOMER_SORTS` (default: revenue, largest first); ties by id.
+/// Unsearched and sorted by a figure, only the page's accounts are named.
 pub async fn revenue_customers(
     store: &Store,
     scope: &Scope,
@@ -126,7 +173,23 @@ pub async fn revenue_customers(
     as_of: NaiveDate,
     query: &ListQuery,
 ) -> Result<Page<CustomerRevenue>, StoreError> {
-    let mut customers = revenue_of_month(store, scope, month, as_of).await?.customers;
+    let mut accounts = month_totals(store, scope, month, as_of).await?.accounts;
+    let total = accounts.len() as u64;
+    let skip = usize::try_from((query.page - 1).saturating_mul(query.per_page)).unwrap_or(usize::MAX);
+    let page = |items: Vec<CustomerRevenue>| Page { items, total, page: query.page, per_page: query.per_page };
+    let by_text = query.sort.is_some_and(|s| !FIGURES.contains(&s.field));
+    if query.q.is_none() && !by_text {
+        if let Some(sort) = query.sort {
+            accounts.sort_by(|a, b| {
+                let order = by_figure(sort.field, &a.1, &b.1).unwrap_or(std::cmp::Ordering::Equal);
+                let order = if sort.descending { order.reverse() } else { order };
+                order.then(a.0.cmp(&b.0))
+            });
+        }
+        let listed = accounts.into_iter().skip(skip).take(query.per_page as usize).collect();
+        return Ok(page(named(store, listed).await?));
+    }
+    let mut customers = named(store, accounts).await?;
     if let Some(q) = &query.q {
         let q = q.to_lowercase();
         let hit = |text: Option<&str>| text.is_some_and(|t| t.to_lowercase().contains(&q));
@@ -141,20 +204,14 @@ pub async fn revenue_customers(
             }
         };
         customers.sort_by(|a, b| {
-            let order = match sort.field {
-                "revenue" => a.figures.total.cmp(&b.figures.total),
-                "cost" => a.figures.cost.cmp(&b.figures.cost),
-                "margin" => a.figures.margin.cmp(&b.figures.margin),
-                _ => text(a).cmp(&text(b)),
-            };
+            let order = by_figure(sort.field, &a.figures, &b.figures).unwrap_or_else(|| text(a).cmp(&text(b)));
             let order = if sort.descending { order.reverse() } else { order };
             order.then(a.customer_id.cmp(&b.customer_id))
         });
     }
-    let total = customers.len() as u64;
-    let skip = usize::try_from((query.page - 1).saturating_mul(query.per_page)).unwrap_or(usize::MAX);
+    let found = customers.len() as u64;
     let items = customers.into_iter().skip(skip).take(query.per_page as usize).collect();
-    Ok(Page { items, total, page: query.page, per_page: query.per_page })
+    Ok(Page { items, total: found, page: query.page, per_page: query.per_page })
 }
 
 /// The month's projection by provider and service, under the 30-day rule.
