@@ -5,7 +5,8 @@
 # GET /api/v1/dashboards/home for the distributor and for one reseller, and of the distributor's
 # GET /api/v1/dashboards/partners and its decreasing units, GET /api/v1/search and the Insights summary, adds-churns,
 # products, geography, segments, revenue trend and agreements; and the 24-month raw export's size, time and the server's peak
-# memory; and last month's usage summary (ENDPOINTS="raw home partners search insights usage" to choose).
+# memory; last month's usage summary; and Home's revenue and projection reports
+# (ENDPOINTS="raw home partners search insights usage reports" to choose).
 # DuckDB computes the same figures from the same raw lines beside them (scripts/bench_duckdb.py).
 #   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, WARMUP, CONNECTIONS, DATABASES, DUCKDB, TIERDASH_BIN;
 #                                        PostgreSQL from TIERDASH_BENCH_POSTGRES_URL)
@@ -183,7 +184,7 @@ for lines in "${sizes[@]}"; do
       -d "{\"org_id\": $rid, \"email\": \"bench@r7.example\", \"name\": \"Bench\", \"role\": \"admin\", \"password\": \"bench-password-1\"}" >/dev/null || true # there already in a kept database
     rtoken=$(token "$base" bench@r7.example bench-password-1)
     # First, so that the server's peak memory (VmHWM) before it is the start-up's.
-    for endpoint in ${ENDPOINTS:-raw home partners search insights usage}; do
+    for endpoint in ${ENDPOINTS:-raw home partners search insights usage reports}; do
       case $endpoint in
         raw) raw_export "$base" "$dtoken" "$server" ;;
         home)
@@ -204,6 +205,11 @@ for lines in "${sizes[@]}"; do
           load "revenue trend, distributor" "$base/api/v1/insights/revenue-trend" "$dtoken"
           load "agreements, distributor" "$base/api/v1/insights/agreements" "$dtoken" ;;
         usage) load "usage summary, distributor" "$base/api/v1/usage/summary?period=$usage_month" "$dtoken" ;;
+        # The reports behind Home's menus (not the 12-month overview: over wrk's 2 s at 1M, §11).
+        reports)
+          load "revenue report, distributor" "$base/api/v1/dashboards/home/revenue" "$dtoken"
+          load "revenue customers, distributor" "$base/api/v1/dashboards/home/revenue/customers" "$dtoken"
+          load "projection report, distributor" "$base/api/v1/dashboards/home/projection" "$dtoken" ;;
       esac
     done
     # DuckDB over the same raw lines, its figures checked against the server's (DUCKDB=0: not).
