@@ -133,6 +133,15 @@ async fn reports_break_the_figures_down(app: TestApp) {
     assert_eq!(october["total"]["total"], "190.00");
     let cut = json_of(&app, &d, "/api/v1/dashboards/home/revenue?as_of=2026-10-19&month=2026-10").await;
     assert_eq!(cut["total"]["total"], "125.00");
+    // Lines 1 and 11; Licences has only line 2, dated after as_of: no such service yet.
+    assert_eq!(cut["by_service"].as_object().unwrap().keys().collect::<Vec<_>>(), ["Compute", "Marketplace"]);
+    assert_eq!(cut["customers"], 2);
+    // Before October's first line, no account and no service.
+    let early = json_of(&app, &d, "/api/v1/dashboards/home/revenue?as_of=2026-10-04&month=2026-10").await;
+    assert_eq!(
+        (&early["customers"], &early["by_service"], &early["total"]["total"]),
+        (&json!(0), &json!({}), &json!("0.00"))
+    );
     let after = app.get(&d, "/api/v1/dashboards/home/revenue?as_of=2026-10-19&month=2026-11").await;
     assert_eq!(error_fields(&problem(after, StatusCode::UNPROCESSABLE_ENTITY).await), ["month"]);
 

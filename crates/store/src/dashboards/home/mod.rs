@@ -3,6 +3,7 @@
 //! menus from the monthly, customer-grain rollup ([`reports`]).
 
 pub mod accounts;
+mod month_sums;
 pub mod onboarding;
 pub mod panes;
 pub mod reports;

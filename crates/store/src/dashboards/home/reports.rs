@@ -14,6 +14,7 @@ use domain::focus::ChargeCategory;
 use domain::metrics::{Month, change_pct, projected, projection_available, reported};
 use rust_decimal::Decimal;
 
+use super::month_sums::{Part, month_sums};
 use super::panes::{day_rows, first_rated_day};
 use crate::dashboards::labels::{Label, labels_by_id};
 use crate::dashboards::{add, dashboard_scope, figures};
@@ -84,23 +85,23 @@ async fn month_totals(store: &Store, scope: &Scope, month: Month, as_of: NaiveDa
     if month > Month::of(as_of) {
         return Err(StoreError::invalid("month", format!("{month} is after as_of ({as_of})")));
     }
-    let rows = rows(store, scope, &[month], as_of).await?;
-    let mut total = Totals::default();
-    let mut by_service: BTreeMap<String, Totals> = BTreeMap::new();
-    let mut by_customer: HashMap<i64, Totals> = HashMap::new();
-    for (key, sums) in rows.iter().filter(|(k, _)| is_revenue(k)) {
-        total.add(sums)?;
-        by_service.entry(key.service.clone()).or_default().add(sums)?;
-        by_customer.entry(key.customer_id).or_default().add(sums)?;
+    let (by_service, by_customer) = month_sums(store, scope, month, as_of).await?;
+    let mut total = Part::default();
+    for part in by_service.values() {
+        total.add_part(part)?;
     }
+    let reported = |part: &Part| figures(part.revenue, part.cost);
     let mut accounts =
-        by_customer.into_iter().map(|(id, t)| Ok((id, t.reported()?))).collect::<Result<Vec<_>, StoreError>>()?;
+        by_customer.iter().map(|(id, part)| Ok((*id, reported(part)?))).collect::<Result<Vec<_>, StoreError>>()?;
     accounts.sort_by(|a, b| b.1.total.cmp(&a.1.total).then(a.0.cmp(&b.0)));
     let report = RevenueReport {
         as_of,
         month,
-        total: total.reported()?,
-        by_service: by_service.into_iter().map(|(k, t)| Ok((k, t.reported()?))).collect::<Result<_, StoreError>>()?,
+        total: reported(&total)?,
+        by_service: by_service
+            .iter()
+            .map(|(k, part)| Ok((k.clone(), reported(part)?)))
+            .collect::<Result<_, StoreError>>()?,
         customers: accounts.len() as u64,
     };
     Ok(MonthTotals { report, accounts })
