@@ -73,7 +73,7 @@ pub use deltas::{Deltas, KEYS_HELD};
 pub use keys::{Key, KeyRef};
 pub use lines::{LineView, RolledUp, contribution, key_of_line};
 pub use monthly::snapshot;
-pub use reads::monthly_as_of;
+pub use reads::{monthly_as_of, rated_after};
 pub(crate) use rebuild::missing_grain;
 pub use rebuild::{from_lines, rebuild, stored_and_rebuilt};
 pub use sums::Sums;

@@ -34,22 +34,34 @@ pub async fn monthly_as_of(
     for row in &stored_rows {
         monthly.add_key(&mut names, key_ref_of(row), &sums_of(row)?, 1)?;
     }
-    // Lines of as_of's month dated after it are in the rollup but not yet in the figures.
-    let current = Month::of(as_of);
-    if *last == current && as_of < current.last_day() {
-        use billing_line_item::Column;
-        let later = billing_line_item::Entity::find()
-            .filter(line_scope(scope))
-            .filter(Column::Month.eq(current.to_string()))
-            .filter(Column::Day.gt(as_of))
-            .filter(Column::Rated.eq(true))
-            .all(store.db())
-            .await?;
-        for line in &later {
+    if *last == Month::of(as_of) {
+        for line in &rated_after(store, scope, as_of).await? {
             if let Some((key, sums)) = contribution(line)? {
                 monthly.add_key(&mut names, key, &sums, -1)?;
             }
         }
     }
     Ok(monthly.into_sorted(names).filter(|(_, s)| s.lines > 0).collect())
+}
+
+/// The rated lines in scope of `as_of`'s month dated after it: in the rollups, not yet in the
+/// figures of a day inside the month (none or few when `as_of` is today). None when `as_of` is
+/// its month's last day.
+pub async fn rated_after(
+    store: &Store,
+    scope: &Scope,
+    as_of: NaiveDate,
+) -> Result<Vec<billing_line_item::Model>, StoreError> {
+    use billing_line_item::Column;
+    let current = Month::of(as_of);
+    if !current.is_partial_on(as_of) {
+        return Ok(Vec::new());
+    }
+    Ok(billing_line_item::Entity::find()
+        .filter(line_scope(scope))
+        .filter(Column::Month.eq(current.to_string()))
+        .filter(Column::Day.gt(as_of))
+        .filter(Column::Rated.eq(true))
+        .all(store.db())
+        .await?)
 }

@@ -14,11 +14,10 @@ use domain::metrics::Month;
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use crate::billing::issues::line_scope;
 use crate::dashboards::add;
 use crate::dashboards::packed::{packed, unpacked};
-use crate::entities::{billing_line_item, monthly_rollup};
-use crate::rollups::contribution;
+use crate::entities::monthly_rollup;
+use crate::rollups::{contribution, rated_after};
 use crate::{Scope, Store, StoreError, stored};
 
 /// Revenue, cost and lines of a service or an account in the month.
@@ -91,7 +90,7 @@ pub(super) async fn month_sums(
             by_customer.entry(customer).or_default().add(revenue, cost, lines)?;
         }
     }
-    if month == Month::of(as_of) && as_of < month.last_day() {
+    if month == Month::of(as_of) {
         take_away_later(store, scope, as_of, &mut by_service, &mut by_customer).await?;
     }
     by_service.retain(|_, part| part.lines > 0);
@@ -108,8 +107,7 @@ fn amounts(billed: &str, effective: &str, lines: &str, what: &str) -> Result<(De
     ))
 }
 
-/// Takes away the rated lines of `as_of`'s month dated after it: in the rollup, not yet in the
-/// figures (none or few when `as_of` is today).
+/// Takes away the rated lines of `as_of`'s month dated after it ([`rated_after`]).
 async fn take_away_later(
     store: &Store,
     scope: &Scope,
@@ -117,15 +115,7 @@ async fn take_away_later(
     by_service: &mut BTreeMap<String, Part>,
     by_customer: &mut HashMap<i64, Part>,
 ) -> Result<(), StoreError> {
-    use billing_line_item::Column;
-    let later = billing_line_item::Entity::find()
-        .filter(line_scope(scope))
-        .filter(Column::Month.eq(Month::of(as_of).to_string()))
-        .filter(Column::Day.gt(as_of))
-        .filter(Column::Rated.eq(true))
-        .all(store.db())
-        .await?;
-    for line in &later {
+    for line in &rated_after(store, scope, as_of).await? {
         let Some((key, sums)) = contribution(line)? else { continue };
         if key.category == ChargeCategory::Tax.as_str() {
             continue;

@@ -13,10 +13,9 @@ use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 
 use super::periods::{Period, periods};
-use crate::billing::issues::line_scope;
 use crate::dashboards::packed::{packed, unpacked};
-use crate::entities::{billing_line_item, reseller_product_rollup};
-use crate::rollups::contribution;
+use crate::entities::reseller_product_rollup;
+use crate::rollups::{contribution, rated_after};
 use crate::{Scope, Store, StoreError, dashboards, raw_sql, stored};
 
 /// The family of lines without a catalog product (R15).
@@ -113,18 +112,10 @@ pub(super) async fn revenue_after(
     last: Month,
     as_of: NaiveDate,
 ) -> Result<Vec<(i64, i64, i64, Decimal)>, StoreError> {
-    use billing_line_item::Column as Line;
-    let current = Month::of(as_of);
-    if last != current || !current.is_partial_on(as_of) {
+    if last != Month::of(as_of) {
         return Ok(Vec::new());
     }
-    let later = billing_line_item::Entity::find()
-        .filter(line_scope(scope))
-        .filter(Line::Month.eq(current.to_string()))
-        .filter(Line::Day.gt(as_of))
-        .filter(Line::Rated.eq(true))
-        .all(store.db())
-        .await?;
+    let later = rated_after(store, scope, as_of).await?;
     let mut revenue = Vec::new();
     for line in &later {
         if let Some((key, sums)) = contribution(line)?

@@ -29,7 +29,7 @@ pub async fn geography(
     dashboard_scope(scope)?;
     let history = history::history(store, scope, (range.months[0], range.last()), range.as_of, true).await?;
     let transacting = history.transacting();
-    let first_months = history.first_months();
+    let first_months = history.first_months(&transacting);
     let active = activity::active(store, scope, &range.months, range.as_of).await?;
     let countries: HashMap<i64, String> = organization::Entity::find()
         .select_only()

@@ -45,13 +45,14 @@ impl History {
             .collect()
     }
 
-    /// Each reseller's first transacting month ever, for those whose first is in the window (new
-    /// in that month, R5).
-    pub(super) fn first_months(&self) -> BTreeMap<i64, Month> {
-        self.transacting()
-            .into_iter()
+    /// Of the window's `transacting` months ([`History::transacting`]), each reseller's first
+    /// month ever, for those whose first is in the window (new in that month, R5); right only when
+    /// the history was read with `earlier`.
+    pub(super) fn first_months(&self, transacting: &BTreeMap<i64, BTreeSet<Month>>) -> BTreeMap<i64, Month> {
+        transacting
+            .iter()
             .filter(|(reseller, _)| !self.earlier.contains(reseller))
-            .filter_map(|(reseller, months)| Some((reseller, *months.first()?)))
+            .filter_map(|(reseller, months)| Some((*reseller, *months.first()?)))
             .collect()
     }
 }

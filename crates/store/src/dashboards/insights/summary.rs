@@ -22,7 +22,7 @@ pub async fn summary(
     let history = history::history(store, scope, (range.months[0], range.last()), range.as_of, true).await?;
     let transacting = history.transacting();
     let active = activity::active(store, scope, &range.months, range.as_of).await?;
-    let first_month = history.first_months();
+    let first_month = history.first_months(&transacting);
     // Revenue by month and family, over every reseller.
     let mut by_month = families::by_family(store, scope, range).await?;
     let mut months = Vec::with_capacity(range.months.len());
