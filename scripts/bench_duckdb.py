@@ -168,6 +168,51 @@ def revenue_report_api():
             "services": {k: (money(v["total"]), money(v["cost"])) for k, v in r["by_service"].items()}}
 
 
+def projection_report():
+    """This month's projection by provider and service: non-usage as billed, usage scaled to the month."""
+    days = (datetime.date(today.year + today.month // 12, today.month % 12 + 1, 1) - today.replace(day=1)).days
+    rows = q(f"""SELECT provider, service, sum(billed) FILTER (WHERE category <> 'Usage'),
+                        sum(billed) FILTER (WHERE category = 'Usage')
+                   FROM {LINES} AND {MONTH} = '{month}' AND category <> 'Tax' GROUP BY ALL""")
+    out = {}
+    for provider, service, non_usage, usage in rows:
+        non_usage, usage = non_usage or decimal.Decimal(0), usage or decimal.Decimal(0)
+        out[(provider, service)] = (money(non_usage), money(usage), money(non_usage + usage * days / today.day))
+    return out
+
+
+def projection_report_api():
+    r = api("/api/v1/dashboards/home/projection")
+    return {(row["provider"], row["service"]): (money(row["non_usage"]), money(row["usage_to_date"]), money(row["projected"]))
+            for row in r["rows"] or []}
+
+
+def revenue_overview():
+    """Twelve months' revenue by provider, the ten largest customers and services over them."""
+    in_range = f"{LINES} AND {MONTH} >= '{range_from}' AND category <> 'Tax'"
+    months = q(f"SELECT {MONTH}, provider, sum(billed), sum(effective) FROM {in_range} GROUP BY ALL")
+
+    def top(key):
+        # Ties go by name; two customers of one name by their id after it, as the server ranks them.
+        return [(name.split(chr(0))[0], money(b), money(e)) for name, b, e in q(
+            f"SELECT {key}, sum(billed) AS b, sum(effective) FROM {in_range} GROUP BY ALL ORDER BY b DESC, 1 LIMIT 10")]
+
+    return {"months": {(m, p): (money(b), money(e)) for m, p, b, e in months},
+            "customers": top("(SELECT name FROM orgs WHERE id = customer_id) || chr(0) || customer_id"),
+            "services": top("service")}
+
+
+def revenue_overview_api():
+    r = api("/api/v1/dashboards/home/overview")
+
+    def ranked(rows):
+        return [(x["name"], money(x["total"]), money(x["cost"])) for x in rows]
+
+    return {"months": {(m["month"], p): (money(f["total"]), money(f["cost"])) for m in r["months"]
+                       for p, f in m["by_provider"].items()},
+            "customers": ranked(r["top_customers"]), "services": ranked(r["top_services"])}
+
+
 # Per reseller and month, revenue but Tax: the history transacting, new and churned read.
 RESELLER_MONTHS = f"""(SELECT reseller_id, {MONTH} AS month, sum(billed) AS revenue FROM {LINES}
    AND category <> 'Tax' AND reseller_id IS NOT NULL GROUP BY ALL HAVING sum(billed) <> 0)"""
@@ -316,6 +361,8 @@ CHECKS = [
     ("decreasing units, distributor", falling_units, falling_units_api),
     ("home, distributor", home, home_api),
     ("revenue report, distributor", revenue_report, revenue_report_api),
+    ("projection report, distributor", projection_report, projection_report_api),
+    ("revenue overview, distributor", revenue_overview, revenue_overview_api),
     ("insights summary, distributor", summary, summary_api),
     ("adds-churns, distributor", adds_churns, adds_churns_api),
     ("insights products, distributor", products, top_five_api("products")),
@@ -334,6 +381,8 @@ if os.path.exists(latency_file):
 def leaves(figures):
     if isinstance(figures, dict):
         return sum(leaves(v) for v in figures.values())
+    if isinstance(figures, list):
+        return sum(leaves(v) for v in figures)
     return len(figures) if isinstance(figures, tuple) else 1
 
 

@@ -181,6 +181,59 @@ async fn reports_break_the_figures_down(app: TestApp) {
     assert_eq!(report["by_service"]["Compute"]["total"], "10.00");
 }
 
+/// The overview names ten accounts: ties at the tenth place go by name, Tax is not revenue, and
+/// lines dated after `as_of` count for nothing yet.
+async fn the_overview_ranks_ten_accounts(app: TestApp) {
+    let d = app.token(D_ADMIN).await;
+    // (name, external id, revenue in 2026-11): eight clear leaders, then three tied at 5 for the
+    // last two places; "Taxed" pays only tax, "Late" bills only after as_of.
+    let mut accounts: Vec<(String, String, &str)> = (1..=8)
+        .map(|i| (format!("Leader {i}"), format!("L{i}"), ["100", "90", "80", "70", "60", "50", "40", "30"][i - 1]))
+        .collect();
+    accounts.extend(
+        [("Zed", "T1", "5"), ("Amy", "T2", "5"), ("Mia", "T3", "5"), ("Taxed", "X1", "0"), ("Late", "X2", "0")]
+            .map(|(n, e, r)| (n.to_owned(), e.to_owned(), r)),
+    );
+    for (name, ext, _) in &accounts {
+        let body = json!({"kind": "customer", "parent_id": app.tree.r1, "name": name, "external_id": ext});
+        let response = app.post(&d, "/api/v1/organizations", &body).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap());
+    }
+    let mut lines: Vec<String> = accounts
+        .iter()
+        .filter(|(_, _, revenue)| *revenue != "0")
+        .map(|(_, ext, revenue)| format!("{ext},2026-11-02,2026-11-03,{revenue},1,USD,Usage,AWS,Compute,,false"))
+        .collect();
+    lines.push("X1,2026-11-02,2026-11-03,5000,5000,USD,Tax,AWS,Tax,,false".into());
+    lines.push("X2,2026-11-20,2026-11-21,9000,1,USD,Usage,AWS,Compute,,false".into());
+    let imported = app.post_csv(&d, format!("{HEADER}\n{}\n", lines.join("\n"))).await;
+    assert_eq!(imported.status(), StatusCode::CREATED, "{}", imported.text().await.unwrap());
+
+    let overview = json_of(&app, &d, "/api/v1/dashboards/home/overview?as_of=2026-11-10").await;
+    let top: Vec<(&str, &str)> = overview["top_customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["total"].as_str().unwrap()))
+        .collect();
+    let leaders = ["100.00", "90.00", "80.00", "70.00", "60.00", "50.00", "40.00", "30.00"];
+    let mut expected: Vec<(String, &str)> = (1..=8).map(|i| (format!("Leader {i}"), leaders[i - 1])).collect();
+    expected.extend([("Amy".to_owned(), "5.00"), ("Mia".to_owned(), "5.00")]);
+    assert_eq!(top, expected.iter().map(|(n, t)| (n.as_str(), *t)).collect::<Vec<_>>());
+    let november = &overview["months"][11];
+    assert_eq!(november["total"], json!({"total": "535.00", "cost": "11.00", "margin": "524.00"}));
+    assert_eq!(
+        overview["top_services"],
+        json!([{"name": "Compute", "total": "535.00", "cost": "11.00", "margin": "524.00"}])
+    );
+
+    // On the last day the late line counts: Late leads, and Mia drops out.
+    let later = json_of(&app, &d, "/api/v1/dashboards/home/overview?as_of=2026-11-30").await;
+    assert_eq!(later["top_customers"][0]["name"], "Late");
+    assert_eq!(later["top_customers"][9]["name"], "Amy");
+    assert_eq!(later["months"][11]["total"]["total"], "9535.00");
+}
+
 async fn report_customers_page_sort_and_search(app: TestApp) {
     let d = load(&app).await;
     let path = "/api/v1/dashboards/home/revenue/customers?as_of=2026-11-10";
@@ -481,6 +534,7 @@ async fn billing_issues_are_grouped_by_customer(app: TestApp) {
 on_both_databases!(
     revenue_figures_follow_the_definitions,
     reports_break_the_figures_down,
+    the_overview_ranks_ten_accounts,
     report_customers_page_sort_and_search,
     reports_download_as_csv,
     a_report_viewer_gets_no_money,

@@ -21,6 +21,7 @@ pub mod report_chunk;
 pub mod reseller_month_rollup;
 pub mod reseller_product_rollup;
 pub mod segment_month_rollup;
+pub mod service_month_rollup;
 pub mod service_plan;
 pub mod subscription;
 pub mod usage_refresh;

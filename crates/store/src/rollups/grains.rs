@@ -18,11 +18,12 @@ use super::grain::{self, Contribution, Grain};
 use super::names::Names;
 use super::reseller_months::ResellerMonths;
 use super::reseller_products::ResellerProducts;
+use super::service_months::ServiceMonths;
 use crate::StoreError;
 
 /// The grains besides the monthly one. A new grain is a file of this folder that implements
 /// [`Grain`], its migration (and entity), and its name added here.
-pub(crate) type Others = (Daily, ResellerProducts, ResellerMonths, CustomerMonths, CustomerServices);
+pub(crate) type Others = (Daily, ResellerProducts, ResellerMonths, CustomerMonths, CustomerServices, ServiceMonths);
 
 /// What is done to every grain of a list ([`Others`]), grain by grain in the list's order.
 pub(crate) trait Grains: Default + Send {
@@ -133,3 +134,4 @@ grains!(G0 0, G1 1);
 grains!(G0 0, G1 1, G2 2);
 grains!(G0 0, G1 1, G2 2, G3 3);
 grains!(G0 0, G1 1, G2 2, G3 3, G4 4);
+grains!(G0 0, G1 1, G2 2, G3 3, G4 4, G5 5);

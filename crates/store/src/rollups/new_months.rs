@@ -85,6 +85,7 @@ mod tests {
     use crate::rollups::writes::StoredGrain;
     use crate::rollups::{
         customer_months, customer_services, daily, monthly, reseller_months, reseller_products, segment_months,
+        service_months,
     };
 
     struct Line(LineView<'static>);
@@ -142,6 +143,7 @@ mod tests {
         check!(customer_months::TABLE);
         check!(segment_months::TABLE);
         check!(customer_services::TABLE);
+        check!(service_months::TABLE);
 
         // A month is asked once per call: what it had when first seen holds for the call.
         let mut seen = MonthsSeen::new(&monthly::TABLE.months, "monthly_rollups", store.db().get_database_backend());

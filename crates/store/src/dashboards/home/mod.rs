@@ -3,10 +3,10 @@
 //! menus from the monthly, customer-grain rollup ([`reports`]).
 
 pub mod accounts;
-mod month_sums;
 pub mod onboarding;
 pub mod panes;
 pub mod reports;
+mod rollup_totals;
 
 pub use accounts::{account_counts, open_issues_by_customer};
 pub use onboarding::onboarding_customers;

@@ -10,53 +10,17 @@ use domain::api::{
     CustomerRevenue, ListQuery, MarketplaceMonth, MarketplaceReport, OverviewMonth, Page, ProjectedRevenue,
     ProjectionReport, ProjectionRow, RankedRevenue, RevenueFigures, RevenueOverview, RevenueReport,
 };
-use domain::focus::ChargeCategory;
 use domain::metrics::{Month, change_pct, projected, projection_available, reported};
 use rust_decimal::Decimal;
 
-use super::month_sums::{Part, month_sums};
 use super::panes::{day_rows, first_rated_day};
+use super::rollup_totals::{Accounts, Part, rollup_totals};
 use crate::dashboards::labels::{Label, labels_by_id};
-use crate::dashboards::{add, dashboard_scope, figures};
-use crate::rollups::{Key, Sums, monthly_as_of};
-use crate::{Scope, Store, StoreError, stored};
+use crate::dashboards::{add, dashboard_scope};
+use crate::{Scope, Store, StoreError};
 
 /// How many customers and services the overview ranks.
 pub const TOP: usize = 10;
-
-/// The rollup rows of `months` (consecutive, ending at or before `as_of`'s month) in scope,
-/// exact to `as_of`.
-async fn rows(
-    store: &Store,
-    scope: &Scope,
-    months: &[Month],
-    as_of: NaiveDate,
-) -> Result<Vec<(Key, Sums)>, StoreError> {
-    dashboard_scope(scope)?;
-    monthly_as_of(store, scope, months, as_of).await
-}
-
-fn is_revenue(key: &Key) -> bool {
-    key.category.parse::<ChargeCategory>().is_ok_and(ChargeCategory::counts_as_revenue)
-}
-
-/// Revenue and cost, exact, on their way to [`figures`].
-#[derive(Debug, Default, Clone)]
-struct Totals {
-    revenue: Decimal,
-    cost: Decimal,
-}
-
-impl Totals {
-    fn add(&mut self, sums: &Sums) -> Result<(), StoreError> {
-        add(&mut self.revenue, sums.billed_usd)?;
-        add(&mut self.cost, sums.effective_usd)
-    }
-
-    fn reported(&self) -> Result<RevenueFigures, StoreError> {
-        figures(self.revenue, self.cost)
-    }
-}
 
 /// The key a customer is ranked under: its `external_id`, or `#id` when it has none.
 fn customer_key(id: i64, org: Option<&Label>) -> String {
@@ -82,28 +46,24 @@ struct MonthTotals {
 }
 
 async fn month_totals(store: &Store, scope: &Scope, month: Month, as_of: NaiveDate) -> Result<MonthTotals, StoreError> {
-    if month > Month::of(as_of) {
-        return Err(StoreError::invalid("month", format!("{month} is after as_of ({as_of})")));
-    }
-    let (by_service, by_customer) = month_sums(store, scope, month, as_of).await?;
+    dashboard_scope(scope)?;
+    let totals = rollup_totals(store, scope, (month, month), as_of, Accounts::Summed).await?;
+    let by_service: BTreeMap<&str, Part> = totals.by(|g| g.service.as_str())?.into_iter().collect();
     let mut total = Part::default();
     for part in by_service.values() {
         total.add_part(part)?;
     }
-    let reported = |part: &Part| figures(part.revenue, part.cost);
-    let mut accounts =
-        by_customer.iter().map(|(id, part)| Ok((*id, reported(part)?))).collect::<Result<Vec<_>, StoreError>>()?;
+    let by_service = by_service
+        .into_iter()
+        .map(|(k, part)| Ok((k.to_owned(), part.reported()?)))
+        .collect::<Result<_, StoreError>>()?;
+    let mut accounts = totals
+        .customers()
+        .into_iter()
+        .map(|(id, part)| Ok((id, part.reported()?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
     accounts.sort_by(|a, b| b.1.total.cmp(&a.1.total).then(a.0.cmp(&b.0)));
-    let report = RevenueReport {
-        as_of,
-        month,
-        total: reported(&total)?,
-        by_service: by_service
-            .iter()
-            .map(|(k, part)| Ok((k.clone(), reported(part)?)))
-            .collect::<Result<_, StoreError>>()?,
-        customers: accounts.len() as u64,
-    };
+    let report = RevenueReport { as_of, month, total: total.reported()?, by_service, customers: accounts.len() as u64 };
     Ok(MonthTotals { report, accounts })
 }
 
@@ -221,8 +181,8 @@ pub async fn projection_by_service(
     scope: &Scope,
     as_of: NaiveDate,
 ) -> Result<ProjectionReport, StoreError> {
+    dashboard_scope(scope)?;
     let month = Month::of(as_of);
-    let rows = rows(store, scope, &[month], as_of).await?;
     let unavailable = |reason| ProjectionReport {
         as_of,
         month,
@@ -233,14 +193,11 @@ pub async fn projection_by_service(
     if let Err(reason) = projection_available(first_rated_day(store, scope, as_of).await?, as_of) {
         return Ok(unavailable(reason));
     }
+    let totals = rollup_totals(store, scope, (month, month), as_of, Accounts::Not).await?;
     let mut parts: BTreeMap<(String, String), (Decimal, Decimal)> = BTreeMap::new();
-    for (key, sums) in rows.iter().filter(|(k, _)| is_revenue(k)) {
-        let part = parts.entry((key.provider.clone(), key.service.clone())).or_default();
-        if key.category == ChargeCategory::Usage.as_str() {
-            add(&mut part.1, sums.billed_usd)?;
-        } else {
-            add(&mut part.0, sums.billed_usd)?;
-        }
+    for ((provider, service, usage), part) in totals.by(|g| (&g.provider, &g.service, g.category.is_usage()))? {
+        let sums = parts.entry((provider.clone(), service.clone())).or_default();
+        add(if usage { &mut sums.1 } else { &mut sums.0 }, part.revenue)?;
     }
     let too_large = || StoreError::invalid("as_of", "the projection is too large to compute exactly");
     let (mut whole, mut by_provider) = (Decimal::ZERO, BTreeMap::<String, Decimal>::new());
@@ -299,58 +256,62 @@ pub async fn marketplace_by_month(
     Ok(MarketplaceReport { as_of, months })
 }
 
-fn ranked(totals: HashMap<String, (Totals, Option<String>)>) -> Result<Vec<RankedRevenue>, StoreError> {
-    let mut all: Vec<(String, Totals, Option<String>)> = totals.into_iter().map(|(k, (t, e))| (k, t, e)).collect();
+fn ranked(totals: HashMap<String, (Part, Option<String>)>) -> Result<Vec<RankedRevenue>, StoreError> {
+    let mut all: Vec<(String, Part, Option<String>)> = totals.into_iter().map(|(k, (t, e))| (k, t, e)).collect();
     // Most revenue first; ties by name (docs/metrics.md §2.4).
     all.sort_by(|a, b| b.1.revenue.cmp(&a.1.revenue).then_with(|| a.0.cmp(&b.0)));
     all.into_iter()
         .take(TOP)
-        .map(|(name, totals, external_id)| Ok(RankedRevenue { name, external_id, figures: totals.reported()? }))
+        .map(|(name, part, external_id)| Ok(RankedRevenue { name, external_id, figures: part.reported()? }))
         .collect()
 }
 
 /// The full revenue dashboard: 12 months of revenue, cost and margin by provider, the top
 /// customers and services over those months.
 pub async fn revenue_overview(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<RevenueOverview, StoreError> {
+    dashboard_scope(scope)?;
     let months = Month::of(as_of).trailing(12);
-    let rows = rows(store, scope, &months, as_of).await?;
-    let mut per_month: BTreeMap<Month, (Totals, BTreeMap<String, Totals>)> =
-        months.iter().map(|m| (*m, Default::default())).collect();
-    let mut by_customer: HashMap<i64, Totals> = HashMap::new();
-    let mut by_service: HashMap<String, (Totals, Option<String>)> = HashMap::new();
-    for (key, sums) in rows.iter().filter(|(k, _)| is_revenue(k)) {
-        let month: Month = stored::parse(&key.month, "monthly_rollups.month")?;
-        let entry = per_month.entry(month).or_default();
-        entry.0.add(sums)?;
-        entry.1.entry(key.provider.clone()).or_default().add(sums)?;
-        by_customer.entry(key.customer_id).or_default().add(sums)?;
-        by_service.entry(key.service.clone()).or_default().0.add(sums)?;
+    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+        return Err(StoreError::invalid("as_of", "no months to report"));
+    };
+    let totals = rollup_totals(store, scope, (*first, *last), as_of, Accounts::Summed).await?;
+    let by_month = totals.by(|g| g.month)?;
+    let mut by_provider: HashMap<Month, BTreeMap<String, RevenueFigures>> = HashMap::new();
+    for ((month, provider), part) in totals.by(|g| (g.month, g.provider.as_str()))? {
+        by_provider.entry(month).or_default().insert(provider.to_owned(), part.reported()?);
     }
-    let orgs = labels_by_id(store, by_customer.keys().copied()).await?;
-    let mut named: HashMap<String, (Totals, Option<String>)> = HashMap::new();
-    for (id, totals) in by_customer {
+    let by_service = totals.by(|g| g.service.clone())?.into_iter().map(|(k, part)| (k, (part, None))).collect();
+    let top_services = ranked(by_service)?;
+    let by_customer = totals.customers();
+    // Only the ten largest accounts are named: ties at the tenth place are broken by name, so
+    // every account with the tenth-largest revenue or more is read.
+    let mut revenues: Vec<Decimal> = by_customer.values().map(|p| p.revenue).collect();
+    revenues.sort_unstable_by(|a, b| b.cmp(a));
+    let floor = revenues.get(TOP - 1).copied();
+    let contenders: Vec<(i64, Part)> =
+        by_customer.into_iter().filter(|(_, p)| floor.is_none_or(|f| p.revenue >= f)).collect();
+    let orgs = labels_by_id(store, contenders.iter().map(|(id, _)| *id)).await?;
+    let mut named: HashMap<String, (Part, Option<String>)> = HashMap::new();
+    for (id, part) in contenders {
         let org = orgs.get(&id);
         let name = org.map(|o| o.name.clone()).unwrap_or_else(|| format!("#{id}"));
         // Two customers may share a name: the external id keeps them apart.
-        named.insert(format!("{name}\u{0}{id}"), (totals, Some(customer_key(id, org))));
+        named.insert(format!("{name}\u{0}{id}"), (part, Some(customer_key(id, org))));
     }
     let mut top_customers = ranked(named)?;
     for c in &mut top_customers {
         c.name = c.name.split('\u{0}').next().unwrap_or_default().to_owned();
     }
-    let months = per_month
+    let months = months
         .into_iter()
-        .map(|(month, (total, providers))| {
+        .map(|month| {
             Ok(OverviewMonth {
                 month,
-                total: total.reported()?,
-                by_provider: providers
-                    .into_iter()
-                    .map(|(p, t)| Ok((p, t.reported()?)))
-                    .collect::<Result<_, StoreError>>()?,
+                total: by_month.get(&month).copied().unwrap_or_default().reported()?,
+                by_provider: by_provider.remove(&month).unwrap_or_default(),
                 partial: month.is_partial_on(as_of),
             })
         })
         .collect::<Result<_, StoreError>>()?;
-    Ok(RevenueOverview { as_of, months, top_customers, top_services: ranked(by_service)? })
+    Ok(RevenueOverview { as_of, months, top_customers, top_services })
 }

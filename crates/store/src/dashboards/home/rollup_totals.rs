@@ -1,0 +1,203 @@
+//! Revenue and cost (every category but Tax) of a run of months, for Home's reports: by (month,
+//! provider, service, category) from the service × month rollup, a few rows a month, and by
+//! customer account from the customer-grain monthly rollup read packed (`dashboards/packed.rs`),
+//! one row a month. Grouping the monthly rollup itself by service had SQLite sort every row: the
+//! 12-month overview took 0.8 s at 1M (docs/performance.md §11). Exact to `as_of`: in `as_of`'s
+//! month the rated lines dated after it are taken away.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use chrono::NaiveDate;
+use domain::api::RevenueFigures;
+use domain::focus::ChargeCategory;
+use domain::metrics::Month;
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::dashboards::packed::{packed, unpacked};
+use crate::dashboards::{add, figures};
+use crate::entities::{monthly_rollup, service_month_rollup};
+use crate::rollups::{contribution, rated_after};
+use crate::{Scope, Store, StoreError, stored};
+
+/// Revenue, cost and lines of a group, a customer or a sum of them.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Part {
+    pub(super) revenue: Decimal,
+    pub(super) cost: Decimal,
+    pub(super) lines: i64,
+}
+
+impl Part {
+    fn add(&mut self, revenue: Decimal, cost: Decimal, lines: i64) -> Result<(), StoreError> {
+        add(&mut self.revenue, revenue)?;
+        add(&mut self.cost, cost)?;
+        self.lines += lines;
+        Ok(())
+    }
+
+    /// Adds another part.
+    pub(super) fn add_part(&mut self, other: &Part) -> Result<(), StoreError> {
+        self.add(other.revenue, other.cost, other.lines)
+    }
+
+    /// Revenue, cost and margin as reported.
+    pub(super) fn reported(&self) -> Result<RevenueFigures, StoreError> {
+        figures(self.revenue, self.cost)
+    }
+}
+
+/// What the rollup rows of a group share.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct Group {
+    pub(super) month: Month,
+    pub(super) provider: String,
+    pub(super) service: String,
+    pub(super) category: ChargeCategory,
+}
+
+/// The months' parts by group and by customer account.
+#[derive(Debug, Default)]
+pub(super) struct RollupTotals {
+    groups: Vec<(Group, Part)>,
+    at: HashMap<Group, usize>,
+    customers: HashMap<i64, Part>,
+}
+
+impl RollupTotals {
+    /// Where `group`'s part is, added when new.
+    fn at(&mut self, group: Group) -> usize {
+        if let Some(at) = self.at.get(&group) {
+            return *at;
+        }
+        self.at.insert(group.clone(), self.groups.len());
+        self.groups.push((group, Part::default()));
+        self.groups.len() - 1
+    }
+
+    /// The groups' parts summed by `key`; a sum left with no line (every line of it dated after
+    /// `as_of`) is left out.
+    pub(super) fn by<'a, K: Eq + Hash>(&'a self, key: impl Fn(&'a Group) -> K) -> Result<HashMap<K, Part>, StoreError> {
+        let mut out: HashMap<K, Part> = HashMap::new();
+        for (group, part) in &self.groups {
+            out.entry(key(group)).or_default().add_part(part)?;
+        }
+        out.retain(|_, part| part.lines > 0);
+        Ok(out)
+    }
+
+    /// Each customer account's part, accounts left with no line left out.
+    pub(super) fn customers(self) -> HashMap<i64, Part> {
+        let mut customers = self.customers;
+        customers.retain(|_, part| part.lines > 0);
+        customers
+    }
+}
+
+/// Whether a read of [`rollup_totals`] sums each customer account's part too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Accounts {
+    Summed,
+    Not,
+}
+
+/// The parts of the months `first..=last` (ending at or before `as_of`'s month) in scope: the
+/// groups from the service × month rollup, and, when asked, each account's from the monthly
+/// rollup.
+pub(super) async fn rollup_totals(
+    store: &Store,
+    scope: &Scope,
+    (first, last): (Month, Month),
+    as_of: NaiveDate,
+    accounts: Accounts,
+) -> Result<RollupTotals, StoreError> {
+    use service_month_rollup::Column;
+    if last > Month::of(as_of) {
+        return Err(StoreError::invalid("month", format!("{last} is after as_of ({as_of})")));
+    }
+    let groups = service_month_rollup::Entity::find()
+        .select_only()
+        .columns([Column::Month, Column::Provider, Column::Service, Column::ChargeCategory])
+        .columns([Column::BilledUsd, Column::EffectiveUsd, Column::LineCount])
+        .filter(Column::OrgId.eq(scope.org_id))
+        .filter(Column::Month.gte(first.to_string()))
+        .filter(Column::Month.lte(last.to_string()))
+        .filter(Column::ChargeCategory.ne(ChargeCategory::Tax.as_str()))
+        .into_tuple::<(String, String, String, String, String, String, i64)>()
+        .all(store.db());
+    let customers = async {
+        match accounts {
+            Accounts::Summed => customer_rows(store, scope, (first, last)).await,
+            Accounts::Not => Ok(Vec::new()),
+        }
+    };
+    let (groups, customers) = tokio::try_join!(async { Ok::<_, StoreError>(groups.await?) }, customers)?;
+    let mut totals = RollupTotals::default();
+    for (month, provider, service, category, billed, effective, lines) in groups {
+        // As the row-by-row read did, a category this version does not know counts for nothing.
+        let Ok(category) = category.parse::<ChargeCategory>() else { continue };
+        let group = Group { month: stored::parse(&month, "service_month_rollups.month")?, provider, service, category };
+        let at = totals.at(group);
+        totals.groups[at].1.add(
+            stored::parse(&billed, "service_month_rollups.billed_usd")?,
+            stored::parse(&effective, "service_month_rollups.effective_usd")?,
+            lines,
+        )?;
+    }
+    for (month, customers, billed, effective, lines) in &customers {
+        let what = format!("monthly rollup of {month}");
+        for [customer, billed, effective, lines] in unpacked([customers, billed, effective, lines], &what)? {
+            totals.customers.entry(customer.parse().map_err(|_| StoreError::Corrupt(what.clone()))?).or_default().add(
+                stored::parse(billed, "monthly_rollups.billed_usd")?,
+                stored::parse(effective, "monthly_rollups.effective_usd")?,
+                lines.parse().map_err(|_| StoreError::Corrupt(what.clone()))?,
+            )?;
+        }
+    }
+    if last == Month::of(as_of) {
+        for line in &rated_after(store, scope, as_of).await? {
+            let Some((key, sums)) = contribution(line)? else { continue };
+            let Ok(category) = key.category.parse::<ChargeCategory>() else { continue };
+            if !category.counts_as_revenue() {
+                continue;
+            }
+            let month = stored::parse(key.month, "billing_line_items.charge_period_start")?;
+            let group = Group { month, provider: key.provider.to_owned(), service: key.service.to_owned(), category };
+            let at = totals.at(group);
+            let (revenue, cost) = (-sums.billed_usd, -sums.effective_usd);
+            totals.groups[at].1.add(revenue, cost, -sums.lines)?;
+            if accounts == Accounts::Summed {
+                totals.customers.entry(key.customer_id).or_default().add(revenue, cost, -sums.lines)?;
+            }
+        }
+    }
+    Ok(totals)
+}
+
+/// The months' monthly rollup rows but Tax, one packed row a month: (month, customers, billed,
+/// effective, lines). Grouped by month alone, the rows come in the order of the (tree, month)
+/// index and SQLite sorts nothing.
+async fn customer_rows(
+    store: &Store,
+    scope: &Scope,
+    (first, last): (Month, Month),
+) -> Result<Vec<(String, String, String, String, String)>, StoreError> {
+    use monthly_rollup::Column;
+    let backend = store.db().get_database_backend();
+    Ok(monthly_rollup::Entity::find()
+        .select_only()
+        .column(Column::Month)
+        .expr_as(packed(backend, "customer_id"), "customers")
+        .expr_as(packed(backend, "billed_usd"), "billed")
+        .expr_as(packed(backend, "effective_usd"), "effective")
+        .expr_as(packed(backend, "line_count"), "lines")
+        .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
+        .filter(Column::Month.gte(first.to_string()))
+        .filter(Column::Month.lte(last.to_string()))
+        .filter(Column::ChargeCategory.ne(ChargeCategory::Tax.as_str()))
+        .group_by(Column::Month)
+        .into_tuple()
+        .all(store.db())
+        .await?)
+}
