@@ -35,8 +35,6 @@ pub(super) async fn revenue(
     as_of: NaiveDate,
 ) -> Result<Revenue, StoreError> {
     use reseller_product_rollup::Column;
-    let families = super::families::families(store, scope).await?;
-    let family = |product: i64| families.get(&product).map_or(UNMAPPED, String::as_str);
     let backend = store.db().get_database_backend();
     let months = reseller_product_rollup::Entity::find()
         .select_only()
@@ -49,8 +47,9 @@ pub(super) async fn revenue(
         .filter(Column::Month.lte(last.to_string()))
         .group_by(Column::Month)
         .into_tuple::<(String, String, String, String)>()
-        .all(store.db())
-        .await?;
+        .all(store.db());
+    let (families, months) = tokio::try_join!(super::families::families(store, scope), async { Ok(months.await?) })?;
+    let family = |product: i64| families.get(&product).map_or(UNMAPPED, String::as_str);
     let mut revenue = Revenue::new();
     let mut add = |reseller: i64, month: Month, family: &str, amount: Decimal| -> Result<(), StoreError> {
         if reseller == scope.tenant_id {

@@ -25,7 +25,6 @@ pub async fn adds_churns(store: &Store, scope: &Scope, range: &Range) -> Result<
     dashboard_scope(scope)?;
     // A churn in the range's first month looks back CHURN_GAP months; nothing before matters.
     let from = before(range.months[0], CHURN_GAP);
-    let transacting = history::history(store, scope, (from, range.last()), range.as_of, false).await?.transacting();
     let first = range.months[0].first_day().and_hms_opt(0, 0, 0).expect("midnight").and_utc();
     let created = organization::Entity::find()
         .select_only()
@@ -35,8 +34,12 @@ pub async fn adds_churns(store: &Store, scope: &Scope, range: &Range) -> Result<
         .filter(organization::Column::CreatedAt.gte(first))
         .filter(organization::Column::CreatedAt.lt(end_of(range.as_of)))
         .into_tuple::<chrono::DateTime<chrono::Utc>>()
-        .all(store.db())
-        .await?;
+        .all(store.db());
+    let (history, created) =
+        tokio::try_join!(history::history(store, scope, (from, range.last()), range.as_of, false), async {
+            Ok(created.await?)
+        })?;
+    let transacting = history.transacting();
     let months = range
         .months
         .iter()

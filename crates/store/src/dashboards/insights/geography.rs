@@ -27,18 +27,22 @@ pub async fn geography(
     sees_money: bool,
 ) -> Result<InsightsGeography, StoreError> {
     dashboard_scope(scope)?;
-    let history = history::history(store, scope, (range.months[0], range.last()), range.as_of, true).await?;
-    let transacting = history.transacting();
-    let first_months = history.first_months(&transacting);
-    let active = activity::active(store, scope, &range.months, range.as_of).await?;
-    let countries: HashMap<i64, String> = organization::Entity::find()
+    let countries = organization::Entity::find()
         .select_only()
         .columns([organization::Column::Id, organization::Column::Country])
         .filter(scope.organizations())
         .filter(organization::Column::Kind.eq(OrgKind::Reseller.as_str()))
         .into_tuple::<(i64, Option<String>)>()
-        .all(store.db())
-        .await?
+        .all(store.db());
+    // At once: each read's statements wait on the database, not on one another.
+    let (history, active, countries) = tokio::try_join!(
+        history::history(store, scope, (range.months[0], range.last()), range.as_of, true),
+        activity::active(store, scope, &range.months, range.as_of),
+        async { Ok(countries.await?) },
+    )?;
+    let transacting = history.transacting();
+    let first_months = history.first_months(&transacting);
+    let countries: HashMap<i64, String> = countries
         .into_iter()
         .map(|(id, country)| (id, country.unwrap_or_else(|| UNKNOWN_COUNTRY.to_owned())))
         .collect();

@@ -79,9 +79,17 @@ pub(super) async fn history(
         .filter(Column::Month.lte(last.to_string()))
         .group_by(Column::Month)
         .into_tuple::<(String, String, String)>()
-        .all(store.db())
-        .await?;
-    let mut history = History::default();
+        .all(store.db());
+    let earlier_ones = async {
+        match earlier {
+            true => transacted_before(store, scope, from).await,
+            false => Ok(BTreeSet::new()),
+        }
+    };
+    // At once: each statement waits on the database, not on the others.
+    let (months, after, earlier) =
+        tokio::try_join!(async { Ok(months.await?) }, revenue_after(store, scope, last, as_of), earlier_ones)?;
+    let mut history = History { revenue: Revenue::default(), earlier };
     for (month, resellers, billed) in months {
         let month: Month = month.parse().map_err(|_| StoreError::Corrupt(format!("rollup month {month}")))?;
         let what = format!("reseller month rollup of {month}");
@@ -91,16 +99,13 @@ pub(super) async fn history(
             history.revenue.entry(reseller).or_default().insert(month, amount);
         }
     }
-    for (reseller, _, _, billed) in revenue_after(store, scope, last, as_of).await? {
+    for (reseller, _, _, billed) in after {
         if reseller != scope.tenant_id {
             dashboards::add(
                 history.revenue.entry(reseller).or_default().entry(Month::of(as_of)).or_default(),
                 -billed,
             )?;
         }
-    }
-    if earlier {
-        history.earlier = transacted_before(store, scope, from).await?;
     }
     Ok(history)
 }

@@ -26,15 +26,18 @@ pub async fn revenue_trend(
     let (first, last) = (range.months[0], range.last());
     // Sorted and paged on the totals of the reseller × month grain; only the page's resellers
     // are read by product for their families.
-    let history = history::history(store, scope, (first, last), range.as_of, false).await?.revenue;
     let resellers = organization::Entity::find()
         .select_only()
         .columns([organization::Column::Id, organization::Column::Name, organization::Column::ExternalId])
         .filter(scope.organizations())
         .filter(organization::Column::Kind.eq(OrgKind::Reseller.as_str()))
         .into_tuple::<(i64, String, Option<String>)>()
-        .all(store.db())
-        .await?;
+        .all(store.db());
+    let (history, resellers) =
+        tokio::try_join!(history::history(store, scope, (first, last), range.as_of, false), async {
+            Ok(resellers.await?)
+        })?;
+    let history = history.revenue;
     let q = list.q.as_deref().map(str::to_lowercase);
     let found = |text: &str| q.as_ref().is_none_or(|q| text.to_lowercase().contains(q.as_str()));
     let mut ranked = Vec::new();
