@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use domain::api::RevenueFigures;
 use domain::focus::ChargeCategory;
 use domain::metrics::Month;
+use futures_util::TryStreamExt;
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -128,12 +129,12 @@ pub(super) async fn rollup_totals(
         .all(store.db());
     let customers = async {
         match accounts {
-            Accounts::Summed => customer_rows(store, scope, (first, last)).await,
-            Accounts::Not => Ok(Vec::new()),
+            Accounts::Summed => customer_parts(store, scope, (first, last)).await,
+            Accounts::Not => Ok(HashMap::new()),
         }
     };
     let (groups, customers) = tokio::try_join!(async { Ok::<_, StoreError>(groups.await?) }, customers)?;
-    let mut totals = RollupTotals::default();
+    let mut totals = RollupTotals { customers, ..RollupTotals::default() };
     for (month, provider, service, category, billed, effective, lines) in groups {
         // As the row-by-row read did, a category this version does not know counts for nothing.
         let Ok(category) = category.parse::<ChargeCategory>() else { continue };
@@ -144,16 +145,6 @@ pub(super) async fn rollup_totals(
             stored::parse(&effective, "service_month_rollups.effective_usd")?,
             lines,
         )?;
-    }
-    for (month, customers, billed, effective, lines) in &customers {
-        let what = format!("monthly rollup of {month}");
-        for [customer, billed, effective, lines] in unpacked([customers, billed, effective, lines], &what)? {
-            totals.customers.entry(customer.parse().map_err(|_| StoreError::Corrupt(what.clone()))?).or_default().add(
-                stored::parse(billed, "monthly_rollups.billed_usd")?,
-                stored::parse(effective, "monthly_rollups.effective_usd")?,
-                lines.parse().map_err(|_| StoreError::Corrupt(what.clone()))?,
-            )?;
-        }
     }
     if last == Month::of(as_of) {
         for line in &rated_after(store, scope, as_of).await? {
@@ -175,17 +166,18 @@ pub(super) async fn rollup_totals(
     Ok(totals)
 }
 
-/// The months' monthly rollup rows but Tax, one packed row a month: (month, customers, billed,
-/// effective, lines). Grouped by month alone, the rows come in the order of the (tree, month)
-/// index and SQLite sorts nothing.
-async fn customer_rows(
+/// Each customer account's part of the months, from the monthly rollup but Tax read packed, one
+/// row a month. Grouped by month alone, the rows come in the order of the (tree, month) index and
+/// SQLite sorts nothing; each month is summed as it arrives, while SQLite packs the next, rather
+/// than the two taking turns (docs/performance.md §11).
+async fn customer_parts(
     store: &Store,
     scope: &Scope,
     (first, last): (Month, Month),
-) -> Result<Vec<(String, String, String, String, String)>, StoreError> {
+) -> Result<HashMap<i64, Part>, StoreError> {
     use monthly_rollup::Column;
     let backend = store.db().get_database_backend();
-    Ok(monthly_rollup::Entity::find()
+    let mut months = monthly_rollup::Entity::find()
         .select_only()
         .column(Column::Month)
         .expr_as(packed(backend, "customer_id"), "customers")
@@ -197,7 +189,19 @@ async fn customer_rows(
         .filter(Column::Month.lte(last.to_string()))
         .filter(Column::ChargeCategory.ne(ChargeCategory::Tax.as_str()))
         .group_by(Column::Month)
-        .into_tuple()
-        .all(store.db())
-        .await?)
+        .into_tuple::<(String, String, String, String, String)>()
+        .stream(store.db())
+        .await?;
+    let mut parts: HashMap<i64, Part> = HashMap::new();
+    while let Some((month, customers, billed, effective, lines)) = months.try_next().await? {
+        let what = format!("monthly rollup of {month}");
+        for [customer, billed, effective, lines] in unpacked([&customers, &billed, &effective, &lines], &what)? {
+            parts.entry(customer.parse().map_err(|_| StoreError::Corrupt(what.clone()))?).or_default().add(
+                stored::parse(billed, "monthly_rollups.billed_usd")?,
+                stored::parse(effective, "monthly_rollups.effective_usd")?,
+                lines.parse().map_err(|_| StoreError::Corrupt(what.clone()))?,
+            )?;
+        }
+    }
+    Ok(parts)
 }
