@@ -114,6 +114,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         Migrator::up(&self.db, None).await?;
         rollups::reseller_months::fill_from_products(&self.db).await?;
+        rollups::service_months::fill_from_monthly(&self.db).await?;
         rollups::reseller_products::fill_tree_totals(&self.db).await?;
         rollups::segment_months::fill_tree_totals(&self.db).await?;
         if rollups::missing_grain(&self.db).await? {

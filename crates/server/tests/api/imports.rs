@@ -23,6 +23,7 @@ on_both_databases!(
     json_batches_follow_the_same_rules,
     fx_rates_are_found_by_q,
     the_reseller_month_grain_is_filled_from_the_reseller_product_one,
+    the_service_month_grain_is_filled_from_the_monthly_one,
     tree_totals_are_filled_from_the_resellers_rows,
     focus_1_4_names_zone_less_times_and_null_cells_import,
 );
@@ -587,6 +588,41 @@ async fn the_reseller_month_grain_is_filled_from_the_reseller_product_one(app: T
         .await
         .unwrap();
     assert_eq!(summary["months"][1]["existing"], 1, "{summary}");
+}
+
+/// A database imported before the service × month grain existed gets it at the next start from
+/// the monthly grain, equal to the one the lines would give, without reading the lines again.
+async fn the_service_month_grain_is_filled_from_the_monthly_one(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let rows = [
+        "C1,2026-09-05,2026-09-06,10,8,USD,Usage,AWS,EC2,,,,",
+        "C1,2026-09-05,2026-09-06,2,2,USD,Tax,AWS,EC2,,,,",
+        "C2,2026-09-07,2026-09-08,30,20,USD,Purchase,Microsoft,Licences,,,,",
+        "C2,2026-10-05,2026-10-06,-4,-4,USD,Credit,AWS,EC2,,,,",
+    ];
+    assert_eq!(import(&app, &token, &csv(&rows)).await.status(), StatusCode::CREATED);
+    let reports = || async {
+        let mut reports = Vec::new();
+        for month in ["2026-09", "2026-10"] {
+            let path = format!("/api/v1/dashboards/home/revenue?as_of=2026-10-31&month={month}");
+            reports.push(app.get(&token, &path).await.json::<Value>().await.unwrap());
+        }
+        reports
+    };
+    let before = reports().await;
+    assert_eq!(before[0]["by_service"]["Licences"]["total"], "30.00", "{}", before[0]);
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    store.execute_raw("DELETE FROM service_month_rollups").await.unwrap();
+    store.migrate().await.unwrap();
+    let (stored, rebuilt) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    assert_eq!(stored, rebuilt);
+    assert_eq!(reports().await, before);
+    // Filled from the monthly rows, not the lines: with the lines gone, a rebuild would leave
+    // every rollup empty.
+    store.execute_raw("DELETE FROM service_month_rollups").await.unwrap();
+    store.execute_raw("DELETE FROM billing_line_items").await.unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(reports().await, before);
 }
 
 /// Rollups written before the tree totals were kept (reseller 0 of the reseller × product and

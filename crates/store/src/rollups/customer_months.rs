@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::grain::{Contribution, Grain};
 use super::names::Names;
@@ -34,7 +34,7 @@ pub struct CustomerMonthKey {
 
 /// A [`CustomerMonthKey`] held by [`Deltas`](super::deltas::Deltas), its month as a code of [`Names`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct CustomerMonthCode {
+pub(crate) struct CustomerMonthCode {
     reseller_id: i64,
     customer_id: i64,
     month: u32,
@@ -54,6 +54,18 @@ impl Grain for CustomerMonths {
 
     type Key = CustomerMonthKey;
 
+    type Code = CustomerMonthCode;
+
+    type Entity = customer_month_rollup::Entity;
+
+    fn held(&self) -> &SumsTable<CustomerMonthCode> {
+        &self.0
+    }
+
+    fn held_mut(&mut self) -> &mut SumsTable<CustomerMonthCode> {
+        &mut self.0
+    }
+
     fn add(&mut self, names: &mut Names, line: &Contribution<'_>, sign: i64) -> Result<(), StoreError> {
         let code = CustomerMonthCode {
             reseller_id: line.key.reseller_id,
@@ -69,18 +81,6 @@ impl Grain for CustomerMonths {
             self.0.entry(code).add(&sums, 1)?;
         }
         Ok(())
-    }
-
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn retain_lines(&mut self) {
-        self.0.retain(|s| s.lines > 0);
     }
 
     fn into_map(self, names: &Names) -> HashMap<CustomerMonthKey, Sums> {
@@ -120,14 +120,6 @@ impl Grain for CustomerMonths {
         let following: Vec<_> =
             rows.iter().zip(&sums).map(|(r, s)| (r.reseller_id, r.customer_id, r.month.as_str(), s)).collect();
         segment_months::check(db, tenant, &following).await
-    }
-
-    async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
-        Ok(customer_month_rollup::Entity::find().count(db).await?)
-    }
-
-    async fn stores_none<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
-        Ok(customer_month_rollup::Entity::find().one(db).await?.is_none())
     }
 }
 

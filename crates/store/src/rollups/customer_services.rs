@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::grain::{Contribution, Grain};
 use super::names::Names;
@@ -36,7 +36,7 @@ pub struct CustomerServiceKey {
 /// A [`CustomerServiceKey`] held by [`Deltas`](super::deltas::Deltas), its texts as codes of
 /// [`Names`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct CustomerServiceCode {
+pub(crate) struct CustomerServiceCode {
     customer_id: i64,
     provider: u32,
     service: u32,
@@ -63,6 +63,18 @@ impl Grain for CustomerServices {
     const NAME: &'static str = "customer service";
 
     type Key = CustomerServiceKey;
+
+    type Code = CustomerServiceCode;
+
+    type Entity = customer_service_rollup::Entity;
+
+    fn held(&self) -> &SumsTable<CustomerServiceCode> {
+        &self.0
+    }
+
+    fn held_mut(&mut self) -> &mut SumsTable<CustomerServiceCode> {
+        &mut self.0
+    }
 
     fn add(&mut self, names: &mut Names, line: &Contribution<'_>, sign: i64) -> Result<(), StoreError> {
         // Tax is not usage: its lines are left out whole, units and count too.
@@ -92,18 +104,6 @@ impl Grain for CustomerServices {
         Ok(())
     }
 
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn retain_lines(&mut self) {
-        self.0.retain(|s| s.lines > 0);
-    }
-
     fn into_map(self, names: &Names) -> HashMap<CustomerServiceKey, Sums> {
         self.0.into_entries().map(|(k, s)| (customer_service_key(names, &k), s)).collect()
     }
@@ -121,19 +121,6 @@ impl Grain for CustomerServices {
             .iter()
             .map(|row| Ok((key_of(row), sums_of(row)?)))
             .collect()
-    }
-
-    async fn delete_all<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
-        customer_service_rollup::Entity::delete_many().exec(db).await?;
-        Ok(())
-    }
-
-    async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
-        Ok(customer_service_rollup::Entity::find().count(db).await?)
-    }
-
-    async fn stores_none<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
-        Ok(customer_service_rollup::Entity::find().one(db).await?.is_none())
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::grain::{Contribution, Grain};
 use super::names::Names;
@@ -35,7 +35,7 @@ pub struct DayKey {
 
 /// A [`DayKey`] held by [`Deltas`](super::deltas::Deltas), its category as a code of [`Names`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct DayCode {
+pub(crate) struct DayCode {
     org_id: i64,
     day: NaiveDate,
     marketplace: bool,
@@ -55,6 +55,18 @@ impl Grain for Daily {
     const NAME: &'static str = "daily";
 
     type Key = DayKey;
+
+    type Code = DayCode;
+
+    type Entity = daily_rollup::Entity;
+
+    fn held(&self) -> &SumsTable<DayCode> {
+        &self.0
+    }
+
+    fn held_mut(&mut self) -> &mut SumsTable<DayCode> {
+        &mut self.0
+    }
 
     fn add(&mut self, names: &mut Names, line: &Contribution<'_>, sign: i64) -> Result<(), StoreError> {
         let key = line.key;
@@ -80,18 +92,6 @@ impl Grain for Daily {
         Ok(())
     }
 
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn retain_lines(&mut self) {
-        self.0.retain(|s| s.lines > 0);
-    }
-
     fn into_map(self, names: &Names) -> HashMap<DayKey, Sums> {
         self.0.into_entries().map(|(k, s)| (day_key(names, &k), s)).collect()
     }
@@ -103,19 +103,6 @@ impl Grain for Daily {
 
     async fn stored<C: ConnectionTrait>(db: &C, tenant: i64) -> Result<HashMap<DayKey, Sums>, StoreError> {
         daily_snapshot(db, tenant).await
-    }
-
-    async fn delete_all<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
-        daily_rollup::Entity::delete_many().exec(db).await?;
-        Ok(())
-    }
-
-    async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
-        Ok(daily_rollup::Entity::find().count(db).await?)
-    }
-
-    async fn stores_none<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
-        Ok(daily_rollup::Entity::find().one(db).await?.is_none())
     }
 }
 

@@ -8,11 +8,12 @@ use std::future::Future;
 use std::hash::Hash;
 
 use chrono::NaiveDate;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 
 use super::keys::KeyRef;
 use super::names::Names;
 use super::sums::Sums;
+use super::sums_table::SumsTable;
 use crate::StoreError;
 
 /// A rated line's contribution, as every grain takes it in: its tree, its day, its key (the
@@ -62,14 +63,32 @@ pub(crate) trait Grain: Default + Send {
     /// Adds `other`'s changes, whose texts are codes of `theirs`.
     fn merge(&mut self, names: &mut Names, other: Self, theirs: &Names) -> Result<(), StoreError>;
 
+    /// A held key, its texts as codes of [`Names`].
+    type Code: Eq + Hash + Ord;
+
+    /// The rollup table.
+    type Entity: EntityTrait<Model: Sync>;
+
+    /// The changes held.
+    fn held(&self) -> &SumsTable<Self::Code>;
+
+    /// The changes held, to change.
+    fn held_mut(&mut self) -> &mut SumsTable<Self::Code>;
+
     /// How many keys are held.
-    fn len(&self) -> usize;
+    fn len(&self) -> usize {
+        self.held().len()
+    }
 
     /// Whether no key is held.
-    fn is_empty(&self) -> bool;
+    fn is_empty(&self) -> bool {
+        self.held().is_empty()
+    }
 
     /// Keeps only the keys with lines (sums rebuilt from lines, none below zero).
-    fn retain_lines(&mut self);
+    fn retain_lines(&mut self) {
+        self.held_mut().retain(|s| s.lines > 0);
+    }
 
     /// The changes with their texts, in no order.
     fn into_map(self, names: &Names) -> HashMap<Self::Key, Sums>;
@@ -89,14 +108,23 @@ pub(crate) trait Grain: Default + Send {
     ) -> impl Future<Output = Result<HashMap<Self::Key, Sums>, StoreError>> + Send;
 
     /// Deletes every row of every tree (a rebuild).
-    fn delete_all<C: ConnectionTrait>(db: &C) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn delete_all<C: ConnectionTrait>(db: &C) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async move {
+            Self::Entity::delete_many().exec(db).await?;
+            Ok(())
+        }
+    }
 
     /// How many rows are stored, in every tree.
-    fn count<C: ConnectionTrait>(db: &C) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    fn count<C: ConnectionTrait>(db: &C) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        async move { Ok(Self::Entity::find().count(db).await?) }
+    }
 
     /// Whether no row is stored, in any tree: one row read, where a count walks them all (every
     /// start-up asks, `rebuild::missing_grain`).
-    fn stores_none<C: ConnectionTrait>(db: &C) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn stores_none<C: ConnectionTrait>(db: &C) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        async move { Ok(Self::Entity::find().one(db).await?.is_none()) }
+    }
 
     /// Compares what follows the grain (a rollup derived from it, kept when it is written) with
     /// the grain as stored for tree `tenant`; nothing follows most grains.

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::grain::{Contribution, Grain};
 use super::keys::{Key, KeyRef};
@@ -26,7 +26,7 @@ use crate::{StoreError, stored};
 /// order keeps a customer's month together, as the grain's unique index does, so
 /// [`writes`] reads and writes neighbouring index pages together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct MonthCode {
+pub(crate) struct MonthCode {
     month: u32,
     reseller_id: i64,
     customer_id: i64,
@@ -83,6 +83,18 @@ impl Grain for Monthly {
 
     type Key = Key;
 
+    type Code = MonthCode;
+
+    type Entity = monthly_rollup::Entity;
+
+    fn held(&self) -> &SumsTable<MonthCode> {
+        &self.0
+    }
+
+    fn held_mut(&mut self) -> &mut SumsTable<MonthCode> {
+        &mut self.0
+    }
+
     fn add(&mut self, names: &mut Names, line: &Contribution<'_>, sign: i64) -> Result<(), StoreError> {
         self.add_key(names, line.key, line.sums, sign)
     }
@@ -101,18 +113,6 @@ impl Grain for Monthly {
         Ok(())
     }
 
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn retain_lines(&mut self) {
-        self.0.retain(|s| s.lines > 0);
-    }
-
     fn into_map(self, names: &Names) -> HashMap<Key, Sums> {
         self.0.into_entries().map(|(k, s)| (key(names, &k), s)).collect()
     }
@@ -126,19 +126,6 @@ impl Grain for Monthly {
 
     async fn stored<C: ConnectionTrait>(db: &C, tenant: i64) -> Result<HashMap<Key, Sums>, StoreError> {
         snapshot(db, tenant).await
-    }
-
-    async fn delete_all<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
-        monthly_rollup::Entity::delete_many().exec(db).await?;
-        Ok(())
-    }
-
-    async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
-        Ok(monthly_rollup::Entity::find().count(db).await?)
-    }
-
-    async fn stores_none<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
-        Ok(monthly_rollup::Entity::find().one(db).await?.is_none())
     }
 }
 

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::grain::{Contribution, Grain};
 use super::keys::TREE_TOTAL;
@@ -33,7 +33,7 @@ pub struct ResellerMonthKey {
 
 /// A [`ResellerMonthKey`] held by [`Deltas`](super::deltas::Deltas), its month as a code of [`Names`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct ResellerMonthCode {
+pub(crate) struct ResellerMonthCode {
     reseller_id: i64,
     month: u32,
 }
@@ -52,6 +52,18 @@ impl Grain for ResellerMonths {
 
     type Key = ResellerMonthKey;
 
+    type Code = ResellerMonthCode;
+
+    type Entity = reseller_month_rollup::Entity;
+
+    fn held(&self) -> &SumsTable<ResellerMonthCode> {
+        &self.0
+    }
+
+    fn held_mut(&mut self) -> &mut SumsTable<ResellerMonthCode> {
+        &mut self.0
+    }
+
     fn add(&mut self, names: &mut Names, line: &Contribution<'_>, sign: i64) -> Result<(), StoreError> {
         let key = line.key;
         let sums = line.without_tax_money();
@@ -65,18 +77,6 @@ impl Grain for ResellerMonths {
             self.0.entry(code).add(&sums, 1)?;
         }
         Ok(())
-    }
-
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn retain_lines(&mut self) {
-        self.0.retain(|s| s.lines > 0);
     }
 
     fn into_map(self, names: &Names) -> HashMap<ResellerMonthKey, Sums> {
@@ -96,19 +96,6 @@ impl Grain for ResellerMonths {
             .iter()
             .map(|row| Ok((reseller_month_key_of(row), reseller_month_sums_of(row)?)))
             .collect()
-    }
-
-    async fn delete_all<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
-        reseller_month_rollup::Entity::delete_many().exec(db).await?;
-        Ok(())
-    }
-
-    async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
-        Ok(reseller_month_rollup::Entity::find().count(db).await?)
-    }
-
-    async fn stores_none<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
-        Ok(reseller_month_rollup::Entity::find().one(db).await?.is_none())
     }
 }
 

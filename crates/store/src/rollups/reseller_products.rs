@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::grain::{Contribution, Grain};
 use super::keys::TREE_TOTAL;
@@ -41,7 +41,7 @@ pub struct ResellerProductKey {
 
 /// A [`ResellerProductKey`] held by [`Deltas`](super::deltas::Deltas), its month as a code of [`Names`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct ResellerProductCode {
+pub(crate) struct ResellerProductCode {
     tenant_id: i64,
     reseller_id: i64,
     product_id: i64,
@@ -66,6 +66,18 @@ impl Grain for ResellerProducts {
     const NAME: &'static str = "reseller product";
 
     type Key = ResellerProductKey;
+
+    type Code = ResellerProductCode;
+
+    type Entity = reseller_product_rollup::Entity;
+
+    fn held(&self) -> &SumsTable<ResellerProductCode> {
+        &self.0
+    }
+
+    fn held_mut(&mut self) -> &mut SumsTable<ResellerProductCode> {
+        &mut self.0
+    }
 
     fn add(&mut self, names: &mut Names, line: &Contribution<'_>, sign: i64) -> Result<(), StoreError> {
         let key = line.key;
@@ -93,18 +105,6 @@ impl Grain for ResellerProducts {
         Ok(())
     }
 
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn retain_lines(&mut self) {
-        self.0.retain(|s| s.lines > 0);
-    }
-
     fn into_map(self, names: &Names) -> HashMap<ResellerProductKey, Sums> {
         self.0.into_entries().map(|(k, s)| (reseller_product_key(names, &k), s)).collect()
     }
@@ -122,19 +122,6 @@ impl Grain for ResellerProducts {
             .iter()
             .map(|row| Ok((reseller_product_key_of(row), reseller_product_sums_of(row)?)))
             .collect()
-    }
-
-    async fn delete_all<C: ConnectionTrait>(db: &C) -> Result<(), StoreError> {
-        reseller_product_rollup::Entity::delete_many().exec(db).await?;
-        Ok(())
-    }
-
-    async fn count<C: ConnectionTrait>(db: &C) -> Result<u64, StoreError> {
-        Ok(reseller_product_rollup::Entity::find().count(db).await?)
-    }
-
-    async fn stores_none<C: ConnectionTrait>(db: &C) -> Result<bool, StoreError> {
-        Ok(reseller_product_rollup::Entity::find().one(db).await?.is_none())
     }
 }
 

@@ -25,7 +25,7 @@ const BLOCK: usize = 4096;
 
 /// Sums by key: the entries, and where each key's entry is.
 #[derive(Debug)]
-pub(super) struct SumsTable<K> {
+pub(crate) struct SumsTable<K> {
     /// Entries in the order they came, [`BLOCK`] to a block; every block but the last is full.
     blocks: Vec<Vec<(K, Sums)>>,
     /// Positions of entries (block × [`BLOCK`] + place in it), hashed by their key (foldhash,
