@@ -182,7 +182,7 @@ async fn reports_break_the_figures_down(app: TestApp) {
 }
 
 /// The overview names ten accounts: ties at the tenth place go by name, Tax is not revenue, and
-/// lines dated after `as_of` count for nothing yet.
+/// lines dated after `as_of` count for nothing yet; the month's report counts the same accounts.
 async fn the_overview_ranks_ten_accounts(app: TestApp) {
     let d = app.token(D_ADMIN).await;
     // (name, external id, revenue in 2026-11): eight clear leaders, then three tied at 5 for the
@@ -194,6 +194,8 @@ async fn the_overview_ranks_ten_accounts(app: TestApp) {
         [("Zed", "T1", "5"), ("Amy", "T2", "5"), ("Mia", "T3", "5"), ("Taxed", "X1", "0"), ("Late", "X2", "0")]
             .map(|(n, e, r)| (n.to_owned(), e.to_owned(), r)),
     );
+    // "Even" bills and is credited the same: no revenue, yet an account with revenue lines.
+    accounts.push(("Even".to_owned(), "E1".to_owned(), "0"));
     for (name, ext, _) in &accounts {
         let body = json!({"kind": "customer", "parent_id": app.tree.r1, "name": name, "external_id": ext});
         let response = app.post(&d, "/api/v1/organizations", &body).await;
@@ -206,6 +208,10 @@ async fn the_overview_ranks_ten_accounts(app: TestApp) {
         .collect();
     lines.push("X1,2026-11-02,2026-11-03,5000,5000,USD,Tax,AWS,Tax,,false".into());
     lines.push("X2,2026-11-20,2026-11-21,9000,1,USD,Usage,AWS,Compute,,false".into());
+    lines.push("E1,2026-11-02,2026-11-03,5,1,USD,Usage,AWS,Compute,,false".into());
+    lines.push("E1,2026-11-03,2026-11-04,-5,-1,USD,Credit,AWS,Compute,,false".into());
+    // A leader's later line leaves it an account before that line's day.
+    lines.push("L1,2026-11-25,2026-11-26,7,0,USD,Usage,AWS,Compute,,false".into());
     let imported = app.post_csv(&d, format!("{HEADER}\n{}\n", lines.join("\n"))).await;
     assert_eq!(imported.status(), StatusCode::CREATED, "{}", imported.text().await.unwrap());
 
@@ -231,7 +237,23 @@ async fn the_overview_ranks_ten_accounts(app: TestApp) {
     let later = json_of(&app, &d, "/api/v1/dashboards/home/overview?as_of=2026-11-30").await;
     assert_eq!(later["top_customers"][0]["name"], "Late");
     assert_eq!(later["top_customers"][9]["name"], "Amy");
-    assert_eq!(later["months"][11]["total"]["total"], "9535.00");
+    assert_eq!(later["months"][11]["total"]["total"], "9542.00");
+
+    // The month's accounts, counted (the report) and listed (its pages), agree: eight leaders,
+    // three tied and Even; never Taxed; Late only from its line's day on.
+    let r1 = app.token(R1_ADMIN).await;
+    let r2 = app.token(R2_ADMIN).await;
+    for (as_of, accounts) in [("2026-11-10", 12), ("2026-11-30", 13)] {
+        for (who, token) in [("distributor", &d), ("reseller", &r1)] {
+            let report = json_of(&app, token, &format!("/api/v1/dashboards/home/revenue?as_of={as_of}")).await;
+            assert_eq!(report["customers"], accounts, "{who} on {as_of}");
+            let path = format!("/api/v1/dashboards/home/revenue/customers?as_of={as_of}");
+            assert_eq!(json_of(&app, token, &path).await["total"], accounts, "{who} on {as_of}");
+        }
+        // The sibling reseller counts none of them.
+        let sibling = json_of(&app, &r2, &format!("/api/v1/dashboards/home/revenue?as_of={as_of}")).await;
+        assert_eq!(sibling["customers"], 0);
+    }
 }
 
 async fn report_customers_page_sort_and_search(app: TestApp) {

@@ -1,8 +1,10 @@
 //! Home's reads (seed 000, docs/metrics.md §2): the dashboard's panes from the scope's daily
 //! rollup ([`panes`]), who is in scope on a day ([`accounts`], [`onboarding`]), and the reports behind the panes'
-//! menus from the monthly, customer-grain rollup ([`reports`]).
+//! menus from the service × month and monthly rollups ([`reports`]), the count of a month's
+//! accounts from the customer × month rollup ([`month_accounts`]).
 
 pub mod accounts;
+mod month_accounts;
 pub mod onboarding;
 pub mod panes;
 pub mod reports;

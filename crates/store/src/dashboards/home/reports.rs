@@ -1,5 +1,5 @@
-//! The reports behind the Home panes' menus, read from the monthly, customer-grain rollup: a
-//! month's revenue by service and customer, the projection by provider and service, 12 months
+//! The reports behind the Home panes' menus, read from the service × month and monthly rollups
+//! (`rollup_totals`): a month's revenue by service and customer, the projection by provider and service, 12 months
 //! of marketplace spend, and the revenue overview. In `as_of`'s month the rollup is corrected by
 //! taking away that month's lines dated after `as_of`, so every figure is exact.
 
@@ -13,10 +13,12 @@ use domain::api::{
 use domain::metrics::{Month, change_pct, projected, projection_available, reported};
 use rust_decimal::Decimal;
 
+use super::month_accounts::revenue_accounts;
 use super::panes::{day_rows, first_rated_day};
-use super::rollup_totals::{Accounts, Part, rollup_totals};
+use super::rollup_totals::{Accounts, Part, RollupTotals, lines_after, rollup_totals};
 use crate::dashboards::labels::{Label, labels_by_id};
 use crate::dashboards::{add, dashboard_scope};
+use crate::entities::billing_line_item;
 use crate::{Scope, Store, StoreError};
 
 /// How many customers and services the overview ranks.
@@ -45,9 +47,13 @@ struct MonthTotals {
     accounts: Vec<(i64, RevenueFigures)>,
 }
 
-async fn month_totals(store: &Store, scope: &Scope, month: Month, as_of: NaiveDate) -> Result<MonthTotals, StoreError> {
-    dashboard_scope(scope)?;
-    let totals = rollup_totals(store, scope, (month, month), as_of, Accounts::Summed).await?;
+/// The month's report from its totals, with `customers` accounts.
+fn service_report(
+    totals: &RollupTotals,
+    month: Month,
+    as_of: NaiveDate,
+    customers: u64,
+) -> Result<RevenueReport, StoreError> {
     let by_service: BTreeMap<&str, Part> = totals.by(|g| g.service.as_str())?.into_iter().collect();
     let mut total = Part::default();
     for part in by_service.values() {
@@ -57,13 +63,32 @@ async fn month_totals(store: &Store, scope: &Scope, month: Month, as_of: NaiveDa
         .into_iter()
         .map(|(k, part)| Ok((k.to_owned(), part.reported()?)))
         .collect::<Result<_, StoreError>>()?;
+    Ok(RevenueReport { as_of, month, total: total.reported()?, by_service, customers })
+}
+
+async fn month_totals(store: &Store, scope: &Scope, month: Month, as_of: NaiveDate) -> Result<MonthTotals, StoreError> {
+    dashboard_scope(scope)?;
+    let later = lines_after(store, scope, month, as_of).await?;
+    summed_month(store, scope, month, as_of, &later).await
+}
+
+/// [`month_totals`], with the month's lines after `as_of` read.
+async fn summed_month(
+    store: &Store,
+    scope: &Scope,
+    month: Month,
+    as_of: NaiveDate,
+    later: &[billing_line_item::Model],
+) -> Result<MonthTotals, StoreError> {
+    let totals = rollup_totals(store, scope, (month, month), as_of, Accounts::Summed, later).await?;
+    let report = service_report(&totals, month, as_of, 0)?;
     let mut accounts = totals
         .customers()
         .into_iter()
         .map(|(id, part)| Ok((id, part.reported()?)))
         .collect::<Result<Vec<_>, StoreError>>()?;
     accounts.sort_by(|a, b| b.1.total.cmp(&a.1.total).then(a.0.cmp(&b.0)));
-    let report = RevenueReport { as_of, month, total: total.reported()?, by_service, customers: accounts.len() as u64 };
+    let report = RevenueReport { customers: accounts.len() as u64, ..report };
     Ok(MonthTotals { report, accounts })
 }
 
@@ -89,14 +114,24 @@ async fn named(store: &Store, accounts: Vec<(i64, RevenueFigures)>) -> Result<Ve
 }
 
 /// A month's revenue by service and the number of customer accounts (to `as_of` in `as_of`'s
-/// month).
+/// month). The accounts are counted from the rollups, unless lines of the month come after
+/// `as_of`: which accounts those leave without a line then takes every account's sums.
 pub async fn revenue_report(
     store: &Store,
     scope: &Scope,
     month: Month,
     as_of: NaiveDate,
 ) -> Result<RevenueReport, StoreError> {
-    Ok(month_totals(store, scope, month, as_of).await?.report)
+    dashboard_scope(scope)?;
+    let later = lines_after(store, scope, month, as_of).await?;
+    if !later.is_empty() {
+        return Ok(summed_month(store, scope, month, as_of, &later).await?.report);
+    }
+    let (totals, customers) = tokio::try_join!(
+        rollup_totals(store, scope, (month, month), as_of, Accounts::Not, &later),
+        revenue_accounts(store, scope, month),
+    )?;
+    service_report(&totals, month, as_of, customers)
 }
 
 /// A month's revenue by service and by customer account, every account named (to `as_of` in
@@ -193,7 +228,8 @@ pub async fn projection_by_service(
     if let Err(reason) = projection_available(first_rated_day(store, scope, as_of).await?, as_of) {
         return Ok(unavailable(reason));
     }
-    let totals = rollup_totals(store, scope, (month, month), as_of, Accounts::Not).await?;
+    let later = lines_after(store, scope, month, as_of).await?;
+    let totals = rollup_totals(store, scope, (month, month), as_of, Accounts::Not, &later).await?;
     let mut parts: BTreeMap<(String, String), (Decimal, Decimal)> = BTreeMap::new();
     for ((provider, service, usage), part) in totals.by(|g| (&g.provider, &g.service, g.category.is_usage()))? {
         let sums = parts.entry((provider.clone(), service.clone())).or_default();
@@ -274,7 +310,8 @@ pub async fn revenue_overview(store: &Store, scope: &Scope, as_of: NaiveDate) ->
     let (Some(first), Some(last)) = (months.first(), months.last()) else {
         return Err(StoreError::invalid("as_of", "no months to report"));
     };
-    let totals = rollup_totals(store, scope, (*first, *last), as_of, Accounts::Summed).await?;
+    let later = lines_after(store, scope, *last, as_of).await?;
+    let totals = rollup_totals(store, scope, (*first, *last), as_of, Accounts::Summed, &later).await?;
     let by_month = totals.by(|g| g.month)?;
     let mut by_provider: HashMap<Month, BTreeMap<String, RevenueFigures>> = HashMap::new();
     for ((month, provider), part) in totals.by(|g| (g.month, g.provider.as_str()))? {

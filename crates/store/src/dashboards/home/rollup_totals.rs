@@ -18,7 +18,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::dashboards::packed::{packed, unpacked};
 use crate::dashboards::{add, figures};
-use crate::entities::{monthly_rollup, service_month_rollup};
+use crate::entities::{billing_line_item, monthly_rollup, service_month_rollup};
 use crate::rollups::{contribution, rated_after};
 use crate::{Scope, Store, StoreError, stored};
 
@@ -61,22 +61,11 @@ pub(super) struct Group {
 /// The months' parts by group and by customer account.
 #[derive(Debug, Default)]
 pub(super) struct RollupTotals {
-    groups: Vec<(Group, Part)>,
-    at: HashMap<Group, usize>,
+    groups: HashMap<Group, Part>,
     customers: HashMap<i64, Part>,
 }
 
 impl RollupTotals {
-    /// Where `group`'s part is, added when new.
-    fn at(&mut self, group: Group) -> usize {
-        if let Some(at) = self.at.get(&group) {
-            return *at;
-        }
-        self.at.insert(group.clone(), self.groups.len());
-        self.groups.push((group, Part::default()));
-        self.groups.len() - 1
-    }
-
     /// The groups' parts summed by `key`; a sum left with no line (every line of it dated after
     /// `as_of`) is left out.
     pub(super) fn by<'a, K: Eq + Hash>(&'a self, key: impl Fn(&'a Group) -> K) -> Result<HashMap<K, Part>, StoreError> {
@@ -103,15 +92,31 @@ pub(super) enum Accounts {
     Not,
 }
 
+/// The rated lines in scope of `as_of`'s month dated after it when `last` is that month (none
+/// otherwise): what the rollups hold and a figure to `as_of` leaves out. Read once per request,
+/// for [`rollup_totals`] and whatever else the request corrects with them.
+pub(super) async fn lines_after(
+    store: &Store,
+    scope: &Scope,
+    last: Month,
+    as_of: NaiveDate,
+) -> Result<Vec<billing_line_item::Model>, StoreError> {
+    match last == Month::of(as_of) {
+        true => rated_after(store, scope, as_of).await,
+        false => Ok(Vec::new()),
+    }
+}
+
 /// The parts of the months `first..=last` (ending at or before `as_of`'s month) in scope: the
 /// groups from the service × month rollup, and, when asked, each account's from the monthly
-/// rollup.
+/// rollup; `later` is [`lines_after`]`(last, as_of)`.
 pub(super) async fn rollup_totals(
     store: &Store,
     scope: &Scope,
     (first, last): (Month, Month),
     as_of: NaiveDate,
     accounts: Accounts,
+    later: &[billing_line_item::Model],
 ) -> Result<RollupTotals, StoreError> {
     use service_month_rollup::Column;
     if last > Month::of(as_of) {
@@ -139,28 +144,24 @@ pub(super) async fn rollup_totals(
         // As the row-by-row read did, a category this version does not know counts for nothing.
         let Ok(category) = category.parse::<ChargeCategory>() else { continue };
         let group = Group { month: stored::parse(&month, "service_month_rollups.month")?, provider, service, category };
-        let at = totals.at(group);
-        totals.groups[at].1.add(
+        totals.groups.entry(group).or_default().add(
             stored::parse(&billed, "service_month_rollups.billed_usd")?,
             stored::parse(&effective, "service_month_rollups.effective_usd")?,
             lines,
         )?;
     }
-    if last == Month::of(as_of) {
-        for line in &rated_after(store, scope, as_of).await? {
-            let Some((key, sums)) = contribution(line)? else { continue };
-            let Ok(category) = key.category.parse::<ChargeCategory>() else { continue };
-            if !category.counts_as_revenue() {
-                continue;
-            }
-            let month = stored::parse(key.month, "billing_line_items.charge_period_start")?;
-            let group = Group { month, provider: key.provider.to_owned(), service: key.service.to_owned(), category };
-            let at = totals.at(group);
-            let (revenue, cost) = (-sums.billed_usd, -sums.effective_usd);
-            totals.groups[at].1.add(revenue, cost, -sums.lines)?;
-            if accounts == Accounts::Summed {
-                totals.customers.entry(key.customer_id).or_default().add(revenue, cost, -sums.lines)?;
-            }
+    for line in later {
+        let Some((key, sums)) = contribution(line)? else { continue };
+        let Ok(category) = key.category.parse::<ChargeCategory>() else { continue };
+        if !category.counts_as_revenue() {
+            continue;
+        }
+        let month = stored::parse(key.month, "billing_line_items.charge_period_start")?;
+        let group = Group { month, provider: key.provider.to_owned(), service: key.service.to_owned(), category };
+        let (revenue, cost) = (-sums.billed_usd, -sums.effective_usd);
+        totals.groups.entry(group).or_default().add(revenue, cost, -sums.lines)?;
+        if accounts == Accounts::Summed {
+            totals.customers.entry(key.customer_id).or_default().add(revenue, cost, -sums.lines)?;
         }
     }
     Ok(totals)
