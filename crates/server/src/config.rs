@@ -48,6 +48,9 @@ pub struct Config {
     /// `TIERDASH_METRICS_TOKEN`: the bearer token `GET /metrics` asks for (at least 32
     /// characters); unset, `/metrics` answers loopback clients only.
     pub metrics_token: Option<SecretString>,
+    /// `TIERDASH_ANSWER_CACHE_MB`: how much of the slow dashboard reads' answers is kept while
+    /// the data is unchanged (`answers.rs`), in MB of their JSON; default 64; 0 keeps none.
+    pub answer_cache_mb: usize,
 }
 
 /// The background jobs of `tierdash serve` (usage updates and report generation).
@@ -96,6 +99,9 @@ impl JobsConfig {
         })
     }
 }
+
+/// The answers kept by default, in MB.
+const DEFAULT_ANSWER_CACHE_MB: usize = 64;
 
 impl Config {
     /// Reads the environment. Fails on malformed values rather than guessing.
@@ -152,6 +158,10 @@ impl Config {
                 Some(token) if token.len() < 32 => bail!("TIERDASH_METRICS_TOKEN must be at least 32 characters"),
                 token => token.map(SecretString::from),
             },
+            answer_cache_mb: var("TIERDASH_ANSWER_CACHE_MB")
+                .map(|mb| mb.parse().context("TIERDASH_ANSWER_CACHE_MB must be a number of megabytes"))
+                .transpose()?
+                .unwrap_or(DEFAULT_ANSWER_CACHE_MB),
         })
     }
 }

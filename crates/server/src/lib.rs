@@ -8,6 +8,7 @@
 //! Main types: [`startup::Application`] (build, bind, run), [`config::Config`],
 //! [`error::ApiError`], [`auth::Caller`].
 
+pub mod answers;
 pub mod api_paths;
 pub mod auth;
 pub mod cli;

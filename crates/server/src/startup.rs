@@ -15,6 +15,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::answers::Answers;
 use crate::api_paths::ApiPaths;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
@@ -79,6 +80,7 @@ impl Application {
             reports_waiting,
             unknown_logins: Default::default(),
             metrics_token: config.metrics_token.clone(),
+            answers: Answers::new(config.answer_cache_mb),
         });
         let spa = SpaDir(config.static_dir.clone());
         // The document served is the committed one, rules applied (`spec_rules`).

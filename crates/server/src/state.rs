@@ -6,6 +6,7 @@ use std::sync::Arc;
 use store::Store;
 use tokio::sync::Notify;
 
+use crate::answers::Answers;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::unknown_logins::UnknownLogins;
 use crate::config::JobsConfig;
@@ -25,4 +26,6 @@ pub struct AppState {
     pub unknown_logins: UnknownLogins,
     /// The token `GET /metrics` asks for, if one is set.
     pub metrics_token: Option<secrecy::SecretString>,
+    /// The slow dashboard reads' answers, kept while the data is unchanged.
+    pub answers: Answers,
 }

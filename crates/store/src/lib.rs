@@ -14,6 +14,7 @@ pub mod catalog;
 mod clock;
 pub mod credentials;
 pub mod dashboards;
+mod data_version;
 mod entities;
 mod error;
 pub mod import;
@@ -32,6 +33,7 @@ pub mod subscriptions;
 pub mod usage;
 pub mod users;
 
+pub use data_version::DataVersion;
 pub use error::StoreError;
 pub use scope::Scope;
 
@@ -40,6 +42,7 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
+use std::sync::Arc;
 use std::time::Duration;
 
 /// SQLite's page cache per pool connection of the server, in KiB.
@@ -52,6 +55,7 @@ const IMPORT_POOL_PAGE_CACHE_KIB: u32 = 2 * 1024;
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
+    version: Arc<data_version::Source>,
 }
 
 /// A connection pool's state at one moment.
@@ -106,7 +110,7 @@ impl Store {
             options.max_connections(20);
         }
         let db = Database::connect(options).await?;
-        Ok(Store { db })
+        Ok(Store { db, version: Arc::new(data_version::Source::of(url)) })
     }
 
     /// Brings the schema up to date, fills a rollup added since the data was imported, and rates
@@ -135,6 +139,12 @@ impl Store {
                 PoolStats { open: pool.size(), idle: pool.num_idle(), max: pool.options().get_max_connections() }
             }
         }
+    }
+
+    /// The database's version now: unchanged while no write commits, from this process or
+    /// another; `None` when it cannot be told (an in-memory database).
+    pub async fn data_version(&self) -> Result<Option<DataVersion>, StoreError> {
+        self.version.read(&self.db).await
     }
 
     /// Whether the database answers (for `/readyz`).

@@ -1,6 +1,7 @@
 //! What `GET /metrics` reports, in the Prometheus text format (docs/api.md §8): each
 //! request's latency per route, method and status; imports (batches by outcome, rows, time);
-//! renewal runs; and, read when scraped, the report queue and the database pool.
+//! renewal runs; and, read when scraped, the report queue, the database pool and the kept
+//! dashboard answers.
 //!
 //! Labels come from a fixed set — the route's template, never the path a client typed, and the
 //! standard methods — so no request can add series without bound.
@@ -15,6 +16,8 @@ use std::sync::Mutex;
 use domain::api::RenewalRun;
 pub use histogram::Histogram;
 use store::PoolStats;
+
+use crate::answers::AnswerStats;
 
 /// The process's counters and histograms.
 #[derive(Debug, Default)]
@@ -42,6 +45,8 @@ pub struct Gauges {
     pub reports: BTreeMap<&'static str, u64>,
     /// The connection pool.
     pub pool: Option<PoolStats>,
+    /// The kept answers of the slow dashboard reads.
+    pub answers: Option<AnswerStats>,
 }
 
 /// The methods labelled as themselves; any other is `OTHER`.
@@ -145,6 +150,15 @@ impl Metrics {
             out.push_str("# HELP tierdash_db_pool_max_connections The most connections the pool opens.\n");
             out.push_str("# TYPE tierdash_db_pool_max_connections gauge\n");
             let _ = writeln!(out, "tierdash_db_pool_max_connections {}", pool.max);
+        }
+        if let Some(answers) = gauges.answers {
+            out.push_str("# HELP tierdash_dashboard_answers_total Slow dashboard reads answered, given from a kept answer or computed.\n");
+            out.push_str("# TYPE tierdash_dashboard_answers_total counter\n");
+            let _ = writeln!(out, "tierdash_dashboard_answers_total{{result=\"kept\"}} {}", answers.given);
+            let _ = writeln!(out, "tierdash_dashboard_answers_total{{result=\"computed\"}} {}", answers.computed);
+            out.push_str("# HELP tierdash_dashboard_answers_kept_bytes The kept answers' size as JSON.\n");
+            out.push_str("# TYPE tierdash_dashboard_answers_kept_bytes gauge\n");
+            let _ = writeln!(out, "tierdash_dashboard_answers_kept_bytes {}", answers.bytes);
         }
         out
     }

@@ -29,8 +29,11 @@ pub async fn get_metrics(
     metrics: web::Data<Metrics>,
 ) -> Result<HttpResponse, ApiError> {
     allowed(&req, &state)?;
-    let gauges =
-        Gauges { reports: store::reports::counts_by_status(&state.store).await?, pool: Some(state.store.pool_stats()) };
+    let gauges = Gauges {
+        reports: store::reports::counts_by_status(&state.store).await?,
+        pool: Some(state.store.pool_stats()),
+        answers: Some(state.answers.stats()),
+    };
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(metrics.render(&gauges)))
 }
 

@@ -102,6 +102,9 @@ impl TestApp {
             // Usage updates and report generation are run by the tests themselves, step by step.
             jobs: JobsConfig { usage_every: None, report_workers: 0, ..JobsConfig::default() },
             metrics_token: Some(SecretString::from(METRICS_TOKEN.to_owned())),
+            // As served: every test that reads a view again after a write checks that the
+            // answers kept are given only while the data is unchanged.
+            answer_cache_mb: 64,
         };
         let app = Application::build(&config).await.expect("the app starts");
         let port = app.port();

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod account_days;
+mod answers;
 mod api_keys;
 mod auth;
 mod catalog;

@@ -173,6 +173,8 @@ pub async fn get_revenue_overview(
     query: Dated<AsOfQuery>,
 ) -> Result<Report<RevenueOverview>, ApiError> {
     require_reports(&caller)?;
-    let report = home::revenue_overview(&state.store, &caller.scope, query.as_of).await?;
+    let question = format!("home overview {:?}", (&caller.scope, query.as_of));
+    let report = home::revenue_overview(&state.store, &caller.scope, query.as_of);
+    let report = state.answers.answer(&state.store, question, report).await?;
     Ok(Report::new(report, query.format))
 }

@@ -55,7 +55,10 @@ pub async fn get_summary(
 ) -> Result<Report<InsightsSummary>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
-    let summary = insights::summary(&state.store, &caller.scope, &range(&query)?, sees_money).await?;
+    let range = range(&query)?;
+    let question = format!("insights summary {:?}", (&caller.scope, &range, sees_money));
+    let summary = insights::summary(&state.store, &caller.scope, &range, sees_money);
+    let summary = state.answers.answer(&state.store, question, summary).await?;
     Ok(Report::new(summary, query.format))
 }
 
@@ -77,7 +80,10 @@ pub async fn get_adds_churns(
     query: Dated<InsightsQuery>,
 ) -> Result<Report<AddsChurns>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
-    let adds = insights::adds_churns(&state.store, &caller.scope, &range(&query)?).await?;
+    let range = range(&query)?;
+    let question = format!("insights adds-churns {:?}", (&caller.scope, &range));
+    let adds = insights::adds_churns(&state.store, &caller.scope, &range);
+    let adds = state.answers.answer(&state.store, question, adds).await?;
     Ok(Report::new(adds, query.format))
 }
 
@@ -112,7 +118,9 @@ pub async fn get_revenue_trend(
     if everything {
         (list.page, list.per_page) = (1, u64::MAX);
     }
-    let found = insights::revenue_trend(&state.store, &caller.scope, &range, &list).await?;
+    let question = format!("insights revenue-trend {:?}", (&caller.scope, &range, &list));
+    let found = insights::revenue_trend(&state.store, &caller.scope, &range, &list);
+    let found = state.answers.answer(&state.store, question, found).await?;
     let name = format!("insights-revenue-trend-{}", query.as_of);
     Ok(Report::new(Listed::answer(found, everything, page, per_page, name), query.format))
 }
@@ -137,7 +145,10 @@ pub async fn get_products(
 ) -> Result<Report<InsightsProducts>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
-    let products = insights::products(&state.store, &caller.scope, &range(&query)?, sees_money).await?;
+    let range = range(&query)?;
+    let question = format!("insights products {:?}", (&caller.scope, &range, sees_money));
+    let products = insights::products(&state.store, &caller.scope, &range, sees_money);
+    let products = state.answers.answer(&state.store, question, products).await?;
     Ok(Report::new(products, query.format))
 }
 
@@ -162,7 +173,10 @@ pub async fn get_geography(
 ) -> Result<Report<InsightsGeography>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
-    let geography = insights::geography(&state.store, &caller.scope, &range(&query)?, sees_money).await?;
+    let range = range(&query)?;
+    let question = format!("insights geography {:?}", (&caller.scope, &range, sees_money));
+    let geography = insights::geography(&state.store, &caller.scope, &range, sees_money);
+    let geography = state.answers.answer(&state.store, question, geography).await?;
     Ok(Report::new(geography, query.format))
 }
 
@@ -186,7 +200,10 @@ pub async fn get_segments(
 ) -> Result<Report<InsightsSegments>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
-    let segments = insights::segments(&state.store, &caller.scope, &range(&query)?, sees_money).await?;
+    let range = range(&query)?;
+    let question = format!("insights segments {:?}", (&caller.scope, &range, sees_money));
+    let segments = insights::segments(&state.store, &caller.scope, &range, sees_money);
+    let segments = state.answers.answer(&state.store, question, segments).await?;
     Ok(Report::new(segments, query.format))
 }
 

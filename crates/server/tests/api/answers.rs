@@ -1,0 +1,104 @@
+//! The kept answers of the slow dashboard reads (`server/src/answers.rs`): given again only while
+//! the data is unchanged, whoever wrote it and through whatever connection, and only to a caller
+//! of the same scope and rights.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::on_both_databases;
+
+on_both_databases!(
+    a_kept_answer_is_given_only_while_the_data_is_unchanged,
+    kept_answers_stay_with_the_scope_and_rights_that_asked
+);
+
+const SUMMARY: &str = "/api/v1/insights/summary?as_of=2026-10-31";
+const TREND: &str = "/api/v1/insights/revenue-trend?as_of=2026-10-31";
+const OVERVIEW: &str = "/api/v1/dashboards/home/overview?as_of=2026-10-31";
+
+async fn json_of(app: &TestApp, token: &str, path: &str) -> Value {
+    let response = app.get(token, path).await;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    body
+}
+
+async fn import(app: &TestApp, token: &str, rows: &[&str]) {
+    let body = format!(
+        "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName\n{}\n",
+        rows.join("\n")
+    );
+    let response = app.post_csv(token, body).await;
+    assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap());
+}
+
+/// The first reseller's name in the trend.
+async fn trend_name(app: &TestApp, token: &str) -> Value {
+    let trend = json_of(app, token, TREND).await;
+    let items = trend["items"].as_array().unwrap();
+    items.iter().find(|r| r["reseller_id"] == json!(app.tree.r1)).map(|r| r["name"].clone()).unwrap_or(Value::Null)
+}
+
+async fn a_kept_answer_is_given_only_while_the_data_is_unchanged(app: TestApp) {
+    let d = app.token(D_ADMIN).await;
+    import(&app, &d, &["C1,2026-10-05,2026-10-05,100,USD,Usage,AWS,EC2"]).await;
+    let first = json_of(&app, &d, SUMMARY).await;
+    assert_eq!(first["range"]["revenue"], "100.00", "{first}");
+    assert_eq!(json_of(&app, &d, SUMMARY).await, first, "the same question, the same answer");
+    // On SQLite the second was given from the first; PostgreSQL's version is the cluster's WAL
+    // position, which the other tests' databases move too: there it may have been computed again.
+    let metrics = app.client.get(app.url("/metrics")).bearer_auth(METRICS_TOKEN).send().await.unwrap();
+    let metrics = metrics.text().await.unwrap();
+    let count = |result: &str| -> u64 {
+        let line = format!("tierdash_dashboard_answers_total{{result=\"{result}\"}} ");
+        metrics.lines().find_map(|l| l.strip_prefix(line.as_str())).and_then(|n| n.parse().ok()).unwrap_or(u64::MAX)
+    };
+    assert_eq!(count("kept") + count("computed"), 2, "{metrics}");
+    if app.database_url.starts_with("sqlite") {
+        assert_eq!(count("kept"), 1, "{metrics}");
+    }
+    let overview = json_of(&app, &d, OVERVIEW).await;
+    assert_eq!(overview["months"][11]["total"]["total"], "100.00", "{overview}");
+
+    // An import: both views are computed again.
+    import(&app, &d, &["C2,2026-10-06,2026-10-06,20,USD,Usage,AWS,EC2"]).await;
+    assert_eq!(json_of(&app, &d, SUMMARY).await["range"]["revenue"], "120.00");
+    assert_eq!(json_of(&app, &d, OVERVIEW).await["months"][11]["total"]["total"], "120.00");
+
+    // A reseller renamed through the API.
+    assert_eq!(trend_name(&app, &d).await, "Reseller One");
+    let path = format!("/api/v1/organizations/{}", app.tree.r1);
+    let renamed = app.patch(&d, &path, &json!({"name": "Renamed"})).await;
+    assert_eq!(renamed.status(), StatusCode::OK, "{}", renamed.text().await.unwrap());
+    assert_eq!(trend_name(&app, &d).await, "Renamed");
+
+    // A write through another connection (the command line's imports, an operator's SQL).
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    store.execute_raw(&format!("UPDATE organizations SET name = 'Outside' WHERE id = {}", app.tree.r1)).await.unwrap();
+    assert_eq!(trend_name(&app, &d).await, "Outside");
+}
+
+async fn kept_answers_stay_with_the_scope_and_rights_that_asked(app: TestApp) {
+    let d = app.token(D_ADMIN).await;
+    import(
+        &app,
+        &d,
+        &["C1,2026-10-05,2026-10-05,100,USD,Usage,AWS,EC2", "C2,2026-10-06,2026-10-06,20,USD,Usage,AWS,EC2"],
+    )
+    .await;
+    assert_eq!(json_of(&app, &d, SUMMARY).await["range"]["revenue"], "120.00");
+    // The same question from each reseller, and from a role that sees no money.
+    let r1 = app.token(R1_ADMIN).await;
+    assert_eq!(json_of(&app, &r1, SUMMARY).await["range"]["revenue"], "100.00");
+    let r2 = app.token(R2_ADMIN).await;
+    assert_eq!(json_of(&app, &r2, SUMMARY).await["range"]["revenue"], "20.00");
+    let viewer = app.token(D_VIEWER).await;
+    let seen = json_of(&app, &viewer, SUMMARY).await;
+    assert!(seen["range"].get("revenue").is_none(), "{seen}");
+    assert_eq!(seen["range"]["transacting"], 2);
+    // And back: each still gets its own.
+    assert_eq!(json_of(&app, &r1, SUMMARY).await["range"]["revenue"], "100.00");
+    assert_eq!(json_of(&app, &d, SUMMARY).await["range"]["revenue"], "120.00");
+}
