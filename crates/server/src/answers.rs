@@ -1,13 +1,15 @@
 //! Answers of the slow dashboard reads kept while the data they were computed from is unchanged:
-//! Insights' views, Partners' console and Home's 12-month overview take 10–200 ms at 1M lines
-//! (their time is Rust work over every reseller, product or customer in scope), and every user of
-//! a tree opens them with the same question each morning.
+//! Insights' views, the Partners console and Home's month's revenue, its accounts' pages and
+//! 12-month overview take 5–300 ms at 1M–10M lines (their time is work over every reseller,
+//! product or customer in scope), and every user of a tree opens them with the same question
+//! each morning.
 //!
 //! An answer is kept under its question — the endpoint, the caller's scope and every other input
 //! of the store's read — with the database's version read *before* it was computed
 //! ([`Store::data_version`]). It is given again only while the version reads the same: any commit
-//! (an import, a re-rate, an organisation renamed, from this process or the command line) changes
-//! it, so the next request computes afresh. An answer computed while a write commits is kept
+//! (an import, a re-rate, an organisation renamed, even a login's record: the version is the whole
+//! database's), from this process or the command line, changes it, so the next request computes
+//! afresh. An answer computed while a write commits is kept
 //! under the older version and never given. The answers' sizes (as JSON) are capped in all
 //! (`TIERDASH_ANSWER_CACHE_MB`, default 64; 0 keeps none), the oldest going first.
 

@@ -17,14 +17,6 @@ const SUMMARY: &str = "/api/v1/insights/summary?as_of=2026-10-31";
 const TREND: &str = "/api/v1/insights/revenue-trend?as_of=2026-10-31";
 const OVERVIEW: &str = "/api/v1/dashboards/home/overview?as_of=2026-10-31";
 
-async fn json_of(app: &TestApp, token: &str, path: &str) -> Value {
-    let response = app.get(token, path).await;
-    let status = response.status();
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{path}: {body}");
-    body
-}
-
 async fn import(app: &TestApp, token: &str, rows: &[&str]) {
     let body = format!(
         "BillingAccountId,ChargePeriodStart,ChargePeriodEnd,BilledCost,BillingCurrency,ChargeCategory,ProviderName,ServiceName\n{}\n",

@@ -54,12 +54,6 @@ async fn load(app: &TestApp) -> String {
     token
 }
 
-async fn json_of(app: &TestApp, token: &str, path: &str) -> Value {
-    let response = app.get(token, path).await;
-    assert_eq!(response.status(), StatusCode::OK, "{path}");
-    response.json().await.unwrap()
-}
-
 async fn revenue_figures_follow_the_definitions(app: TestApp) {
     let d = load(&app).await;
     let home = json_of(&app, &d, "/api/v1/dashboards/home?as_of=2026-11-10").await;

@@ -275,6 +275,15 @@ macro_rules! on_both_databases {
 }
 
 /// Asserts a problem+json response with this status; returns its body.
+/// The JSON of a GET that must answer 200 (the body shown when it does not).
+pub async fn json_of(app: &TestApp, token: &str, path: &str) -> Value {
+    let response = app.get(token, path).await;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    body
+}
+
 pub async fn problem(response: Response, status: StatusCode) -> Value {
     assert_eq!(response.status(), status, "expected {status}");
     let content_type = response.headers().get("content-type").unwrap().to_str().unwrap().to_owned();

@@ -21,14 +21,6 @@ on_both_databases!(
 
 const QUERY: &str = "as_of=2026-10-15";
 
-async fn json_of(app: &TestApp, token: &str, path: &str) -> Value {
-    let response = app.get(token, path).await;
-    let status = response.status();
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{path}: {body}");
-    body
-}
-
 /// `field` of every month, in order.
 fn series(body: &Value, field: &str) -> Vec<Value> {
     body["months"].as_array().unwrap().iter().map(|m| m[field].clone()).collect()

@@ -43,14 +43,6 @@ async fn subscribe(app: &TestApp, token: &str, customer: i64, product: i64, star
     assert_eq!(status, StatusCode::CREATED, "{}", response.text().await.unwrap());
 }
 
-async fn json_of(app: &TestApp, token: &str, path: &str) -> Value {
-    let response = app.get(token, path).await;
-    let status = response.status();
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{path}: {body}");
-    body
-}
-
 /// The reseller id of the console's `n`th fall.
 fn falls_reseller(console: &Value, n: usize) -> i64 {
     console["decreasing_units"]["items"][n]["reseller_id"].as_i64().unwrap()

@@ -79,14 +79,6 @@ async fn import_lines(app: &TestApp, token: &str) {
     assert_eq!(imported.status(), StatusCode::CREATED, "{}", imported.text().await.unwrap());
 }
 
-async fn json_of(app: &TestApp, token: &str, path: &str) -> Value {
-    let response = app.get(token, path).await;
-    let status = response.status();
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{path}: {body}");
-    body
-}
-
 /// Generates every claimable report, as the server's workers do.
 async fn work(store: &Store) {
     while let Some(claimed) = worker::claim(store, Duration::seconds(60)).await.unwrap() {

@@ -81,7 +81,9 @@ pub async fn get_revenue_report(
     let report = if wants_csv(query.format, &req) {
         home::revenue_of_month(&state.store, &caller.scope, month, query.as_of).await?
     } else {
-        let report = home::revenue_report(&state.store, &caller.scope, month, query.as_of).await?;
+        let question = format!("home revenue {:?}", (&caller.scope, month, query.as_of));
+        let report = home::revenue_report(&state.store, &caller.scope, month, query.as_of);
+        let report = state.answers.answer(&state.store, question, report).await?;
         home::RevenueMonth { report, customers: Vec::new() }
     };
     Ok(Report::new(RevenueExport(report), query.format))
@@ -109,7 +111,9 @@ pub async fn list_revenue_customers(
         list.sort = Some(Sort { field: "revenue", descending: true });
     }
     let month = query.month.map_or_else(|| Month::of(query.as_of), |m| m.month());
-    Ok(web::Json(home::revenue_customers(&state.store, &caller.scope, month, query.as_of, &list).await?))
+    let question = format!("home revenue customers {:?}", (&caller.scope, month, query.as_of, &list));
+    let page = home::revenue_customers(&state.store, &caller.scope, month, query.as_of, &list);
+    Ok(web::Json(state.answers.answer(&state.store, question, page).await?))
 }
 
 /// The month's projected revenue by provider and service (absent, with the reason, before 30

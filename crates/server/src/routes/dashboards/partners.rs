@@ -80,8 +80,9 @@ pub async fn get_partners(
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let (days, threshold) = window_and_threshold(&query)?;
+    let question = format!("partners {:?}", (&caller.scope, query.as_of, days, threshold, sees_money));
     let dashboard = partners::partners_dashboard(&state.store, &caller.scope, query.as_of, days, threshold, sees_money);
-    let mut dashboard = dashboard.await?;
+    let mut dashboard = state.answers.answer(&state.store, question, dashboard).await?;
     if caller.role.can(Permission::ViewReports) {
         let since = Utc::now().date_naive() - chrono::Duration::days(29);
         let tiles = |category| reports::status_tiles(&state.store, &caller.scope, category, since);
