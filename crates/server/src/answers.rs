@@ -9,9 +9,9 @@
 //! ([`Store::data_version`]). It is given again only while the version reads the same: any commit
 //! (an import, a re-rate, an organisation renamed, even a login's record: the version is the whole
 //! database's), from this process or the command line, changes it, so the next request computes
-//! afresh. An answer computed while a write commits is kept
-//! under the older version and never given. The answers' sizes (as JSON) are capped in all
-//! (`TIERDASH_ANSWER_CACHE_MB`, default 64; 0 keeps none), the oldest going first.
+//! afresh. An answer computed while a write commits is kept under the older version and never
+//! given. The answers' sizes (as JSON) are capped in all (`TIERDASH_ANSWER_CACHE_MB`, default 64;
+//! 0 keeps none), the oldest going first.
 
 use std::any::Any;
 use std::collections::{HashMap, VecDeque};

@@ -195,12 +195,16 @@ async fn the_overview_ranks_ten_accounts(app: TestApp) {
         let response = app.post(&d, "/api/v1/organizations", &body).await;
         assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap());
     }
+    // The sibling reseller's one customer pays only tax: no account anywhere.
+    let body = json!({"kind": "customer", "parent_id": app.tree.r2, "name": "Sibling Taxed", "external_id": "Y1"});
+    assert_eq!(app.post(&d, "/api/v1/organizations", &body).await.status(), StatusCode::CREATED);
     let mut lines: Vec<String> = accounts
         .iter()
         .filter(|(_, _, revenue)| *revenue != "0")
         .map(|(_, ext, revenue)| format!("{ext},2026-11-02,2026-11-03,{revenue},1,USD,Usage,AWS,Compute,,false"))
         .collect();
     lines.push("X1,2026-11-02,2026-11-03,5000,5000,USD,Tax,AWS,Tax,,false".into());
+    lines.push("Y1,2026-11-02,2026-11-03,70,70,USD,Tax,AWS,Tax,,false".into());
     lines.push("X2,2026-11-20,2026-11-21,9000,1,USD,Usage,AWS,Compute,,false".into());
     lines.push("E1,2026-11-02,2026-11-03,5,1,USD,Usage,AWS,Compute,,false".into());
     lines.push("E1,2026-11-03,2026-11-04,-5,-1,USD,Credit,AWS,Compute,,false".into());
@@ -244,9 +248,13 @@ async fn the_overview_ranks_ten_accounts(app: TestApp) {
             let path = format!("/api/v1/dashboards/home/revenue/customers?as_of={as_of}");
             assert_eq!(json_of(&app, token, &path).await["total"], accounts, "{who} on {as_of}");
         }
-        // The sibling reseller counts none of them.
+        // The sibling reseller counts none of them, nor its customer of tax alone.
         let sibling = json_of(&app, &r2, &format!("/api/v1/dashboards/home/revenue?as_of={as_of}")).await;
         assert_eq!(sibling["customers"], 0);
+        let path = format!("/api/v1/dashboards/home/revenue/customers?as_of={as_of}");
+        assert_eq!(json_of(&app, &r2, &path).await["total"], 0);
+        let overview = json_of(&app, &r2, &format!("/api/v1/dashboards/home/overview?as_of={as_of}")).await;
+        assert_eq!(overview["top_customers"], json!([]), "{overview}");
     }
 }
 

@@ -3,10 +3,12 @@
 //! menus from the service × month and monthly rollups ([`reports`]), the count of a month's
 //! accounts from the customer × month rollup ([`month_accounts`]).
 
+mod account_parts;
 pub mod accounts;
 mod month_accounts;
 pub mod onboarding;
 pub mod panes;
+mod part;
 pub mod reports;
 mod rollup_totals;
 

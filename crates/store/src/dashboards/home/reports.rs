@@ -1,7 +1,8 @@
 //! The reports behind the Home panes' menus, read from the service × month and monthly rollups
-//! (`rollup_totals`): a month's revenue by service and customer, the projection by provider and service, 12 months
-//! of marketplace spend, and the revenue overview. In `as_of`'s month the rollup is corrected by
-//! taking away that month's lines dated after `as_of`, so every figure is exact.
+//! (`rollup_totals`): a month's revenue by service and customer, the projection by provider and
+//! service, 12 months of marketplace spend, and the revenue overview. In `as_of`'s month the
+//! rollups are corrected by taking away that month's lines dated after `as_of`, so every figure is
+//! exact.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,7 +16,8 @@ use rust_decimal::Decimal;
 
 use super::month_accounts::revenue_accounts;
 use super::panes::{day_rows, first_rated_day};
-use super::rollup_totals::{Accounts, Part, RollupTotals, lines_after, rollup_totals};
+use super::part::Part;
+use super::rollup_totals::{Accounts, RollupTotals, lines_after, rollup_totals};
 use crate::dashboards::labels::{Label, labels_by_id};
 use crate::dashboards::{add, dashboard_scope};
 use crate::entities::billing_line_item;

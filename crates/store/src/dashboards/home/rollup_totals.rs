@@ -1,53 +1,22 @@
 //! Revenue and cost (every category but Tax) of a run of months, for Home's reports: by (month,
-//! provider, service, category) from the service × month rollup, a few rows a month, and by
-//! customer account from the customer-grain monthly rollup read packed (`dashboards/packed.rs`),
-//! one row a month. Grouping the monthly rollup itself by service had SQLite sort every row: the
-//! 12-month overview took 0.8 s at 1M (docs/performance.md §11). Exact to `as_of`: in `as_of`'s
-//! month the rated lines dated after it are taken away.
+//! provider, service, category) from the service × month rollup, a few rows a month, and, when
+//! asked, by customer account (`account_parts`). Grouping the monthly rollup itself by service had
+//! SQLite sort every row: the 12-month overview took 0.8 s at 1M (docs/performance.md §11). Exact
+//! to `as_of`: in `as_of`'s month the rated lines dated after it are taken away.
 
 use std::collections::HashMap;
 use std::hash::Hash;
 
 use chrono::NaiveDate;
-use domain::api::RevenueFigures;
 use domain::focus::ChargeCategory;
 use domain::metrics::Month;
-use futures_util::TryStreamExt;
-use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use crate::dashboards::packed::{packed, unpacked};
-use crate::dashboards::{add, figures};
-use crate::entities::{billing_line_item, monthly_rollup, service_month_rollup};
+use super::account_parts::{Source, account_parts};
+use super::part::Part;
+use crate::entities::{billing_line_item, service_month_rollup};
 use crate::rollups::{contribution, rated_after};
 use crate::{Scope, Store, StoreError, stored};
-
-/// Revenue, cost and lines of a group, a customer or a sum of them.
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct Part {
-    pub(super) revenue: Decimal,
-    pub(super) cost: Decimal,
-    pub(super) lines: i64,
-}
-
-impl Part {
-    fn add(&mut self, revenue: Decimal, cost: Decimal, lines: i64) -> Result<(), StoreError> {
-        add(&mut self.revenue, revenue)?;
-        add(&mut self.cost, cost)?;
-        self.lines += lines;
-        Ok(())
-    }
-
-    /// Adds another part.
-    pub(super) fn add_part(&mut self, other: &Part) -> Result<(), StoreError> {
-        self.add(other.revenue, other.cost, other.lines)
-    }
-
-    /// Revenue, cost and margin as reported.
-    pub(super) fn reported(&self) -> Result<RevenueFigures, StoreError> {
-        figures(self.revenue, self.cost)
-    }
-}
 
 /// What the rollup rows of a group share.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -134,7 +103,12 @@ pub(super) async fn rollup_totals(
         .all(store.db());
     let customers = async {
         match accounts {
-            Accounts::Summed => customer_parts(store, scope, (first, last)).await,
+            Accounts::Summed => {
+                // Lines after `as_of` take lines away from accounts: only the monthly rollup
+                // counts them (`account_parts`).
+                let source = if later.is_empty() { Source::CustomerMonths } else { Source::Monthly };
+                account_parts(store, scope, (first, last), source).await
+            }
             Accounts::Not => Ok(HashMap::new()),
         }
     };
@@ -165,44 +139,4 @@ pub(super) async fn rollup_totals(
         }
     }
     Ok(totals)
-}
-
-/// Each customer account's part of the months, from the monthly rollup but Tax read packed, one
-/// row a month. Grouped by month alone, the rows come in the order of the (tree, month) index and
-/// SQLite sorts nothing; each month is summed as it arrives, while SQLite packs the next, rather
-/// than the two taking turns (docs/performance.md §11).
-async fn customer_parts(
-    store: &Store,
-    scope: &Scope,
-    (first, last): (Month, Month),
-) -> Result<HashMap<i64, Part>, StoreError> {
-    use monthly_rollup::Column;
-    let backend = store.db().get_database_backend();
-    let mut months = monthly_rollup::Entity::find()
-        .select_only()
-        .column(Column::Month)
-        .expr_as(packed(backend, "customer_id"), "customers")
-        .expr_as(packed(backend, "billed_usd"), "billed")
-        .expr_as(packed(backend, "effective_usd"), "effective")
-        .expr_as(packed(backend, "line_count"), "lines")
-        .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
-        .filter(Column::Month.gte(first.to_string()))
-        .filter(Column::Month.lte(last.to_string()))
-        .filter(Column::ChargeCategory.ne(ChargeCategory::Tax.as_str()))
-        .group_by(Column::Month)
-        .into_tuple::<(String, String, String, String, String)>()
-        .stream(store.db())
-        .await?;
-    let mut parts: HashMap<i64, Part> = HashMap::new();
-    while let Some((month, customers, billed, effective, lines)) = months.try_next().await? {
-        let what = format!("monthly rollup of {month}");
-        for [customer, billed, effective, lines] in unpacked([&customers, &billed, &effective, &lines], &what)? {
-            parts.entry(customer.parse().map_err(|_| StoreError::Corrupt(what.clone()))?).or_default().add(
-                stored::parse(billed, "monthly_rollups.billed_usd")?,
-                stored::parse(effective, "monthly_rollups.effective_usd")?,
-                lines.parse().map_err(|_| StoreError::Corrupt(what.clone()))?,
-            )?;
-        }
-    }
-    Ok(parts)
 }
