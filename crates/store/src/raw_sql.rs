@@ -33,6 +33,16 @@ pub(crate) fn equal_unindexed(backend: DbBackend, table: &str, column: &str, val
     Condition::all().add(condition)
 }
 
+/// SQL that is true when a stored decimal text in `column` is not zero: it holds a digit other
+/// than 0 (a decimal's text has no exponent, and its zeros are "0", "0.00", "-0.0" …), told by the
+/// database without a cast.
+pub(crate) fn decimal_not_zero(backend: DbBackend, column: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("{column} ~ '[1-9]'"),
+        _ => format!("{column} GLOB '*[1-9]*'"),
+    }
+}
+
 /// `items`, then the last of them again until there are `len` (`items` is not longer): a list
 /// of values always as long, so that a statement binding it has the same text every time. A
 /// connection prepares and keeps each text it sees (sqlx keeps up to 100), and one text per

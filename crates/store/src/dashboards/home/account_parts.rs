@@ -22,7 +22,7 @@ use sea_orm::{ColumnTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySele
 use super::part::Part;
 use crate::dashboards::packed::{packed, unpacked};
 use crate::entities::{customer_month_rollup, monthly_rollup};
-use crate::{Scope, Store, StoreError, stored};
+use crate::{Scope, Store, StoreError, raw_sql, stored};
 
 /// Which rollup an account's part is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,9 +87,8 @@ pub(super) async fn account_parts(
 /// cost is not zero, or the monthly rollup holds a row of it but Tax (looked up only for rows of
 /// zero revenue and cost; a decimal text is zero when it has no digit but 0).
 pub(super) fn with_revenue_line(backend: DbBackend) -> String {
-    let zero = |column: &str| match backend {
-        DbBackend::Sqlite => format!("customer_month_rollups.{column} NOT GLOB '*[1-9]*'"),
-        _ => format!("customer_month_rollups.{column} !~ '[1-9]'"),
+    let zero = |column: &str| {
+        format!("NOT ({})", raw_sql::decimal_not_zero(backend, &format!("customer_month_rollups.{column}")))
     };
     format!(
         "(CASE WHEN {} AND {} AND NOT EXISTS (SELECT 1 FROM monthly_rollups m \

@@ -14,12 +14,12 @@ use domain::kinds::OrgKind;
 use domain::metrics::Month;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::activity::revenue_after;
 use crate::dashboards::packed::{packed, unpacked};
 use crate::entities::{organization, reseller_month_rollup};
-use crate::{Scope, Store, StoreError, dashboards, stored};
+use crate::{Scope, Store, StoreError, dashboards, raw_sql, stored};
 
 /// Revenue (without Tax) by reseller, then month, over the window read.
 pub(super) type Revenue = BTreeMap<i64, BTreeMap<Month, Decimal>>;
@@ -122,7 +122,7 @@ async fn transacted_before(store: &Store, scope: &Scope, from: Month) -> Result<
         .from(Entity)
         .and_where(Expr::col((Entity, Column::ResellerId)).equals((organization::Entity, organization::Column::Id)))
         .and_where(Expr::col((Entity, Column::Month)).lt(from.to_string()))
-        .and_where(not_zero(backend, "reseller_month_rollups.billed_usd"))
+        .and_where(Expr::cust(raw_sql::decimal_not_zero(backend, "reseller_month_rollups.billed_usd")))
         .to_owned();
     let found = organization::Entity::find()
         .select_only()
@@ -134,13 +134,4 @@ async fn transacted_before(store: &Store, scope: &Scope, from: Month) -> Result<
         .all(store.db())
         .await?;
     Ok(found.into_iter().collect())
-}
-
-/// Whether a stored decimal text is not zero: it holds a digit other than 0 (a decimal's text has
-/// no exponent, and its zeros are "0", "0.00", "-0.0" …), told by the database without a cast.
-fn not_zero(backend: DbBackend, column: &str) -> Expr {
-    match backend {
-        DbBackend::Postgres => Expr::cust(format!("{column} ~ '[1-9]'")),
-        _ => Expr::cust(format!("{column} GLOB '*[1-9]*'")),
-    }
 }
