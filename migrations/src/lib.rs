@@ -32,6 +32,7 @@ mod m20261206_000001_create_segment_days;
 mod m20261206_000002_tree_totals_per_tree;
 mod m20261206_000003_count_onboarding_days;
 mod m20261206_000004_create_service_month_rollups;
+mod m20261206_000005_count_data_generations;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_tree_totals_per_tree::Migration),
             Box::new(m20261206_000003_count_onboarding_days::Migration),
             Box::new(m20261206_000004_create_service_month_rollups::Migration),
+            Box::new(m20261206_000005_count_data_generations::Migration),
         ]
     }
 }

@@ -5,13 +5,14 @@
 //! each morning.
 //!
 //! An answer is kept under its question — the endpoint, the caller's scope and every other input
-//! of the store's read — with the database's version read *before* it was computed
-//! ([`Store::data_version`]). It is given again only while the version reads the same: any commit
-//! (an import, a re-rate, an organisation renamed, even a login's record: the version is the whole
-//! database's), from this process or the command line, changes it, so the next request computes
-//! afresh. An answer computed while a write commits is kept under the older version and never
-//! given. The answers' sizes (as JSON) are capped in all (`TIERDASH_ANSWER_CACHE_MB`, default 64;
-//! 0 keeps none), the oldest going first.
+//! of the store's read — with the data's generation read *before* it was computed
+//! ([`Store::data_generation`]). It is given again only while the generation reads the same:
+//! every commit that changes what the dashboards read (an import, a re-rate, an organisation
+//! renamed), from this process or the command line, moves it on, so the next request computes
+//! afresh; a login, an API key's use, the usage refresh or a report written leave it. An answer
+//! computed while a write commits is kept under the older generation and never given. The
+//! answers' sizes (as JSON) are capped in all (`TIERDASH_ANSWER_CACHE_MB`, default 64; 0 keeps
+//! none), the oldest going first.
 
 use std::any::Any;
 use std::collections::{HashMap, VecDeque};
@@ -20,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use store::{DataVersion, Store};
+use store::{DataGeneration, Store};
 
 /// The largest share of the budget one answer may take.
 const LARGEST_SHARE: usize = 8;
@@ -59,7 +60,7 @@ struct Kept {
 
 #[derive(Debug)]
 struct Answer {
-    version: DataVersion,
+    generation: DataGeneration,
     value: Arc<dyn Any + Send + Sync>,
     bytes: usize,
     answered: u64,
@@ -82,7 +83,7 @@ impl Answers {
     }
 
     /// The answer to `question` while the data is unchanged since it was computed, else
-    /// `compute`'s (kept when the version could be read).
+    /// `compute`'s (kept when the generation could be read).
     pub async fn answer<T, E, F>(&self, store: &Store, question: String, compute: F) -> Result<T, E>
     where
         T: Clone + Serialize + Send + Sync + 'static,
@@ -92,36 +93,40 @@ impl Answers {
             self.computed.fetch_add(1, Ordering::Relaxed);
             return compute.await;
         }
-        // Without a version nothing is kept or given: the answer is computed, as it would be
+        // Without a generation nothing is kept or given: the answer is computed, as it would be
         // with no answers kept.
-        let version = store.data_version().await.unwrap_or_else(|error| {
-            tracing::warn!(%error, "the database's version could not be read; the answer is not kept");
-            None
+        let generation = store.data_generation().await.inspect_err(|error| {
+            tracing::warn!(%error, "the data's generation could not be read; the answer is not kept");
         });
-        if let Some(version) = version
-            && let Some(value) = self.kept_answer::<T>(&question, version)
+        if let Ok(generation) = generation
+            && let Some(value) = self.kept_answer::<T>(&question, generation)
         {
             self.given.fetch_add(1, Ordering::Relaxed);
             return Ok(value);
         }
         let value = compute.await?;
         self.computed.fetch_add(1, Ordering::Relaxed);
-        if let Some(version) = version {
-            self.keep(question, version, &value);
+        if let Ok(generation) = generation {
+            self.keep(question, generation, &value);
         }
         Ok(value)
     }
 
-    fn kept_answer<T: Clone + 'static>(&self, question: &str, version: DataVersion) -> Option<T> {
+    fn kept_answer<T: Clone + 'static>(&self, question: &str, generation: DataGeneration) -> Option<T> {
         let value = {
             let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-            kept.answers.get(question).filter(|a| a.version == version)?.value.clone()
+            kept.answers.get(question).filter(|a| a.generation == generation)?.value.clone()
         };
         // Copied outside the lock: a large answer takes a while.
         value.downcast_ref::<T>().cloned()
     }
 
-    fn keep<T: Clone + Serialize + Send + Sync + 'static>(&self, question: String, version: DataVersion, value: &T) {
+    fn keep<T: Clone + Serialize + Send + Sync + 'static>(
+        &self,
+        question: String,
+        generation: DataGeneration,
+        value: &T,
+    ) {
         let Ok(bytes) = serde_json::to_vec(value).map(|json| json.len()) else { return };
         if bytes > self.budget / LARGEST_SHARE {
             return;
@@ -129,7 +134,7 @@ impl Answers {
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         kept.answered += 1;
         let answered = kept.answered;
-        let answer = Answer { version, value: Arc::new(value.clone()), bytes, answered };
+        let answer = Answer { generation, value: Arc::new(value.clone()), bytes, answered };
         if let Some(older) = kept.answers.insert(question.clone(), answer) {
             kept.bytes -= older.bytes;
         }

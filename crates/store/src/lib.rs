@@ -14,7 +14,7 @@ pub mod catalog;
 mod clock;
 pub mod credentials;
 pub mod dashboards;
-mod data_version;
+mod data_generation;
 mod entities;
 mod error;
 pub mod import;
@@ -33,7 +33,7 @@ pub mod subscriptions;
 pub mod usage;
 pub mod users;
 
-pub use data_version::DataVersion;
+pub use data_generation::DataGeneration;
 pub use error::StoreError;
 pub use scope::Scope;
 
@@ -42,7 +42,6 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
-use std::sync::Arc;
 use std::time::Duration;
 
 /// SQLite's page cache per pool connection of the server, in KiB.
@@ -55,7 +54,6 @@ const IMPORT_POOL_PAGE_CACHE_KIB: u32 = 2 * 1024;
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
-    version: Arc<data_version::Source>,
 }
 
 /// A connection pool's state at one moment.
@@ -110,7 +108,7 @@ impl Store {
             options.max_connections(20);
         }
         let db = Database::connect(options).await?;
-        Ok(Store { db, version: Arc::new(data_version::Source::of(url)) })
+        Ok(Store { db })
     }
 
     /// Brings the schema up to date, fills a rollup added since the data was imported, and rates
@@ -124,7 +122,10 @@ impl Store {
         if rollups::missing_grain(&self.db).await? {
             rollups::rebuild(self).await?;
         }
-        billing::issues::rerate_retired_kinds(self).await
+        billing::issues::rerate_retired_kinds(self).await?;
+        // The fills above write rollups, which no trigger counts.
+        data_generation::move_on(&self.db).await?;
+        Ok(())
     }
 
     /// The connection pool now: (open connections, idle ones, the most it opens), for `/metrics`.
@@ -141,10 +142,10 @@ impl Store {
         }
     }
 
-    /// The database's version now: unchanged while no write commits, from this process or
-    /// another; `None` when it cannot be told (an in-memory database).
-    pub async fn data_version(&self) -> Result<Option<DataVersion>, StoreError> {
-        self.version.read(&self.db).await
+    /// The data's generation now: unchanged while no write the dashboards read commits, from
+    /// this process or another.
+    pub async fn data_generation(&self) -> Result<DataGeneration, StoreError> {
+        data_generation::read(&self.db).await
     }
 
     /// Whether the database answers (for `/readyz`).

@@ -33,6 +33,8 @@ use sea_orm::{
 use sea_query_sqlx::SqlxValues;
 use tokio::sync::Mutex;
 
+use crate::data_generation;
+
 /// An import's transaction; rolled back when dropped uncommitted.
 pub(crate) enum ImportTxn {
     /// SQLite: the import's own connection, in a (deferred) transaction.
@@ -97,8 +99,10 @@ impl ImportTxn {
         copy.finish().await.map_err(exec_err)
     }
 
-    /// Commits.
+    /// Commits, moving the data's generation on: an import writes line items and rollups, which
+    /// no trigger counts.
     pub async fn commit(self) -> Result<(), DbErr> {
+        data_generation::move_on(&self).await?;
         match self {
             ImportTxn::Sqlite(conn) => end(conn.into_inner(), "COMMIT").await,
             ImportTxn::Postgres(conn) => end(conn.into_inner(), "COMMIT").await,

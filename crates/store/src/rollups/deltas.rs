@@ -15,7 +15,7 @@ use super::monthly::Monthly;
 use super::names::Names;
 use super::sums::Sums;
 use super::tree_lock::lock_tree;
-use crate::StoreError;
+use crate::{StoreError, data_generation};
 
 /// Rollup keys (and distinct texts) held in memory before they are written: an import or a
 /// rebuild writes its changes as they pile up, so that memory stays bounded however many
@@ -90,9 +90,11 @@ impl Deltas {
         self.monthly.into_sorted(self.names)
     }
 
-    /// Writes the changes to every rollup.
+    /// Writes the changes to every rollup, moving the data's generation on (no trigger counts
+    /// the rollups' writes).
     pub async fn apply(self, db: &impl ConnectionTrait, tenant: i64) -> Result<(), StoreError> {
         lock_tree(db, tenant).await?;
+        data_generation::move_on(db).await?;
         let Deltas { monthly, others, names } = self;
         monthly.write(db, tenant, &names).await?;
         others.write(db, tenant, &names).await

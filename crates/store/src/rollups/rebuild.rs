@@ -14,7 +14,7 @@ use super::keys::Key;
 use super::monthly::{self, Monthly};
 use super::sums::Sums;
 use crate::entities::billing_line_item;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, data_generation};
 
 /// Rated lines read at a time.
 const PAGE: u64 = 10_000;
@@ -87,6 +87,7 @@ pub async fn rebuild(store: &Store) -> Result<u64, StoreError> {
         deltas.apply(&txn, tenant).await?;
     }
     let written = Monthly::count(&txn).await? + Others::count(&txn).await?;
+    data_generation::move_on(&txn).await?;
     txn.commit().await?;
     Ok(written)
 }
