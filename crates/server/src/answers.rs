@@ -1,30 +1,46 @@
-//! Answers of the slow dashboard reads kept while the data they were computed from is unchanged:
-//! Insights' views, the Partners console and Home's month's revenue, its accounts' pages and
-//! 12-month overview take 5–300 ms at 1M–10M lines (their time is work over every reseller,
-//! product or customer in scope), and every user of a tree opens them with the same question
-//! each morning.
+//! Answers of the dashboard reads kept while the data they were computed from is unchanged: Home
+//! and its reports, the Partners console and its lists and Insights' views take 1–300 ms at
+//! 1M–10M lines (the slow ones' time is work over every reseller, product or customer in scope),
+//! and every user of a tree opens them with the same question each morning.
 //!
 //! An answer is kept under its question — the endpoint, the caller's scope and every other input
 //! of the store's read — with the data's generation read *before* it was computed
 //! ([`Store::data_generation`]). It is given again only while the generation reads the same:
 //! every commit that changes what the dashboards read (an import, a re-rate, an organisation
-//! renamed), from this process or the command line, moves it on, so the next request computes
-//! afresh; a login, an API key's use, the usage refresh or a report written leave it. An answer
-//! computed while a write commits is kept under the older generation and never given. The
-//! answers' sizes (as JSON) are capped in all (`TIERDASH_ANSWER_CACHE_MB`, default 64; 0 keeps
-//! none), the oldest going first.
+//! renamed), from this process or the command line, moves it on; a login, an API key's use, the
+//! usage refresh or a report written leave it. An answer computed while a write commits is kept
+//! under the older generation and never given. The answers' sizes (as JSON) are capped in all
+//! (`TIERDASH_ANSWER_CACHE_MB`, default 64; 0 keeps none), the oldest going first.
+//!
+//! When the generation moves, the questions asked in the last day are answered again in the
+//! background ([`Answers::refresh`], most recently asked first), so that the morning after the
+//! night's imports finds its answers ready rather than the first user of each view waiting for
+//! it to be computed. A refresh stops as soon as the generation moves again (the next file of a
+//! series of imports) and starts over at the next look.
 
 use std::any::Any;
 use std::collections::{HashMap, VecDeque};
+use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use store::{DataGeneration, Store};
+use store::{DataGeneration, Scope, Store, StoreError};
 
 /// The largest share of the budget one answer may take.
 const LARGEST_SHARE: usize = 8;
+
+/// How often the generation is looked at for a refresh.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(1);
+
+/// Questions asked longer ago than this are not answered again ahead of being asked.
+const REFRESH_ASKED_WITHIN: Duration = Duration::from_secs(24 * 3600);
+
+/// The most questions one refresh answers again (the most recently asked).
+const REFRESH_AT_MOST: usize = 256;
 
 /// Kept answers, by question.
 #[derive(Debug, Default)]
@@ -34,6 +50,7 @@ pub struct Answers {
     kept: Mutex<Kept>,
     given: AtomicU64,
     computed: AtomicU64,
+    refreshed: AtomicU64,
 }
 
 /// How the answers went since the server started, for `GET /metrics`.
@@ -41,8 +58,10 @@ pub struct Answers {
 pub struct AnswerStats {
     /// Answers given from those kept.
     pub given: u64,
-    /// Answers computed (none kept, or the data changed since).
+    /// Answers computed for a request (none kept, or the data changed since).
     pub computed: u64,
+    /// Answers computed again in the background after the data changed.
+    pub refreshed: u64,
     /// Bytes (as JSON) kept now.
     pub bytes: u64,
 }
@@ -58,12 +77,45 @@ struct Kept {
     answered: u64,
 }
 
-#[derive(Debug)]
+/// A computed answer, as kept.
+struct Computed {
+    value: Arc<dyn Any + Send + Sync>,
+    bytes: usize,
+}
+
+/// A computation of an answer, as a refresh awaits it.
+type Computing = Pin<Box<dyn Future<Output = Option<Computed>> + Send>>;
+
+/// Computes a question's answer again, for a refresh.
+#[derive(Clone)]
+struct Again(Arc<dyn Fn() -> Computing + Send + Sync>);
+
+impl fmt::Debug for Again {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Again")
+    }
+}
+
 struct Answer {
     generation: DataGeneration,
     value: Arc<dyn Any + Send + Sync>,
     bytes: usize,
     answered: u64,
+    /// When the question was last asked (a refresh leaves it).
+    asked: Instant,
+    again: Again,
+}
+
+impl fmt::Debug for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Answer").field("generation", &self.generation).field("bytes", &self.bytes).finish()
+    }
+}
+
+/// `value` as kept, with its size as JSON; `None` when it cannot be written as JSON.
+fn computed<T: Serialize + Send + Sync + 'static>(value: T) -> Option<Computed> {
+    let bytes = serde_json::to_vec(&value).ok()?.len();
+    Some(Computed { value: Arc::new(value), bytes })
 }
 
 impl Answers {
@@ -72,26 +124,44 @@ impl Answers {
         Answers { budget: megabytes.saturating_mul(1_000_000), ..Answers::default() }
     }
 
+    /// Whether answers are kept at all.
+    pub fn keeps(&self) -> bool {
+        self.budget > 0
+    }
+
     /// How the answers went so far.
     pub fn stats(&self) -> AnswerStats {
-        let bytes = self.kept.lock().unwrap_or_else(|e| e.into_inner()).bytes as u64;
+        let bytes = self.lock().bytes as u64;
         AnswerStats {
             given: self.given.load(Ordering::Relaxed),
             computed: self.computed.load(Ordering::Relaxed),
+            refreshed: self.refreshed.load(Ordering::Relaxed),
             bytes,
         }
     }
 
-    /// The answer to `question` while the data is unchanged since it was computed, else
-    /// `compute`'s (kept when the generation could be read).
-    pub async fn answer<T, E, F>(&self, store: &Store, question: String, compute: F) -> Result<T, E>
+    fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The answer to `question` (asked by a caller of `scope`) while the data is unchanged since
+    /// it was computed, else `compute`'s, kept when the generation could be read. `compute` gets
+    /// its own store and scope, as a refresh calls it again later.
+    pub async fn answer<T, F, Fut>(
+        &self,
+        store: &Store,
+        scope: &Scope,
+        question: String,
+        compute: F,
+    ) -> Result<T, StoreError>
     where
         T: Clone + Serialize + Send + Sync + 'static,
-        F: Future<Output = Result<T, E>>,
+        F: Fn(Store, Scope) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
     {
-        if self.budget == 0 {
+        if !self.keeps() {
             self.computed.fetch_add(1, Ordering::Relaxed);
-            return compute.await;
+            return compute(store.clone(), *scope).await;
         }
         // Without a generation nothing is kept or given: the answer is computed, as it would be
         // with no answers kept.
@@ -104,37 +174,41 @@ impl Answers {
             self.given.fetch_add(1, Ordering::Relaxed);
             return Ok(value);
         }
-        let value = compute.await?;
+        let value = compute(store.clone(), *scope).await?;
         self.computed.fetch_add(1, Ordering::Relaxed);
-        if let Ok(generation) = generation {
-            self.keep(question, generation, &value);
+        if let Ok(generation) = generation
+            && let Some(kept) = computed(value.clone())
+        {
+            let (store, scope) = (store.clone(), *scope);
+            let again = Again(Arc::new(move || {
+                let answer = compute(store.clone(), scope);
+                Box::pin(async move { computed(answer.await.ok()?) })
+            }));
+            self.keep(question, generation, kept, again, Instant::now());
         }
         Ok(value)
     }
 
     fn kept_answer<T: Clone + 'static>(&self, question: &str, generation: DataGeneration) -> Option<T> {
         let value = {
-            let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-            kept.answers.get(question).filter(|a| a.generation == generation)?.value.clone()
+            let mut kept = self.lock();
+            let answer = kept.answers.get_mut(question).filter(|a| a.generation == generation)?;
+            answer.asked = Instant::now();
+            answer.value.clone()
         };
         // Copied outside the lock: a large answer takes a while.
         value.downcast_ref::<T>().cloned()
     }
 
-    fn keep<T: Clone + Serialize + Send + Sync + 'static>(
-        &self,
-        question: String,
-        generation: DataGeneration,
-        value: &T,
-    ) {
-        let Ok(bytes) = serde_json::to_vec(value).map(|json| json.len()) else { return };
+    fn keep(&self, question: String, generation: DataGeneration, computed: Computed, again: Again, asked: Instant) {
+        let Computed { value, bytes } = computed;
         if bytes > self.budget / LARGEST_SHARE {
             return;
         }
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        let mut kept = self.lock();
         kept.answered += 1;
         let answered = kept.answered;
-        let answer = Answer { generation, value: Arc::new(value.clone()), bytes, answered };
+        let answer = Answer { generation, value, bytes, answered, asked, again };
         if let Some(older) = kept.answers.insert(question.clone(), answer) {
             kept.bytes -= older.bytes;
         }
@@ -153,6 +227,55 @@ impl Answers {
         if kept.order.len() > 2 * kept.answers.len() + 64 {
             let Kept { answers, order, .. } = &mut *kept;
             order.retain(|(q, at)| answers.get(q).is_some_and(|a| a.answered == *at));
+        }
+    }
+
+    /// Answers again, one at a time, the questions asked in the last day whose kept answer is of
+    /// an older generation than `generation` (most recently asked first), while the generation
+    /// reads `generation`. Returns how many it answered.
+    pub async fn refresh(&self, store: &Store, generation: DataGeneration) -> usize {
+        let mut stale: Vec<(String, Instant, Again)> = self
+            .lock()
+            .answers
+            .iter()
+            .filter(|(_, a)| a.generation != generation && a.asked.elapsed() < REFRESH_ASKED_WITHIN)
+            .map(|(question, a)| (question.clone(), a.asked, a.again.clone()))
+            .collect();
+        stale.sort_by_key(|(_, asked, _)| std::cmp::Reverse(*asked));
+        let mut refreshed = 0;
+        for (question, asked, again) in stale.into_iter().take(REFRESH_AT_MOST) {
+            // The generation moved again: this round's answers would be of the past.
+            if store.data_generation().await.ok() != Some(generation) {
+                break;
+            }
+            let Some(computed) = (again.0)().await else { continue };
+            self.keep(question, generation, computed, again, asked);
+            self.refreshed.fetch_add(1, Ordering::Relaxed);
+            refreshed += 1;
+        }
+        refreshed
+    }
+
+    /// Looks at the data's generation every [`REFRESH_EVERY`] and refreshes the kept answers
+    /// when it moved; runs until the process ends.
+    pub async fn keep_refreshing(self: Arc<Self>, store: Store) {
+        let mut refreshed_for = None;
+        let mut tick = tokio::time::interval(REFRESH_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Ok(generation) = store.data_generation().await else { continue };
+            if refreshed_for == Some(generation) {
+                continue;
+            }
+            let answered = self.refresh(&store, generation).await;
+            if answered > 0 {
+                tracing::info!(answered, "kept dashboard answers computed again after the data changed");
+            }
+            // Only a round the generation did not interrupt is done with it.
+            if store.data_generation().await.ok() == Some(generation) {
+                refreshed_for = Some(generation);
+            }
         }
     }
 }

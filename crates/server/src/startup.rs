@@ -73,6 +73,10 @@ impl Application {
     ) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
+        let answers = Arc::new(Answers::new(config.answer_cache_mb));
+        if answers.keeps() {
+            tokio::spawn(answers.clone().keep_refreshing(store.clone()));
+        }
         let state = web::Data::new(AppState {
             store,
             jwt: JwtKeys::new(&config.jwt_secret, config.token_ttl),
@@ -80,7 +84,7 @@ impl Application {
             reports_waiting,
             unknown_logins: Default::default(),
             metrics_token: config.metrics_token.clone(),
-            answers: Answers::new(config.answer_cache_mb),
+            answers: answers.clone(),
         });
         let spa = SpaDir(config.static_dir.clone());
         // The document served is the committed one, rules applied (`spec_rules`).

@@ -26,6 +26,7 @@ pub struct AppState {
     pub unknown_logins: UnknownLogins,
     /// The token `GET /metrics` asks for, if one is set.
     pub metrics_token: Option<secrecy::SecretString>,
-    /// The slow dashboard reads' answers, kept while the data is unchanged.
-    pub answers: Answers,
+    /// The dashboard reads' answers, kept while the data is unchanged (and refreshed when it
+    /// changes).
+    pub answers: Arc<Answers>,
 }

@@ -104,7 +104,8 @@ mod tests {
         store.migrate().await.unwrap();
         let mut unplaced = Vec::new();
         for (table, triggered) in tables(store.db()).await {
-            let listed = [MOVED_BY_WRITERS, UNREAD_BY_DASHBOARDS].iter().filter(|l| l.contains(&table.as_str())).count();
+            let listed =
+                [MOVED_BY_WRITERS, UNREAD_BY_DASHBOARDS].iter().filter(|l| l.contains(&table.as_str())).count();
             if usize::from(triggered) + listed != 1 {
                 unplaced.push(format!("{table} (triggered: {triggered}, in {listed} of the lists)"));
             }

@@ -152,10 +152,11 @@ impl Metrics {
             let _ = writeln!(out, "tierdash_db_pool_max_connections {}", pool.max);
         }
         if let Some(answers) = gauges.answers {
-            out.push_str("# HELP tierdash_dashboard_answers_total Slow dashboard reads answered, given from a kept answer or computed.\n");
+            out.push_str("# HELP tierdash_dashboard_answers_total Dashboard reads answered: given from a kept answer, computed for a request, or computed again after the data changed (refreshed).\n");
             out.push_str("# TYPE tierdash_dashboard_answers_total counter\n");
             let _ = writeln!(out, "tierdash_dashboard_answers_total{{result=\"kept\"}} {}", answers.given);
             let _ = writeln!(out, "tierdash_dashboard_answers_total{{result=\"computed\"}} {}", answers.computed);
+            let _ = writeln!(out, "tierdash_dashboard_answers_total{{result=\"refreshed\"}} {}", answers.refreshed);
             out.push_str("# HELP tierdash_dashboard_answers_kept_bytes The kept answers' size as JSON.\n");
             out.push_str("# TYPE tierdash_dashboard_answers_kept_bytes gauge\n");
             let _ = writeln!(out, "tierdash_dashboard_answers_kept_bytes {}", answers.bytes);

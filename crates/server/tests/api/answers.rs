@@ -10,12 +10,14 @@ use crate::on_both_databases;
 
 on_both_databases!(
     a_kept_answer_is_given_only_while_the_data_is_unchanged,
+    kept_answers_are_computed_again_when_the_data_changes,
     kept_answers_stay_with_the_scope_and_rights_that_asked
 );
 
 const SUMMARY: &str = "/api/v1/insights/summary?as_of=2026-10-31";
 const TREND: &str = "/api/v1/insights/revenue-trend?as_of=2026-10-31";
 const OVERVIEW: &str = "/api/v1/dashboards/home/overview?as_of=2026-10-31";
+const HOME: &str = "/api/v1/dashboards/home?as_of=2026-10-31";
 
 async fn import(app: &TestApp, token: &str, rows: &[&str]) {
     let body = format!(
@@ -28,13 +30,19 @@ async fn import(app: &TestApp, token: &str, rows: &[&str]) {
 
 /// Answers (kept, computed) so far, from `/metrics`.
 async fn answer_counts(app: &TestApp) -> (u64, u64) {
+    let (kept, computed, _) = answers_so_far(app).await;
+    (kept, computed)
+}
+
+/// Answers (kept, computed, refreshed) so far, from `/metrics`.
+async fn answers_so_far(app: &TestApp) -> (u64, u64, u64) {
     let metrics = app.client.get(app.url("/metrics")).bearer_auth(METRICS_TOKEN).send().await.unwrap();
     let metrics = metrics.text().await.unwrap();
     let count = |result: &str| -> u64 {
         let line = format!("tierdash_dashboard_answers_total{{result=\"{result}\"}} ");
         metrics.lines().find_map(|l| l.strip_prefix(line.as_str())).and_then(|n| n.parse().ok()).unwrap_or(u64::MAX)
     };
-    (count("kept"), count("computed"))
+    (count("kept"), count("computed"), count("refreshed"))
 }
 
 /// The first reseller's name in the trend.
@@ -58,11 +66,14 @@ async fn a_kept_answer_is_given_only_while_the_data_is_unchanged(app: TestApp) {
     assert_eq!(answer_counts(&app).await, (2, 1), "kept across a write of a table no dashboard reads");
     let overview = json_of(&app, &d, OVERVIEW).await;
     assert_eq!(overview["months"][11]["total"]["total"], "100.00", "{overview}");
+    assert_eq!(json_of(&app, &d, HOME).await["current_month_revenue"]["total"], "100.00");
+    assert_eq!(json_of(&app, &d, HOME).await["current_month_revenue"]["total"], "100.00");
 
-    // An import: both views are computed again.
+    // An import: every view is computed again.
     import(&app, &d, &["C2,2026-10-06,2026-10-06,20,USD,Usage,AWS,EC2"]).await;
     assert_eq!(json_of(&app, &d, SUMMARY).await["range"]["revenue"], "120.00");
     assert_eq!(json_of(&app, &d, OVERVIEW).await["months"][11]["total"]["total"], "120.00");
+    assert_eq!(json_of(&app, &d, HOME).await["current_month_revenue"]["total"], "120.00");
 
     // A reseller renamed through the API.
     assert_eq!(trend_name(&app, &d).await, "Reseller One");
@@ -75,6 +86,31 @@ async fn a_kept_answer_is_given_only_while_the_data_is_unchanged(app: TestApp) {
     let store = store::Store::connect(&app.database_url).await.unwrap();
     store.execute_raw(&format!("UPDATE organizations SET name = 'Outside' WHERE id = {}", app.tree.r1)).await.unwrap();
     assert_eq!(trend_name(&app, &d).await, "Outside");
+}
+
+/// After an import the questions asked before are answered again in the background: the next
+/// request is given the new figures without computing them.
+async fn kept_answers_are_computed_again_when_the_data_changes(app: TestApp) {
+    let d = app.token(D_ADMIN).await;
+    import(&app, &d, &["C1,2026-10-05,2026-10-05,100,USD,Usage,AWS,EC2"]).await;
+    assert_eq!(json_of(&app, &d, SUMMARY).await["range"]["revenue"], "100.00");
+    assert_eq!(json_of(&app, &d, HOME).await["current_month_revenue"]["total"], "100.00");
+    let (_, _, refreshed_before) = answers_so_far(&app).await;
+    import(&app, &d, &["C2,2026-10-06,2026-10-06,20,USD,Usage,AWS,EC2"]).await;
+    // The server looks at the data's generation every second; waited for, at most 30 s.
+    let mut so_far = answers_so_far(&app).await;
+    for _ in 0..300 {
+        if so_far.2 >= refreshed_before + 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        so_far = answers_so_far(&app).await;
+    }
+    assert!(so_far.2 >= refreshed_before + 2, "both answers refreshed: {so_far:?}");
+    assert_eq!(json_of(&app, &d, SUMMARY).await["range"]["revenue"], "120.00");
+    assert_eq!(json_of(&app, &d, HOME).await["current_month_revenue"]["total"], "120.00");
+    let after = answers_so_far(&app).await;
+    assert_eq!((after.0, after.1), (so_far.0 + 2, so_far.1), "given from the refreshed answers, none computed");
 }
 
 async fn kept_answers_stay_with_the_scope_and_rights_that_asked(app: TestApp) {

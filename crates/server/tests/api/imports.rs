@@ -641,6 +641,9 @@ async fn tree_totals_are_filled_from_the_resellers_rows(app: TestApp) {
     let store = store::Store::connect(&app.database_url).await.unwrap();
     store.execute_raw("DELETE FROM reseller_product_rollups WHERE reseller_id = 0").await.unwrap();
     store.execute_raw("DELETE FROM segment_month_rollups WHERE reseller_id = 0").await.unwrap();
+    // Hand-written SQL on the rollups, which no trigger counts, moves the data's generation
+    // itself (docs/data-model.md §17), or the server would give its kept answers.
+    store.execute_raw("INSERT INTO data_generation_marks DEFAULT VALUES").await.unwrap();
     let emptied = products_and_segments(&app, &token).await;
     assert_eq!(emptied[1]["months"][0]["revenue_by_segment"], json!({}), "read from the totals");
     store.migrate().await.unwrap();

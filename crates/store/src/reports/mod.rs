@@ -15,8 +15,10 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::api::{CountTile, ListQuery, NewReport, Page, Report, ReportsFilter};
 use domain::kinds::{OrgKind, ReportCategory, ReportKind, ReportStatus};
 use domain::metrics::Month;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 
 use crate::entities::{organization, report, report_chunk};
@@ -192,17 +194,26 @@ pub async fn status_tiles(
     use report::Column;
     let kinds: Vec<&str> = ReportKind::ALL.iter().filter(|k| k.category() == category).map(|k| k.as_str()).collect();
     let from = since.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    // Every status counted in one statement: the Partners console reads these on each request,
+    // its other figures from a kept answer.
+    let counted: BTreeMap<String, i64> = report::Entity::find()
+        .select_only()
+        .column(Column::Status)
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .filter(visible(scope))
+        .filter(Column::Kind.is_in(kinds))
+        .filter(Column::RequestedAt.gte(from))
+        .group_by(Column::Status)
+        .into_tuple::<(String, i64)>()
+        .all(store.db())
+        .await?
+        .into_iter()
+        .collect();
     let mut tiles = BTreeMap::new();
     for status in ReportStatus::ALL {
-        let n = report::Entity::find()
-            .filter(visible(scope))
-            .filter(Column::Kind.is_in(kinds.clone()))
-            .filter(Column::Status.eq(status.as_str()))
-            .filter(Column::RequestedAt.gte(from))
-            .count(store.db())
-            .await?;
+        let count = counted.get(status.as_str()).map_or(0, |n| u64::try_from(*n).unwrap_or(0));
         let list = format!("/api/v1/reports?category={category}&status={status}&requested_since={since}");
-        tiles.insert(status.as_str().to_owned(), CountTile { count: n, list });
+        tiles.insert(status.as_str().to_owned(), CountTile { count, list });
     }
     Ok(tiles)
 }

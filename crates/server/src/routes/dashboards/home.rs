@@ -9,6 +9,7 @@ use domain::api::{
 use domain::metrics::Month;
 use domain::roles::{MoneyFields, Permission};
 use store::dashboards::home;
+use store::{Scope, Store};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::home_csv::RevenueExport;
@@ -52,7 +53,11 @@ pub async fn get_home(
 ) -> Result<web::Json<HomeDashboard>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
-    Ok(web::Json(home::home_dashboard(&state.store, &caller.scope, query.as_of, sees_money).await?))
+    let question = format!("home {:?}", (&caller.scope, query.as_of, sees_money));
+    let as_of = query.as_of;
+    let compute =
+        move |store: Store, scope: Scope| async move { home::home_dashboard(&store, &scope, as_of, sees_money).await };
+    Ok(web::Json(state.answers.answer(&state.store, &caller.scope, question, compute).await?))
 }
 
 /// A month's revenue, cost and margin by service (`by_service`, keyed by `ServiceName`) and the
@@ -82,8 +87,10 @@ pub async fn get_revenue_report(
         home::revenue_of_month(&state.store, &caller.scope, month, query.as_of).await?
     } else {
         let question = format!("home revenue {:?}", (&caller.scope, month, query.as_of));
-        let report = home::revenue_report(&state.store, &caller.scope, month, query.as_of);
-        let report = state.answers.answer(&state.store, question, report).await?;
+        let as_of = query.as_of;
+        let compute =
+            move |store: Store, scope: Scope| async move { home::revenue_report(&store, &scope, month, as_of).await };
+        let report = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
         home::RevenueMonth { report, customers: Vec::new() }
     };
     Ok(Report::new(RevenueExport(report), query.format))
@@ -112,8 +119,12 @@ pub async fn list_revenue_customers(
     }
     let month = query.month.map_or_else(|| Month::of(query.as_of), |m| m.month());
     let question = format!("home revenue customers {:?}", (&caller.scope, month, query.as_of, &list));
-    let page = home::revenue_customers(&state.store, &caller.scope, month, query.as_of, &list);
-    Ok(web::Json(state.answers.answer(&state.store, question, page).await?))
+    let as_of = query.as_of;
+    let compute = move |store: Store, scope: Scope| {
+        let list = list.clone();
+        async move { home::revenue_customers(&store, &scope, month, as_of, &list).await }
+    };
+    Ok(web::Json(state.answers.answer(&state.store, &caller.scope, question, compute).await?))
 }
 
 /// The month's projected revenue by provider and service (absent, with the reason, before 30
@@ -134,7 +145,11 @@ pub async fn get_projection_report(
     query: Dated<AsOfQuery>,
 ) -> Result<Report<ProjectionReport>, ApiError> {
     require_reports(&caller)?;
-    let report = home::projection_by_service(&state.store, &caller.scope, query.as_of).await?;
+    let question = format!("home projection {:?}", (&caller.scope, query.as_of));
+    let as_of = query.as_of;
+    let compute =
+        move |store: Store, scope: Scope| async move { home::projection_by_service(&store, &scope, as_of).await };
+    let report = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     Ok(Report::new(report, query.format))
 }
 
@@ -155,7 +170,11 @@ pub async fn get_marketplace_report(
     query: Dated<AsOfQuery>,
 ) -> Result<Report<MarketplaceReport>, ApiError> {
     require_reports(&caller)?;
-    let report = home::marketplace_by_month(&state.store, &caller.scope, query.as_of).await?;
+    let question = format!("home marketplace {:?}", (&caller.scope, query.as_of));
+    let as_of = query.as_of;
+    let compute =
+        move |store: Store, scope: Scope| async move { home::marketplace_by_month(&store, &scope, as_of).await };
+    let report = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     Ok(Report::new(report, query.format))
 }
 
@@ -178,7 +197,8 @@ pub async fn get_revenue_overview(
 ) -> Result<Report<RevenueOverview>, ApiError> {
     require_reports(&caller)?;
     let question = format!("home overview {:?}", (&caller.scope, query.as_of));
-    let report = home::revenue_overview(&state.store, &caller.scope, query.as_of);
-    let report = state.answers.answer(&state.store, question, report).await?;
+    let as_of = query.as_of;
+    let compute = move |store: Store, scope: Scope| async move { home::revenue_overview(&store, &scope, as_of).await };
+    let report = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     Ok(Report::new(report, query.format))
 }

@@ -8,6 +8,7 @@ use domain::api::{
 };
 use domain::roles::{MoneyFields, Permission};
 use store::dashboards::insights::{self, Range};
+use store::{Scope, Store};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Listed, Report, wants_csv};
@@ -57,8 +58,11 @@ pub async fn get_summary(
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let range = range(&query)?;
     let question = format!("insights summary {:?}", (&caller.scope, &range, sees_money));
-    let summary = insights::summary(&state.store, &caller.scope, &range, sees_money);
-    let summary = state.answers.answer(&state.store, question, summary).await?;
+    let compute = move |store: Store, scope: Scope| {
+        let range = range.clone();
+        async move { insights::summary(&store, &scope, &range, sees_money).await }
+    };
+    let summary = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     Ok(Report::new(summary, query.format))
 }
 
@@ -82,8 +86,11 @@ pub async fn get_adds_churns(
     caller.require(Permission::ViewDashboards)?;
     let range = range(&query)?;
     let question = format!("insights adds-churns {:?}", (&caller.scope, &range));
-    let adds = insights::adds_churns(&state.store, &caller.scope, &range);
-    let adds = state.answers.answer(&state.store, question, adds).await?;
+    let compute = move |store: Store, scope: Scope| {
+        let range = range.clone();
+        async move { insights::adds_churns(&store, &scope, &range).await }
+    };
+    let adds = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     Ok(Report::new(adds, query.format))
 }
 
@@ -119,8 +126,11 @@ pub async fn get_revenue_trend(
         (list.page, list.per_page) = (1, u64::MAX);
     }
     let question = format!("insights revenue-trend {:?}", (&caller.scope, &range, &list));
-    let found = insights::revenue_trend(&state.store, &caller.scope, &range, &list);
-    let found = state.answers.answer(&state.store, question, found).await?;
+    let compute = move |store: Store, scope: Scope| {
+        let (range, list) = (range.clone(), list.clone());
+        async move { insights::revenue_trend(&store, &scope, &range, &list).await }
+    };
+    let found = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     let name = format!("insights-revenue-trend-{}", query.as_of);
     Ok(Report::new(Listed::answer(found, everything, page, per_page, name), query.format))
 }
@@ -147,8 +157,11 @@ pub async fn get_products(
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let range = range(&query)?;
     let question = format!("insights products {:?}", (&caller.scope, &range, sees_money));
-    let products = insights::products(&state.store, &caller.scope, &range, sees_money);
-    let products = state.answers.answer(&state.store, question, products).await?;
+    let compute = move |store: Store, scope: Scope| {
+        let range = range.clone();
+        async move { insights::products(&store, &scope, &range, sees_money).await }
+    };
+    let products = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     Ok(Report::new(products, query.format))
 }
 
@@ -175,8 +188,11 @@ pub async fn get_geography(
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let range = range(&query)?;
     let question = format!("insights geography {:?}", (&caller.scope, &range, sees_money));
-    let geography = insights::geography(&state.store, &caller.scope, &range, sees_money);
-    let geography = state.answers.answer(&state.store, question, geography).await?;
+    let compute = move |store: Store, scope: Scope| {
+        let range = range.clone();
+        async move { insights::geography(&store, &scope, &range, sees_money).await }
+    };
+    let geography = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     Ok(Report::new(geography, query.format))
 }
 
@@ -202,8 +218,11 @@ pub async fn get_segments(
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let range = range(&query)?;
     let question = format!("insights segments {:?}", (&caller.scope, &range, sees_money));
-    let segments = insights::segments(&state.store, &caller.scope, &range, sees_money);
-    let segments = state.answers.answer(&state.store, question, segments).await?;
+    let compute = move |store: Store, scope: Scope| {
+        let range = range.clone();
+        async move { insights::segments(&store, &scope, &range, sees_money).await }
+    };
+    let segments = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     Ok(Report::new(segments, query.format))
 }
 
@@ -230,7 +249,12 @@ pub async fn get_agreements(
     let mut list = list.check(&[])?;
     let (page, per_page) = (list.page, list.per_page);
     (list.page, list.per_page) = (1, u64::MAX);
-    let all = insights::agreements(&state.store, &caller.scope, &list).await?;
+    let question = format!("insights agreements {:?}", (&caller.scope, &list));
+    let compute = move |store: Store, scope: Scope| {
+        let list = list.clone();
+        async move { insights::agreements(&store, &scope, &list).await }
+    };
+    let all = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     let skip = usize::try_from(page.saturating_sub(1).saturating_mul(per_page)).unwrap_or(usize::MAX);
     let items = all.items.iter().skip(skip).take(usize::try_from(per_page).unwrap_or(usize::MAX)).cloned().collect();
     let shown = InsightsAgreements { items, page, per_page, ..all.clone() };

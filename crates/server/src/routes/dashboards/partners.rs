@@ -7,7 +7,7 @@ use domain::api::{InactivePartner, ListParams, NewPartner, Page, PartnersDashboa
 use domain::kinds::ReportCategory;
 use domain::roles::{MoneyFields, Permission};
 use store::dashboards::partners;
-use store::reports;
+use store::{Scope, Store, reports};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Listed, Report};
@@ -81,8 +81,11 @@ pub async fn get_partners(
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let (days, threshold) = window_and_threshold(&query)?;
     let question = format!("partners {:?}", (&caller.scope, query.as_of, days, threshold, sees_money));
-    let dashboard = partners::partners_dashboard(&state.store, &caller.scope, query.as_of, days, threshold, sees_money);
-    let mut dashboard = state.answers.answer(&state.store, question, dashboard).await?;
+    let as_of = query.as_of;
+    let compute = move |store: Store, scope: Scope| async move {
+        partners::partners_dashboard(&store, &scope, as_of, days, threshold, sees_money).await
+    };
+    let mut dashboard = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     if caller.role.can(Permission::ViewReports) {
         let since = Utc::now().date_naive() - chrono::Duration::days(29);
         let tiles = |category| reports::status_tiles(&state.store, &caller.scope, category, since);
@@ -116,7 +119,12 @@ pub async fn list_new_partners(
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     window_and_threshold(&query)?;
     let list = list.check(&[])?;
-    let all = partners::new_partners(&state.store, &caller.scope, query.as_of, sees_money, 1, u64::MAX).await?;
+    let question = format!("partners new {:?}", (&caller.scope, query.as_of, sees_money));
+    let as_of = query.as_of;
+    let compute = move |store: Store, scope: Scope| async move {
+        partners::new_partners(&store, &scope, as_of, sees_money, 1, u64::MAX).await
+    };
+    let all = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     let name = format!("new-partners-{}", query.as_of);
     Ok(Report::new(Listed::paged(all.items, list.page, list.per_page, name), query.format))
 }
@@ -142,7 +150,12 @@ pub async fn list_inactive_new_partners(
     caller.require(Permission::ViewDashboards)?;
     let (days, _) = window_and_threshold(&query)?;
     let list = list.check(&[])?;
-    let all = partners::inactive_new_partners(&state.store, &caller.scope, query.as_of, days, 1, u64::MAX).await?;
+    let question = format!("partners inactive new {:?}", (&caller.scope, query.as_of, days));
+    let as_of = query.as_of;
+    let compute = move |store: Store, scope: Scope| async move {
+        partners::inactive_new_partners(&store, &scope, as_of, days, 1, u64::MAX).await
+    };
+    let all = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     let name = format!("inactive-new-partners-{}", query.as_of);
     Ok(Report::new(Listed::paged(all.items, list.page, list.per_page, name), query.format))
 }
@@ -169,7 +182,12 @@ pub async fn list_decreasing_units(
     caller.require(Permission::ViewDashboards)?;
     let (_, threshold) = window_and_threshold(&query)?;
     let list = list.check(&[])?;
-    let all = partners::decreasing_units_page(&state.store, &caller.scope, query.as_of, threshold, 1, u64::MAX).await?;
+    let question = format!("partners decreasing units {:?}", (&caller.scope, query.as_of, threshold));
+    let as_of = query.as_of;
+    let compute = move |store: Store, scope: Scope| async move {
+        partners::decreasing_units_page(&store, &scope, as_of, threshold, 1, u64::MAX).await
+    };
+    let all = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     let name = format!("decreasing-units-{}", query.as_of);
     Ok(Report::new(Listed::paged(all.items, list.page, list.per_page, name), query.format))
 }
