@@ -9,10 +9,9 @@
 //! The counter is moved by triggers on the tables the dashboards read that are written a few
 //! rows at a time (organisations, products, subscriptions, issues…). The tables written a row
 //! per line or rollup key (the line items and the rollups) have none: a trigger would fire
-//! millions of times an import; their writers (an import, the rollups' rebuild and fills, the
-//! demo's seed) move it themselves instead (`store/src/data_generation.rs` lists
-//! every table as one or the other, or as unread by the dashboards, and a test holds it to the
-//! schema).
+//! millions of times an import; their writers (an import, a re-rate, the rollups' rebuild and
+//! fills) move it themselves instead (`store/src/data_generation.rs` lists every table as one or
+//! the other, or as unread by the dashboards, and a test holds it to the schema).
 //!
 //! A writer moves it by adding a row to `data_generation_marks`, whose own trigger moves the
 //! counter and takes the row out again. On PostgreSQL every one of these triggers is deferred to

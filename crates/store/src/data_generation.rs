@@ -48,7 +48,7 @@ mod tests {
 
     /// The tables whose writers move the generation themselves: every write of the rollups
     /// (`Deltas::apply`, the rebuild, `Store::migrate`'s fills), the import's transaction
-    /// (`ImportTxn::commit`: its line items), the demo's seed.
+    /// (`ImportTxn::commit`: its line items).
     const MOVED_BY_WRITERS: &[&str] = &[
         "billing_line_items",
         "daily_rollups",

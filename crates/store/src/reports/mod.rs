@@ -183,39 +183,47 @@ pub async fn list(
     Ok(Page { items, total, page: list.page, per_page: list.per_page })
 }
 
-/// Per status, how many reports of `category` the caller sees were requested on or after
-/// `since`'s day, each with the list it counts (the Partners console's report tiles).
+/// Per category asked and status, how many reports the caller sees were requested on or after
+/// `since`'s day, each with the list it counts (the Partners console's report tiles), in the
+/// order of `categories`.
 pub async fn status_tiles(
     store: &Store,
     scope: &Scope,
-    category: ReportCategory,
+    categories: &[ReportCategory],
     since: NaiveDate,
-) -> Result<BTreeMap<String, CountTile>, StoreError> {
+) -> Result<Vec<BTreeMap<String, CountTile>>, StoreError> {
     use report::Column;
-    let kinds: Vec<&str> = ReportKind::ALL.iter().filter(|k| k.category() == category).map(|k| k.as_str()).collect();
+    let kinds: Vec<&str> =
+        ReportKind::ALL.iter().filter(|k| categories.contains(&k.category())).map(|k| k.as_str()).collect();
     let from = since.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    // Every status counted in one statement: the Partners console reads these on each request,
-    // its other figures from a kept answer.
-    let counted: BTreeMap<String, i64> = report::Entity::find()
+    // Every category and status counted in one statement: the Partners console reads these on
+    // each request, its other figures from a kept answer.
+    let counted: Vec<(String, String, i64)> = report::Entity::find()
         .select_only()
+        .column(Column::Kind)
         .column(Column::Status)
         .column_as(Expr::cust("COUNT(*)"), "n")
         .filter(visible(scope))
         .filter(Column::Kind.is_in(kinds))
         .filter(Column::RequestedAt.gte(from))
+        .group_by(Column::Kind)
         .group_by(Column::Status)
-        .into_tuple::<(String, i64)>()
+        .into_tuple()
         .all(store.db())
-        .await?
-        .into_iter()
-        .collect();
-    let mut tiles = BTreeMap::new();
-    for status in ReportStatus::ALL {
-        let count = counted.get(status.as_str()).map_or(0, |n| u64::try_from(*n).unwrap_or(0));
-        let list = format!("/api/v1/reports?category={category}&status={status}&requested_since={since}");
-        tiles.insert(status.as_str().to_owned(), CountTile { count, list });
-    }
-    Ok(tiles)
+        .await?;
+    let count = |category: ReportCategory, status: ReportStatus| -> u64 {
+        let of_category = |kind: &str| kind.parse::<ReportKind>().is_ok_and(|k| k.category() == category);
+        let n: i64 = counted.iter().filter(|(k, s, _)| of_category(k) && s == status.as_str()).map(|c| c.2).sum();
+        u64::try_from(n).unwrap_or(0)
+    };
+    let tiles = categories.iter().map(|&category| {
+        let tile = |status: ReportStatus| {
+            let list = format!("/api/v1/reports?category={category}&status={status}&requested_since={since}");
+            (status.as_str().to_owned(), CountTile { count: count(category, status), list })
+        };
+        ReportStatus::ALL.iter().copied().map(tile).collect()
+    });
+    Ok(tiles.collect())
 }
 
 /// How many reports of every tenant are in each status now (the operator's `/metrics`).

@@ -88,11 +88,12 @@ pub async fn get_partners(
     let mut dashboard = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
     if caller.role.can(Permission::ViewReports) {
         let since = Utc::now().date_naive() - chrono::Duration::days(29);
-        let tiles = |category| reports::status_tiles(&state.store, &caller.scope, category, since);
-        dashboard.usage_report_status = Some(tiles(ReportCategory::Usage).await?);
-        if caller.role.sees(MoneyFields::BillingReports) {
-            dashboard.billing_report_status = Some(tiles(ReportCategory::Billing).await?);
-        }
+        let billing = caller.role.sees(MoneyFields::BillingReports);
+        let categories: &[ReportCategory] =
+            if billing { &[ReportCategory::Usage, ReportCategory::Billing] } else { &[ReportCategory::Usage] };
+        let mut tiles = reports::status_tiles(&state.store, &caller.scope, categories, since).await?.into_iter();
+        dashboard.usage_report_status = tiles.next();
+        dashboard.billing_report_status = tiles.next();
     }
     Ok(Report::new(dashboard, query.format))
 }
