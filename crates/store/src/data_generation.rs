@@ -47,7 +47,7 @@ mod tests {
     use crate::Store;
 
     /// The tables whose writers move the generation themselves: every write of the rollups
-    /// (`Deltas::apply`, the rebuild, `Store::migrate`'s fills), the import's transaction
+    /// (`Deltas::apply`, the rebuild, the fills `Store::migrate` runs), the import's transaction
     /// (`ImportTxn::commit`: its line items).
     const MOVED_BY_WRITERS: &[&str] = &[
         "billing_line_items",
@@ -111,6 +111,17 @@ mod tests {
             }
         }
         assert!(unplaced.is_empty(), "{unplaced:?}");
+    }
+
+    /// Every command of the command line migrates first: with nothing to migrate or fill, the
+    /// server's kept answers stay.
+    #[tokio::test]
+    async fn migrating_an_up_to_date_database_leaves_the_generation() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        store.migrate().await.unwrap();
+        let first = store.data_generation().await.unwrap();
+        store.migrate().await.unwrap();
+        assert_eq!(store.data_generation().await.unwrap(), first);
     }
 
     #[tokio::test]

@@ -122,10 +122,7 @@ impl Store {
         if rollups::missing_grain(&self.db).await? {
             rollups::rebuild(self).await?;
         }
-        billing::issues::rerate_retired_kinds(self).await?;
-        // The fills above write rollups, which no trigger counts.
-        data_generation::move_on(&self.db).await?;
-        Ok(())
+        billing::issues::rerate_retired_kinds(self).await
     }
 
     /// The connection pool now: (open connections, idle ones, the most it opens), for `/metrics`.

@@ -94,10 +94,12 @@ impl Deltas {
     /// the rollups' writes).
     pub async fn apply(self, db: &impl ConnectionTrait, tenant: i64) -> Result<(), StoreError> {
         lock_tree(db, tenant).await?;
-        data_generation::move_on(db).await?;
         let Deltas { monthly, others, names } = self;
         monthly.write(db, tenant, &names).await?;
-        others.write(db, tenant, &names).await
+        others.write(db, tenant, &names).await?;
+        // After the writes: outside a transaction, a reader in between keeps an older answer.
+        data_generation::move_on(db).await?;
+        Ok(())
     }
 
     /// The monthly and daily changes with their texts, for comparisons.
