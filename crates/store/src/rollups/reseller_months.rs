@@ -20,7 +20,7 @@ use super::sums_table::SumsTable;
 use super::writes::{self, StoredGrain};
 use crate::bulk::{OnConflict, Table};
 use crate::entities::{reseller_month_rollup, reseller_product_rollup};
-use crate::{StoreError, data_generation, stored};
+use crate::{StoreError, stored};
 
 /// The grain of the reseller × month rollup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -162,14 +162,5 @@ pub(crate) async fn fill_from_products<C: ConnectionTrait>(db: &C) -> Result<(),
         let sums = reseller_product_sums_of(&row)?;
         by_tenant.entry(row.tenant_id).or_default().entry(key).or_default().add(&sums, 1)?;
     }
-    let filled = !by_tenant.is_empty();
-    for (tenant, changes) in by_tenant {
-        writes::write(db, tenant, &TABLE, changes.into_iter()).await?;
-    }
-    // Rollups have no trigger: the fill moves the data's generation itself, once its rows are
-    // written (it runs outside a transaction: a reader between would keep the older answer).
-    if filled {
-        data_generation::move_on(db).await?;
-    }
-    Ok(())
+    writes::write_trees(db, &TABLE, by_tenant).await
 }

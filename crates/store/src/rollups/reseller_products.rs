@@ -23,7 +23,7 @@ use super::sums_table::SumsTable;
 use super::writes::{self, StoredGrain};
 use crate::bulk::{OnConflict, Table};
 use crate::entities::reseller_product_rollup;
-use crate::{StoreError, data_generation, stored};
+use crate::{StoreError, stored};
 
 /// The grain of the reseller × product rollup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -140,16 +140,7 @@ pub(crate) async fn fill_tree_totals<C: ConnectionTrait>(db: &C) -> Result<(), S
         let key = ResellerProductKey { reseller_id: TREE_TOTAL, ..reseller_product_key_of(&row) };
         by_tenant.entry(row.tenant_id).or_default().entry(key).or_default().add(&reseller_product_sums_of(&row)?, 1)?;
     }
-    let filled = !by_tenant.is_empty();
-    for (tenant, totals) in by_tenant {
-        writes::write(db, tenant, &TABLE, totals.into_iter()).await?;
-    }
-    // Rollups have no trigger: the fill moves the data's generation itself, once its rows are
-    // written (it runs outside a transaction: a reader between would keep the older answer).
-    if filled {
-        data_generation::move_on(db).await?;
-    }
-    Ok(())
+    writes::write_trees(db, &TABLE, by_tenant).await
 }
 
 /// The grain's unique index, in the order `key_values` gives a key's values. The tree is in it:

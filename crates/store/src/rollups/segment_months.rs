@@ -24,7 +24,7 @@ use super::sums::Sums;
 use super::writes::{self, StoredGrain};
 use crate::bulk::{OnConflict, Table};
 use crate::entities::{organization, segment_month_rollup};
-use crate::{StoreError, data_generation, stored};
+use crate::{StoreError, stored};
 
 /// A key of the segment × month rollup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -165,16 +165,7 @@ pub(crate) async fn fill_tree_totals<C: ConnectionTrait>(db: &C) -> Result<(), S
         let key = SegmentMonthKey { reseller_id: TREE_TOTAL, ..key_of(&row) };
         by_tenant.entry(row.tenant_id).or_default().entry(key).or_default().add(&sums_of(&row)?, 1)?;
     }
-    let filled = !by_tenant.is_empty();
-    for (tenant, totals) in by_tenant {
-        writes::write(db, tenant, &TABLE, totals.into_iter()).await?;
-    }
-    // Rollups have no trigger: the fill moves the data's generation itself, once its rows are
-    // written (it runs outside a transaction: a reader between would keep the older answer).
-    if filled {
-        data_generation::move_on(db).await?;
-    }
-    Ok(())
+    writes::write_trees(db, &TABLE, by_tenant).await
 }
 
 /// Deletes every row of every tree (a rebuild).

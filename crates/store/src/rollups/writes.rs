@@ -13,16 +13,16 @@
 //! read rows no change touched: with a rollup row per line, each flush of an import read every
 //! row the earlier flushes had written.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value};
 
 use super::new_months::{MonthProbe, MonthsSeen};
 use super::sums::Sums;
-use crate::StoreError;
 use crate::bulk::Table;
 use crate::raw_sql::{self, padded};
+use crate::{StoreError, data_generation};
 
 /// Keys whose stored rows are read per statement: a few hundred statements for a large import
 /// instead of one per key (each a round trip on PostgreSQL), each well under both databases'
@@ -117,6 +117,28 @@ where
             E::delete_many().filter(grain.id.is_in(padded(ids, IDS_PER_DELETE).copied())).exec(db).await?;
         }
         grain.table.insert(db, written).await?;
+    }
+    Ok(())
+}
+
+/// Writes the rows a fill summed for every tree, then moves the data's generation when it wrote
+/// any: rollups have no trigger, and a fill runs outside a transaction, so the mark comes after
+/// the rows (a reader in between keeps the older answer, never one from a half-filled grain).
+pub(super) async fn write_trees<E, K>(
+    db: &impl ConnectionTrait,
+    grain: &StoredGrain<E, K>,
+    by_tenant: BTreeMap<i64, BTreeMap<K, Sums>>,
+) -> Result<(), StoreError>
+where
+    E: EntityTrait,
+    K: Eq + Hash + std::fmt::Debug + Send,
+{
+    let filled = !by_tenant.is_empty();
+    for (tenant, changes) in by_tenant {
+        write(db, tenant, grain, changes.into_iter()).await?;
+    }
+    if filled {
+        data_generation::move_on(db).await?;
     }
     Ok(())
 }
