@@ -12,14 +12,17 @@ use domain::api::{
 use domain::kinds::{OrgKind, ReportKind};
 use domain::metrics::{Month, reported};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
+};
 
 use super::refresh;
 use crate::dashboards::labels::{Label, labels_by_id};
 use crate::dashboards::{add, dashboard_scope};
-use crate::entities::{organization, report, usage_row, usage_tree_month, usage_tree_service};
+use crate::entities::{organization, report, usage_row};
 use crate::organizations::matching;
-use crate::{Scope, Store, StoreError, stored};
+use crate::{Scope, Store, StoreError, raw_sql, stored};
 
 /// What every usage page is asked with.
 #[derive(Debug, Clone, Copy)]
@@ -44,11 +47,6 @@ struct Figures {
 impl Figures {
     fn of(row: &usage_row::Model) -> Result<Figures, StoreError> {
         let columns = ["usage_rows.consumed", "usage_rows.units", "usage_rows.revenue"];
-        Figures::parse(columns, [&row.consumed, &row.units, &row.revenue], row.line_count)
-    }
-
-    fn of_tree(row: &usage_tree_service::Model) -> Result<Figures, StoreError> {
-        let columns = ["usage_tree_services.consumed", "usage_tree_services.units", "usage_tree_services.revenue"];
         Figures::parse(columns, [&row.consumed, &row.units, &row.revenue], row.line_count)
     }
 
@@ -100,8 +98,7 @@ fn services(by_service: ByService, sees_money: bool) -> Vec<ServiceUsage> {
 
 /// When the snapshot of the month was taken, and the next refresh.
 async fn update(store: &Store, ask: &UsageAsk) -> Result<UsageUpdate, StoreError> {
-    let covering = refresh::latest_covering(store, ask.period).await?;
-    let latest = refresh::latest(store).await?;
+    let refresh::Latest { latest, covering } = refresh::latest_and_covering(store, ask.period).await?;
     let next_update_at = ask.every.map(|every| latest.map_or_else(crate::clock::now, |l| l.started_at + every));
     Ok(UsageUpdate {
         updated_at: covering.as_ref().and_then(|c| c.finished_at),
@@ -149,24 +146,49 @@ async fn tree_totals(store: &Store, scope: &Scope, period: Month) -> Result<Opti
     if scope.kind != OrgKind::Distributor {
         return Ok(None);
     }
-    let Some(counts) = usage_tree_month::Entity::find()
-        .filter(usage_tree_month::Column::TenantId.eq(scope.org_id))
-        .filter(usage_tree_month::Column::Month.eq(period.to_string()))
-        .one(store.db())
-        .await?
-    else {
+    // The month's counts and its services in one statement (each is a round trip): the counts
+    // on every row, and one row with no service when no service had usage.
+    let sql = "SELECT m.resellers, m.customers, s.provider, s.service, s.consumed, s.units, s.revenue, \
+               s.line_count FROM usage_tree_months m LEFT JOIN usage_tree_services s \
+               ON s.tenant_id = m.tenant_id AND s.month = m.month WHERE m.tenant_id = ? AND m.month = ?";
+    let backend = store.db().get_database_backend();
+    let values = [scope.org_id.into(), period.to_string().into()];
+    let statement = Statement::from_sql_and_values(backend, raw_sql::numbered(backend, sql), values);
+    let rows = TreeMonthRow::find_by_statement(statement).all(store.db()).await?;
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let rows = usage_tree_service::Entity::find()
-        .filter(usage_tree_service::Column::TenantId.eq(scope.org_id))
-        .filter(usage_tree_service::Column::Month.eq(period.to_string()))
-        .all(store.db())
-        .await?;
+    let counts = (count(first.resellers), count(first.customers));
     let mut by_service = ByService::new();
-    for row in &rows {
-        by_service.insert((row.provider.clone(), row.service.clone()), Figures::of_tree(row)?);
+    for row in rows {
+        if let TreeMonthRow {
+            provider: Some(provider),
+            service: Some(service),
+            consumed: Some(consumed),
+            units: Some(units),
+            revenue: Some(revenue),
+            line_count: Some(lines),
+            ..
+        } = row
+        {
+            let columns = ["usage_tree_services.consumed", "usage_tree_services.units", "usage_tree_services.revenue"];
+            by_service.insert((provider, service), Figures::parse(columns, [&consumed, &units, &revenue], lines)?);
+        }
     }
-    Ok(Some((by_service, count(counts.resellers), count(counts.customers))))
+    Ok(Some((by_service, counts.0, counts.1)))
+}
+
+/// A row of [`tree_totals`]' statement: a tree's month and one of its services, if any.
+#[derive(Debug, FromQueryResult)]
+struct TreeMonthRow {
+    resellers: i64,
+    customers: i64,
+    provider: Option<String>,
+    service: Option<String>,
+    consumed: Option<String>,
+    units: Option<String>,
+    revenue: Option<String>,
+    line_count: Option<i64>,
 }
 
 /// The subtree's totals, summed from its resellers' rows, its customers counted from theirs.

@@ -16,7 +16,10 @@ use domain::kinds::OrgKind;
 use domain::metrics::Month;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set,
+};
 
 use crate::bulk::{OnConflict, Table};
 use crate::entities::{
@@ -255,18 +258,81 @@ fn figures(sums: &Sums) -> [sea_orm::Value; 4] {
     [text(sums.consumed), text(sums.units), text(sums.billed_usd), sums.lines.into()]
 }
 
-/// The latest finished refresh that covered `month`, if any.
-pub(crate) async fn latest_covering(store: &Store, month: Month) -> Result<Option<usage_refresh::Model>, StoreError> {
+/// The refreshes a usage page tells of, read in one statement (each page asks both, and every
+/// statement is a round trip): the latest to start, finished or not, and the latest finished
+/// one that covered `month` (the same refresh, or an older one when the latest is running,
+/// failed or covered other months).
+pub(crate) async fn latest_and_covering(store: &Store, month: Month) -> Result<Latest, StoreError> {
     use usage_refresh::Column;
-    Ok(usage_refresh::Entity::find()
-        .filter(Column::Status.eq("done"))
-        .filter(Column::Months.contains(month.to_string()))
+    let month = month.to_string();
+    let latest = usage_refresh::Entity::find().select_only().column(Column::Id).order_by_desc(Column::Id).limit(1);
+    let covering = latest.clone().filter(Column::Status.eq("done")).filter(Column::Months.contains(&month));
+    let rows = usage_refresh::Entity::find()
+        .filter(
+            Condition::any()
+                .add(Column::Id.in_subquery(latest.into_query()))
+                .add(Column::Id.in_subquery(covering.into_query())),
+        )
         .order_by_desc(Column::Id)
-        .one(store.db())
-        .await?)
+        .all(store.db())
+        .await?;
+    // The same test as the statement's: a finished refresh whose months hold the month's text.
+    let covers = |row: &usage_refresh::Model| row.status == "done" && row.months.contains(&month);
+    let covering = rows.iter().find(|row| covers(row)).cloned();
+    Ok(Latest { latest: rows.into_iter().next(), covering })
 }
 
-/// The latest refresh that started, finished or not.
-pub(crate) async fn latest(store: &Store) -> Result<Option<usage_refresh::Model>, StoreError> {
-    Ok(usage_refresh::Entity::find().order_by_desc(usage_refresh::Column::Id).one(store.db()).await?)
+/// What [`latest_and_covering`] found.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Latest {
+    /// The latest refresh to start, finished or not.
+    pub(crate) latest: Option<usage_refresh::Model>,
+    /// The latest finished refresh that covered the month asked for.
+    pub(crate) covering: Option<usage_refresh::Model>,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    /// One refresh's record, as a refresh writes it.
+    async fn record(store: &Store, months: &str, status: &str) -> i64 {
+        let started_at = clock::now();
+        let finished_at = (status != "running").then_some(started_at);
+        let row = usage_refresh::ActiveModel {
+            started_at: Set(started_at),
+            finished_at: Set(finished_at),
+            months: Set(months.to_owned()),
+            row_count: Set(0),
+            status: Set(status.to_owned()),
+            ..Default::default()
+        };
+        row.insert(store.db()).await.unwrap().id
+    }
+
+    async fn ids(store: &Store, month: &str) -> (Option<i64>, Option<i64>) {
+        let found = latest_and_covering(store, Month::from_str(month).unwrap()).await.unwrap();
+        (found.latest.map(|r| r.id), found.covering.map(|r| r.id))
+    }
+
+    /// The pages' "updated at" is the latest finished refresh of the month, their "next update"
+    /// follows the latest to start, whatever it covers or however it ended.
+    #[tokio::test]
+    async fn the_latest_refresh_and_the_latest_finished_one_covering_a_month_are_told_apart() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        store.migrate().await.unwrap();
+        assert_eq!(ids(&store, "2026-10").await, (None, None), "no refresh yet");
+        let october = record(&store, "2026-09,2026-10", "done").await;
+        assert_eq!(ids(&store, "2026-10").await, (Some(october), Some(october)), "one refresh, both");
+        assert_eq!(ids(&store, "2026-11").await, (Some(october), None), "a month it did not cover");
+        let november = record(&store, "2026-10,2026-11", "done").await;
+        let failed = record(&store, "2026-11,2026-12", "failed").await;
+        let running = record(&store, "2026-11,2026-12", "running").await;
+        assert_eq!(ids(&store, "2026-09").await, (Some(running), Some(october)));
+        assert_eq!(ids(&store, "2026-11").await, (Some(running), Some(november)));
+        assert_eq!(ids(&store, "2026-12").await, (Some(running), None), "failed and running cover nothing");
+        assert!(failed < running);
+    }
 }
