@@ -144,24 +144,28 @@ impl Answers {
         self.kept.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The answer to `question` (asked by a caller of `scope`) while the data is unchanged since
-    /// it was computed, else `compute`'s, kept when the generation could be read. `compute` gets
-    /// its own store and scope, as a refresh calls it again later.
-    pub async fn answer<T, F, Fut>(
+    /// The answer of `view` asked with `inputs` by a caller of `scope`, while the data is
+    /// unchanged since it was computed, else `compute`'s, kept when the generation could be read.
+    /// The question is the view, the scope and the inputs, and `compute` is given nothing else: a
+    /// plain function (a closure that captures nothing), it cannot depend on an input the
+    /// question leaves out. A refresh calls it again later with its own store.
+    pub async fn answer<P, T, Fut>(
         &self,
         store: &Store,
         scope: &Scope,
-        question: String,
-        compute: F,
+        view: &'static str,
+        inputs: P,
+        compute: fn(Store, Scope, P) -> Fut,
     ) -> Result<T, StoreError>
     where
+        P: fmt::Debug + Clone + Send + Sync + 'static,
         T: Clone + Serialize + Send + Sync + 'static,
-        F: Fn(Store, Scope) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
     {
+        let question = format!("{view} {:?}", (scope, &inputs));
         if !self.keeps() {
             self.computed.fetch_add(1, Ordering::Relaxed);
-            return compute(store.clone(), *scope).await;
+            return compute(store.clone(), *scope, inputs).await;
         }
         // Without a generation nothing is kept or given: the answer is computed, as it would be
         // with no answers kept.
@@ -174,14 +178,14 @@ impl Answers {
             self.given.fetch_add(1, Ordering::Relaxed);
             return Ok(value);
         }
-        let value = compute(store.clone(), *scope).await?;
+        let value = compute(store.clone(), *scope, inputs.clone()).await?;
         self.computed.fetch_add(1, Ordering::Relaxed);
         if let Ok(generation) = generation
             && let Some(kept) = computed(value.clone())
         {
             let (store, scope) = (store.clone(), *scope);
             let again = Again(Arc::new(move || {
-                let answer = compute(store.clone(), scope);
+                let answer = compute(store.clone(), scope, inputs.clone());
                 Box::pin(async move { computed(answer.await.ok()?) })
             }));
             self.keep(question, generation, kept, again, Instant::now());

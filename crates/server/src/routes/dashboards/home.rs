@@ -9,7 +9,6 @@ use domain::api::{
 use domain::metrics::Month;
 use domain::roles::{MoneyFields, Permission};
 use store::dashboards::home;
-use store::{Scope, Store};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::home_csv::RevenueExport;
@@ -53,11 +52,11 @@ pub async fn get_home(
 ) -> Result<web::Json<HomeDashboard>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
-    let question = format!("home {:?}", (&caller.scope, query.as_of, sees_money));
-    let as_of = query.as_of;
-    let compute =
-        move |store: Store, scope: Scope| async move { home::home_dashboard(&store, &scope, as_of, sees_money).await };
-    Ok(web::Json(state.answers.answer(&state.store, &caller.scope, question, compute).await?))
+    let inputs = (query.as_of, sees_money);
+    let dashboard = state.answers.answer(&state.store, &caller.scope, "home", inputs, |store, scope, (as_of, sees_money)| async move {
+        home::home_dashboard(&store, &scope, as_of, sees_money).await
+    });
+    Ok(web::Json(dashboard.await?))
 }
 
 /// A month's revenue, cost and margin by service (`by_service`, keyed by `ServiceName`) and the
@@ -86,11 +85,13 @@ pub async fn get_revenue_report(
     let report = if wants_csv(query.format, &req) {
         home::revenue_of_month(&state.store, &caller.scope, month, query.as_of).await?
     } else {
-        let question = format!("home revenue {:?}", (&caller.scope, month, query.as_of));
-        let as_of = query.as_of;
-        let compute =
-            move |store: Store, scope: Scope| async move { home::revenue_report(&store, &scope, month, as_of).await };
-        let report = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+        let inputs = (month, query.as_of);
+        let report = state
+            .answers
+            .answer(&state.store, &caller.scope, "home revenue", inputs, |store, scope, (month, as_of)| async move {
+                home::revenue_report(&store, &scope, month, as_of).await
+            })
+            .await?;
         home::RevenueMonth { report, customers: Vec::new() }
     };
     Ok(Report::new(RevenueExport(report), query.format))
@@ -118,13 +119,17 @@ pub async fn list_revenue_customers(
         list.sort = Some(Sort { field: "revenue", descending: true });
     }
     let month = query.month.map_or_else(|| Month::of(query.as_of), |m| m.month());
-    let question = format!("home revenue customers {:?}", (&caller.scope, month, query.as_of, &list));
-    let as_of = query.as_of;
-    let compute = move |store: Store, scope: Scope| {
-        let list = list.clone();
-        async move { home::revenue_customers(&store, &scope, month, as_of, &list).await }
-    };
-    Ok(web::Json(state.answers.answer(&state.store, &caller.scope, question, compute).await?))
+    let inputs = (month, query.as_of, list);
+    let page = state.answers.answer(
+        &state.store,
+        &caller.scope,
+        "home revenue customers",
+        inputs,
+        |store, scope, (month, as_of, list)| async move {
+            home::revenue_customers(&store, &scope, month, as_of, &list).await
+        },
+    );
+    Ok(web::Json(page.await?))
 }
 
 /// The month's projected revenue by provider and service (absent, with the reason, before 30
@@ -145,11 +150,12 @@ pub async fn get_projection_report(
     query: Dated<AsOfQuery>,
 ) -> Result<Report<ProjectionReport>, ApiError> {
     require_reports(&caller)?;
-    let question = format!("home projection {:?}", (&caller.scope, query.as_of));
-    let as_of = query.as_of;
-    let compute =
-        move |store: Store, scope: Scope| async move { home::projection_by_service(&store, &scope, as_of).await };
-    let report = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let report = state
+        .answers
+        .answer(&state.store, &caller.scope, "home projection", query.as_of, |store, scope, as_of| async move {
+            home::projection_by_service(&store, &scope, as_of).await
+        })
+        .await?;
     Ok(Report::new(report, query.format))
 }
 
@@ -170,11 +176,12 @@ pub async fn get_marketplace_report(
     query: Dated<AsOfQuery>,
 ) -> Result<Report<MarketplaceReport>, ApiError> {
     require_reports(&caller)?;
-    let question = format!("home marketplace {:?}", (&caller.scope, query.as_of));
-    let as_of = query.as_of;
-    let compute =
-        move |store: Store, scope: Scope| async move { home::marketplace_by_month(&store, &scope, as_of).await };
-    let report = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let report = state
+        .answers
+        .answer(&state.store, &caller.scope, "home marketplace", query.as_of, |store, scope, as_of| async move {
+            home::marketplace_by_month(&store, &scope, as_of).await
+        })
+        .await?;
     Ok(Report::new(report, query.format))
 }
 
@@ -196,9 +203,11 @@ pub async fn get_revenue_overview(
     query: Dated<AsOfQuery>,
 ) -> Result<Report<RevenueOverview>, ApiError> {
     require_reports(&caller)?;
-    let question = format!("home overview {:?}", (&caller.scope, query.as_of));
-    let as_of = query.as_of;
-    let compute = move |store: Store, scope: Scope| async move { home::revenue_overview(&store, &scope, as_of).await };
-    let report = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let report = state
+        .answers
+        .answer(&state.store, &caller.scope, "home overview", query.as_of, |store, scope, as_of| async move {
+            home::revenue_overview(&store, &scope, as_of).await
+        })
+        .await?;
     Ok(Report::new(report, query.format))
 }

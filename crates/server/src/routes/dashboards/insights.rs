@@ -8,7 +8,6 @@ use domain::api::{
 };
 use domain::roles::{MoneyFields, Permission};
 use store::dashboards::insights::{self, Range};
-use store::{Scope, Store};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Listed, Report, wants_csv};
@@ -57,12 +56,20 @@ pub async fn get_summary(
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let range = range(&query)?;
-    let question = format!("insights summary {:?}", (&caller.scope, &range, sees_money));
-    let compute = move |store: Store, scope: Scope| {
-        let range = range.clone();
-        async move { insights::summary(&store, &scope, &range, sees_money).await }
-    };
-    let summary = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let inputs = (range, sees_money);
+    let summary =
+        state
+            .answers
+            .answer(
+                &state.store,
+                &caller.scope,
+                "insights summary",
+                inputs,
+                |store, scope, (range, sees_money)| async move {
+                    insights::summary(&store, &scope, &range, sees_money).await
+                },
+            )
+            .await?;
     Ok(Report::new(summary, query.format))
 }
 
@@ -85,12 +92,12 @@ pub async fn get_adds_churns(
 ) -> Result<Report<AddsChurns>, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let range = range(&query)?;
-    let question = format!("insights adds-churns {:?}", (&caller.scope, &range));
-    let compute = move |store: Store, scope: Scope| {
-        let range = range.clone();
-        async move { insights::adds_churns(&store, &scope, &range).await }
-    };
-    let adds = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let adds = state
+        .answers
+        .answer(&state.store, &caller.scope, "insights adds-churns", range, |store, scope, range| async move {
+            insights::adds_churns(&store, &scope, &range).await
+        })
+        .await?;
     Ok(Report::new(adds, query.format))
 }
 
@@ -125,12 +132,17 @@ pub async fn get_revenue_trend(
     if everything {
         (list.page, list.per_page) = (1, u64::MAX);
     }
-    let question = format!("insights revenue-trend {:?}", (&caller.scope, &range, &list));
-    let compute = move |store: Store, scope: Scope| {
-        let (range, list) = (range.clone(), list.clone());
-        async move { insights::revenue_trend(&store, &scope, &range, &list).await }
-    };
-    let found = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let inputs = (range, list);
+    let found = state
+        .answers
+        .answer(
+            &state.store,
+            &caller.scope,
+            "insights revenue-trend",
+            inputs,
+            |store, scope, (range, list)| async move { insights::revenue_trend(&store, &scope, &range, &list).await },
+        )
+        .await?;
     let name = format!("insights-revenue-trend-{}", query.as_of);
     Ok(Report::new(Listed::answer(found, everything, page, per_page, name), query.format))
 }
@@ -156,12 +168,20 @@ pub async fn get_products(
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let range = range(&query)?;
-    let question = format!("insights products {:?}", (&caller.scope, &range, sees_money));
-    let compute = move |store: Store, scope: Scope| {
-        let range = range.clone();
-        async move { insights::products(&store, &scope, &range, sees_money).await }
-    };
-    let products = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let inputs = (range, sees_money);
+    let products =
+        state
+            .answers
+            .answer(
+                &state.store,
+                &caller.scope,
+                "insights products",
+                inputs,
+                |store, scope, (range, sees_money)| async move {
+                    insights::products(&store, &scope, &range, sees_money).await
+                },
+            )
+            .await?;
     Ok(Report::new(products, query.format))
 }
 
@@ -187,12 +207,20 @@ pub async fn get_geography(
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let range = range(&query)?;
-    let question = format!("insights geography {:?}", (&caller.scope, &range, sees_money));
-    let compute = move |store: Store, scope: Scope| {
-        let range = range.clone();
-        async move { insights::geography(&store, &scope, &range, sees_money).await }
-    };
-    let geography = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let inputs = (range, sees_money);
+    let geography =
+        state
+            .answers
+            .answer(
+                &state.store,
+                &caller.scope,
+                "insights geography",
+                inputs,
+                |store, scope, (range, sees_money)| async move {
+                    insights::geography(&store, &scope, &range, sees_money).await
+                },
+            )
+            .await?;
     Ok(Report::new(geography, query.format))
 }
 
@@ -217,12 +245,20 @@ pub async fn get_segments(
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let range = range(&query)?;
-    let question = format!("insights segments {:?}", (&caller.scope, &range, sees_money));
-    let compute = move |store: Store, scope: Scope| {
-        let range = range.clone();
-        async move { insights::segments(&store, &scope, &range, sees_money).await }
-    };
-    let segments = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let inputs = (range, sees_money);
+    let segments =
+        state
+            .answers
+            .answer(
+                &state.store,
+                &caller.scope,
+                "insights segments",
+                inputs,
+                |store, scope, (range, sees_money)| async move {
+                    insights::segments(&store, &scope, &range, sees_money).await
+                },
+            )
+            .await?;
     Ok(Report::new(segments, query.format))
 }
 
@@ -249,12 +285,13 @@ pub async fn get_agreements(
     let mut list = list.check(&[])?;
     let (page, per_page) = (list.page, list.per_page);
     (list.page, list.per_page) = (1, u64::MAX);
-    let question = format!("insights agreements {:?}", (&caller.scope, &list));
-    let compute = move |store: Store, scope: Scope| {
-        let list = list.clone();
-        async move { insights::agreements(&store, &scope, &list).await }
-    };
-    let all = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let inputs = list;
+    let all = state
+        .answers
+        .answer(&state.store, &caller.scope, "insights agreements", inputs, |store, scope, list| async move {
+            insights::agreements(&store, &scope, &list).await
+        })
+        .await?;
     let skip = usize::try_from(page.saturating_sub(1).saturating_mul(per_page)).unwrap_or(usize::MAX);
     let items = all.items.iter().skip(skip).take(usize::try_from(per_page).unwrap_or(usize::MAX)).cloned().collect();
     let shown = InsightsAgreements { items, page, per_page, ..all.clone() };

@@ -7,7 +7,7 @@ use domain::api::{InactivePartner, ListParams, NewPartner, Page, PartnersDashboa
 use domain::kinds::ReportCategory;
 use domain::roles::{MoneyFields, Permission};
 use store::dashboards::partners;
-use store::{Scope, Store, reports};
+use store::reports;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{Listed, Report};
@@ -80,12 +80,19 @@ pub async fn get_partners(
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let (days, threshold) = window_and_threshold(&query)?;
-    let question = format!("partners {:?}", (&caller.scope, query.as_of, days, threshold, sees_money));
-    let as_of = query.as_of;
-    let compute = move |store: Store, scope: Scope| async move {
-        partners::partners_dashboard(&store, &scope, as_of, days, threshold, sees_money).await
-    };
-    let mut dashboard = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let inputs = (query.as_of, days, threshold, sees_money);
+    let mut dashboard = state
+        .answers
+        .answer(
+            &state.store,
+            &caller.scope,
+            "partners",
+            inputs,
+            |store, scope, (as_of, days, threshold, sees_money)| async move {
+                partners::partners_dashboard(&store, &scope, as_of, days, threshold, sees_money).await
+            },
+        )
+        .await?;
     if caller.role.can(Permission::ViewReports) {
         let since = Utc::now().date_naive() - chrono::Duration::days(29);
         let billing = caller.role.sees(MoneyFields::BillingReports);
@@ -120,12 +127,13 @@ pub async fn list_new_partners(
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     window_and_threshold(&query)?;
     let list = list.check(&[])?;
-    let question = format!("partners new {:?}", (&caller.scope, query.as_of, sees_money));
-    let as_of = query.as_of;
-    let compute = move |store: Store, scope: Scope| async move {
-        partners::new_partners(&store, &scope, as_of, sees_money, 1, u64::MAX).await
-    };
-    let all = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let inputs = (query.as_of, sees_money);
+    let all = state
+        .answers
+        .answer(&state.store, &caller.scope, "partners new", inputs, |store, scope, (as_of, sees_money)| async move {
+            partners::new_partners(&store, &scope, as_of, sees_money, 1, u64::MAX).await
+        })
+        .await?;
     let name = format!("new-partners-{}", query.as_of);
     Ok(Report::new(Listed::paged(all.items, list.page, list.per_page, name), query.format))
 }
@@ -151,12 +159,19 @@ pub async fn list_inactive_new_partners(
     caller.require(Permission::ViewDashboards)?;
     let (days, _) = window_and_threshold(&query)?;
     let list = list.check(&[])?;
-    let question = format!("partners inactive new {:?}", (&caller.scope, query.as_of, days));
-    let as_of = query.as_of;
-    let compute = move |store: Store, scope: Scope| async move {
-        partners::inactive_new_partners(&store, &scope, as_of, days, 1, u64::MAX).await
-    };
-    let all = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let inputs = (query.as_of, days);
+    let all = state
+        .answers
+        .answer(
+            &state.store,
+            &caller.scope,
+            "partners inactive new",
+            inputs,
+            |store, scope, (as_of, days)| async move {
+                partners::inactive_new_partners(&store, &scope, as_of, days, 1, u64::MAX).await
+            },
+        )
+        .await?;
     let name = format!("inactive-new-partners-{}", query.as_of);
     Ok(Report::new(Listed::paged(all.items, list.page, list.per_page, name), query.format))
 }
@@ -183,12 +198,19 @@ pub async fn list_decreasing_units(
     caller.require(Permission::ViewDashboards)?;
     let (_, threshold) = window_and_threshold(&query)?;
     let list = list.check(&[])?;
-    let question = format!("partners decreasing units {:?}", (&caller.scope, query.as_of, threshold));
-    let as_of = query.as_of;
-    let compute = move |store: Store, scope: Scope| async move {
-        partners::decreasing_units_page(&store, &scope, as_of, threshold, 1, u64::MAX).await
-    };
-    let all = state.answers.answer(&state.store, &caller.scope, question, compute).await?;
+    let inputs = (query.as_of, threshold);
+    let all = state
+        .answers
+        .answer(
+            &state.store,
+            &caller.scope,
+            "partners decreasing units",
+            inputs,
+            |store, scope, (as_of, threshold)| async move {
+                partners::decreasing_units_page(&store, &scope, as_of, threshold, 1, u64::MAX).await
+            },
+        )
+        .await?;
     let name = format!("decreasing-units-{}", query.as_of);
     Ok(Report::new(Listed::paged(all.items, list.page, list.per_page, name), query.format))
 }
