@@ -356,6 +356,25 @@ def usage_summary_api():
             "revenue": money(u["revenue"])}
 
 
+def usage_resellers():
+    """The reseller usage tab's first page (50 resellers by name, with or without usage): per
+    reseller the services with usage last month, its customers with usage, lines and revenue, of
+    the rated lines but Tax."""
+    rows = q(f"""
+      WITH page AS (SELECT id FROM orgs WHERE kind = 'reseller' ORDER BY name, id LIMIT 50),
+           used AS (SELECT * FROM {LINES} AND category <> 'Tax' AND month = '{previous}')
+      SELECT p.id, list_sort(list_distinct(list(u.service))), count(DISTINCT u.customer_id), count(u.customer_id),
+             sum(u.billed)
+        FROM page p LEFT JOIN used u ON u.reseller_id = p.id GROUP BY p.id""")
+    return {r: (list(s), c, n, money(b or 0)) for r, s, c, n, b in rows}
+
+
+def usage_resellers_api():
+    page = api(f"/api/v1/usage/resellers?period={previous}")
+    return {r["id"]: (sorted(r["services"]), r["customers"], r["line_count"], money(r["revenue"]))
+            for r in page["items"]}
+
+
 CHECKS = [
     ("partners, distributor", falling_units, falling_units_api),
     ("decreasing units, distributor", falling_units, falling_units_api),
@@ -370,6 +389,7 @@ CHECKS = [
     ("insights segments, distributor", segments, top_five_api("segments")),
     ("revenue trend, distributor", revenue_trend, revenue_trend_api),
     ("usage summary, distributor", usage_summary, usage_summary_api),
+    ("usage resellers, distributor", usage_resellers, usage_resellers_api),
 ]
 
 latency = {}

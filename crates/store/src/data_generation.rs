@@ -73,6 +73,7 @@ mod tests {
         "job_leases",
         "usage_refreshes",
         "usage_rows",
+        "usage_reseller_months",
         "usage_tree_months",
         "usage_tree_services",
         "seaql_migrations",

@@ -25,6 +25,7 @@ pub mod service_month_rollup;
 pub mod service_plan;
 pub mod subscription;
 pub mod usage_refresh;
+pub mod usage_reseller_month;
 pub mod usage_row;
 pub mod usage_tree_month;
 pub mod usage_tree_service;

@@ -20,7 +20,7 @@ use sea_orm::{
 use super::refresh;
 use crate::dashboards::labels::{Label, labels_by_id};
 use crate::dashboards::{add, dashboard_scope};
-use crate::entities::{organization, report, usage_row};
+use crate::entities::{organization, report, usage_reseller_month, usage_row};
 use crate::organizations::matching;
 use crate::{Scope, Store, StoreError, raw_sql, stored};
 
@@ -243,7 +243,6 @@ async fn reseller_usages(
     ask: &UsageAsk,
     orgs: Vec<organization::Model>,
 ) -> Result<Vec<ResellerUsage>, StoreError> {
-    use sea_orm::sea_query::{Expr, ExprTrait};
     use usage_row::Column;
     let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
     let mut totals: HashMap<i64, (Figures, BTreeSet<String>)> = HashMap::new();
@@ -253,13 +252,14 @@ async fn reseller_usages(
         entry.0.add(&Figures::of(&row)?)?;
         entry.1.insert(row.service);
     }
-    let customers: HashMap<i64, i64> = rows(scope, ask.period)
-        .filter(Column::CustomerId.ne(0))
-        .filter(Column::ResellerId.is_in(ids.clone()))
+    // Counted by the refresh: counting here read every customer row of the page's resellers.
+    let counted = (usage_reseller_month::Column::TenantId, usage_reseller_month::Column::ResellerId);
+    let customers: HashMap<i64, i64> = usage_reseller_month::Entity::find()
         .select_only()
-        .column(Column::ResellerId)
-        .column_as(Expr::col(Column::CustomerId).count_distinct(), "customers")
-        .group_by(Column::ResellerId)
+        .columns([counted.1, usage_reseller_month::Column::Customers])
+        .filter(scope.rollup_rows(counted.0, counted.1))
+        .filter(usage_reseller_month::Column::Month.eq(ask.period.to_string()))
+        .filter(counted.1.is_in(ids.clone()))
         .into_tuple::<(i64, i64)>()
         .all(store.db())
         .await?

@@ -23,7 +23,8 @@ use sea_orm::{
 
 use crate::bulk::{OnConflict, Table};
 use crate::entities::{
-    customer_service_rollup, organization, usage_refresh, usage_row, usage_tree_month, usage_tree_service,
+    customer_service_rollup, organization, usage_refresh, usage_reseller_month, usage_row, usage_tree_month,
+    usage_tree_service,
 };
 use crate::rollups::customer_services::sums_of;
 use crate::rollups::sums::Sums;
@@ -161,6 +162,13 @@ const USAGE_TREE_SERVICES: Table = Table {
     on_conflict: OnConflict::Skip(&["tenant_id", "month", "provider", "service"]),
 };
 
+/// `usage_reseller_months`, written in bulk.
+const USAGE_RESELLER_MONTHS: Table = Table {
+    name: "usage_reseller_months",
+    columns: &["tenant_id", "month", "reseller_id", "customers"],
+    on_conflict: OnConflict::Skip(&["tenant_id", "month", "reseller_id"]),
+};
+
 /// Replaces the snapshot of one tree's month, and its totals; returns the `usage_rows` written.
 async fn refresh_month(store: &Store, tenant: i64, month: &str) -> Result<u64, StoreError> {
     use customer_service_rollup::Column;
@@ -180,11 +188,18 @@ async fn refresh_month(store: &Store, tenant: i64, month: &str) -> Result<u64, S
         .filter(usage_tree_month::Column::Month.eq(month))
         .exec(&txn)
         .await?;
+    usage_reseller_month::Entity::delete_many()
+        .filter(usage_reseller_month::Column::TenantId.eq(tenant))
+        .filter(usage_reseller_month::Column::Month.eq(month))
+        .exec(&txn)
+        .await?;
     let mut written = 0;
     // The whole tree's totals, for its root's summary.
     let mut tree_services: BTreeMap<(String, String), Sums> = BTreeMap::new();
     let mut resellers = 0;
     let mut customers = HashSet::new();
+    // Each seller's customers with usage, for the reseller usage tab.
+    let mut seller_months = Vec::new();
     for seller in sellers(&txn, tenant).await? {
         let rollup = customer_service_rollup::Entity::find()
             .filter(Column::TenantId.eq(tenant))
@@ -209,7 +224,9 @@ async fn refresh_month(store: &Store, tenant: i64, month: &str) -> Result<u64, S
         for (service, sums) in by_service {
             tree_services.entry(service).or_default().add(&sums, 1)?;
         }
-        customers.extend(rollup.iter().map(|row| row.customer_id));
+        let theirs: HashSet<i64> = rollup.iter().map(|row| row.customer_id).collect();
+        seller_months.push(vec![tenant.into(), month.into(), seller.into(), (theirs.len() as i64).into()]);
+        customers.extend(theirs);
         // The root's own customers count as organisation sites, not as a reseller.
         resellers += i64::from(seller != tenant);
     }
@@ -224,6 +241,7 @@ async fn refresh_month(store: &Store, tenant: i64, month: &str) -> Result<u64, S
             .collect();
         USAGE_TREE_SERVICES.insert(&txn, rows).await?;
     }
+    USAGE_RESELLER_MONTHS.insert(&txn, seller_months).await?;
     usage_tree_month::ActiveModel {
         tenant_id: Set(tenant),
         month: Set(month.to_owned()),
@@ -334,5 +352,28 @@ mod tests {
         assert_eq!(ids(&store, "2026-11").await, (Some(running), Some(november)));
         assert_eq!(ids(&store, "2026-12").await, (Some(running), None), "failed and running cover nothing");
         assert!(failed < running);
+    }
+
+    /// The migration that keeps each seller's customers with usage counts them in the snapshots
+    /// taken before it, as the refresh would have.
+    #[tokio::test]
+    async fn the_customers_of_earlier_snapshots_are_counted_by_the_migration() {
+        use migrations::{Migrator, MigratorTrait};
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(store.db(), Some(Migrator::migrations().len() as u32 - 1)).await.unwrap();
+        let rows = [(5, 0, "EC2"), (5, 7, "EC2"), (5, 7, "S3"), (5, 8, "S3"), (6, 0, "EC2"), (6, 9, "EC2")];
+        let rows: Vec<Vec<sea_orm::Value>> =
+            rows.iter().map(|(r, c, s)| values(1, "2026-10", *r, *c, "AWS", s, &Sums::default())).collect();
+        USAGE_ROWS.insert(store.db(), rows).await.unwrap();
+        store.migrate().await.unwrap();
+        let counted: Vec<(i64, i64)> = usage_reseller_month::Entity::find()
+            .select_only()
+            .columns([usage_reseller_month::Column::ResellerId, usage_reseller_month::Column::Customers])
+            .order_by_asc(usage_reseller_month::Column::ResellerId)
+            .into_tuple()
+            .all(store.db())
+            .await
+            .unwrap();
+        assert_eq!(counted, [(5, 2), (6, 1)]);
     }
 }
