@@ -114,8 +114,24 @@ impl fmt::Debug for Answer {
 
 /// `value` as kept, with its size as JSON; `None` when it cannot be written as JSON.
 fn computed<T: Serialize + Send + Sync + 'static>(value: T) -> Option<Computed> {
-    let bytes = serde_json::to_vec(&value).ok()?.len();
-    Some(Computed { value: Arc::new(value), bytes })
+    let mut size = JsonSize(0);
+    serde_json::to_writer(&mut size, &value).ok()?;
+    Some(Computed { value: Arc::new(value), bytes: size.0 })
+}
+
+/// Counts the bytes written to it: an answer's size as JSON, without holding its JSON (a large
+/// answer's would be as large again, only to be measured).
+struct JsonSize(usize);
+
+impl std::io::Write for JsonSize {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Answers {
@@ -281,5 +297,23 @@ impl Answers {
                 refreshed_for = Some(generation);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// The budget counts an answer's bytes as JSON, as a client receives them (escapes and
+    /// multi-byte characters included).
+    #[test]
+    fn an_answer_is_measured_as_its_json() {
+        let value: BTreeMap<String, Vec<i64>> =
+            [("Zürich \"Nord\"".to_owned(), vec![1, -20, 300]), ("tab\there".to_owned(), vec![])].into();
+        let kept = computed(value.clone()).expect("written as JSON");
+        assert_eq!(kept.bytes, serde_json::to_vec(&value).unwrap().len());
+        assert_eq!(kept.value.downcast_ref::<BTreeMap<String, Vec<i64>>>(), Some(&value));
     }
 }
