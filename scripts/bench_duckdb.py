@@ -375,6 +375,32 @@ def usage_resellers_api():
             for r in page["items"]}
 
 
+def usage_organizations():
+    """The organisation-site list's first page (50 customers with usage last month, by name): per
+    customer its usage per service (consumed quantity, chargeable units, revenue, lines), of the
+    rated lines but Tax."""
+    rows = q(f"""
+      WITH used AS (SELECT * FROM {LINES} AND category <> 'Tax' AND month = '{previous}'),
+           page AS (SELECT id FROM orgs WHERE kind = 'customer' AND id IN (SELECT customer_id FROM used)
+                     ORDER BY name, id LIMIT 50)
+      SELECT p.id, u.provider, u.service, sum(u.consumed), sum(u.units), sum(u.billed), count(*)
+        FROM page p JOIN used u ON u.customer_id = p.id GROUP BY ALL""")
+    out = {}
+    for customer, provider, service, consumed, units, revenue, lines in rows:
+        out.setdefault(customer, {})[f"{provider} / {service}"] = (consumed.normalize(), units.normalize(),
+                                                                  money(revenue), lines)
+    return out
+
+
+def usage_organizations_api():
+    page = api(f"/api/v1/usage/organizations?period={previous}")
+    dec = lambda v: decimal.Decimal(v).normalize()
+    return {c["id"]: {f"{s['provider']} / {s['service']}": (dec(s["consumed_quantity"]), dec(s["chargeable_units"]),
+                                                            money(s["revenue"]), s["line_count"])
+                      for s in c["services"]}
+            for c in page["items"]}
+
+
 CHECKS = [
     ("partners, distributor", falling_units, falling_units_api),
     ("decreasing units, distributor", falling_units, falling_units_api),
@@ -390,6 +416,7 @@ CHECKS = [
     ("revenue trend, distributor", revenue_trend, revenue_trend_api),
     ("usage summary, distributor", usage_summary, usage_summary_api),
     ("usage resellers, distributor", usage_resellers, usage_resellers_api),
+    ("usage sites, distributor", usage_organizations, usage_organizations_api),
 ]
 
 latency = {}

@@ -184,6 +184,15 @@ async fn usage_pages_and_reports_match_the_lines(app: TestApp) {
     assert_eq!(sites["items"][0]["services"].as_array().unwrap().len(), 2);
     let theirs = json_of(&app, &r2, &format!("/api/v1/usage/organizations?period={PERIOD}")).await;
     assert_eq!(ids(&theirs), [app.tree.c2], "a reseller sees its own sites only");
+    // The lists' totals, as the refresh counted each seller's customers, and through a search.
+    let all = json_of(&app, &d, &format!("/api/v1/usage/organizations?period={PERIOD}")).await;
+    assert_eq!((ids(&all), all["total"].clone()), (vec![app.tree.c1, app.tree.c2], json!(2)));
+    assert_eq!((sites["total"].clone(), theirs["total"].clone()), (json!(1), json!(1)));
+    let sibling =
+        json_of(&app, &r2, &format!("/api/v1/usage/organizations?period={PERIOD}&reseller_id={}", app.tree.r1)).await;
+    assert_eq!((ids(&sibling), sibling["total"].clone()), (vec![], json!(0)), "a sibling's sites, not even counted");
+    let found = json_of(&app, &d, &format!("/api/v1/usage/organizations?period={PERIOD}&q=Two")).await;
+    assert_eq!((ids(&found), found["total"].clone()), (vec![app.tree.c2], json!(1)));
 
     // Reports: who may request, then pending → ready; the same request while pending is the
     // same report.

@@ -23,6 +23,7 @@ use crate::dashboards::{add, dashboard_scope};
 use crate::entities::{organization, report, usage_reseller_month, usage_row};
 use crate::organizations::matching;
 use crate::{Scope, Store, StoreError, raw_sql, stored};
+use sea_orm::sea_query::{Expr, ExprTrait};
 
 /// What every usage page is asked with.
 #[derive(Debug, Clone, Copy)]
@@ -426,24 +427,36 @@ pub async fn organizations(
 ) -> Result<Page<CustomerUsage>, StoreError> {
     use organization::Column;
     dashboard_scope(scope)?;
-    let mut used = rows(scope, ask.period)
-        .select_only()
-        .column(usage_row::Column::CustomerId)
-        .filter(usage_row::Column::CustomerId.ne(0));
+    // The customers in scope, in name order (an index), each kept when the snapshot has a row of
+    // it (an index seek): a page reads about its own customers. Picking them from every customer
+    // id of the month's rows instead (an `IN` list of ~400,000 rows at 10M lines) took 0.4 s.
+    let mut used = sea_orm::sea_query::Query::select()
+        .expr(Expr::val(1))
+        .from(usage_row::Entity)
+        .and_where(usage_row::Column::TenantId.eq(scope.tenant_id))
+        .and_where(usage_row::Column::Month.eq(ask.period.to_string()))
+        .and_where(
+            Expr::col((usage_row::Entity, usage_row::Column::CustomerId)).equals((organization::Entity, Column::Id)),
+        )
+        .to_owned();
+    let mut select =
+        organization::Entity::find().filter(scope.organizations()).filter(Column::Kind.eq(OrgKind::Customer.as_str()));
     if let Some(reseller) = reseller {
-        used = used.filter(usage_row::Column::ResellerId.eq(reseller));
+        // Its customers (in name order by their own index) with rows under it in the snapshot.
+        used.and_where(usage_row::Column::ResellerId.eq(reseller));
+        select = select.filter(Column::ParentId.eq(reseller));
     }
-    let mut select = organization::Entity::find()
-        .filter(scope.organizations())
-        .filter(Column::Kind.eq(OrgKind::Customer.as_str()))
-        .filter(Column::Id.in_subquery(sea_orm::QueryTrait::into_query(used)));
+    let mut select = select.filter(Expr::exists(used));
     if let Some(q) = &list.q {
         select = select.filter(matching(store, q));
     }
     let descending = list.sort.is_some_and(|s| s.descending);
     let order = if descending { Order::Desc } else { Order::Asc };
     let paginator = select.order_by(Column::Name, order).order_by_asc(Column::Id).paginate(store.db(), list.per_page);
-    let total = paginator.num_items().await?;
+    let total = match &list.q {
+        Some(_) => paginator.num_items().await?,
+        None => customers_with_usage(store, scope, ask.period, reseller).await?,
+    };
     let orgs = paginator.fetch_page(list.page - 1).await?;
     let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
     let page_rows =
@@ -452,6 +465,27 @@ pub async fn organizations(
         customer_usages(store, page_rows, ask.sees_money).await?.into_iter().map(|c| (c.id, c)).collect();
     let items = ids.iter().filter_map(|id| usages.remove(id)).collect();
     Ok(Page { items, total, page: list.page, per_page: list.per_page })
+}
+
+/// How many customers in scope (of `reseller` only, when given) have usage in the month, as the
+/// refresh counted them per seller: counting the list's own rows would check every customer.
+async fn customers_with_usage(
+    store: &Store,
+    scope: &Scope,
+    period: Month,
+    reseller: Option<i64>,
+) -> Result<u64, StoreError> {
+    use usage_reseller_month::Column;
+    let mut counts = usage_reseller_month::Entity::find()
+        .select_only()
+        .column(Column::Customers)
+        .filter(scope.rollup_rows(Column::TenantId, Column::ResellerId))
+        .filter(Column::Month.eq(period.to_string()));
+    if let Some(reseller) = reseller {
+        counts = counts.filter(Column::ResellerId.eq(reseller));
+    }
+    let counts = counts.into_tuple::<i64>().all(store.db()).await?;
+    Ok(counts.into_iter().map(count).sum())
 }
 
 /// The fields the usage lists sort by.
