@@ -12,6 +12,7 @@ use domain::api::{
 use domain::kinds::{OrgKind, ReportKind};
 use domain::metrics::{Month, reported};
 use rust_decimal::Decimal;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     Statement,
@@ -23,7 +24,6 @@ use crate::dashboards::{add, dashboard_scope};
 use crate::entities::{organization, report, usage_reseller_month, usage_row};
 use crate::organizations::matching;
 use crate::{Scope, Store, StoreError, raw_sql, stored};
-use sea_orm::sea_query::{Expr, ExprTrait};
 
 /// What every usage page is asked with.
 #[derive(Debug, Clone, Copy)]
