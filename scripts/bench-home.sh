@@ -5,7 +5,7 @@
 # GET /api/v1/dashboards/home for the distributor and for one reseller, and of the distributor's
 # GET /api/v1/dashboards/partners and its decreasing units, GET /api/v1/search and the Insights summary, adds-churns,
 # products, geography, segments, revenue trend and agreements; and the 24-month raw export's size, time and the server's peak
-# memory; last month's usage summary and the first pages of its reseller and organisation-site tabs; and Home's revenue, projection and overview reports
+# memory; last month's usage summary, the first pages of its reseller and organisation-site tabs and one reseller's overview; and Home's revenue, projection and overview reports
 # (ENDPOINTS="raw home partners search insights usage reports" to choose).
 # DuckDB computes the same figures from the same raw lines beside them (scripts/bench_duckdb.py).
 #   scripts/bench-home.sh [lines ...]   (RESELLERS, CUSTOMERS, DURATION, WARMUP, CONNECTIONS, DATABASES, DUCKDB, TIERDASH_BIN;
@@ -207,6 +207,7 @@ for lines in "${sizes[@]}"; do
         usage)
           load "usage summary, distributor" "$base/api/v1/usage/summary?period=$usage_month" "$dtoken"
           load "usage resellers, distributor" "$base/api/v1/usage/resellers?period=$usage_month" "$dtoken"
+          load "usage reseller, distributor" "$base/api/v1/usage/resellers/$rid?period=$usage_month" "$dtoken"
           load "usage sites, distributor" "$base/api/v1/usage/organizations?period=$usage_month" "$dtoken" ;;
         # The reports behind Home's menus.
         reports)

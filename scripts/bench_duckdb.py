@@ -375,6 +375,38 @@ def usage_resellers_api():
             for r in page["items"]}
 
 
+bench_reseller = q("SELECT id FROM orgs WHERE kind = 'reseller' AND external_id = 'BENCH-R7'")[0][0]
+
+
+def usage_reseller():
+    """One reseller's usage overview (BENCH-R7's, last month), of the rated lines but Tax: per
+    service the consumed quantity, chargeable units, revenue and lines; per provider the customers,
+    services, lines and revenue; its customers with usage, and the 100 with the most lines (then
+    by name) with their lines and revenue."""
+    where = f"{LINES} AND category <> 'Tax' AND month = '{previous}' AND reseller_id = {bench_reseller}"
+    services = {f"{p} / {s}": (c.normalize(), u.normalize(), money(r), n) for p, s, c, u, r, n in q(f"""
+      SELECT provider, service, sum(consumed), sum(units), sum(billed), count(*) FROM {where} GROUP BY ALL""")}
+    resources = {p: (c, s, n, money(r)) for p, c, s, n, r in q(f"""
+      SELECT provider, count(DISTINCT customer_id), count(DISTINCT service), count(*), sum(billed)
+        FROM {where} GROUP BY ALL""")}
+    customers = q(f"SELECT count(DISTINCT customer_id) FROM {where}")[0][0]
+    top = [(c, n, money(r)) for c, n, r in q(f"""
+      SELECT u.customer_id, count(*) AS n, sum(u.billed) FROM (SELECT * FROM {where}) u JOIN orgs o ON o.id = u.customer_id
+       GROUP BY u.customer_id, o.name ORDER BY n DESC, o.name LIMIT 100""")]
+    return {"services": services, "resources": resources, "customers": customers, "top": top}
+
+
+def usage_reseller_api():
+    o = api(f"/api/v1/usage/resellers/{bench_reseller}?period={previous}")
+    dec = lambda v: decimal.Decimal(v).normalize()
+    services = {f"{s['provider']} / {s['service']}": (dec(s["consumed_quantity"]), dec(s["chargeable_units"]),
+                                                      money(s["revenue"]), s["line_count"]) for s in o["services"]}
+    resources = {r["provider"]: (r["customers"], r["services"], r["line_count"], money(r["revenue"]))
+                 for r in o["resources"]}
+    top = [(c["id"], c["line_count"], money(c["revenue"])) for c in o["customers"]]
+    return {"services": services, "resources": resources, "customers": o["customers_total"], "top": top}
+
+
 def usage_organizations():
     """The organisation-site list's first page (50 customers with usage last month, by name): per
     customer its usage per service (consumed quantity, chargeable units, revenue, lines), of the
@@ -416,6 +448,7 @@ CHECKS = [
     ("revenue trend, distributor", revenue_trend, revenue_trend_api),
     ("usage summary, distributor", usage_summary, usage_summary_api),
     ("usage resellers, distributor", usage_resellers, usage_resellers_api),
+    ("usage reseller, distributor", usage_reseller, usage_reseller_api),
     ("usage sites, distributor", usage_organizations, usage_organizations_api),
 ]
 

@@ -1,15 +1,17 @@
-//! Answers of the dashboard reads kept while the data they were computed from is unchanged: Home
-//! and its reports, the Partners console and its lists and Insights' views take 1–300 ms at
-//! 1M–10M lines (the slow ones' time is work over every reseller, product or customer in scope),
-//! and every user of a tree opens them with the same question each morning.
+//! Answers of the dashboard and usage reads kept while the data they were computed from is
+//! unchanged: Home and its reports, the Partners console and its lists and Insights' views take
+//! 1–300 ms at 1M–10M lines (the slow ones' time is work over every reseller, product or customer
+//! in scope), the usage pages a few milliseconds, and every user of a tree opens them with the
+//! same question each morning.
 //!
 //! An answer is kept under its question — the endpoint, the caller's scope and every other input
-//! of the store's read — with the data's generation read *before* it was computed
-//! ([`Store::data_generation`]). It is given again only while the generation reads the same:
-//! every commit that changes what the dashboards read (an import, a re-rate, an organisation
-//! renamed), from this process or the command line, moves it on; a login, an API key's use, the
-//! usage refresh or a report written leave it. An answer computed while a write commits is kept
-//! under the older generation and never given. The answers' sizes (as JSON) are capped in all
+//! of the store's read — with the generations read *before* it was computed
+//! ([`Store::generations`]). It is given again only while they read the same: every commit that
+//! changes what the dashboards read (an import, a re-rate, an organisation renamed), from this
+//! process or the command line, moves the data's on; a login or an API key's use leave it, and
+//! the usage refresh or a report written move only the usage's, which the usage pages' answers
+//! follow besides the data's ([`Reads`]). An answer computed while a write commits is kept under
+//! the older generations and never given. The answers' sizes (as JSON) are capped in all
 //! (`TIERDASH_ANSWER_CACHE_MB`, default 64; 0 keeps none), the oldest going first.
 //!
 //! When the generation moves, the questions asked in the last day are answered again in the
@@ -28,7 +30,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use store::{DataGeneration, Scope, Store, StoreError};
+use store::{DataGeneration, Generations, Scope, Store, StoreError, UsageGeneration};
 
 /// The largest share of the budget one answer may take.
 const LARGEST_SHARE: usize = 8;
@@ -96,8 +98,32 @@ impl fmt::Debug for Again {
     }
 }
 
+/// What a view's answer is computed from, and so which generations it lasts while.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reads {
+    /// The dashboards' data: the data's generation.
+    Dashboards,
+    /// The usage snapshot, refreshes and reports besides it: both generations.
+    Usage,
+}
+
+impl Reads {
+    /// What of `now` an answer of these reads is kept under.
+    fn stamp(self, now: Generations) -> Stamp {
+        Stamp { data: now.data, usage: (self == Reads::Usage).then_some(now.usage) }
+    }
+}
+
+/// The generations an answer was computed at, as far as it reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    data: DataGeneration,
+    usage: Option<UsageGeneration>,
+}
+
 struct Answer {
-    generation: DataGeneration,
+    reads: Reads,
+    stamp: Stamp,
     value: Arc<dyn Any + Send + Sync>,
     bytes: usize,
     answered: u64,
@@ -108,7 +134,7 @@ struct Answer {
 
 impl fmt::Debug for Answer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Answer").field("generation", &self.generation).field("bytes", &self.bytes).finish()
+        f.debug_struct("Answer").field("stamp", &self.stamp).field("bytes", &self.bytes).finish()
     }
 }
 
@@ -160,13 +186,48 @@ impl Answers {
         self.kept.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The answer of `view` asked with `inputs` by a caller of `scope`, while the data is
-    /// unchanged since it was computed, else `compute`'s, kept when the generation could be read.
-    /// The question is the view, the scope and the inputs, and `compute` is given nothing else: a
-    /// plain function (a closure that captures nothing), it cannot depend on an input the
+    /// The answer of the dashboard `view` asked with `inputs` by a caller of `scope`, while the
+    /// data is unchanged since it was computed, else `compute`'s, kept when the generation could
+    /// be read. The question is the view, the scope and the inputs, and `compute` is given nothing
+    /// else: a plain function (a closure that captures nothing), it cannot depend on an input the
     /// question leaves out. A refresh calls it again later with its own store.
     pub async fn answer<P, T, Fut>(
         &self,
+        store: &Store,
+        scope: &Scope,
+        view: &'static str,
+        inputs: P,
+        compute: fn(Store, Scope, P) -> Fut,
+    ) -> Result<T, StoreError>
+    where
+        P: fmt::Debug + Clone + Send + Sync + 'static,
+        T: Clone + Serialize + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
+    {
+        self.answer_reading(Reads::Dashboards, store, scope, view, inputs, compute).await
+    }
+
+    /// As [`Answers::answer`], for a usage page: kept while neither the data nor the usage
+    /// snapshot, its refreshes and the reports change.
+    pub async fn answer_usage<P, T, Fut>(
+        &self,
+        store: &Store,
+        scope: &Scope,
+        view: &'static str,
+        inputs: P,
+        compute: fn(Store, Scope, P) -> Fut,
+    ) -> Result<T, StoreError>
+    where
+        P: fmt::Debug + Clone + Send + Sync + 'static,
+        T: Clone + Serialize + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
+    {
+        self.answer_reading(Reads::Usage, store, scope, view, inputs, compute).await
+    }
+
+    async fn answer_reading<P, T, Fut>(
+        &self,
+        reads: Reads,
         store: &Store,
         scope: &Scope,
         view: &'static str,
@@ -183,20 +244,20 @@ impl Answers {
             self.computed.fetch_add(1, Ordering::Relaxed);
             return compute(store.clone(), *scope, inputs).await;
         }
-        // Without a generation nothing is kept or given: the answer is computed, as it would be
-        // with no answers kept.
-        let generation = store.data_generation().await.inspect_err(|error| {
-            tracing::warn!(%error, "the data's generation could not be read; the answer is not kept");
+        // Without the generations nothing is kept or given: the answer is computed, as it would
+        // be with no answers kept.
+        let stamp = store.generations().await.map(|now| reads.stamp(now)).inspect_err(|error| {
+            tracing::warn!(%error, "the data's generations could not be read; the answer is not kept");
         });
-        if let Ok(generation) = generation
-            && let Some(value) = self.kept_answer::<T>(&question, generation)
+        if let Ok(stamp) = stamp
+            && let Some(value) = self.kept_answer::<T>(&question, stamp)
         {
             self.given.fetch_add(1, Ordering::Relaxed);
             return Ok(value);
         }
         let value = compute(store.clone(), *scope, inputs.clone()).await?;
         self.computed.fetch_add(1, Ordering::Relaxed);
-        if let Ok(generation) = generation
+        if let Ok(stamp) = stamp
             && let Some(kept) = computed(value.clone())
         {
             let (store, scope) = (store.clone(), *scope);
@@ -204,15 +265,15 @@ impl Answers {
                 let answer = compute(store.clone(), scope, inputs.clone());
                 Box::pin(async move { computed(answer.await.ok()?) })
             }));
-            self.keep(question, generation, kept, again, Instant::now());
+            self.keep(question, (reads, stamp), kept, again, Instant::now());
         }
         Ok(value)
     }
 
-    fn kept_answer<T: Clone + 'static>(&self, question: &str, generation: DataGeneration) -> Option<T> {
+    fn kept_answer<T: Clone + 'static>(&self, question: &str, stamp: Stamp) -> Option<T> {
         let value = {
             let mut kept = self.lock();
-            let answer = kept.answers.get_mut(question).filter(|a| a.generation == generation)?;
+            let answer = kept.answers.get_mut(question).filter(|a| a.stamp == stamp)?;
             answer.asked = Instant::now();
             answer.value.clone()
         };
@@ -220,7 +281,7 @@ impl Answers {
         value.downcast_ref::<T>().cloned()
     }
 
-    fn keep(&self, question: String, generation: DataGeneration, computed: Computed, again: Again, asked: Instant) {
+    fn keep(&self, question: String, (reads, stamp): (Reads, Stamp), computed: Computed, again: Again, asked: Instant) {
         let Computed { value, bytes } = computed;
         if bytes > self.budget / LARGEST_SHARE {
             return;
@@ -228,7 +289,7 @@ impl Answers {
         let mut kept = self.lock();
         kept.answered += 1;
         let answered = kept.answered;
-        let answer = Answer { generation, value, bytes, answered, asked, again };
+        let answer = Answer { reads, stamp, value, bytes, answered, asked, again };
         if let Some(older) = kept.answers.insert(question.clone(), answer) {
             kept.bytes -= older.bytes;
         }
@@ -251,40 +312,40 @@ impl Answers {
     }
 
     /// Answers again, one at a time, the questions asked in the last day whose kept answer is of
-    /// an older generation than `generation` (most recently asked first), while the generation
-    /// reads `generation`. Returns how many it answered.
-    pub async fn refresh(&self, store: &Store, generation: DataGeneration) -> usize {
-        let mut stale: Vec<(String, Instant, Again)> = self
+    /// older generations than `now` (most recently asked first), while the generations read
+    /// `now`. Returns how many it answered.
+    pub async fn refresh(&self, store: &Store, now: Generations) -> usize {
+        let mut stale: Vec<(String, Instant, Reads, Again)> = self
             .lock()
             .answers
             .iter()
-            .filter(|(_, a)| a.generation != generation && a.asked.elapsed() < REFRESH_ASKED_WITHIN)
-            .map(|(question, a)| (question.clone(), a.asked, a.again.clone()))
+            .filter(|(_, a)| a.stamp != a.reads.stamp(now) && a.asked.elapsed() < REFRESH_ASKED_WITHIN)
+            .map(|(question, a)| (question.clone(), a.asked, a.reads, a.again.clone()))
             .collect();
-        stale.sort_by_key(|(_, asked, _)| std::cmp::Reverse(*asked));
+        stale.sort_by_key(|(_, asked, _, _)| std::cmp::Reverse(*asked));
         let mut refreshed = 0;
-        for (question, asked, again) in stale.into_iter().take(REFRESH_AT_MOST) {
-            // The generation moved again: this round's answers would be of the past.
-            if store.data_generation().await.ok() != Some(generation) {
+        for (question, asked, reads, again) in stale.into_iter().take(REFRESH_AT_MOST) {
+            // A generation moved again: this round's answers would be of the past.
+            if store.generations().await.ok() != Some(now) {
                 break;
             }
             let Some(computed) = (again.0)().await else { continue };
-            self.keep(question, generation, computed, again, asked);
+            self.keep(question, (reads, reads.stamp(now)), computed, again, asked);
             self.refreshed.fetch_add(1, Ordering::Relaxed);
             refreshed += 1;
         }
         refreshed
     }
 
-    /// Looks at the data's generation every [`REFRESH_EVERY`] and refreshes the kept answers
-    /// when it moved; runs until the process ends.
+    /// Looks at the generations every [`REFRESH_EVERY`] and refreshes the kept answers when one
+    /// moved; runs until the process ends.
     pub async fn keep_refreshing(self: Arc<Self>, store: Store) {
         let mut refreshed_for = None;
         let mut tick = tokio::time::interval(REFRESH_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            let Ok(generation) = store.data_generation().await else { continue };
+            let Ok(generation) = store.generations().await else { continue };
             if refreshed_for == Some(generation) {
                 continue;
             }
@@ -293,7 +354,7 @@ impl Answers {
                 tracing::info!(answered, "kept dashboard answers computed again after the data changed");
             }
             // Only a round the generation did not interrupt is done with it.
-            if store.data_generation().await.ok() == Some(generation) {
+            if store.generations().await.ok() == Some(generation) {
                 refreshed_for = Some(generation);
             }
         }

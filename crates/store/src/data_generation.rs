@@ -20,6 +20,13 @@ use crate::StoreError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DataGeneration(i64);
 
+impl DataGeneration {
+    /// The generation the counter's row holds.
+    pub(crate) fn from_counter(generation: i64) -> DataGeneration {
+        DataGeneration(generation)
+    }
+}
+
 /// The statement that moves the generation on: a mark, whose trigger moves it (on PostgreSQL at
 /// the commit, so that the counter's row is not held locked while the writer goes on).
 const MOVE_ON: &str = "INSERT INTO data_generation_marks DEFAULT VALUES";
@@ -36,7 +43,9 @@ pub(crate) async fn read(db: &impl ConnectionTrait) -> Result<DataGeneration, St
     let statement = Statement::from_string(backend, "SELECT generation FROM data_generations WHERE id = 1");
     let row = db.query_one_raw(statement).await?;
     let generation = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?;
-    generation.map(DataGeneration).ok_or_else(|| StoreError::Db(DbErr::RecordNotFound("data_generations".into())))
+    generation
+        .map(DataGeneration::from_counter)
+        .ok_or_else(|| StoreError::Db(DbErr::RecordNotFound("data_generations".into())))
 }
 
 #[cfg(test)]
@@ -79,6 +88,8 @@ mod tests {
         "seaql_migrations",
         "data_generations",
         "data_generation_marks",
+        // The usage's own counter (`usage_generation.rs`).
+        "usage_generations",
         // The organisations' search index (SQLite's full-text table and the tables it keeps).
         "organization_search",
         "organization_search_config",

@@ -31,11 +31,13 @@ pub mod seed;
 mod stored;
 pub mod subscriptions;
 pub mod usage;
+mod usage_generation;
 pub mod users;
 
 pub use data_generation::DataGeneration;
 pub use error::StoreError;
 pub use scope::Scope;
+pub use usage_generation::{Generations, UsageGeneration};
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{
@@ -143,6 +145,12 @@ impl Store {
     /// this process or another.
     pub async fn data_generation(&self) -> Result<DataGeneration, StoreError> {
         data_generation::read(&self.db).await
+    }
+
+    /// The data's generation and the usage's, read at one moment: unchanged while nothing the
+    /// usage pages read commits (the dashboards' answers follow the data's alone).
+    pub async fn generations(&self) -> Result<Generations, StoreError> {
+        usage_generation::read(&self.db).await
     }
 
     /// Whether the database answers (for `/readyz`).

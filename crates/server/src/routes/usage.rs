@@ -1,5 +1,6 @@
 //! `/usage/…` (seed 003): the usage pages — summary, resellers, one reseller's overview and
-//! organisation sites — for a month, as the latest scheduled usage update left them.
+//! organisation sites — for a month, as the latest scheduled usage update left them; their
+//! answers kept until the data, the snapshot or the reports change (`answers.rs`).
 
 use actix_web::{get, web};
 use domain::api::{
@@ -51,7 +52,11 @@ pub async fn get_summary(
     query: Dated<UsageQuery>,
 ) -> Result<web::Json<UsageSummary>, ApiError> {
     let ask = ask(&caller, &state, &query)?;
-    Ok(web::Json(usage::summary(&state.store, &caller.scope, &ask).await?))
+    let summary =
+        state.answers.answer_usage(&state.store, &caller.scope, "usage summary", ask, |store, scope, ask| async move {
+            usage::summary(&store, &scope, &ask).await
+        });
+    Ok(web::Json(summary.await?))
 }
 
 /// The reseller usage tab: every reseller in scope by name (`sort=-name` for the reverse;
@@ -72,7 +77,14 @@ pub async fn list_resellers(
 ) -> Result<web::Json<Page<ResellerUsage>>, ApiError> {
     let ask = ask(&caller, &state, &query)?;
     let list = list.check(USAGE_SORTS)?;
-    Ok(web::Json(usage::resellers(&state.store, &caller.scope, &ask, &list).await?))
+    let page = state.answers.answer_usage(
+        &state.store,
+        &caller.scope,
+        "usage resellers",
+        (ask, list),
+        |store, scope, (ask, list)| async move { usage::resellers(&store, &scope, &ask, &list).await },
+    );
+    Ok(web::Json(page.await?))
 }
 
 /// One reseller's overview: its totals, service usage, resource usage per provider, and its
@@ -91,7 +103,14 @@ pub async fn get_reseller(
     query: Dated<UsageQuery>,
 ) -> Result<web::Json<ResellerUsageOverview>, ApiError> {
     let ask = ask(&caller, &state, &query)?;
-    Ok(web::Json(usage::reseller(&state.store, &caller.scope, id.into_inner(), &ask).await?))
+    let overview = state.answers.answer_usage(
+        &state.store,
+        &caller.scope,
+        "usage reseller",
+        (id.into_inner(), ask),
+        |store, scope, (id, ask)| async move { usage::reseller(&store, &scope, id, &ask).await },
+    );
+    Ok(web::Json(overview.await?))
 }
 
 /// The organisation-site tab: the customers in scope with usage in the month (of one reseller
@@ -113,5 +132,14 @@ pub async fn list_organizations(
 ) -> Result<web::Json<Page<CustomerUsage>>, ApiError> {
     let ask = ask(&caller, &state, &query)?;
     let list = list.check(USAGE_SORTS)?;
-    Ok(web::Json(usage::organizations(&state.store, &caller.scope, &ask, filter.reseller_id, &list).await?))
+    let page = state.answers.answer_usage(
+        &state.store,
+        &caller.scope,
+        "usage organizations",
+        (ask, filter.reseller_id, list),
+        |store, scope, (ask, reseller, list)| async move {
+            usage::organizations(&store, &scope, &ask, reseller, &list).await
+        },
+    );
+    Ok(web::Json(page.await?))
 }

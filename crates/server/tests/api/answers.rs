@@ -1,6 +1,6 @@
-//! The kept answers of the slow dashboard reads (`server/src/answers.rs`): given again only while
-//! the data is unchanged, whoever wrote it and through whatever connection, and only to a caller
-//! of the same scope and rights.
+//! The kept answers of the slow dashboard and usage reads (`server/src/answers.rs`): given again
+//! only while the data (and for the usage pages the snapshot and reports) is unchanged, whoever
+//! wrote it and through whatever connection, and only to a caller of the same scope and rights.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -11,7 +11,8 @@ use crate::on_both_databases;
 on_both_databases!(
     a_kept_answer_is_given_only_while_the_data_is_unchanged,
     kept_answers_are_computed_again_when_the_data_changes,
-    kept_answers_stay_with_the_scope_and_rights_that_asked
+    kept_answers_stay_with_the_scope_and_rights_that_asked,
+    usage_pages_are_kept_until_the_snapshot_or_a_report_changes
 );
 
 const SUMMARY: &str = "/api/v1/insights/summary?as_of=2026-10-31";
@@ -134,4 +135,45 @@ async fn kept_answers_stay_with_the_scope_and_rights_that_asked(app: TestApp) {
     // And back: each still gets its own.
     assert_eq!(json_of(&app, &r1, SUMMARY).await["range"]["revenue"], "100.00");
     assert_eq!(json_of(&app, &d, SUMMARY).await["range"]["revenue"], "120.00");
+}
+
+/// The usage pages' answers last while the snapshot and the reports are unchanged, and follow a
+/// usage refresh and a report as soon as they commit; the dashboards' answers stay through both.
+async fn usage_pages_are_kept_until_the_snapshot_or_a_report_changes(app: TestApp) {
+    const RESELLERS: &str = "/api/v1/usage/resellers?period=2026-10&as_of=2026-10-31";
+    let d = app.token(D_ADMIN).await;
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    let october = [domain::metrics::Month::of(chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap())];
+    import(&app, &d, &["C1,2026-10-05,2026-10-05,100,USD,Usage,AWS,EC2"]).await;
+    store::usage::refresh(&store, &october).await.unwrap().expect("the refresh runs");
+    // (line count, report status) of each reseller on the tab.
+    let tab = || async {
+        let page = json_of(&app, &d, RESELLERS).await;
+        let items = page["items"].as_array().unwrap().clone();
+        items.iter().map(|r| (r["line_count"].clone(), r["report_status"].clone())).collect::<Vec<_>>()
+    };
+    let first = tab().await;
+    assert_eq!(first, [(json!(1), Value::Null), (json!(0), Value::Null)], "R1 then R2, by name");
+    let before = answer_counts(&app).await;
+    assert_eq!(tab().await, first);
+    assert_eq!(answer_counts(&app).await, (before.0 + 1, before.1), "given from the kept answer");
+
+    // A line imported: the snapshot is as it was until the refresh, which the next page follows.
+    import(&app, &d, &["C2,2026-10-06,2026-10-06,20,USD,Usage,AWS,EC2"]).await;
+    assert_eq!(tab().await, first, "not refreshed yet");
+    let home = json_of(&app, &d, HOME).await;
+    assert_eq!(home["current_month_revenue"]["total"], "120.00", "{home}");
+    let before = answer_counts(&app).await;
+    store::usage::refresh(&store, &october).await.unwrap().expect("the refresh runs");
+    let refreshed = tab().await;
+    assert_eq!(refreshed, [(json!(1), Value::Null), (json!(1), Value::Null)], "R2's line after the refresh");
+    assert_eq!(json_of(&app, &d, HOME).await, home);
+    assert_eq!(answer_counts(&app).await, (before.0 + 1, before.1 + 1), "Home kept through the refresh, the tab not");
+
+    // A usage report requested: the tab names it at once.
+    let requested = app.post(&d, "/api/v1/reports", &json!({"kind": "reseller_usage", "period": "2026-10"})).await;
+    assert_eq!(requested.status(), StatusCode::ACCEPTED, "{}", requested.text().await.unwrap());
+    let status = tab().await[0].1.clone();
+    assert!(status.is_string(), "the report's status on the tab: {status}");
+    assert_eq!(json_of(&app, &d, HOME).await, home);
 }

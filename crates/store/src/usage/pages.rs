@@ -100,6 +100,8 @@ fn services(by_service: ByService, sees_money: bool) -> Vec<ServiceUsage> {
 /// When the snapshot of the month was taken, and the next refresh.
 async fn update(store: &Store, ask: &UsageAsk) -> Result<UsageUpdate, StoreError> {
     let refresh::Latest { latest, covering } = refresh::latest_and_covering(store, ask.period).await?;
+    // Due now while no refresh ever started: the server's starts as it does (its record then
+    // moves the usage's generation, so a kept page does not go on saying "now").
     let next_update_at = ask.every.map(|every| latest.map_or_else(crate::clock::now, |l| l.started_at + every));
     Ok(UsageUpdate {
         updated_at: covering.as_ref().and_then(|c| c.finished_at),
