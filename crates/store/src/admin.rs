@@ -8,10 +8,13 @@ use domain::codes::Email;
 use domain::kinds::{OrgKind, OrgStatus};
 use domain::roles::Role;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    Statement,
+};
 
 use crate::entities::{api_key, organization, user};
-use crate::{Scope, Store, StoreError, api_keys, clock, credentials, organizations, stored, users};
+use crate::{Scope, Store, StoreError, api_keys, clock, credentials, organizations, raw_sql, stored, users};
 
 /// Failed logins allowed before an account is locked for a while.
 pub const FREE_LOGIN_ATTEMPTS: i32 = 5;
@@ -110,6 +113,25 @@ pub async fn record_login_success(store: &Store, user_id: i64, now: DateTime<Utc
         .exec(store.db())
         .await?;
     Ok(())
+}
+
+/// A signed-in user's role and scope as they are now, when the user is active and still of
+/// `org_id` (the token's): a disabled, deleted or moved user's tokens stop working at once. One
+/// statement, as every request with a token asks it first (the user, then the organisation,
+/// were two round trips of each).
+pub async fn signed_in(store: &Store, user_id: i64, org_id: i64) -> Result<Option<(Role, Scope)>, StoreError> {
+    let sql = "SELECT u.role, o.kind, o.tenant_id FROM users u JOIN organizations o ON o.id = u.org_id \
+               WHERE u.id = ? AND u.org_id = ? AND u.disabled = ?";
+    let backend = store.db().get_database_backend();
+    let values = [user_id.into(), org_id.into(), false.into()];
+    let statement = Statement::from_sql_and_values(backend, raw_sql::numbered(backend, sql), values);
+    let Some(row) = store.db().query_one_raw(statement).await? else {
+        return Ok(None);
+    };
+    let (role, kind, tenant_id): (String, String, i64) =
+        (row.try_get_by_index(0)?, row.try_get_by_index(1)?, row.try_get_by_index(2)?);
+    let scope = Scope { org_id, kind: stored::parse(&kind, "organizations.kind")?, tenant_id };
+    Ok(Some((stored::parse(&role, "users.role")?, scope)))
 }
 
 /// A token's user as it is now: a disabled or deleted user's tokens stop working at once.

@@ -92,10 +92,8 @@ async fn authenticate(state: &AppState, token: &str) -> Result<Caller, ApiError>
         return Ok(Caller { scope, role: grant.role, user_id: None, api_key_id: Some(grant.id) });
     }
     let claims = state.jwt.decode(token).map_err(|_| ApiError::Unauthorized("the token is invalid or expired"))?;
-    let user = admin::active_user(&state.store, claims.user_id())
+    let (role, scope) = admin::signed_in(&state.store, claims.user_id(), claims.org)
         .await?
-        .filter(|user| user.org_id == claims.org)
         .ok_or(ApiError::Unauthorized("the token's user is disabled or gone"))?;
-    let scope = admin::scope_of(&state.store, user.org_id).await?;
-    Ok(Caller { scope, role: user.role, user_id: Some(user.id), api_key_id: None })
+    Ok(Caller { scope, role, user_id: Some(claims.user_id()), api_key_id: None })
 }

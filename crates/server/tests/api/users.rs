@@ -18,6 +18,8 @@ async fn admin_manages_users_of_its_subtree(app: TestApp) {
         .post_anon("/api/v1/auth/token", &json!({"email": "new.person@r1.test", "password": "a long enough password"}))
         .await;
     assert_eq!(login.status(), StatusCode::OK);
+    let theirs = login.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(app.get(&theirs, "/api/v1/me").await.status(), StatusCode::OK);
 
     let list: Value = app.get(&r1, "/api/v1/users?per_page=100").await.json().await.unwrap();
     let emails: Vec<&str> = list["items"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
@@ -59,6 +61,9 @@ async fn admin_manages_users_of_its_subtree(app: TestApp) {
         .post_anon("/api/v1/auth/token", &json!({"email": "new.person@r1.test", "password": "a long enough password"}))
         .await;
     assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    // The token issued before still signs its user in, with the role stored now.
+    let me = app.get(&theirs, "/api/v1/me").await.json::<Value>().await.unwrap();
+    assert_eq!(me["user"]["role"], "operations", "{me}");
 }
 
 async fn only_admins_manage_users(app: TestApp) {
