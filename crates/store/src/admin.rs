@@ -22,6 +22,11 @@ pub const FREE_LOGIN_ATTEMPTS: i32 = 5;
 /// The scope of an organisation, as stored.
 pub async fn scope_of(store: &Store, org_id: i64) -> Result<Scope, StoreError> {
     let org = organization::Entity::find_by_id(org_id).one(store.db()).await?.ok_or(StoreError::NotFound)?;
+    scope_of_row(&org)
+}
+
+/// The scope of an organisation's stored row.
+fn scope_of_row(org: &organization::Model) -> Result<Scope, StoreError> {
     Ok(Scope { org_id: org.id, kind: stored::parse(&org.kind, "organizations.kind")?, tenant_id: org.tenant_id })
 }
 
@@ -145,19 +150,22 @@ pub async fn active_user(store: &Store, user_id: i64) -> Result<Option<User>, St
 pub struct KeyGrant {
     /// The key's id.
     pub id: i64,
-    /// Its organisation.
-    pub org_id: i64,
     /// Its role.
     pub role: Role,
+    /// Its organisation's scope.
+    pub scope: Scope,
 }
 
 /// Checks a presented API key: it must exist, match its stored hash, and be neither revoked
-/// nor expired. Records its use.
+/// nor expired. Records its use. The key and its organisation are read in one statement, as
+/// every request with a key asks it first.
 pub async fn check_api_key(store: &Store, token: &str, now: DateTime<Utc>) -> Result<Option<KeyGrant>, StoreError> {
     let Some(prefix) = credentials::api_key_prefix(token) else {
         return Ok(None);
     };
-    let Some(key) = api_key::Entity::find().filter(api_key::Column::Prefix.eq(prefix)).one(store.db()).await? else {
+    let found =
+        api_key::Entity::find().filter(api_key::Column::Prefix.eq(prefix)).find_also_related(organization::Entity);
+    let Some((key, Some(org))) = found.one(store.db()).await? else {
         return Ok(None);
     };
     let valid = credentials::same_hash(&credentials::hash_api_key(token), &key.secret_hash)
@@ -175,7 +183,7 @@ pub async fn check_api_key(store: &Store, token: &str, now: DateTime<Utc>) -> Re
             .await?;
     }
     let grant = api_keys::to_wire(key)?;
-    Ok(Some(KeyGrant { id: grant.id, org_id: grant.org_id, role: grant.role }))
+    Ok(Some(KeyGrant { id: grant.id, role: grant.role, scope: scope_of_row(&org)? }))
 }
 
 /// Whether the database holds no organisation yet.

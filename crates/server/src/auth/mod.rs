@@ -88,8 +88,7 @@ async fn authenticate(state: &AppState, token: &str) -> Result<Caller, ApiError>
         let grant = admin::check_api_key(&state.store, token, now)
             .await?
             .ok_or(ApiError::Unauthorized("the API key is unknown, revoked or expired"))?;
-        let scope = admin::scope_of(&state.store, grant.org_id).await?;
-        return Ok(Caller { scope, role: grant.role, user_id: None, api_key_id: Some(grant.id) });
+        return Ok(Caller { scope: grant.scope, role: grant.role, user_id: None, api_key_id: Some(grant.id) });
     }
     let claims = state.jwt.decode(token).map_err(|_| ApiError::Unauthorized("the token is invalid or expired"))?;
     let (role, scope) = admin::signed_in(&state.store, claims.user_id(), claims.org)
