@@ -292,10 +292,12 @@ pub async fn get_agreements(
             insights::agreements(&store, &scope, &list).await
         })
         .await?;
+    // Taken apart rather than cloned with the page: the answer holds every reseller.
+    let InsightsAgreements { agreement_counts, vetting_counts, items: every, total, .. } = all;
     let skip = usize::try_from(page.saturating_sub(1).saturating_mul(per_page)).unwrap_or(usize::MAX);
-    let items = all.items.iter().skip(skip).take(usize::try_from(per_page).unwrap_or(usize::MAX)).cloned().collect();
-    let shown = InsightsAgreements { items, page, per_page, ..all.clone() };
-    Ok(Report::new(AgreementsAnswer { page: shown, all: all.items, as_of: query.as_of.to_string() }, query.format))
+    let items = every.iter().skip(skip).take(usize::try_from(per_page).unwrap_or(usize::MAX)).cloned().collect();
+    let shown = InsightsAgreements { agreement_counts, vetting_counts, items, total, page, per_page };
+    Ok(Report::new(AgreementsAnswer { page: shown, all: every, as_of: query.as_of.to_string() }, query.format))
 }
 
 /// The agreements view: the page as JSON, every reseller in the CSV.
