@@ -98,6 +98,28 @@ impl fmt::Debug for Again {
     }
 }
 
+/// A view whose answers are kept: its name (the first part of its questions) and what it reads.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    name: &'static str,
+    reads: Reads,
+}
+
+impl View {
+    /// A usage page: it reads the usage snapshot, its refreshes and the reports besides the
+    /// dashboards' data, and its answers last while neither changes.
+    pub fn usage(name: &'static str) -> View {
+        View { name, reads: Reads::Usage }
+    }
+}
+
+/// A dashboard's view, by its name.
+impl From<&'static str> for View {
+    fn from(name: &'static str) -> View {
+        View { name, reads: Reads::Dashboards }
+    }
+}
+
 /// What a view's answer is computed from, and so which generations it lasts while.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reads {
@@ -186,16 +208,17 @@ impl Answers {
         self.kept.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The answer of the dashboard `view` asked with `inputs` by a caller of `scope`, while the
-    /// data is unchanged since it was computed, else `compute`'s, kept when the generation could
-    /// be read. The question is the view, the scope and the inputs, and `compute` is given nothing
+    /// The answer of `view` asked with `inputs` by a caller of `scope`, while what the view reads
+    /// is unchanged since it was computed, else `compute`'s, kept when the generations could be
+    /// read. The question is the view, the scope and the inputs, and `compute` is given nothing
     /// else: a plain function (a closure that captures nothing), it cannot depend on an input the
-    /// question leaves out. A refresh calls it again later with its own store.
+    /// question leaves out. A refresh calls it again later with its own store. A view named by
+    /// its text alone is a dashboard's ([`View::usage`] for a usage page).
     pub async fn answer<P, T, Fut>(
         &self,
         store: &Store,
         scope: &Scope,
-        view: &'static str,
+        view: impl Into<View>,
         inputs: P,
         compute: fn(Store, Scope, P) -> Fut,
     ) -> Result<T, StoreError>
@@ -204,41 +227,7 @@ impl Answers {
         T: Clone + Serialize + Send + Sync + 'static,
         Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
     {
-        self.answer_reading(Reads::Dashboards, store, scope, view, inputs, compute).await
-    }
-
-    /// As [`Answers::answer`], for a usage page: kept while neither the data nor the usage
-    /// snapshot, its refreshes and the reports change.
-    pub async fn answer_usage<P, T, Fut>(
-        &self,
-        store: &Store,
-        scope: &Scope,
-        view: &'static str,
-        inputs: P,
-        compute: fn(Store, Scope, P) -> Fut,
-    ) -> Result<T, StoreError>
-    where
-        P: fmt::Debug + Clone + Send + Sync + 'static,
-        T: Clone + Serialize + Send + Sync + 'static,
-        Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
-    {
-        self.answer_reading(Reads::Usage, store, scope, view, inputs, compute).await
-    }
-
-    async fn answer_reading<P, T, Fut>(
-        &self,
-        reads: Reads,
-        store: &Store,
-        scope: &Scope,
-        view: &'static str,
-        inputs: P,
-        compute: fn(Store, Scope, P) -> Fut,
-    ) -> Result<T, StoreError>
-    where
-        P: fmt::Debug + Clone + Send + Sync + 'static,
-        T: Clone + Serialize + Send + Sync + 'static,
-        Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
-    {
+        let View { name: view, reads } = view.into();
         let question = format!("{view} {:?}", (scope, &inputs));
         if !self.keeps() {
             self.computed.fetch_add(1, Ordering::Relaxed);

@@ -12,6 +12,7 @@ use domain::roles::{MoneyFields, Permission};
 use store::usage::{self, USAGE_SORTS, UsageAsk};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::answers::View;
 use crate::auth::Caller;
 use crate::docs::{AuthErrors, NotFound};
 use crate::error::ApiError;
@@ -52,10 +53,13 @@ pub async fn get_summary(
     query: Dated<UsageQuery>,
 ) -> Result<web::Json<UsageSummary>, ApiError> {
     let ask = ask(&caller, &state, &query)?;
-    let summary =
-        state.answers.answer_usage(&state.store, &caller.scope, "usage summary", ask, |store, scope, ask| async move {
-            usage::summary(&store, &scope, &ask).await
-        });
+    let summary = state.answers.answer(
+        &state.store,
+        &caller.scope,
+        View::usage("usage summary"),
+        ask,
+        |store, scope, ask| async move { usage::summary(&store, &scope, &ask).await },
+    );
     Ok(web::Json(summary.await?))
 }
 
@@ -77,10 +81,10 @@ pub async fn list_resellers(
 ) -> Result<web::Json<Page<ResellerUsage>>, ApiError> {
     let ask = ask(&caller, &state, &query)?;
     let list = list.check(USAGE_SORTS)?;
-    let page = state.answers.answer_usage(
+    let page = state.answers.answer(
         &state.store,
         &caller.scope,
-        "usage resellers",
+        View::usage("usage resellers"),
         (ask, list),
         |store, scope, (ask, list)| async move { usage::resellers(&store, &scope, &ask, &list).await },
     );
@@ -103,10 +107,10 @@ pub async fn get_reseller(
     query: Dated<UsageQuery>,
 ) -> Result<web::Json<ResellerUsageOverview>, ApiError> {
     let ask = ask(&caller, &state, &query)?;
-    let overview = state.answers.answer_usage(
+    let overview = state.answers.answer(
         &state.store,
         &caller.scope,
-        "usage reseller",
+        View::usage("usage reseller"),
         (id.into_inner(), ask),
         |store, scope, (id, ask)| async move { usage::reseller(&store, &scope, id, &ask).await },
     );
@@ -132,10 +136,10 @@ pub async fn list_organizations(
 ) -> Result<web::Json<Page<CustomerUsage>>, ApiError> {
     let ask = ask(&caller, &state, &query)?;
     let list = list.check(USAGE_SORTS)?;
-    let page = state.answers.answer_usage(
+    let page = state.answers.answer(
         &state.store,
         &caller.scope,
-        "usage organizations",
+        View::usage("usage organizations"),
         (ask, filter.reseller_id, list),
         |store, scope, (ask, reseller, list)| async move {
             usage::organizations(&store, &scope, &ask, reseller, &list).await
