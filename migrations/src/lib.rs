@@ -36,6 +36,7 @@ mod m20261206_000005_count_data_generations;
 mod m20261207_000001_usage_reseller_months;
 mod m20261207_000002_organizations_by_name;
 mod m20261207_000003_count_usage_generations;
+mod m20261207_000004_consumed_in_monthly_rollups;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_usage_reseller_months::Migration),
             Box::new(m20261207_000002_organizations_by_name::Migration),
             Box::new(m20261207_000003_count_usage_generations::Migration),
+            Box::new(m20261207_000004_consumed_in_monthly_rollups::Migration),
         ]
     }
 }

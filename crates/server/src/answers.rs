@@ -10,7 +10,7 @@
 //! changes what the dashboards read (an import, a re-rate, an organisation renamed), from this
 //! process or the command line, moves the data's on; a login or an API key's use leave it, and
 //! the usage refresh or a report written move only the usage's, which the usage pages' answers
-//! follow besides the data's ([`Reads`]). An answer computed while a write commits is kept under
+//! follow besides the data's ([`View`]). An answer computed while a write commits is kept under
 //! the older generations and never given. The answers' sizes (as JSON) are capped in all
 //! (`TIERDASH_ANSWER_CACHE_MB`, default 64; 0 keeps none), the oldest going first.
 //!
@@ -236,7 +236,7 @@ impl Answers {
         // Without the generations nothing is kept or given: the answer is computed, as it would
         // be with no answers kept.
         let stamp = store.generations().await.map(|now| reads.stamp(now)).inspect_err(|error| {
-            tracing::warn!(%error, "the data's generations could not be read; the answer is not kept");
+            tracing::warn!(%error, "the generations could not be read; the answer is not kept");
         });
         if let Ok(stamp) = stamp
             && let Some(value) = self.kept_answer::<T>(&question, stamp)

@@ -11,9 +11,7 @@
 //!   millions of times an import; their writers call [`move_on`] in the writing transaction;
 //! - unread by the dashboards: no dashboard read that keeps its answer reads them.
 
-use sea_orm::{ConnectionTrait, DbErr, Statement};
-
-use crate::StoreError;
+use sea_orm::{ConnectionTrait, DbErr};
 
 /// The data's generation at one moment; equal generations, no change of the dashboards' data
 /// committed between them.
@@ -37,20 +35,9 @@ pub(crate) async fn move_on(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     db.execute_unprepared(MOVE_ON).await.map(|_| ())
 }
 
-/// The generation now.
-pub(crate) async fn read(db: &impl ConnectionTrait) -> Result<DataGeneration, StoreError> {
-    let backend = db.get_database_backend();
-    let statement = Statement::from_string(backend, "SELECT generation FROM data_generations WHERE id = 1");
-    let row = db.query_one_raw(statement).await?;
-    let generation = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?;
-    generation
-        .map(DataGeneration::from_counter)
-        .ok_or_else(|| StoreError::Db(DbErr::RecordNotFound("data_generations".into())))
-}
-
 #[cfg(test)]
 mod tests {
-    use sea_orm::DbBackend;
+    use sea_orm::{DbBackend, Statement};
 
     use super::*;
     use crate::Store;
@@ -63,7 +50,6 @@ mod tests {
         "daily_rollups",
         "monthly_rollups",
         "customer_month_rollups",
-        "customer_service_rollups",
         "reseller_product_rollups",
         "reseller_month_rollups",
         "segment_month_rollups",
@@ -131,27 +117,27 @@ mod tests {
     async fn migrating_an_up_to_date_database_leaves_the_generation() {
         let store = Store::connect("sqlite::memory:").await.unwrap();
         store.migrate().await.unwrap();
-        let first = store.data_generation().await.unwrap();
+        let first = store.generations().await.unwrap().data;
         store.migrate().await.unwrap();
-        assert_eq!(store.data_generation().await.unwrap(), first);
+        assert_eq!(store.generations().await.unwrap().data, first);
     }
 
     #[tokio::test]
     async fn a_counted_table_written_or_a_writer_moving_it_on_changes_the_generation() {
         let store = Store::connect("sqlite::memory:").await.unwrap();
         store.migrate().await.unwrap();
-        let first = store.data_generation().await.unwrap();
-        assert_eq!(store.data_generation().await.unwrap(), first, "nothing written, the same generation");
+        let first = store.generations().await.unwrap().data;
+        assert_eq!(store.generations().await.unwrap().data, first, "nothing written, the same generation");
         store
             .execute_raw("INSERT INTO job_leases (name, holder, until) VALUES ('x', 'y', '2026-01-01T00:00:00+00:00')")
             .await
             .unwrap();
-        assert_eq!(store.data_generation().await.unwrap(), first, "a table the dashboards do not read");
+        assert_eq!(store.generations().await.unwrap().data, first, "a table the dashboards do not read");
         let counted = "INSERT INTO account_days (tenant_id, kind, day, opened, closed) VALUES (1, 'customer', '2026-10-01', 1, 0)";
         store.execute_raw(counted).await.unwrap();
-        let second = store.data_generation().await.unwrap();
+        let second = store.generations().await.unwrap().data;
         assert_ne!(second, first, "a counted table");
         move_on(store.db()).await.unwrap();
-        assert_ne!(store.data_generation().await.unwrap(), second, "a writer's move");
+        assert_ne!(store.generations().await.unwrap().data, second, "a writer's move");
     }
 }

@@ -141,12 +141,6 @@ impl Store {
         }
     }
 
-    /// The data's generation now: unchanged while no write the dashboards read commits, from
-    /// this process or another.
-    pub async fn data_generation(&self) -> Result<DataGeneration, StoreError> {
-        data_generation::read(&self.db).await
-    }
-
     /// The data's generation and the usage's, read at one moment: unchanged while nothing the
     /// usage pages read commits (the dashboards' answers follow the data's alone).
     pub async fn generations(&self) -> Result<Generations, StoreError> {

@@ -20,7 +20,11 @@ use store::reports::worker;
 use crate::helpers::*;
 use crate::on_both_databases;
 
-on_both_databases!(usage_pages_and_reports_match_the_lines, report_generation_survives_takeover_failure_and_expiry);
+on_both_databases!(
+    usage_pages_and_reports_match_the_lines,
+    report_generation_survives_takeover_failure_and_expiry,
+    monthly_rows_without_the_consumed_quantity_are_rebuilt_at_the_next_start
+);
 
 /// (customer, reseller, day, category, service, provider, billed, effective, consumed, pricing).
 type Line = (
@@ -109,7 +113,7 @@ async fn usage_pages_and_reports_match_the_lines(app: TestApp) {
         (app.token(D_ADMIN).await, app.token(D_VIEWER).await, app.token(R1_ADMIN).await, app.token(R2_ADMIN).await);
     import_lines(&app, &d).await;
     let (stored, rebuilt) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
-    assert_eq!(stored, rebuilt, "the customer × service grain is kept as it is rebuilt");
+    assert_eq!(stored, rebuilt, "the monthly grain keeps the consumed quantity as it is rebuilt");
 
     // Before any usage update the pages say so.
     let summary = json_of(&app, &d, &format!("/api/v1/usage/summary?period={PERIOD}")).await;
@@ -377,13 +381,13 @@ async fn report_generation_survives_takeover_failure_and_expiry(app: TestApp) {
     assert!(early["detail"].as_str().unwrap().contains("failed"));
 
     // A rollup that cannot be read fails the report with the reason, and nothing else.
-    store.execute_raw("UPDATE customer_service_rollups SET billed_usd = 'not a number'").await.unwrap();
+    store.execute_raw("UPDATE monthly_rollups SET consumed = 'not a number'").await.unwrap();
     let (_, report) = request(&app, &d, json!({"kind": "reseller_usage", "period": PERIOD})).await;
     let id = report["id"].as_i64().unwrap();
     work(&store).await;
     let failed = json_of(&app, &d, &format!("/api/v1/reports/{id}")).await;
     assert_eq!(failed["status"], "failed");
-    assert!(failed["error"].as_str().unwrap().contains("customer_service_rollups.billed_usd"), "{failed}");
+    assert!(failed["error"].as_str().unwrap().contains("monthly_rollups.consumed"), "{failed}");
 
     // Reports expire after the retention period, with their CSV.
     let before = json_of(&app, &d, "/api/v1/reports").await["total"].as_u64().unwrap();
@@ -391,4 +395,33 @@ async fn report_generation_survives_takeover_failure_and_expiry(app: TestApp) {
     assert_eq!(store::reports::expire(&store, chrono::Utc::now() + Duration::days(89)).await.unwrap(), 0);
     assert_eq!(store::reports::expire(&store, chrono::Utc::now() + Duration::days(91)).await.unwrap(), 3);
     assert_eq!(json_of(&app, &d, "/api/v1/reports").await["total"], json!(0));
+}
+
+/// A database whose monthly rows were written before they kept the consumed quantity (usage had a
+/// grain of its own then) gets them rebuilt from the lines at the next start, and usage reads
+/// the same figures as before.
+async fn monthly_rows_without_the_consumed_quantity_are_rebuilt_at_the_next_start(app: TestApp) {
+    let store = Store::connect(&app.database_url).await.unwrap();
+    let d = app.token(D_ADMIN).await;
+    import_lines(&app, &d).await;
+    let months = [Month::from_str(PERIOD).unwrap()];
+    let summary = || async {
+        store::usage::refresh(&store, &months).await.unwrap().expect("the update runs");
+        let mut summary = json_of(&app, &d, &format!("/api/v1/usage/summary?period={PERIOD}")).await;
+        summary["update"] = Value::Null;
+        summary
+    };
+    let before = summary().await;
+    let consumed: Decimal = sums_by(|l| (l.4, l.5)).values().map(|s| s.0).sum();
+    let services = before["services"].as_array().unwrap();
+    let in_summary: Decimal = services.iter().map(|s| dec(s["consumed_quantity"].as_str().unwrap())).sum();
+    assert_eq!(in_summary, consumed, "{before}");
+
+    store.execute_raw("UPDATE monthly_rollups SET consumed = NULL").await.unwrap();
+    let (stored, rebuilt) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    assert_ne!(stored, rebuilt, "rows without the consumed quantity read as none");
+    store.migrate().await.unwrap();
+    let (stored, rebuilt) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    assert_eq!(stored, rebuilt);
+    assert_eq!(summary().await, before);
 }

@@ -7,7 +7,6 @@ pub mod billing_issue;
 pub mod billing_line_item;
 pub mod customer_billing_account;
 pub mod customer_month_rollup;
-pub mod customer_service_rollup;
 pub mod daily_rollup;
 pub mod fx_rate;
 pub mod import_batch;

@@ -18,6 +18,9 @@ pub struct Model {
     pub effective_usd: String,
     pub units: String,
     pub line_count: i64,
+    /// `ConsumedQuantity` summed; none in a row written before it was kept (`Store::migrate`
+    /// rebuilds such rows from the line items).
+    pub consumed: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,7 +1,8 @@
 //! What each kind of report holds (docs/api.md §Reports), read from the rollups of its month
 //! one seller at a time (a reseller, or the tree's root for its direct customers), so that
 //! memory holds one seller's rows whatever the size of the tree:
-//! - `reseller_usage`: per reseller and service, from the customer × service × month rollup;
+//! - `reseller_usage`: per reseller and service, from the monthly rollup's sums by customer and
+//!   service (`rollups::customer_services`);
 //! - `customer_usage`: the same per customer;
 //! - `usage_summary`: per reseller, its services and customers counted;
 //! - `billing`: per customer and charge category (Tax left out), revenue, cost and margin, from
@@ -16,7 +17,7 @@ use domain::metrics::{Month, reported};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::entities::{customer_service_rollup, monthly_rollup, organization};
+use crate::entities::{monthly_rollup, organization};
 use crate::rollups::customer_services;
 use crate::rollups::sums::Sums;
 use crate::{Scope, Store, StoreError};
@@ -137,16 +138,7 @@ async fn usage_rows(
     period: Month,
     seller: &organization::Model,
 ) -> Result<Vec<Row>, StoreError> {
-    use customer_service_rollup::Column;
-    let rollup = customer_service_rollup::Entity::find()
-        .filter(Column::TenantId.eq(tenant))
-        .filter(Column::Month.eq(period.to_string()))
-        .filter(Column::ResellerId.eq(seller.id))
-        .order_by_asc(Column::CustomerId)
-        .order_by_asc(Column::Service)
-        .order_by_asc(Column::Provider)
-        .all(db)
-        .await?;
+    let rollup = customer_services::of_seller(db, tenant, &period.to_string(), seller.id).await?;
     let figures = |s: &Sums| {
         vec![quantity(s.consumed), quantity(s.units), reported(s.billed_usd).to_string(), s.lines.to_string()]
     };
@@ -159,7 +151,7 @@ async fn usage_rows(
                 let Some(customer) = names.get(&r.customer_id) else { continue };
                 let mut row = vec![external(customer), customer.name.clone(), seller_id.clone(), seller.name.clone()];
                 row.extend([r.service.clone(), r.provider.clone()]);
-                row.extend(figures(&customer_services::sums_of(r)?));
+                row.extend(figures(&r.sums));
                 rows.push(row);
             }
             Ok(rows)
@@ -167,7 +159,7 @@ async fn usage_rows(
         ReportKind::ResellerUsage => {
             let mut by_service: BTreeMap<(&str, &str), Sums> = BTreeMap::new();
             for r in &rollup {
-                by_service.entry((&r.service, &r.provider)).or_default().add(&customer_services::sums_of(r)?, 1)?;
+                by_service.entry((&r.service, &r.provider)).or_default().add(&r.sums, 1)?;
             }
             Ok(by_service
                 .into_iter()
@@ -185,7 +177,7 @@ async fn usage_rows(
             let mut total = Sums::default();
             let (mut services, mut customers) = (BTreeSet::new(), BTreeSet::new());
             for r in &rollup {
-                total.add(&customer_services::sums_of(r)?, 1)?;
+                total.add(&r.sums, 1)?;
                 services.insert((&r.provider, &r.service));
                 customers.insert(r.customer_id);
             }

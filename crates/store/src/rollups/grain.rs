@@ -47,7 +47,7 @@ impl Contribution<'_> {
 }
 
 /// `ChargeCategory` of the lines that are neither revenue nor cost.
-const TAX: &str = "Tax";
+pub(crate) const TAX: &str = "Tax";
 
 /// One rollup table's changes, their texts as codes of the [`Names`] they are held with.
 pub(crate) trait Grain: Default + Send {

@@ -12,7 +12,6 @@ use std::future::Future;
 use sea_orm::ConnectionTrait;
 
 use super::customer_months::CustomerMonths;
-use super::customer_services::CustomerServices;
 use super::daily::Daily;
 use super::grain::{self, Contribution, Grain};
 use super::names::Names;
@@ -23,7 +22,7 @@ use crate::StoreError;
 
 /// The grains besides the monthly one. A new grain is a file of this folder that implements
 /// [`Grain`], its migration (and entity), and its name added here.
-pub(crate) type Others = (Daily, ResellerProducts, ResellerMonths, CustomerMonths, CustomerServices, ServiceMonths);
+pub(crate) type Others = (Daily, ResellerProducts, ResellerMonths, CustomerMonths, ServiceMonths);
 
 /// What is done to every grain of a list ([`Others`]), grain by grain in the list's order.
 pub(crate) trait Grains: Default + Send {

@@ -12,8 +12,9 @@
 //!   (reseller, month), for Insights' reseller history (transacting, new, churned);
 //! - [`customer_months`]: by (reseller, customer, month), revenue and units; and following it
 //!   [`segment_months`], the same by (reseller, customer segment, month), for Insights' segments;
-//! - [`customer_services`]: by (customer, provider, service, month), revenue, units and consumed
-//!   quantity of every category but Tax, for usage (the snapshot and the usage reports).
+//! - [`customer_services`] is no grain: usage's sums by (customer, provider, service, month) of
+//!   every category but Tax, with the consumed quantity the monthly grain keeps, read from the
+//!   monthly rows (the snapshot and the usage reports).
 //!
 //! The reseller × product and segment × month rollups also keep their tree's totals, every
 //! reseller's rows summed under reseller [`keys::TREE_TOTAL`], for a distributor's Insights.
@@ -43,7 +44,7 @@
 //! No file of this folder imports one that imports it back: `sums`, `keys` and `names` below
 //! everything; `lines`, `sums_table`, `grain`, `new_months` and `writes` above them; then `segment_months`,
 //! the grains (`monthly`, `daily`, `reseller_products`, `reseller_months`, `customer_months`, which calls
-//! `segment_months`, `customer_services`), `grains`, `deltas`, and last `rebuild` and `reads`. The `pub use` lines
+//! `segment_months`), `grains`, `deltas`, and last `rebuild`, `reads` and `customer_services`. The `pub use` lines
 //! below are for callers outside the store; the store's own files name the file an item is in,
 //! so that none reaches back through this one.
 

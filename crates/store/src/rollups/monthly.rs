@@ -1,12 +1,13 @@
 //! The monthly grain (`monthly_rollups`): rated line items summed by (month, reseller,
 //! customer, product, provider, service, marketplace, charge category), a line's own
-//! [`Key`]; the source of every breakdown (docs/data-model.md).
+//! [`Key`]; the source of every breakdown (docs/data-model.md), and with its consumed quantity
+//! the source of usage ([`super::customer_services`]).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 
 use super::grain::{Contribution, Grain};
 use super::keys::{Key, KeyRef};
@@ -54,8 +55,7 @@ impl Monthly {
             marketplace: key.marketplace,
             category: names.code(key.category),
         };
-        // The monthly rollup keeps no consumed quantity: only usage reads it, by service.
-        self.0.entry(code).add(&sums.without_consumed(), sign)
+        self.0.entry(code).add(sums, sign)
     }
 
     /// The changes in key order, consumed.
@@ -151,6 +151,7 @@ pub(super) const TABLE: StoredGrain<monthly_rollup::Entity, Key> = StoredGrain {
             "effective_usd",
             "units",
             "line_count",
+            "consumed",
         ],
         // The tree is the reseller's.
         on_conflict: OnConflict::Replace { on: MONTHLY_KEY, keeps: &["tenant_id"] },
@@ -187,6 +188,7 @@ pub(super) const TABLE: StoredGrain<monthly_rollup::Entity, Key> = StoredGrain {
             sums.effective_usd.to_string().into(),
             sums.units.to_string().into(),
             sums.lines.into(),
+            sums.consumed.to_string().into(),
         ]
     },
     months: MonthProbe { tree_column: "tenant_id", month_of: |k| Cow::Borrowed(&k.month) },
@@ -218,8 +220,20 @@ pub(crate) fn sums_of(row: &monthly_rollup::Model) -> Result<Sums, StoreError> {
         effective_usd: stored::parse(&row.effective_usd, "monthly_rollups.effective_usd")?,
         units: stored::parse(&row.units, "monthly_rollups.units")?,
         lines: row.line_count,
-        consumed: Decimal::ZERO,
+        // None only before `Store::migrate`'s rebuild of rows written without it.
+        consumed: match &row.consumed {
+            Some(consumed) => stored::parse(consumed, "monthly_rollups.consumed")?,
+            None => Decimal::ZERO,
+        },
     })
+}
+
+/// Whether a monthly row written before the consumed quantity was kept is left (migration
+/// `m20261207_000004`): `Store::migrate` then rebuilds the rollups. One seek of a partial index
+/// that is empty once they are rebuilt.
+pub(crate) async fn lacks_consumed(db: &impl ConnectionTrait) -> Result<bool, StoreError> {
+    let sql = "SELECT 1 FROM monthly_rollups WHERE consumed IS NULL LIMIT 1";
+    Ok(db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await?.is_some())
 }
 
 /// Every rollup row of a tree, as key → sums (for comparisons and the rebuild).

@@ -84,8 +84,7 @@ mod tests {
     use crate::rollups::lines::{LineView, RolledUp};
     use crate::rollups::writes::StoredGrain;
     use crate::rollups::{
-        customer_months, customer_services, daily, monthly, reseller_months, reseller_products, segment_months,
-        service_months,
+        customer_months, daily, monthly, reseller_months, reseller_products, segment_months, service_months,
     };
 
     struct Line(LineView<'static>);
@@ -142,7 +141,6 @@ mod tests {
         check!(reseller_months::TABLE);
         check!(customer_months::TABLE);
         check!(segment_months::TABLE);
-        check!(customer_services::TABLE);
         check!(service_months::TABLE);
 
         // A month is asked once per call: what it had when first seen holds for the call.

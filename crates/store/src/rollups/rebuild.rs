@@ -106,8 +106,8 @@ pub async fn stored_and_rebuilt(
 }
 
 /// Whether a grain needs filling for lines imported before it existed: it has no row while the
-/// monthly grain has some.
+/// monthly grain has some, or monthly rows lack a column added since ([`monthly::lacks_consumed`]).
 pub(crate) async fn missing_grain(db: &impl ConnectionTrait) -> Result<bool, StoreError> {
     let missing = Others::missing(db).await?;
-    Ok(missing && !Monthly::stores_none(db).await?)
+    Ok((missing && !Monthly::stores_none(db).await?) || monthly::lacks_consumed(db).await?)
 }

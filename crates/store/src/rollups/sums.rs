@@ -14,8 +14,8 @@ pub struct Sums {
     pub effective_usd: Decimal,
     /// Units (`PricingQuantity`, else `ConsumedQuantity`, else 0).
     pub units: Decimal,
-    /// `ConsumedQuantity` (empty: 0); only the customer × service grain keeps it, every other
-    /// grain takes its sums [`Sums::without_consumed`].
+    /// `ConsumedQuantity` (empty: 0); only the monthly grain keeps it (usage reads it there),
+    /// every other grain takes its sums [`Sums::without_consumed`].
     pub consumed: Decimal,
     /// Lines.
     pub lines: i64,

@@ -1,5 +1,5 @@
 //! The scheduled usage update (seed 003): the usage snapshot (`usage_rows`) rewritten from the
-//! customer × service × month rollup for the months a refresh covers, per customer and, summed,
+//! monthly rollup's sums by customer and service ([`customer_services`]) for the months a refresh covers, per customer and, summed,
 //! per reseller and service, with the whole tree's totals (`usage_tree_services`,
 //! `usage_tree_months`); and the refresh's own record (`usage_refreshes`: when it ran, what
 //! it covered). One refresh runs at a time across every process sharing the database (the
@@ -23,10 +23,9 @@ use sea_orm::{
 
 use crate::bulk::{OnConflict, Table};
 use crate::entities::{
-    customer_service_rollup, organization, usage_refresh, usage_reseller_month, usage_row, usage_tree_month,
-    usage_tree_service,
+    organization, usage_refresh, usage_reseller_month, usage_row, usage_tree_month, usage_tree_service,
 };
-use crate::rollups::customer_services::sums_of;
+use crate::rollups::customer_services;
 use crate::rollups::sums::Sums;
 use crate::{Store, StoreError, clock, leases};
 
@@ -171,7 +170,6 @@ const USAGE_RESELLER_MONTHS: Table = Table {
 
 /// Replaces the snapshot of one tree's month, and its totals; returns the `usage_rows` written.
 async fn refresh_month(store: &Store, tenant: i64, month: &str) -> Result<u64, StoreError> {
-    use customer_service_rollup::Column;
     let txn = store.write().await?;
     usage_row::Entity::delete_many()
         .filter(usage_row::Column::TenantId.eq(tenant))
@@ -201,21 +199,15 @@ async fn refresh_month(store: &Store, tenant: i64, month: &str) -> Result<u64, S
     // Each seller's customers with usage, for the reseller usage tab.
     let mut seller_months = Vec::new();
     for seller in sellers(&txn, tenant).await? {
-        let rollup = customer_service_rollup::Entity::find()
-            .filter(Column::TenantId.eq(tenant))
-            .filter(Column::Month.eq(month))
-            .filter(Column::ResellerId.eq(seller))
-            .all(&txn)
-            .await?;
+        let rollup = customer_services::of_seller(&txn, tenant, month, seller).await?;
         if rollup.is_empty() {
             continue;
         }
         let mut by_service: BTreeMap<(String, String), Sums> = BTreeMap::new();
         let mut rows = Vec::with_capacity(rollup.len() + 8);
         for row in &rollup {
-            let sums = sums_of(row)?;
-            by_service.entry((row.provider.clone(), row.service.clone())).or_default().add(&sums, 1)?;
-            rows.push(values(tenant, month, seller, row.customer_id, &row.provider, &row.service, &sums));
+            by_service.entry((row.provider.clone(), row.service.clone())).or_default().add(&row.sums, 1)?;
+            rows.push(values(tenant, month, seller, row.customer_id, &row.provider, &row.service, &row.sums));
         }
         for ((provider, service), sums) in &by_service {
             rows.push(values(tenant, month, seller, 0, provider, service, sums));
