@@ -92,17 +92,18 @@ pub async fn sellers(
 /// A CSV row's fields.
 pub type Row = Vec<String>;
 
-/// One seller's rows of a report, in a stable order.
+/// One seller's rows of a report, in a stable order. The seller names its tree: the rollup reads
+/// ask by seller and month alone, one range of the monthly grain's unique index (asked by tree
+/// too, SQLite read the tree's whole month through its (tree, month) index for each seller).
 pub async fn seller_rows(
     db: &impl ConnectionTrait,
-    tenant: i64,
     kind: ReportKind,
     period: Month,
     seller: &organization::Model,
 ) -> Result<Vec<Row>, StoreError> {
     match kind {
-        ReportKind::Billing => billing_rows(db, tenant, period, seller).await,
-        _ => usage_rows(db, tenant, kind, period, seller).await,
+        ReportKind::Billing => billing_rows(db, period, seller).await,
+        _ => usage_rows(db, kind, period, seller).await,
     }
 }
 
@@ -133,12 +134,11 @@ fn quantity(d: Decimal) -> String {
 /// The usage kinds' rows for one seller.
 async fn usage_rows(
     db: &impl ConnectionTrait,
-    tenant: i64,
     kind: ReportKind,
     period: Month,
     seller: &organization::Model,
 ) -> Result<Vec<Row>, StoreError> {
-    let rollup = customer_services::of_seller(db, tenant, &period.to_string(), seller.id).await?;
+    let rollup = customer_services::of_seller(db, seller.id, &period.to_string()).await?;
     let figures = |s: &Sums| {
         vec![quantity(s.consumed), quantity(s.units), reported(s.billed_usd).to_string(), s.lines.to_string()]
     };
@@ -191,7 +191,6 @@ async fn usage_rows(
 /// The billing kind's rows for one seller: per customer and charge category but Tax.
 async fn billing_rows(
     db: &impl ConnectionTrait,
-    tenant: i64,
     period: Month,
     seller: &organization::Model,
 ) -> Result<Vec<Row>, StoreError> {
@@ -199,7 +198,6 @@ async fn billing_rows(
     let rollup = monthly_rollup::Entity::find()
         .filter(Column::ResellerId.eq(seller.id))
         .filter(Column::Month.eq(period.to_string()))
-        .filter(Column::TenantId.eq(tenant))
         .filter(Column::ChargeCategory.ne("Tax"))
         .select_only()
         .columns([Column::CustomerId, Column::ChargeCategory, Column::BilledUsd, Column::EffectiveUsd])

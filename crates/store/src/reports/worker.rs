@@ -109,7 +109,7 @@ async fn write_csv(store: &Store, claimed: &Claimed, lease: Duration) -> Result<
     let mut csv = Chunker::new(columns(kind))?;
     let (mut rows, mut seq) = (0u64, 0i32);
     for (n, seller) in sellers.iter().enumerate() {
-        for row in content::seller_rows(store.db(), owner.tenant_id, kind, period, seller).await? {
+        for row in content::seller_rows(store.db(), kind, period, seller).await? {
             csv.push(&row)?;
             rows += 1;
             if csv.rows >= ROWS_PER_CHUNK {

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
 
 use super::grain::TAX;
 use super::monthly;
@@ -30,22 +30,27 @@ pub(crate) struct CustomerService {
     pub sums: Sums,
 }
 
-/// Seller `seller`'s customers' usage in `month` of tree `tenant`, ordered by customer, service
-/// and provider: one seek of the monthly grain's unique index, which starts with (reseller, month).
-pub(crate) async fn of_seller(
-    db: &impl ConnectionTrait,
-    tenant: i64,
-    month: &str,
-    seller: i64,
-) -> Result<Vec<CustomerService>, StoreError> {
+/// The monthly rows of a seller's month but Tax.
+fn rows_of_seller(seller: i64, month: &str) -> Select<monthly_rollup::Entity> {
     use monthly_rollup::Column;
-    let rows = monthly_rollup::Entity::find()
+    monthly_rollup::Entity::find()
         .filter(Column::ResellerId.eq(seller))
         .filter(Column::Month.eq(month))
-        .filter(Column::TenantId.eq(tenant))
         .filter(Column::ChargeCategory.ne(TAX))
-        .all(db)
-        .await?;
+}
+
+/// Seller `seller`'s customers' usage in `month`, ordered by customer, service and provider: one
+/// range of the monthly grain's unique index, which starts with (reseller, month).
+///
+/// The seller names its tree (an organisation is of one tree), so the tree is not asked: with it,
+/// SQLite took the (tree, month) index and read the whole tree's month for each seller (the usage
+/// refresh of two months at 1M lines 3 s rather than 1 s).
+pub(crate) async fn of_seller(
+    db: &impl ConnectionTrait,
+    seller: i64,
+    month: &str,
+) -> Result<Vec<CustomerService>, StoreError> {
+    let rows = rows_of_seller(seller, month).all(db).await?;
     let mut by_service: BTreeMap<(i64, String, String), Sums> = BTreeMap::new();
     for row in rows {
         let sums = monthly::sums_of(&row)?;
@@ -55,4 +60,23 @@ pub(crate) async fn of_seller(
         .into_iter()
         .map(|((customer_id, service, provider), sums)| CustomerService { customer_id, service, provider, sums })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{DbBackend, QueryTrait, Statement};
+
+    use super::*;
+    use crate::Store;
+
+    #[tokio::test]
+    async fn a_seller_s_month_is_one_range_of_the_grain_s_unique_index() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        store.migrate().await.unwrap();
+        let read = rows_of_seller(7, "2026-11").build(DbBackend::Sqlite);
+        let explain = Statement { sql: format!("EXPLAIN QUERY PLAN {}", read.sql), ..read };
+        let plan = store.db().query_all_raw(explain).await.unwrap();
+        let plan: Vec<String> = plan.iter().map(|row| row.try_get::<String>("", "detail").unwrap()).collect();
+        assert_eq!(plan, ["SEARCH monthly_rollups USING INDEX ux_monthly_rollups_grain (reseller_id=? AND month=?)"]);
+    }
 }

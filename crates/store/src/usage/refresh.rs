@@ -199,7 +199,7 @@ async fn refresh_month(store: &Store, tenant: i64, month: &str) -> Result<u64, S
     // Each seller's customers with usage, for the reseller usage tab.
     let mut seller_months = Vec::new();
     for seller in sellers(&txn, tenant).await? {
-        let rollup = customer_services::of_seller(&txn, tenant, month, seller).await?;
+        let rollup = customer_services::of_seller(&txn, seller, month).await?;
         if rollup.is_empty() {
             continue;
         }
