@@ -1,11 +1,11 @@
-//! Usage's cut of the monthly grain (seed 003, docs/metrics.md §6): one seller's customers' sums
+//! Usage's cut of the monthly grain (seed 003, docs/metrics.md §9): one seller's customers' sums
 //! by (customer, service, provider) in a month, every category but Tax, with the consumed
 //! quantity beside the chargeable units — what the usage snapshot and the usage reports read.
 //!
 //! Read from `monthly_rollups`, whose key holds these columns, and summed here. Usage had a grain
-//! of its own until migration `m20261207_000004`: in a tree of many customers it wrote a row
-//! beside nearly every monthly row (a customer's service in a month mostly has one product and
-//! category), a third of an import's rollup rows, for a read made once a month per seller.
+//! of its own until migration `m20261207_000004`: in a tree of many customers every import wrote
+//! a row of it beside nearly every monthly row (a customer's service in a month mostly has one
+//! product and category), for a read made once a month per seller (docs/performance.md §15).
 
 use std::collections::BTreeMap;
 
@@ -43,8 +43,7 @@ fn rows_of_seller(seller: i64, month: &str) -> Select<monthly_rollup::Entity> {
 /// range of the monthly grain's unique index, which starts with (reseller, month).
 ///
 /// The seller names its tree (an organisation is of one tree), so the tree is not asked: with it,
-/// SQLite took the (tree, month) index and read the whole tree's month for each seller (the usage
-/// refresh of two months at 1M lines 3 s rather than 1 s).
+/// SQLite took the (tree, month) index and read the whole tree's month for each seller.
 pub(crate) async fn of_seller(
     db: &impl ConnectionTrait,
     seller: i64,

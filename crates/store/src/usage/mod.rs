@@ -1,4 +1,4 @@
-//! Usage (seed 003, docs/metrics.md §6): the scheduled usage update ([`refresh`]) and the pages
+//! Usage (seed 003, docs/metrics.md §9): the scheduled usage update ([`refresh`]) and the pages
 //! that read what it wrote ([`pages`]).
 
 pub mod pages;
