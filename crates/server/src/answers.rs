@@ -29,6 +29,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use actix_web::body::BoxBody;
+use actix_web::http::header::ContentType;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, Responder};
 use serde::Serialize;
 use store::{DataGeneration, Generations, Scope, Store, StoreError, UsageGeneration};
 
@@ -160,11 +164,40 @@ impl fmt::Debug for Answer {
     }
 }
 
-/// `value` as kept, with its size as JSON; `None` when it cannot be written as JSON.
-fn computed<T: Serialize + Send + Sync + 'static>(value: T) -> Option<Computed> {
+/// An answer as the JSON a client receives. A route that sends its answer whole keeps these bytes
+/// rather than the value ([`Answers::answer_json`]): a kept answer is then sent as it is, neither
+/// copied out of the cache nor written as JSON again for each request.
+#[derive(Debug, Clone)]
+pub struct JsonAnswer(Bytes);
+
+impl Responder for JsonAnswer {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        HttpResponse::Ok().content_type(ContentType::json()).body(self.0)
+    }
+}
+
+/// The form an answer is kept in, with its size as JSON (the budget's measure).
+type Form<T, A> = fn(T) -> Result<(A, usize), StoreError>;
+
+/// The value itself, measured as JSON without being held as JSON.
+fn as_value<T: Serialize>(value: T) -> Result<(T, usize), StoreError> {
     let mut size = JsonSize(0);
-    serde_json::to_writer(&mut size, &value).ok()?;
-    Some(Computed { value: Arc::new(value), bytes: size.0 })
+    serde_json::to_writer(&mut size, &value).map_err(unwritable)?;
+    Ok((value, size.0))
+}
+
+/// The value written as JSON.
+fn as_json<T: Serialize>(value: T) -> Result<(JsonAnswer, usize), StoreError> {
+    let json = serde_json::to_vec(&value).map_err(unwritable)?;
+    let bytes = json.len();
+    Ok((JsonAnswer(Bytes::from(json)), bytes))
+}
+
+/// An answer that cannot be written as JSON: a fault of the server's types, never of a request.
+fn unwritable(error: serde_json::Error) -> StoreError {
+    StoreError::Corrupt(format!("an answer could not be written as JSON: {error}"))
 }
 
 /// Counts the bytes written to it: an answer's size as JSON, without holding its JSON (a large
@@ -214,6 +247,9 @@ impl Answers {
     /// else: a plain function (a closure that captures nothing), it cannot depend on an input the
     /// question leaves out. A refresh calls it again later with its own store. A view named by
     /// its text alone is a dashboard's ([`View::usage`] for a usage page).
+    ///
+    /// For a route that takes something out of the answer; one that sends it whole asks
+    /// [`Answers::answer_json`].
     pub async fn answer<P, T, Fut>(
         &self,
         store: &Store,
@@ -227,11 +263,46 @@ impl Answers {
         T: Clone + Serialize + Send + Sync + 'static,
         Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
     {
-        let View { name: view, reads } = view.into();
+        self.answer_as(store, scope, view.into(), inputs, compute, as_value).await
+    }
+
+    /// [`Answers::answer`], kept and given as the JSON the route sends.
+    pub async fn answer_json<P, T, Fut>(
+        &self,
+        store: &Store,
+        scope: &Scope,
+        view: impl Into<View>,
+        inputs: P,
+        compute: fn(Store, Scope, P) -> Fut,
+    ) -> Result<JsonAnswer, StoreError>
+    where
+        P: fmt::Debug + Clone + Send + Sync + 'static,
+        T: Serialize + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
+    {
+        self.answer_as(store, scope, view.into(), inputs, compute, as_json).await
+    }
+
+    /// An answer kept in the form `form` gives it.
+    async fn answer_as<P, T, A, Fut>(
+        &self,
+        store: &Store,
+        scope: &Scope,
+        View { name: view, reads }: View,
+        inputs: P,
+        compute: fn(Store, Scope, P) -> Fut,
+        form: Form<T, A>,
+    ) -> Result<A, StoreError>
+    where
+        P: fmt::Debug + Clone + Send + Sync + 'static,
+        T: Send + 'static,
+        A: Clone + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
+    {
         let question = format!("{view} {:?}", (scope, &inputs));
         if !self.keeps() {
             self.computed.fetch_add(1, Ordering::Relaxed);
-            return compute(store.clone(), *scope, inputs).await;
+            return Ok(form(compute(store.clone(), *scope, inputs).await?)?.0);
         }
         // Without the generations nothing is kept or given: the answer is computed, as it would
         // be with no answers kept.
@@ -239,21 +310,23 @@ impl Answers {
             tracing::warn!(%error, "the generations could not be read; the answer is not kept");
         });
         if let Ok(stamp) = stamp
-            && let Some(value) = self.kept_answer::<T>(&question, stamp)
+            && let Some(value) = self.kept_answer::<A>(&question, stamp)
         {
             self.given.fetch_add(1, Ordering::Relaxed);
             return Ok(value);
         }
-        let value = compute(store.clone(), *scope, inputs.clone()).await?;
+        let (value, bytes) = form(compute(store.clone(), *scope, inputs.clone()).await?)?;
         self.computed.fetch_add(1, Ordering::Relaxed);
-        if let Ok(stamp) = stamp
-            && let Some(kept) = computed(value.clone())
-        {
+        if let Ok(stamp) = stamp {
             let (store, scope) = (store.clone(), *scope);
             let again = Again(Arc::new(move || {
                 let answer = compute(store.clone(), scope, inputs.clone());
-                Box::pin(async move { computed(answer.await.ok()?) })
+                Box::pin(async move {
+                    let (value, bytes) = form(answer.await.ok()?).ok()?;
+                    Some(Computed { value: Arc::new(value), bytes })
+                })
             }));
+            let kept = Computed { value: Arc::new(value.clone()), bytes };
             self.keep(question, (reads, stamp), kept, again, Instant::now());
         }
         Ok(value)
@@ -362,8 +435,35 @@ mod tests {
     fn an_answer_is_measured_as_its_json() {
         let value: BTreeMap<String, Vec<i64>> =
             [("Zürich \"Nord\"".to_owned(), vec![1, -20, 300]), ("tab\there".to_owned(), vec![])].into();
-        let kept = computed(value.clone()).expect("written as JSON");
-        assert_eq!(kept.bytes, serde_json::to_vec(&value).unwrap().len());
-        assert_eq!(kept.value.downcast_ref::<BTreeMap<String, Vec<i64>>>(), Some(&value));
+        let (kept, bytes) = as_value(value.clone()).expect("written as JSON");
+        assert_eq!(bytes, serde_json::to_vec(&value).unwrap().len());
+        assert_eq!(kept, value);
+        let (json, json_bytes) = as_json(value.clone()).expect("written as JSON");
+        assert_eq!((json.0.as_ref(), json_bytes), (serde_json::to_vec(&value).unwrap().as_slice(), bytes));
+    }
+
+    /// Computations of [`counted`], for the test below.
+    static COMPUTED: AtomicU64 = AtomicU64::new(0);
+
+    async fn counted(_: Store, _: Scope, n: u64) -> Result<Vec<u64>, StoreError> {
+        COMPUTED.fetch_add(1, Ordering::Relaxed);
+        Ok(vec![n; 3])
+    }
+
+    /// A kept answer asked as JSON is sent as the bytes written when it was computed, not written
+    /// again for each request.
+    #[tokio::test]
+    async fn a_kept_json_answer_is_given_as_the_bytes_first_written() {
+        let store = Store::connect("sqlite::memory:").await.unwrap();
+        store.migrate().await.unwrap();
+        let scope = Scope { org_id: 1, kind: domain::kinds::OrgKind::Distributor, tenant_id: 1 };
+        let answers = Answers::new(1);
+        let first = answers.answer_json(&store, &scope, "counted", 7, counted).await.unwrap();
+        let again = answers.answer_json(&store, &scope, "counted", 7, counted).await.unwrap();
+        assert_eq!(first.0.as_ref(), b"[7,7,7]");
+        assert_eq!(COMPUTED.load(Ordering::Relaxed), 1, "computed once");
+        assert_eq!(again.0.as_ptr(), first.0.as_ptr(), "the same bytes, not written again");
+        let other = answers.answer_json(&store, &scope, "counted", 8, counted).await.unwrap();
+        assert_eq!((other.0.as_ref(), COMPUTED.load(Ordering::Relaxed)), (b"[8,8,8]".as_slice(), 2));
     }
 }

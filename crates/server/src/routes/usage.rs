@@ -12,7 +12,7 @@ use domain::roles::{MoneyFields, Permission};
 use store::usage::{self, USAGE_SORTS, UsageAsk};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::answers::View;
+use crate::answers::{JsonAnswer, View};
 use crate::auth::Caller;
 use crate::docs::{AuthErrors, NotFound};
 use crate::error::ApiError;
@@ -51,16 +51,16 @@ pub async fn get_summary(
     caller: Caller,
     state: web::Data<AppState>,
     query: Dated<UsageQuery>,
-) -> Result<web::Json<UsageSummary>, ApiError> {
+) -> Result<JsonAnswer, ApiError> {
     let ask = ask(&caller, &state, &query)?;
-    let summary = state.answers.answer(
+    let summary = state.answers.answer_json(
         &state.store,
         &caller.scope,
         View::usage("usage summary"),
         ask,
         |store, scope, ask| async move { usage::summary(&store, &scope, &ask).await },
     );
-    Ok(web::Json(summary.await?))
+    Ok(summary.await?)
 }
 
 /// The reseller usage tab: every reseller in scope by name (`sort=-name` for the reverse;
@@ -78,17 +78,17 @@ pub async fn list_resellers(
     state: web::Data<AppState>,
     query: Dated<UsageQuery>,
     list: ValidQuery<ListParams>,
-) -> Result<web::Json<Page<ResellerUsage>>, ApiError> {
+) -> Result<JsonAnswer, ApiError> {
     let ask = ask(&caller, &state, &query)?;
     let list = list.check(USAGE_SORTS)?;
-    let page = state.answers.answer(
+    let page = state.answers.answer_json(
         &state.store,
         &caller.scope,
         View::usage("usage resellers"),
         (ask, list),
         |store, scope, (ask, list)| async move { usage::resellers(&store, &scope, &ask, &list).await },
     );
-    Ok(web::Json(page.await?))
+    Ok(page.await?)
 }
 
 /// One reseller's overview: its totals, service usage, resource usage per provider, and its
@@ -105,16 +105,16 @@ pub async fn get_reseller(
     state: web::Data<AppState>,
     id: web::Path<i64>,
     query: Dated<UsageQuery>,
-) -> Result<web::Json<ResellerUsageOverview>, ApiError> {
+) -> Result<JsonAnswer, ApiError> {
     let ask = ask(&caller, &state, &query)?;
-    let overview = state.answers.answer(
+    let overview = state.answers.answer_json(
         &state.store,
         &caller.scope,
         View::usage("usage reseller"),
         (id.into_inner(), ask),
         |store, scope, (id, ask)| async move { usage::reseller(&store, &scope, id, &ask).await },
     );
-    Ok(web::Json(overview.await?))
+    Ok(overview.await?)
 }
 
 /// The organisation-site tab: the customers in scope with usage in the month (of one reseller
@@ -133,10 +133,10 @@ pub async fn list_organizations(
     query: Dated<UsageQuery>,
     filter: ValidQuery<UsageOrganizationsFilter>,
     list: ValidQuery<ListParams>,
-) -> Result<web::Json<Page<CustomerUsage>>, ApiError> {
+) -> Result<JsonAnswer, ApiError> {
     let ask = ask(&caller, &state, &query)?;
     let list = list.check(USAGE_SORTS)?;
-    let page = state.answers.answer(
+    let page = state.answers.answer_json(
         &state.store,
         &caller.scope,
         View::usage("usage organizations"),
@@ -145,5 +145,5 @@ pub async fn list_organizations(
             usage::organizations(&store, &scope, &ask, reseller, &list).await
         },
     );
-    Ok(web::Json(page.await?))
+    Ok(page.await?)
 }

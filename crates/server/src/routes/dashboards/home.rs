@@ -13,6 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::home_csv::RevenueExport;
 use super::{Report, wants_csv};
+use crate::answers::JsonAnswer;
 use crate::auth::Caller;
 use crate::docs::AuthErrors;
 use crate::error::ApiError;
@@ -49,14 +50,14 @@ pub async fn get_home(
     caller: Caller,
     state: web::Data<AppState>,
     query: Dated<HomeQuery>,
-) -> Result<web::Json<HomeDashboard>, ApiError> {
+) -> Result<JsonAnswer, ApiError> {
     caller.require(Permission::ViewDashboards)?;
     let sees_money = caller.sees_money(MoneyFields::HomeFigures)?;
     let inputs = (query.as_of, sees_money);
-    let dashboard = state.answers.answer(&state.store, &caller.scope, "home", inputs, |store, scope, (as_of, sees_money)| async move {
+    let dashboard = state.answers.answer_json(&state.store, &caller.scope, "home", inputs, |store, scope, (as_of, sees_money)| async move {
         home::home_dashboard(&store, &scope, as_of, sees_money).await
     });
-    Ok(web::Json(dashboard.await?))
+    Ok(dashboard.await?)
 }
 
 /// A month's revenue, cost and margin by service (`by_service`, keyed by `ServiceName`) and the
@@ -112,7 +113,7 @@ pub async fn list_revenue_customers(
     state: web::Data<AppState>,
     query: Dated<RevenueCustomersQuery>,
     list: ValidQuery<ListParams>,
-) -> Result<web::Json<Page<CustomerRevenue>>, ApiError> {
+) -> Result<JsonAnswer, ApiError> {
     require_reports(&caller)?;
     let mut list = list.check(REVENUE_CUSTOMER_SORTS)?;
     if list.sort.is_none() {
@@ -120,7 +121,7 @@ pub async fn list_revenue_customers(
     }
     let month = query.month.map_or_else(|| Month::of(query.as_of), |m| m.month());
     let inputs = (month, query.as_of, list);
-    let page = state.answers.answer(
+    let page = state.answers.answer_json(
         &state.store,
         &caller.scope,
         "home revenue customers",
@@ -129,7 +130,7 @@ pub async fn list_revenue_customers(
             home::revenue_customers(&store, &scope, month, as_of, &list).await
         },
     );
-    Ok(web::Json(page.await?))
+    Ok(page.await?)
 }
 
 /// The month's projected revenue by provider and service (absent, with the reason, before 30
