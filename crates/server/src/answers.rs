@@ -178,21 +178,33 @@ impl Responder for JsonAnswer {
     }
 }
 
-/// The form an answer is kept in, with its size as JSON (the budget's measure).
-type Form<T, A> = fn(T) -> Result<(A, usize), StoreError>;
+/// The form a route takes an answer in: as given when nothing is kept, and as kept, with its size
+/// as JSON (the budget's measure).
+struct Form<T, A> {
+    given: fn(T) -> Result<A, StoreError>,
+    kept: fn(T) -> Result<(A, usize), StoreError>,
+}
 
-/// The value itself, measured as JSON without being held as JSON.
-fn as_value<T: Serialize>(value: T) -> Result<(T, usize), StoreError> {
-    let mut size = JsonSize(0);
-    serde_json::to_writer(&mut size, &value).map_err(unwritable)?;
-    Ok((value, size.0))
+/// The value itself, measured as JSON only when kept (not held as JSON).
+fn as_value<T: Serialize>() -> Form<T, T> {
+    Form {
+        given: Ok,
+        kept: |value| {
+            let mut size = JsonSize(0);
+            serde_json::to_writer(&mut size, &value).map_err(unwritable)?;
+            Ok((value, size.0))
+        },
+    }
 }
 
 /// The value written as JSON.
-fn as_json<T: Serialize>(value: T) -> Result<(JsonAnswer, usize), StoreError> {
-    let json = serde_json::to_vec(&value).map_err(unwritable)?;
-    let bytes = json.len();
-    Ok((JsonAnswer(Bytes::from(json)), bytes))
+fn as_json<T: Serialize>() -> Form<T, JsonAnswer> {
+    fn written<T: Serialize>(value: T) -> Result<(JsonAnswer, usize), StoreError> {
+        let json = serde_json::to_vec(&value).map_err(unwritable)?;
+        let bytes = json.len();
+        Ok((JsonAnswer(Bytes::from(json)), bytes))
+    }
+    Form { given: |value| Ok(written(value)?.0), kept: written }
 }
 
 /// An answer that cannot be written as JSON: a fault of the server's types, never of a request.
@@ -263,7 +275,7 @@ impl Answers {
         T: Clone + Serialize + Send + Sync + 'static,
         Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
     {
-        self.answer_as(store, scope, view.into(), inputs, compute, as_value).await
+        self.answer_as(store, scope, view.into(), inputs, compute, as_value()).await
     }
 
     /// [`Answers::answer`], kept and given as the JSON the route sends.
@@ -280,7 +292,7 @@ impl Answers {
         T: Serialize + Send + Sync + 'static,
         Fut: Future<Output = Result<T, StoreError>> + Send + 'static,
     {
-        self.answer_as(store, scope, view.into(), inputs, compute, as_json).await
+        self.answer_as(store, scope, view.into(), inputs, compute, as_json()).await
     }
 
     /// An answer kept in the form `form` gives it.
@@ -302,7 +314,7 @@ impl Answers {
         let question = format!("{view} {:?}", (scope, &inputs));
         if !self.keeps() {
             self.computed.fetch_add(1, Ordering::Relaxed);
-            return Ok(form(compute(store.clone(), *scope, inputs).await?)?.0);
+            return (form.given)(compute(store.clone(), *scope, inputs).await?);
         }
         // Without the generations nothing is kept or given: the answer is computed, as it would
         // be with no answers kept.
@@ -315,14 +327,15 @@ impl Answers {
             self.given.fetch_add(1, Ordering::Relaxed);
             return Ok(value);
         }
-        let (value, bytes) = form(compute(store.clone(), *scope, inputs.clone()).await?)?;
+        let (value, bytes) = (form.kept)(compute(store.clone(), *scope, inputs.clone()).await?)?;
         self.computed.fetch_add(1, Ordering::Relaxed);
         if let Ok(stamp) = stamp {
             let (store, scope) = (store.clone(), *scope);
+            let kept_form = form.kept;
             let again = Again(Arc::new(move || {
                 let answer = compute(store.clone(), scope, inputs.clone());
                 Box::pin(async move {
-                    let (value, bytes) = form(answer.await.ok()?).ok()?;
+                    let (value, bytes) = kept_form(answer.await.ok()?).ok()?;
                     Some(Computed { value: Arc::new(value), bytes })
                 })
             }));
@@ -435,10 +448,10 @@ mod tests {
     fn an_answer_is_measured_as_its_json() {
         let value: BTreeMap<String, Vec<i64>> =
             [("Zürich \"Nord\"".to_owned(), vec![1, -20, 300]), ("tab\there".to_owned(), vec![])].into();
-        let (kept, bytes) = as_value(value.clone()).expect("written as JSON");
+        let (kept, bytes) = (as_value().kept)(value.clone()).expect("written as JSON");
         assert_eq!(bytes, serde_json::to_vec(&value).unwrap().len());
         assert_eq!(kept, value);
-        let (json, json_bytes) = as_json(value.clone()).expect("written as JSON");
+        let (json, json_bytes) = (as_json().kept)(value.clone()).expect("written as JSON");
         assert_eq!((json.0.as_ref(), json_bytes), (serde_json::to_vec(&value).unwrap().as_slice(), bytes));
     }
 
