@@ -89,7 +89,6 @@ impl Table {
     /// foreign-key checks (an import's, `import::transaction`), there is no such journal to write
     /// (docs/performance.md §6). A NOT NULL column given NULL is skipped too, so a caller counts what went in (our values never bind NULL there).
     pub fn statement(&self, backend: DbBackend, rows: usize) -> String {
-        let one = format!("({})", vec!["?"; self.columns.len()].join(", "));
         let (verb, suffix) = match (self.on_conflict, backend) {
             (OnConflict::Skip(_), DbBackend::Sqlite) => ("INSERT OR IGNORE INTO", String::new()),
             (OnConflict::Skip(on), _) => ("INSERT INTO", format!(" ON CONFLICT ({}) DO NOTHING", on.join(", "))),
@@ -101,8 +100,12 @@ impl Table {
                 ("INSERT INTO", format!(" ON CONFLICT ({}) DO UPDATE SET {}", on.join(", "), set.join(", ")))
             }
         };
-        let sql =
-            format!("{verb} {} ({}) VALUES {}{suffix}", self.name, self.columns.join(", "), vec![one; rows].join(", "));
+        let sql = format!(
+            "{verb} {} ({}) VALUES {}{suffix}",
+            self.name,
+            self.columns.join(", "),
+            raw_sql::value_rows(self.columns.len(), rows)
+        );
         raw_sql::numbered(backend, &sql)
     }
 }

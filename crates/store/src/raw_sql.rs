@@ -43,6 +43,12 @@ pub(crate) fn decimal_not_zero(backend: DbBackend, column: &str) -> String {
     }
 }
 
+/// `rows` rows of `columns` placeholders each, for a `VALUES` list: `(?, ?), (?, ?)`.
+pub(crate) fn value_rows(columns: usize, rows: usize) -> String {
+    let row = format!("({})", vec!["?"; columns].join(", "));
+    vec![row; rows].join(", ")
+}
+
 /// `items`, then the last of them again until there are `len` (`items` is not longer): a list
 /// of values always as long, so that a statement binding it has the same text every time. A
 /// connection prepares and keeps each text it sees (sqlx keeps up to 100), and one text per

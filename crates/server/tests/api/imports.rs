@@ -16,6 +16,7 @@ on_both_databases!(
     a_line_item_id_repeated_across_the_chunks_of_one_file_is_replaced,
     a_stored_or_repeated_id_met_in_the_middle_of_a_chunk_is_replaced_once,
     a_customer_month_of_more_rollup_rows_than_one_write_is_summed_whole,
+    totals_past_what_a_rollup_holds_are_refused_and_change_nothing,
     malformed_files_are_rejected_whole_and_change_nothing,
     a_file_failing_half_way_leaves_nothing,
     rerating_after_the_cause_is_fixed,
@@ -314,6 +315,26 @@ async fn a_customer_month_of_more_rollup_rows_than_one_write_is_summed_whole(app
     let rollup = rollup_is_consistent(&app).await;
     assert_eq!(rollup.len(), 10_500, "one row per service");
     assert!(rollup.values().all(|s| s.lines == 2 && s.billed_usd == Decimal::from(3)), "both files in every row");
+}
+
+/// A rollup row whose cost is near the largest a decimal holds (no real history gets there: a
+/// line's cost is at most 10^15) takes no more: the file that would pass it is refused and
+/// changes nothing, whether the sums are added in Rust (SQLite) or by the database as the rows
+/// are written (PostgreSQL).
+async fn totals_past_what_a_rollup_holds_are_refused_and_change_nothing(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let line = |id: &str| csv(&[&format!("C1,2026-10-05,2026-10-06,1000,1,USD,Usage,AWS,EC2,,,,{id}")]);
+    assert_eq!(import(&app, &token, &line("L1")).await.status(), StatusCode::CREATED);
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    let near = "79228162514264337593543950000";
+    store.execute_raw(&format!("UPDATE monthly_rollups SET billed_usd = '{near}'")).await.unwrap();
+    let p = problem(import(&app, &token, &line("L2")).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p["errors"][0]["field"], "BilledCost", "{p}");
+    let list: Value = app.get(&token, "/api/v1/imports").await.json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    let (stored, _) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
+    let billed: Vec<Decimal> = stored.values().map(|s| s.billed_usd).collect();
+    assert_eq!(billed, [d(near)], "the row as it was");
 }
 
 async fn malformed_files_are_rejected_whole_and_change_nothing(app: TestApp) {

@@ -73,14 +73,10 @@ impl ImportTxn {
             DbBackend::Postgres => {
                 let options = db.get_postgres_connection_pool().connect_options();
                 let mut conn = options.connect().await.map_err(exec_err)?;
-                // A plan per execution: the rollup reads (a join of a VALUES list of keys,
-                // `rollups::writes`) otherwise get a generic plan made while the tables were
-                // small, which kept scanning a rollup table whole as the import grew it (33 ms a
-                // read instead of ~5: docs/performance.md §10). The connection is the import's.
-                sqlx::raw_sql("SET plan_cache_mode = force_custom_plan; BEGIN")
-                    .execute(&mut conn)
-                    .await
-                    .map_err(exec_err)?;
+                // The server's default plan cache: `force_custom_plan`, which the rollup reads
+                // once needed, also planned the foreign-key check of every copied line again
+                // (docs/performance.md §10).
+                sqlx::raw_sql("BEGIN").execute(&mut conn).await.map_err(exec_err)?;
                 Ok(ImportTxn::Postgres(Mutex::new(conn)))
             }
             _ => Ok(ImportTxn::Other(db.begin().await?)),

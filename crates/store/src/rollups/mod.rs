@@ -1,6 +1,7 @@
 //! The rollups (docs/data-model.md): rated line items summed at a few grains, kept in step with
 //! the lines in the same transaction as every change, so that a dashboard's cost does not grow
-//! with the lines. Sums are exact decimals, added in Rust ([`Sums`]).
+//! with the lines. Sums are exact decimals, added in Rust ([`Sums`]), and on PostgreSQL to the
+//! stored rows by the database's exact `numeric` ([`added_in_sql`]).
 //!
 //! The grains, one file each:
 //! - [`monthly`]: by (month, reseller, customer, product, provider, service, marketplace, charge
@@ -26,6 +27,8 @@
 //!   (import, re-rate)    every grain's changes, keys     a batch of     daily_rollups, …
 //!                        as codes of names.rs, in        keys: read,
 //!                        sums_table.rs                   merge, write
+//!                                                        (PostgreSQL:
+//!                                                        added_in_sql.rs)
 //!
 //!   the line items ──▶ rebuild.rs ──▶ the same Deltas, written over the tables (rebuild) or
 //!                                     compared with them (stored_and_rebuilt)
@@ -42,12 +45,14 @@
 //! when the stored grain differs from the one recomputed from the lines.
 //!
 //! No file of this folder imports one that imports it back: `sums`, `keys` and `names` below
-//! everything; `lines`, `sums_table`, `grain`, `new_months` and `writes` above them; then `segment_months`,
-//! the grains (`monthly`, `daily`, `reseller_products`, `reseller_months`, `customer_months`, which calls
-//! `segment_months`), `grains`, `deltas`, and last `rebuild`, `reads` and `customer_services`. The `pub use` lines
-//! below are for callers outside the store; the store's own files name the file an item is in,
-//! so that none reaches back through this one.
+//! everything; `lines`, `sums_table`, `grain`, `new_months`, `added_in_sql` and `writes` above
+//! them; then `segment_months`, the grains (`monthly`, `daily`, `reseller_products`,
+//! `reseller_months`, `customer_months`, which calls `segment_months`), `grains`, `deltas`, and
+//! last `rebuild`, `reads` and `customer_services`. The `pub use` lines below are for callers
+//! outside the store; the store's own files name the file an item is in, so that none reaches back
+//! through this one.
 
+mod added_in_sql;
 pub(crate) mod customer_months;
 pub(crate) mod customer_services;
 mod daily;

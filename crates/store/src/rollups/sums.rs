@@ -1,5 +1,6 @@
-//! What a rollup row holds at its key: exact decimal sums and a line count, added in Rust, never
-//! in SQL.
+//! What a rollup row holds at its key: exact decimal sums and a line count, added in Rust (and
+//! on PostgreSQL by the database's exact `numeric` as a change is written: `added_in_sql`), never
+//! as floating point.
 
 use rust_decimal::Decimal;
 

@@ -1,13 +1,14 @@
 //! Writing rollup changes into their tables, the same way for every grain (each grain's file
-//! describes its table as a [`StoredGrain`]): the changes are taken a batch of keys at a time,
-//! the stored rows of exactly those keys are read in one statement (the keys a `VALUES` list
-//! joined to the table, each a lookup in its grain's unique index; none when the batch's months
-//! have no row of the tree yet, [`new_months`](super::new_months)), merged in Rust (sums are
-//! exact decimals, never added in SQL), and written in bulk: a key's row is inserted, or updated
-//! in place when it is stored (its grain's index is not touched), or deleted when no line is left
-//! in it. Memory holds one batch's rows,
-//! whatever the size of the rollup, and the changes are consumed as they are written (never
-//! copied into a second grouping: docs/performance.md §8).
+//! describes its table as a [`StoredGrain`]). On PostgreSQL the database adds each change to its
+//! key's stored row as it writes it ([`added_in_sql`]). On SQLite, which has no exact decimal
+//! type, the changes are taken a batch of keys at a time, the stored rows of exactly those keys
+//! are read in one statement (the keys a `VALUES` list joined to the table, each a lookup in its
+//! grain's unique index; none when the batch's months have no row of the tree yet,
+//! [`new_months`](super::new_months)), merged in Rust (sums are exact decimals, never added in
+//! SQLite), and written in bulk: a key's row is inserted, or updated in place when it is stored
+//! (its grain's index is not touched), or deleted when no line is left in it. Memory holds one
+//! batch's rows, whatever the size of the rollup, and the changes are consumed as they are
+//! written (never copied into a second grouping: docs/performance.md §8).
 //!
 //! Reading by whole customer-months instead (every stored row of each touched customer's month)
 //! read rows no change touched: with a rollup row per line, each flush of an import read every
@@ -18,6 +19,7 @@ use std::hash::Hash;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value};
 
+use super::added_in_sql;
 use super::new_months::{MonthProbe, MonthsSeen};
 use super::sums::Sums;
 use crate::bulk::Table;
@@ -70,9 +72,14 @@ where
     E: EntityTrait,
     K: Eq + Hash + std::fmt::Debug,
 {
+    let backend = db.get_database_backend();
     // A key whose changes cancel out moves nothing.
     let mut changes = changes.filter(|(_, sums)| *sums != Sums::default());
-    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres {
+        let rows = changes.map(|(key, sums)| (grain.values)(tenant, key, sums));
+        let emptied = added_in_sql::write(db, &grain.table, rows).await?;
+        return delete_rows(db, grain, &emptied).await;
+    }
     // Written by hand once per call, not built through the query builder for every read:
     // building conditions for hundreds of thousands of keys costs seconds (docs/performance.md §7).
     let read_sql = grain.read_statement(backend);
@@ -112,11 +119,21 @@ where
                 _ => written.push((grain.values)(tenant, key, sums)),
             }
         }
-        // Padded like the read above, for the same reason.
-        for ids in emptied.chunks(IDS_PER_DELETE) {
-            E::delete_many().filter(grain.id.is_in(padded(ids, IDS_PER_DELETE).copied())).exec(db).await?;
-        }
+        delete_rows(db, grain, &emptied).await?;
         grain.table.insert(db, written).await?;
+    }
+    Ok(())
+}
+
+/// Deletes a grain's rows by id, [`IDS_PER_DELETE`] a statement (padded like the reads, for the
+/// same reason).
+pub(super) async fn delete_rows<E: EntityTrait, K>(
+    db: &impl ConnectionTrait,
+    grain: &StoredGrain<E, K>,
+    ids: &[i64],
+) -> Result<(), StoreError> {
+    for ids in ids.chunks(IDS_PER_DELETE) {
+        E::delete_many().filter(grain.id.is_in(padded(ids, IDS_PER_DELETE).copied())).exec(db).await?;
     }
     Ok(())
 }
