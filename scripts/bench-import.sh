@@ -72,7 +72,6 @@ awk -F, -v n="$restated" 'BEGIN { OFS = "," } NR == 1 { print; next } NR > n + 1
   { if ($4 !~ /^-/) $4 = "1" $4; print }' "$csv" >"$work/restated.csv"
 read -r s mb < <(measure "$bin" import "$work/restated.csv")
 report "SQLite, $restated lines replacing" "$s" "$mb" "$restated"
-rm -f "$work/restated.csv"
 
 # The worst case for memory: every line a rollup row of its own (a ServiceName per line).
 python3 scripts/gen-focus.py "$lines" "$work/distinct.csv" --distinct-services
@@ -118,6 +117,10 @@ if psql "$pg_admin" -Atqc 'select 1' >/dev/null 2>&1; then
       report "psql's copy (the line items' table)" "$same" 0
       awk -v a="$s" -v b="$same" 'BEGIN { printf "  the import %.2f× its rate\n", b / a }'
       rm -f "$work/lines.txt"
+      # Restated costs, as for SQLite above, right after the import (before autovacuum has
+      # analysed the lines it wrote).
+      read -r s mb < <(measure "$bin" import "$work/restated.csv")
+      report "PostgreSQL, $restated lines replacing" "$s" "$mb" "$restated"
     fi
     unset TIERDASH_DATABASE_URL
     psql "$pg_admin" -qc "drop database $db with (force)" >/dev/null
@@ -125,3 +128,4 @@ if psql "$pg_admin" -Atqc 'select 1' >/dev/null 2>&1; then
 else
   echo "PostgreSQL at $pg_admin unreachable: skipped"
 fi
+rm -f "$work/restated.csv"

@@ -65,14 +65,30 @@ pub(crate) fn padded<T>(items: &[T], len: usize) -> impl Iterator<Item = &T> {
 /// Why this shape rather than `WHERE (key) OR (key) …` or `IN (…)`: PostgreSQL planned a chain of
 /// ORs afresh at every execution, and an `IN` on part of an index walked the rest of it
 /// (docs/performance.md §9, §10).
-pub fn joined_to_keys(select: &str, table: &str, key_columns: &[&str], rows: usize, also: &str) -> String {
-    let row = format!("({})", vec!["?"; key_columns.len()].join(", "));
+///
+/// On PostgreSQL each key's row is a `LATERAL` subquery with `LIMIT 1` (`key_columns` and
+/// `also` name at most one row: a unique index), which the planner cannot turn back into a join:
+/// planned as a join, with statistics from before a large import was analysed (a tree of 943
+/// lines where it held 1.4 million), it hashed the whole tree's lines for every 1,000 keys
+/// (docs/performance.md §10).
+pub fn joined_to_keys(
+    backend: DbBackend,
+    select: &str,
+    table: &str,
+    key_columns: &[&str],
+    rows: usize,
+    also: &str,
+) -> String {
+    let values = value_rows(key_columns.len(), rows);
     let on: Vec<String> = key_columns.iter().enumerate().map(|(n, c)| format!("t.{c} = k.column{}", n + 1)).collect();
-    format!(
-        "SELECT {select} FROM (VALUES {}) AS k JOIN {table} t ON {}{also}",
-        vec![row; rows].join(", "),
-        on.join(" AND ")
-    )
+    let on = on.join(" AND ");
+    match backend {
+        DbBackend::Postgres => format!(
+            "SELECT {select} FROM (VALUES {values}) AS k \
+             CROSS JOIN LATERAL (SELECT * FROM {table} t WHERE {on}{also} LIMIT 1) t"
+        ),
+        _ => format!("SELECT {select} FROM (VALUES {values}) AS k JOIN {table} t ON {on}{also}"),
+    }
 }
 
 #[cfg(test)]
@@ -82,9 +98,15 @@ mod tests {
     #[test]
     fn keys_are_joined_column_by_column() {
         assert_eq!(
-            joined_to_keys("t.id", "items", &["owner", "code"], 2, " AND t.tree = ?"),
+            joined_to_keys(DbBackend::Sqlite, "t.id", "items", &["owner", "code"], 2, " AND t.tree = ?"),
             "SELECT t.id FROM (VALUES (?, ?), (?, ?)) AS k JOIN items t \
              ON t.owner = k.column1 AND t.code = k.column2 AND t.tree = ?"
+        );
+        // Each key a lookup of its own on PostgreSQL, whatever the table's statistics say.
+        assert_eq!(
+            joined_to_keys(DbBackend::Postgres, "t.id", "items", &["owner", "code"], 2, " AND t.tree = ?"),
+            "SELECT t.id FROM (VALUES (?, ?), (?, ?)) AS k CROSS JOIN LATERAL \
+             (SELECT * FROM items t WHERE t.owner = k.column1 AND t.code = k.column2 AND t.tree = ? LIMIT 1) t"
         );
     }
 

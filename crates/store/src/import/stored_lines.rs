@@ -84,14 +84,14 @@ pub async fn with_keys(
     let padded = keys.len().div_ceil(KEYS_STEP) * KEYS_STEP;
     let columns: Vec<String> = COLUMNS.iter().map(|c| format!("t.{}", c.as_str())).collect();
     let key = [Column::OwnerId.as_str(), Column::LineItemId.as_str()];
-    let sql = joined_to_keys(&columns.join(", "), "billing_line_items", &key, padded, " AND t.tenant_id = ?");
+    let backend = db.get_database_backend();
+    let sql = joined_to_keys(backend, &columns.join(", "), "billing_line_items", &key, padded, " AND t.tenant_id = ?");
     let mut values: Vec<Value> = Vec::with_capacity(padded * 2 + 1);
     for (owner, id) in keys.iter().copied().chain(std::iter::repeat_n((-1, ""), padded - keys.len())) {
         values.push(owner.into());
         values.push(id.into());
     }
     values.push(tenant.into());
-    let backend = db.get_database_backend();
     let statement = Statement::from_sql_and_values(backend, numbered(backend, &sql), values);
     Ok(StoredLine::find_by_statement(statement).all(db).await?)
 }

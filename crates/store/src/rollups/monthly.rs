@@ -256,10 +256,11 @@ mod tests {
 
     #[test]
     fn a_read_finds_each_key_by_its_grains_unique_index() {
-        let monthly = TABLE.read_statement(DbBackend::Postgres);
-        let last = KEYS_PER_READ * 8;
-        assert!(monthly.starts_with("SELECT t.* FROM (VALUES ($1, $2, $3, $4, $5, $6, $7, $8), ($9, "), "{monthly}");
-        assert!(monthly.contains(&format!(", ${last})) AS k JOIN monthly_rollups t ON ")), "{monthly}");
+        // Read on SQLite only: PostgreSQL adds the changes as it writes them (`added_in_sql`).
+        let monthly = TABLE.read_statement(DbBackend::Sqlite);
+        assert!(monthly.starts_with("SELECT t.* FROM (VALUES (?, ?, ?, ?, ?, ?, ?, ?), (?, "), "{monthly}");
+        assert_eq!(monthly.matches('?').count(), KEYS_PER_READ * 8);
+        assert!(monthly.contains("?)) AS k JOIN monthly_rollups t ON "), "{monthly}");
         assert!(monthly.ends_with(" AND t.charge_category = k.column8"), "{monthly}");
     }
 }

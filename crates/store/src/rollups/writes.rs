@@ -55,7 +55,7 @@ impl<E: EntityTrait, K> StoredGrain<E, K> {
     /// The stored rows of [`KEYS_PER_READ`] keys, given as a `VALUES` list joined to the table:
     /// each key a lookup in the grain's unique index ([`raw_sql::joined_to_keys`]).
     pub(super) fn read_statement(&self, backend: DbBackend) -> String {
-        let sql = raw_sql::joined_to_keys("t.*", self.table.name, self.key_columns, KEYS_PER_READ, "");
+        let sql = raw_sql::joined_to_keys(backend, "t.*", self.table.name, self.key_columns, KEYS_PER_READ, "");
         raw_sql::numbered(backend, &sql)
     }
 }
