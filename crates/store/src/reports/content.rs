@@ -195,10 +195,7 @@ async fn billing_rows(
     seller: &organization::Model,
 ) -> Result<Vec<Row>, StoreError> {
     use monthly_rollup::Column;
-    let rollup = monthly_rollup::Entity::find()
-        .filter(Column::ResellerId.eq(seller.id))
-        .filter(Column::Month.eq(period.to_string()))
-        .filter(Column::ChargeCategory.ne("Tax"))
+    let rollup = customer_services::rows_of_seller(seller.id, &period.to_string())
         .select_only()
         .columns([Column::CustomerId, Column::ChargeCategory, Column::BilledUsd, Column::EffectiveUsd])
         .into_tuple::<(i64, String, String, String)>()

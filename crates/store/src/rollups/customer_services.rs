@@ -30,8 +30,8 @@ pub(crate) struct CustomerService {
     pub sums: Sums,
 }
 
-/// The monthly rows of a seller's month but Tax.
-fn rows_of_seller(seller: i64, month: &str) -> Select<monthly_rollup::Entity> {
+/// The monthly rows of a seller's month but Tax (also the billing report's rows).
+pub(crate) fn rows_of_seller(seller: i64, month: &str) -> Select<monthly_rollup::Entity> {
     use monthly_rollup::Column;
     monthly_rollup::Entity::find()
         .filter(Column::ResellerId.eq(seller))

@@ -1,9 +1,9 @@
 //! The scheduled usage update (seed 003): the usage snapshot (`usage_rows`) rewritten from the
-//! monthly rollup's sums by customer and service ([`customer_services`]) for the months a refresh covers, per customer and, summed,
-//! per reseller and service, with the whole tree's totals (`usage_tree_services`,
-//! `usage_tree_months`); and the refresh's own record (`usage_refreshes`: when it ran, what
-//! it covered). One refresh runs at a time across every process sharing the database (the
-//! `usage_refresh` lease); one that finds it taken does nothing.
+//! monthly rollup's sums by customer and service ([`customer_services`]) for the months a refresh
+//! covers, per customer and, summed, per reseller and service, with the whole tree's totals
+//! (`usage_tree_services`, `usage_tree_months`); and the refresh's own record (`usage_refreshes`:
+//! when it ran, what it covered). One refresh runs at a time across every process sharing the
+//! database (the `usage_refresh` lease); one that finds it taken does nothing.
 //!
 //! Each (tree, month) is replaced in one transaction, so a page reads a month either as it was
 //! or as it is now; the rollup is read one reseller at a time, so memory holds one reseller's
