@@ -17,6 +17,7 @@ on_both_databases!(
     a_stored_or_repeated_id_met_in_the_middle_of_a_chunk_is_replaced_once,
     a_customer_month_of_more_rollup_rows_than_one_write_is_summed_whole,
     totals_past_what_a_rollup_holds_are_refused_and_change_nothing,
+    customers_added_in_bulk_are_looked_up_with_fresh_statistics,
     malformed_files_are_rejected_whole_and_change_nothing,
     a_file_failing_half_way_leaves_nothing,
     rerating_after_the_cause_is_fixed,
@@ -335,6 +336,41 @@ async fn totals_past_what_a_rollup_holds_are_refused_and_change_nothing(app: Tes
     let (stored, _) = store::rollups::stored_and_rebuilt(&store, app.tree.distributor).await.unwrap();
     let billed: Vec<Decimal> = stored.values().map(|s| s.billed_usd).collect();
     assert_eq!(billed, [d(near)], "the row as it was");
+}
+
+/// After many customers are added at once, an import on PostgreSQL first takes the statistics
+/// of the tables it looks customers up in again (`ANALYZE`, not autovacuum's own), so that each
+/// lookup seeks its keys rather than reading the whole tree; SQLite keeps none.
+async fn customers_added_in_bulk_are_looked_up_with_fresh_statistics(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let store = store::Store::connect(&app.database_url).await.unwrap();
+    let postgres = app.database_url.starts_with("postgres");
+    let now = if postgres { "now()" } else { "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')" };
+    let (tree, reseller) = (app.tree.distributor, app.tree.r1);
+    store
+        .execute_raw(&format!(
+            "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 1500) \
+             INSERT INTO organizations (tenant_id, parent_id, kind, name, external_id, status, created_at, updated_at) \
+             SELECT {tree}, {reseller}, 'customer', 'Bulk ' || n, 'BULK-' || n, 'active', {now}, {now} FROM seq"
+        ))
+        .await
+        .unwrap();
+    let never_analysed = "DO $$ BEGIN IF (SELECT last_analyze FROM pg_stat_user_tables \
+        WHERE relname = 'organizations' AND schemaname = current_schema()) IS NULL \
+        THEN RAISE EXCEPTION 'organizations never analysed'; END IF; END $$";
+    if postgres {
+        // The statistics counters are flushed by each session as it goes idle.
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        assert!(store.execute_raw(never_analysed).await.is_err(), "not analysed before the import");
+    }
+    let file = csv(&["BULK-1200,2026-10-05,2026-10-06,10,10,USD,Usage,AWS,EC2,,,,"]);
+    let response = import(&app, &token, &file).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let batch: Value = response.json().await.unwrap();
+    assert_eq!(batch["rows_rated"], 1, "a customer added in bulk is found: {batch}");
+    if postgres {
+        store.execute_raw(never_analysed).await.expect("analysed by the import");
+    }
 }
 
 async fn malformed_files_are_rejected_whole_and_change_nothing(app: TestApp) {

@@ -43,6 +43,7 @@ pub mod json_source;
 mod line_binding;
 mod line_columns;
 mod line_writes;
+mod lookup_statistics;
 mod parquet_source;
 mod parsed;
 mod problems;
@@ -135,6 +136,7 @@ pub async fn import(
         }
         return Ok(ImportBatch { status: ImportStatus::Duplicate, ..to_wire(earlier) });
     }
+    lookup_statistics::refresh(store.db()).await?;
     let txn = ImportTxn::begin(store.db(), IMPORT_CACHE_KIB).await?;
     line_writes::create_staging(&txn).await?;
     let started = clock::now();
