@@ -145,8 +145,10 @@ for lines in "${sizes[@]}"; do
     start=$(date +%s%N)
     peak=0
     for month_file in "$files"/month-*.csv; do
+      file_start=$(date +%s%N)
       /usr/bin/time -f "%M" -o "$work/peak" "$bin" import "$month_file" >/dev/null 2>"$work/import.log" ||
         { tail -5 "$work/import.log"; exit 1; }
+      last_ms=$(( ($(date +%s%N) - file_start) / 1000000 ))
       peak=$(( $(tail -1 "$work/peak") > peak ? $(tail -1 "$work/peak") : peak ))
     done
     ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -161,6 +163,18 @@ for lines in "${sizes[@]}"; do
     rm -f "$work/plain.db"
     echo "  sqlite3 .import of the same files into a plain table: $(( plain / 1000 )) s; the import takes" \
       "$(awk -v a="$ms" -v b="$plain" 'BEGIN { printf "%.1f", a / b }')× as long"
+    if [ "$db" = sqlite ]; then
+      # The floor under a monthly file in this tree: SQLite alone writing the rows the last
+      # file's import wrote (its lines and every grain's rollup rows), as a new month, on a copy.
+      last_month=$(basename "$month_file" .csv); last_month=${last_month#month-}
+      new_month=$(date -u -d "$last_month-01 +1 month" +%Y-%m)
+      cp "$TIERDASH_DATA_DIR/tierdash.db" "$work/floor.db"
+      read -r floor_s floor_lines floor_rollups < <(python3 scripts/sqlite_floor.py "$work/floor.db" "$last_month" "$new_month")
+      rm -f "$work"/floor.db*
+      echo "  the last file ($last_month) imported in $(( last_ms )) ms; SQLite alone writing its $floor_lines lines and" \
+        "$floor_rollups rollup rows: $(awk -v s="$floor_s" 'BEGIN { printf "%d", s * 1000 }') ms; the import takes" \
+        "$(awk -v a="$last_ms" -v s="$floor_s" 'BEGIN { printf "%.1f", a / (s * 1000) }')× as long"
+    fi
     # The steady state autovacuum reaches on its own: statistics and the visibility map current
     # (without them PostgreSQL plans with row estimates of 1 and visits every heap page).
     [ "$db" = postgres ] && psql -q "$TIERDASH_DATABASE_URL" -c "VACUUM ANALYZE" >/dev/null

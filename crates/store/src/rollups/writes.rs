@@ -6,9 +6,10 @@
 //! grain's unique index; none when the batch's months have no row of the tree yet,
 //! [`new_months`](super::new_months)), merged in Rust (sums are exact decimals, never added in
 //! SQLite), and written in bulk: a key's row is inserted, or updated in place when it is stored
-//! (its grain's index is not touched), or deleted when no line is left in it. Memory holds one
-//! batch's rows, whatever the size of the rollup, and the changes are consumed as they are
-//! written (never copied into a second grouping: docs/performance.md §8).
+//! (its grain's index is not touched), or deleted when no line is left in it. Memory holds two
+//! batches' rows (one being written while the next is read and merged), whatever the size of the
+//! rollup, and the changes are consumed as they are written (never copied into a second
+//! grouping: docs/performance.md §8).
 //!
 //! Reading by whole customer-months instead (every stored row of each touched customer's month)
 //! read rows no change touched: with a rollup row per line, each flush of an import read every
@@ -17,6 +18,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
+use futures_util::future::join;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value};
 
 use super::added_in_sql;
@@ -84,50 +86,95 @@ where
     // building conditions for hundreds of thousands of keys costs seconds (docs/performance.md §7).
     let read_sql = grain.read_statement(backend);
     let mut months = MonthsSeen::new(&grain.months, grain.table.name, backend);
+    // One batch's rows are written while the next batch is read and merged: SQLite's thread
+    // runs the statements while this task builds the next ones, where done in turn each waited
+    // on the other (docs/performance.md §15). A batch's keys are not another's, so neither
+    // reads what the other writes.
+    let mut merged = Merged::default();
     loop {
         let batch: Vec<(K, Sums)> = changes.by_ref().take(KEYS_PER_READ).collect();
         if batch.is_empty() {
             break;
         }
-        let mut stored: HashMap<K, E::Model> = HashMap::new();
-        if months.any_stored(db, tenant, batch.iter().map(|(key, _)| key)).await? {
-            // Always KEYS_PER_READ terms (the last key repeated), so that the statement's text is
-            // the same every time: the connection prepares and caches each text it sees, and
-            // one-off texts of hundreds of terms, one per batch size, would crowd its cache.
-            let mut values = Vec::with_capacity(KEYS_PER_READ * grain.key_columns.len());
-            for (key, _) in padded(&batch, KEYS_PER_READ) {
-                (grain.key_values)(key, &mut values);
-            }
-            let read = Statement::from_sql_and_values(backend, read_sql.clone(), values);
-            let rows = E::find().from_raw_sql(read).all(db).await?;
-            stored = rows.into_iter().map(|row| ((grain.key_of)(&row), row)).collect();
-        }
-        let mut emptied = Vec::new();
-        let mut written = Vec::new();
-        for (key, delta) in batch {
-            let row = stored.get(&key);
-            let mut sums = row.map(grain.sums_of).transpose()?.unwrap_or_default();
-            sums.add(&delta, 1)?;
-            // Below zero lines, the rollup and its lines disagree.
-            if sums.lines < 0 {
-                return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines")));
-            }
-            // A key with no line left has no row; any other is written over its stored row.
-            match (sums.lines, row) {
-                (0, Some(row)) => emptied.push((grain.id_of)(row)),
-                (0, None) => {}
-                _ => written.push((grain.values)(tenant, key, sums)),
-            }
-        }
-        delete_rows(db, grain, &emptied).await?;
-        grain.table.insert(db, written).await?;
+        let next = merge(db, tenant, grain, &read_sql, &mut months, batch);
+        let (written, next) = join(merged.write(db, grain), next).await;
+        written?;
+        merged = next?;
     }
-    Ok(())
+    merged.write(db, grain).await
+}
+
+/// A batch of changes merged with their keys' stored rows: what to delete and what to write.
+#[derive(Default)]
+struct Merged {
+    /// Rows left with no line.
+    emptied: Vec<i64>,
+    /// Rows to insert or write over their stored rows, in `table.columns` order.
+    written: Vec<Vec<Value>>,
+}
+
+impl Merged {
+    async fn write<E: EntityTrait, K>(
+        self,
+        db: &impl ConnectionTrait,
+        grain: &StoredGrain<E, K>,
+    ) -> Result<(), StoreError> {
+        delete_rows(db, grain, &self.emptied).await?;
+        grain.table.insert(db, self.written).await?;
+        Ok(())
+    }
+}
+
+/// Reads the stored rows of `batch`'s keys (none when their months have no row yet) and adds
+/// the batch's changes to them.
+async fn merge<E, K>(
+    db: &impl ConnectionTrait,
+    tenant: i64,
+    grain: &StoredGrain<E, K>,
+    read_sql: &str,
+    months: &mut MonthsSeen<'_, K>,
+    batch: Vec<(K, Sums)>,
+) -> Result<Merged, StoreError>
+where
+    E: EntityTrait,
+    K: Eq + Hash + std::fmt::Debug,
+{
+    let backend = db.get_database_backend();
+    let mut stored: HashMap<K, E::Model> = HashMap::new();
+    if months.any_stored(db, tenant, batch.iter().map(|(key, _)| key)).await? {
+        // Always KEYS_PER_READ terms (the last key repeated), so that the statement's text is
+        // the same every time: the connection prepares and caches each text it sees, and
+        // one-off texts of hundreds of terms, one per batch size, would crowd its cache.
+        let mut values = Vec::with_capacity(KEYS_PER_READ * grain.key_columns.len());
+        for (key, _) in padded(&batch, KEYS_PER_READ) {
+            (grain.key_values)(key, &mut values);
+        }
+        let read = Statement::from_sql_and_values(backend, read_sql, values);
+        let rows = E::find().from_raw_sql(read).all(db).await?;
+        stored = rows.into_iter().map(|row| ((grain.key_of)(&row), row)).collect();
+    }
+    let mut merged = Merged::default();
+    for (key, delta) in batch {
+        let row = stored.get(&key);
+        let mut sums = row.map(grain.sums_of).transpose()?.unwrap_or_default();
+        sums.add(&delta, 1)?;
+        // Below zero lines, the rollup and its lines disagree.
+        if sums.lines < 0 {
+            return Err(StoreError::Corrupt(format!("rollup for {key:?} would go below zero lines")));
+        }
+        // A key with no line left has no row; any other is written over its stored row.
+        match (sums.lines, row) {
+            (0, Some(row)) => merged.emptied.push((grain.id_of)(row)),
+            (0, None) => {}
+            _ => merged.written.push((grain.values)(tenant, key, sums)),
+        }
+    }
+    Ok(merged)
 }
 
 /// Deletes a grain's rows by id, [`IDS_PER_DELETE`] a statement (padded like the reads, for the
 /// same reason).
-pub(super) async fn delete_rows<E: EntityTrait, K>(
+async fn delete_rows<E: EntityTrait, K>(
     db: &impl ConnectionTrait,
     grain: &StoredGrain<E, K>,
     ids: &[i64],
