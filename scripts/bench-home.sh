@@ -168,7 +168,7 @@ for lines in "${sizes[@]}"; do
       # file's import wrote (its lines and every grain's rollup rows), as a new month, on a copy.
       last_month=$(basename "$month_file" .csv); last_month=${last_month#month-}
       new_month=$(date -u -d "$last_month-01 +1 month" +%Y-%m)
-      cp "$TIERDASH_DATA_DIR/tierdash.db" "$work/floor.db"
+      cp --reflink=auto "$TIERDASH_DATA_DIR/tierdash.db" "$work/floor.db"
       read -r floor_s floor_lines floor_rollups < <(python3 scripts/sqlite_floor.py "$work/floor.db" "$last_month" "$new_month")
       rm -f "$work"/floor.db*
       echo "  the last file ($last_month) imported in $(( last_ms )) ms; SQLite alone writing its $floor_lines lines and" \
