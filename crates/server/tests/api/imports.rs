@@ -15,6 +15,7 @@ on_both_databases!(
     a_line_item_id_replaces_the_earlier_line,
     a_line_item_id_repeated_across_the_chunks_of_one_file_is_replaced,
     a_stored_or_repeated_id_met_in_the_middle_of_a_chunk_is_replaced_once,
+    an_id_three_times_in_one_chunk_keeps_its_last_row,
     a_customer_month_of_more_rollup_rows_than_one_write_is_summed_whole,
     totals_past_what_a_rollup_holds_are_refused_and_change_nothing,
     customers_added_in_bulk_are_looked_up_with_fresh_statistics,
@@ -275,6 +276,26 @@ async fn a_line_item_id_repeated_across_the_chunks_of_one_file_is_replaced(app: 
     let billed: Decimal = rollup.values().map(|s| s.billed_usd).sum();
     assert_eq!(lines, 1200, "one line per id");
     assert_eq!(billed, Decimal::from(expected), "each id's last row");
+}
+
+/// A file may carry one x_LineItemId on several rows of one chunk: the last row is the line,
+/// each row before it counted as replaced, as when the rows fall in different chunks.
+async fn an_id_three_times_in_one_chunk_keeps_its_last_row(app: TestApp) {
+    let token = app.token(D_OPS).await;
+    let rows = [
+        "C1,2026-10-05,2026-10-06,1,1,USD,Usage,AWS,EC2,,,,L-1",
+        "C1,2026-10-05,2026-10-06,2,2,USD,Usage,AWS,EC2,,,,L-2",
+        "C1,2026-10-05,2026-10-06,3,3,USD,Usage,AWS,EC2,,,,L-1",
+        "C1,2026-10-05,2026-10-06,4,4,USD,Usage,AWS,EC2,,,,L-1",
+    ];
+    let response = import(&app, &token, &csv(&rows)).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let batch: Value = response.json().await.unwrap();
+    assert_eq!(batch["rows_replaced"], 2, "{batch}");
+    let rollup = rollup_is_consistent(&app).await;
+    let lines: i64 = rollup.values().map(|s| s.lines).sum();
+    let billed: Decimal = rollup.values().map(|s| s.billed_usd).sum();
+    assert_eq!((lines, billed), (2, Decimal::from(6)), "L-1's last row and L-2");
 }
 
 /// On PostgreSQL a chunk of new lines is copied straight into the table, and one that meets a

@@ -167,12 +167,13 @@ fn cached<K: Hash + Eq + Copy>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use chrono::TimeZone;
 
     use super::*;
 
-    fn line(n: i64) -> Model {
+    /// A rated line numbered `n`, with every kind of value set.
+    pub(in crate::import) fn line(n: i64) -> Model {
         Model {
             id: 0,
             tenant_id: 1,

@@ -36,6 +36,7 @@
 //! that imports it back: each stage imports the ones before it and the shared [`parsed`] and
 //! [`problems`], and only this file drives them.
 
+mod copy_batches;
 mod copy_text;
 pub mod csv_source;
 pub mod file_source;
@@ -185,7 +186,16 @@ pub async fn import(
     let stop = Arc::new(AtomicBool::new(false));
     let (mut rated, stage) = rating_stage::spawn(rows, rater, store.db().clone(), target, stop.clone(), progress);
     let mut writer = Writer::new(scope, batch.id);
-    while let Some(item) = rated.recv().await {
+    // An item taken from the queue while gathering chunks, to handle next.
+    let mut pending = None;
+    loop {
+        let item = match pending.take() {
+            Some(item) => item,
+            None => match rated.recv().await {
+                Some(item) => item,
+                None => break,
+            },
+        };
         // After the first problem nothing more is written: the file will be rolled back, and
         // the rest is only read to report every bad row.
         if writer.problems.count > 0 {
@@ -193,6 +203,7 @@ pub async fn import(
         }
         match item {
             Rated::Lines(lines, prepared) => {
+                let (lines, prepared) = copy_batches::gather(lines, prepared, &mut rated, &mut pending);
                 writer.write(&txn, lines, prepared).await?;
                 if writer.problems.count > 0 {
                     stop.store(true, Ordering::Relaxed);

@@ -65,6 +65,10 @@ rolled_up_by_columns!(StoredLine);
 /// Keys are sent in statements of a multiple of this many.
 const KEYS_STEP: usize = 250;
 
+/// The most keys a statement sends: a writer's part can hold several chunks' lines
+/// (`copy_batches`), and each count of keys is a statement text the connection prepares and keeps.
+const KEYS_PER_READ: usize = 1000;
+
 /// The stored lines of tree `tenant` with these (owner, x_LineItemId) keys.
 ///
 /// Why a join with the keys as a `VALUES` list ([`joined_to_keys`]): the unique index is (tree,
@@ -76,9 +80,19 @@ pub async fn with_keys(
     tenant: i64,
     keys: &[(i64, &str)],
 ) -> Result<Vec<StoredLine>, StoreError> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
+    let mut stored = Vec::new();
+    for keys in keys.chunks(KEYS_PER_READ) {
+        stored.extend(with_few_keys(db, tenant, keys).await?);
     }
+    Ok(stored)
+}
+
+/// [`with_keys`] for at most [`KEYS_PER_READ`] keys, in one statement.
+async fn with_few_keys(
+    db: &impl ConnectionTrait,
+    tenant: i64,
+    keys: &[(i64, &str)],
+) -> Result<Vec<StoredLine>, StoreError> {
     // The keys padded to a multiple of KEYS_STEP with a key no line has (no owner is negative),
     // so that the connection prepares and caches a few texts rather than one per count.
     let padded = keys.len().div_ceil(KEYS_STEP) * KEYS_STEP;
