@@ -37,6 +37,7 @@ mod m20261207_000001_usage_reseller_months;
 mod m20261207_000002_organizations_by_name;
 mod m20261207_000003_count_usage_generations;
 mod m20261207_000004_consumed_in_monthly_rollups;
+mod m20261207_000005_line_batches_unchecked_on_postgres;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_organizations_by_name::Migration),
             Box::new(m20261207_000003_count_usage_generations::Migration),
             Box::new(m20261207_000004_consumed_in_monthly_rollups::Migration),
+            Box::new(m20261207_000005_line_batches_unchecked_on_postgres::Migration),
         ]
     }
 }

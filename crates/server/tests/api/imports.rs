@@ -64,6 +64,12 @@ async fn rollup_is_consistent(app: &TestApp) -> std::collections::HashMap<store:
     stored
 }
 
+/// The lines and billed USD of every rollup row of the tree, once the rollup is checked.
+async fn rollup_totals(app: &TestApp) -> (i64, Decimal) {
+    let rollup = rollup_is_consistent(app).await;
+    (rollup.values().map(|s| s.lines).sum(), rollup.values().map(|s| s.billed_usd).sum())
+}
+
 /// FOCUS 1.4 names the provider `ServiceProviderName`; the FinOps Foundation's sample writes
 /// times with a space and no zone (UTC) and `NULL` in empty cells.
 async fn focus_1_4_names_zone_less_times_and_null_cells_import(app: TestApp) {
@@ -163,8 +169,7 @@ async fn the_same_content_twice_at_once_is_counted_once(app: TestApp) {
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 201], "one import, one duplicate");
-    let rollup = rollup_is_consistent(&app).await;
-    assert_eq!(rollup.values().map(|s| s.lines).sum::<i64>(), 3000);
+    assert_eq!(rollup_totals(&app).await.0, 3000);
 }
 
 /// Six files of one tree at once, each adding to the same rollup rows (the tree's totals, each
@@ -183,8 +188,7 @@ async fn files_of_one_tree_imported_at_once_are_all_counted(app: TestApp) {
         .collect();
     let statuses = futures_util::future::join_all(bodies.iter().map(|body| import(&app, &token, body))).await;
     assert!(statuses.iter().all(|r| r.status() == StatusCode::CREATED), "every file imported");
-    let rollup = rollup_is_consistent(&app).await;
-    assert_eq!(rollup.values().map(|s| s.lines).sum::<i64>(), 3000);
+    assert_eq!(rollup_totals(&app).await.0, 3000);
 }
 
 async fn the_same_content_twice_is_a_duplicate(app: TestApp) {
@@ -197,8 +201,7 @@ async fn the_same_content_twice_is_a_duplicate(app: TestApp) {
     assert_eq!((again["status"].as_str(), again["id"].clone()), (Some("duplicate"), first["id"].clone()));
     let list: Value = app.get(&token, "/api/v1/imports").await.json().await.unwrap();
     assert_eq!(list["total"], 1);
-    let rollup = rollup_is_consistent(&app).await;
-    assert_eq!(rollup.values().map(|s| s.lines).sum::<i64>(), 1);
+    assert_eq!(rollup_totals(&app).await.0, 1);
 }
 
 async fn a_line_item_id_replaces_the_earlier_line(app: TestApp) {
@@ -271,9 +274,7 @@ async fn a_line_item_id_repeated_across_the_chunks_of_one_file_is_replaced(app: 
     let batch: Value = response.json().await.unwrap();
     // 10 lines of the earlier import, then 1,300 repeats within the file.
     assert_eq!(batch["rows_replaced"], 1310, "{batch}");
-    let rollup = rollup_is_consistent(&app).await;
-    let lines: i64 = rollup.values().map(|s| s.lines).sum();
-    let billed: Decimal = rollup.values().map(|s| s.billed_usd).sum();
+    let (lines, billed) = rollup_totals(&app).await;
     assert_eq!(lines, 1200, "one line per id");
     assert_eq!(billed, Decimal::from(expected), "each id's last row");
 }
@@ -292,9 +293,7 @@ async fn an_id_three_times_in_one_chunk_keeps_its_last_row(app: TestApp) {
     assert_eq!(response.status(), StatusCode::CREATED);
     let batch: Value = response.json().await.unwrap();
     assert_eq!(batch["rows_replaced"], 2, "{batch}");
-    let rollup = rollup_is_consistent(&app).await;
-    let lines: i64 = rollup.values().map(|s| s.lines).sum();
-    let billed: Decimal = rollup.values().map(|s| s.billed_usd).sum();
+    let (lines, billed) = rollup_totals(&app).await;
     assert_eq!((lines, billed), (2, Decimal::from(6)), "L-1's last row and L-2");
 }
 
@@ -317,9 +316,7 @@ async fn a_stored_or_repeated_id_met_in_the_middle_of_a_chunk_is_replaced_once(a
     let batch: Value = response.json().await.unwrap();
     let counts = ["rows_total", "rows_rated", "rows_replaced"].map(|k| batch[k].as_u64());
     assert_eq!(counts, [Some(3500), Some(3499), Some(2)], "the repeated row counted once: {batch}");
-    let rollup = rollup_is_consistent(&app).await;
-    let lines: i64 = rollup.values().map(|s| s.lines).sum();
-    let billed: Decimal = rollup.values().map(|s| s.billed_usd).sum();
+    let (lines, billed) = rollup_totals(&app).await;
     assert_eq!((lines, billed), (3499, Decimal::from(3498 + 5)), "one line per id, L-1500 at 1 and L-3000 at 5");
 }
 
@@ -487,8 +484,7 @@ async fn rerating_after_the_cause_is_fixed(app: TestApp) {
     );
     let open: Value = app.get(&token, "/api/v1/billing-issues?open=true").await.json().await.unwrap();
     assert_eq!(open["total"], 0);
-    let rollup = rollup_is_consistent(&app).await;
-    let total: Decimal = rollup.values().map(|s| s.billed_usd).sum();
+    let (_, total) = rollup_totals(&app).await;
     assert_eq!(total, d("72.50"), "10 USD + 50 GBP × 1.25");
 }
 

@@ -33,10 +33,12 @@ pub(super) fn gather(
     // Hashes of the gathered lines' keys: two keys of one hash only keep a chunk apart.
     let hasher = RandomState::new();
     let key = |line: &Model| line.line_item_id.as_deref().map(|id| hasher.hash_one((line.owner_id, id)));
-    let mut keys: HashSet<u64> = lines.iter().filter_map(key).collect();
+    // Made once a chunk is found queued: a chunk that goes alone needs no hashes.
+    let mut gathered_keys: Option<HashSet<u64>> = None;
     while lines.len() < LINES_PER_COPY {
         match queued.try_recv() {
             Ok(Rated::Lines(more, Prepared::Copy(more_text))) => {
+                let keys = gathered_keys.get_or_insert_with(|| lines.iter().filter_map(key).collect());
                 let more_keys: Vec<u64> = more.iter().filter_map(key).collect();
                 if more_keys.iter().any(|k| keys.contains(k)) {
                     *pending = Some(Rated::Lines(more, Prepared::Copy(more_text)));
