@@ -8,10 +8,13 @@
 //! a table has at most a dozen statement texts: each connection keeps its prepared statements
 //! (up to 100), and these are reused rather than crowding out the rest with one-off texts of
 //! thousands of values, one for every remainder length.
+//!
+//! On PostgreSQL the rows of a statement are one JSON parameter instead ([`crate::json_rows`]):
+//! one statement text per table, whatever the number of rows.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
-use crate::{StoreError, raw_sql};
+use crate::{StoreError, json_rows, raw_sql};
 
 /// Values bound per statement at most: under SQLite's 32,766 and PostgreSQL's 65,535, and enough
 /// for a whole chunk of line items (1,000 rows of 25) in one statement: fewer, larger statements
@@ -63,6 +66,9 @@ impl Table {
     /// replacing (fewer than given only when conflicts are skipped).
     pub async fn insert(&self, db: &impl ConnectionTrait, rows: Vec<Vec<Value>>) -> Result<u64, StoreError> {
         let backend = db.get_database_backend();
+        if backend == DbBackend::Postgres {
+            return self.insert_as_json(db, rows).await;
+        }
         let mut inserted = 0;
         let mut rows = rows.into_iter().peekable();
         let mut left = rows.len();
@@ -80,6 +86,26 @@ impl Table {
         Ok(inserted)
     }
 
+    /// PostgreSQL: [`Table::insert`] with each statement's rows one JSON parameter.
+    async fn insert_as_json(&self, db: &impl ConnectionTrait, rows: Vec<Vec<Value>>) -> Result<u64, StoreError> {
+        let sql = self.json_statement();
+        let mut inserted = 0;
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let json = json_rows::array(self.columns, rows.by_ref().take(json_rows::ROWS_PER_STATEMENT))?;
+            let statement = Statement::from_sql_and_values(DbBackend::Postgres, &sql, [json.into()]);
+            inserted += db.execute_raw(statement).await?.rows_affected();
+        }
+        Ok(inserted)
+    }
+
+    /// PostgreSQL: `INSERT … SELECT … FROM json_populate_recordset($1)`.
+    fn json_statement(&self) -> String {
+        let (verb, suffix) = self.conflict_clause(DbBackend::Postgres);
+        let select = json_rows::select(self.name, self.columns);
+        format!("{verb} {} ({}) {select}{suffix}", self.name, self.columns.join(", "))
+    }
+
     /// `INSERT … VALUES (…), …` for `rows` rows, in the backend's placeholder style.
     ///
     /// Conflicts are skipped on SQLite by `INSERT OR IGNORE` rather than `ON CONFLICT DO
@@ -89,7 +115,19 @@ impl Table {
     /// foreign-key checks (an import's, `import::transaction`), there is no such journal to write
     /// (docs/performance.md §6). A NOT NULL column given NULL is skipped too, so a caller counts what went in (our values never bind NULL there).
     pub fn statement(&self, backend: DbBackend, rows: usize) -> String {
-        let (verb, suffix) = match (self.on_conflict, backend) {
+        let (verb, suffix) = self.conflict_clause(backend);
+        let sql = format!(
+            "{verb} {} ({}) VALUES {}{suffix}",
+            self.name,
+            self.columns.join(", "),
+            raw_sql::value_rows(self.columns.len(), rows)
+        );
+        raw_sql::numbered(backend, &sql)
+    }
+
+    /// The statement's verb and what follows its rows, for the conflicts it meets.
+    fn conflict_clause(&self, backend: DbBackend) -> (&'static str, String) {
+        match (self.on_conflict, backend) {
             (OnConflict::Skip(_), DbBackend::Sqlite) => ("INSERT OR IGNORE INTO", String::new()),
             (OnConflict::Skip(on), _) => ("INSERT INTO", format!(" ON CONFLICT ({}) DO NOTHING", on.join(", "))),
             (OnConflict::Replace { on, keeps }, _) => {
@@ -99,14 +137,7 @@ impl Table {
                     .collect();
                 ("INSERT INTO", format!(" ON CONFLICT ({}) DO UPDATE SET {}", on.join(", "), set.join(", ")))
             }
-        };
-        let sql = format!(
-            "{verb} {} ({}) VALUES {}{suffix}",
-            self.name,
-            self.columns.join(", "),
-            raw_sql::value_rows(self.columns.len(), rows)
-        );
-        raw_sql::numbered(backend, &sql)
+        }
     }
 }
 
@@ -136,6 +167,15 @@ mod tests {
                 format!("INSERT INTO t (a, b, c) VALUES {values} ON CONFLICT (a) DO UPDATE SET c = excluded.c")
             );
         }
+    }
+
+    #[test]
+    fn postgresql_reads_the_rows_of_one_json_parameter() {
+        assert_eq!(
+            T.json_statement(),
+            "INSERT INTO t (a, b, c) SELECT a, b, c FROM json_populate_recordset(NULL::t, $1::json) \
+             ON CONFLICT (a, b) DO NOTHING"
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod data_generation;
 mod entities;
 mod error;
 pub mod import;
+mod json_rows;
 pub mod leases;
 pub mod organizations;
 mod paging;
