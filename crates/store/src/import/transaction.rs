@@ -21,7 +21,8 @@
 //! ([`crate::bulk::Table::statement`]). Nothing is lost by that: every key the import writes
 //! refers to a row it wrote or read in the same transaction (its batch, the importer, the
 //! customers and products the rater loaded), and the same import code runs with every check on
-//! PostgreSQL in the tests. The pool's connections never change.
+//! PostgreSQL in the tests (all but the line items' key to their batch, which PostgreSQL no
+//! longer keeps: `m20261207_000005`). The pool's connections never change.
 
 use sea_orm::sqlx::postgres::PgConnection;
 use sea_orm::sqlx::sqlite::{SqliteArguments, SqliteConnection, SqliteQueryResult};
