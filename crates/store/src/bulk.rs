@@ -90,11 +90,8 @@ impl Table {
     async fn insert_as_json(&self, db: &impl ConnectionTrait, rows: Vec<Vec<Value>>) -> Result<u64, StoreError> {
         let sql = self.json_statement();
         let mut inserted = 0;
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let json = json_rows::array(self.columns, rows.by_ref().take(json_rows::ROWS_PER_STATEMENT))?;
-            let statement = Statement::from_sql_and_values(DbBackend::Postgres, &sql, [json.into()]);
-            inserted += db.execute_raw(statement).await?.rows_affected();
+        for statement in json_rows::statements(&sql, self.columns, rows.into_iter()) {
+            inserted += db.execute_raw(statement?).await?.rows_affected();
         }
         Ok(inserted)
     }

@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use sea_orm::Value;
+use sea_orm::{DbBackend, Statement, Value};
 
 use crate::StoreError;
 
@@ -20,6 +20,22 @@ pub(crate) const ROWS_PER_STATEMENT: usize = 5_000;
 /// statement's first parameter, as [`array`] writes them.
 pub(crate) fn select(table: &str, columns: &[&str]) -> String {
     format!("SELECT {} FROM json_populate_recordset(NULL::{table}, $1::json)", columns.join(", "))
+}
+
+/// `sql` (whose only parameter is such an array) once per [`ROWS_PER_STATEMENT`] rows of `rows`,
+/// each statement built only when the one before has been taken.
+pub(crate) fn statements<'a>(
+    sql: &'a str,
+    columns: &'a [&str],
+    rows: impl Iterator<Item = Vec<Value>> + 'a,
+) -> impl Iterator<Item = Result<Statement, StoreError>> + 'a {
+    let mut rows = rows.peekable();
+    std::iter::from_fn(move || {
+        rows.peek()?;
+        let statement = array(columns, rows.by_ref().take(ROWS_PER_STATEMENT))
+            .map(|json| Statement::from_sql_and_values(DbBackend::Postgres, sql, [json.into()]));
+        Some(statement)
+    })
 }
 
 /// `rows` as a JSON array of objects named by `columns`, each value in the text its column's
@@ -48,7 +64,10 @@ fn json_value(json: &mut String, value: &Value) -> Result<(), StoreError> {
     let _ = match value {
         Value::BigInt(Some(n)) => write!(json, "{n}"),
         Value::Bool(Some(b)) => write!(json, "{b}"),
-        Value::String(Some(text)) => write!(json, "{}", serde_json::Value::from(text.as_str())),
+        Value::String(Some(text)) => {
+            string(json, text);
+            Ok(())
+        }
         Value::ChronoDate(Some(day)) => write!(json, "\"{}\"", day.format("%Y-%m-%d")),
         Value::ChronoDateTimeUtc(Some(at)) => write!(json, "\"{}\"", at.format("%Y-%m-%dT%H:%M:%S%.6fZ")),
         Value::BigInt(None)
@@ -59,6 +78,33 @@ fn json_value(json: &mut String, value: &Value) -> Result<(), StoreError> {
         other => return Err(StoreError::Corrupt(format!("a value with no JSON form: {other:?}"))),
     };
     Ok(())
+}
+
+/// `text` as a JSON string: quoted, with `"`, `\\` and control characters escaped (RFC 8259 §7),
+/// the runs between them copied whole. (Every byte escaped is ASCII, so each run ends on a
+/// character boundary.)
+fn string(json: &mut String, text: &str) {
+    json.push('"');
+    let mut run = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        if byte != b'"' && byte != b'\\' && byte >= 0x20 {
+            continue;
+        }
+        json.push_str(&text[run..at]);
+        match byte {
+            b'"' => json.push_str("\\\""),
+            b'\\' => json.push_str("\\\\"),
+            b'\n' => json.push_str("\\n"),
+            b'\r' => json.push_str("\\r"),
+            b'\t' => json.push_str("\\t"),
+            control => {
+                let _ = write!(json, "\\u{control:04x}");
+            }
+        }
+        run = at + 1;
+    }
+    json.push_str(&text[run..]);
+    json.push('"');
 }
 
 #[cfg(test)]
@@ -85,6 +131,31 @@ mod tests {
             array(&["a", "b", "c", "d", "e"], rows.into_iter()).unwrap(),
             r#"[{"a":7,"b":"Say \"hi\"\\\n","c":true,"d":"2026-10-05","e":"2026-10-05T23:30:00.001234Z"},{"a":null,"b":"12.50","c":false,"d":null,"e":null}]"#
         );
+    }
+
+    #[test]
+    fn strings_read_back_as_json_reads_them() {
+        let texts = ["", "plain", "tab\there\r\n", "bell\u{7}\u{0}\u{1f}", "é 東京 🙂 \"q\" \\", "\u{7f}\u{85}"];
+        for text in texts {
+            let mut json = String::new();
+            string(&mut json, text);
+            assert_eq!(serde_json::from_str::<String>(&json).unwrap(), text, "{json}");
+        }
+        let mut json = String::new();
+        string(&mut json, "a\u{1}b");
+        assert_eq!(json, r#""a\u0001b""#);
+    }
+
+    #[test]
+    fn statements_take_the_rows_a_chunk_at_a_time() {
+        let rows = (0..ROWS_PER_STATEMENT as i64 + 1).map(|n| vec![Value::from(n)]);
+        let made: Vec<Statement> = statements("SELECT $1", &["a"], rows).collect::<Result<_, _>>().unwrap();
+        assert_eq!(made.len(), 2);
+        assert_eq!(
+            made[1].values.as_ref().unwrap().0,
+            vec![Value::from(format!("[{{\"a\":{}}}]", ROWS_PER_STATEMENT))]
+        );
+        assert_eq!(statements("SELECT $1", &["a"], std::iter::empty()).count(), 0);
     }
 
     #[test]

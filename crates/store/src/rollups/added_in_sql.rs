@@ -15,7 +15,7 @@
 //! Why: reading every batch's stored rows before writing them (a `VALUES` list of keys joined to
 //! the table) was a third of a PostgreSQL import's statement time (docs/performance.md §10).
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, Value};
 
 use crate::StoreError;
 use crate::bulk::{OnConflict, Table};
@@ -39,12 +39,9 @@ pub(super) async fn write(
     rows: impl Iterator<Item = Vec<Value>>,
 ) -> Result<Vec<i64>, StoreError> {
     let sql = statement(table)?;
-    let mut rows = rows.peekable();
     let mut emptied = Vec::new();
-    while rows.peek().is_some() {
-        let json = json_rows::array(table.columns, rows.by_ref().take(json_rows::ROWS_PER_STATEMENT))?;
-        let statement = Statement::from_sql_and_values(DbBackend::Postgres, &sql, [json.into()]);
-        for row in db.query_all_raw(statement).await? {
+    for statement in json_rows::statements(&sql, table.columns, rows) {
+        for row in db.query_all_raw(statement?).await? {
             let id: i64 = row.try_get("", "id")?;
             let lines: i64 = row.try_get("", LINE_COUNT)?;
             if row.try_get::<bool>("", "too_large")? {
